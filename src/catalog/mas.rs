@@ -1,0 +1,107 @@
+//! MAS core and applications, IoT, the data dictionary, add-ons and AI service.
+
+use super::families::{self, condition_clauses, failure, waiting_for};
+use super::Entry;
+use crate::model::{all_true, cond, equals, not, Message, Rule, Status};
+
+const CORE: &str = "core.mas.ibm.com";
+const APPS: &str = "apps.mas.ibm.com";
+const AISERVICE: &str = "aiservice.ibm.com";
+
+/// Kinds of apps.mas.ibm.com whose operators report Ready/Failure.
+const READY_APPS: &[&str] = &[
+    "AssistApp",
+    "AssistWorkspace",
+    "FacilitiesApp",
+    "FacilitiesWorkspace",
+    "HealthExtWorkspace",
+    "HealthWorkspace",
+    "ManageAccelerator",
+    "ManageApp",
+    "MonitorApp",
+    "MonitorWorkspace",
+    "OptimizerApp",
+    "OptimizerWorkspace",
+    "PredictApp",
+    "PredictWorkspace",
+    "VisualInspectionApp",
+    "VisualInspectionAppWorkspace",
+];
+
+pub(super) fn entries() -> Vec<Entry> {
+    let e = |group: &str, kind: &str, rule: Rule| Entry::new("mas", group, kind, rule);
+    let mut out = vec![
+        e(CORE, "Suite", families::ready()),
+        e(CORE, "Workspace", families::ready()),
+        e(APPS, "ManageWorkspace", manage_workspace()),
+        e(
+            APPS,
+            "ManageBuild",
+            families::condition_family("ManageBuild", "Buildready"),
+        ),
+        e(APPS, "ManageDeployment", manage_deployment()),
+        e(APPS, "ManageStatusChecker", families::successful()),
+        e(APPS, "OpenTelemetryDeployment", families::successful()),
+        e("iot.ibm.com", "IoT", families::ready()),
+        e("iot.ibm.com", "IoTWorkspace", families::ready()),
+        e(
+            "asset-data-dictionary.ibm.com",
+            "AssetDataDictionary",
+            families::ready(),
+        ),
+        e(
+            "asset-data-dictionary.ibm.com",
+            "DataDictionaryWorkspace",
+            families::ready(),
+        ),
+        e("addons.mas.ibm.com", "GenericAddon", families::ready()),
+        // MAS kinds not listed yet still wait for their operator instead of passing at once.
+        e("*.mas.ibm.com", "*", families::ready()),
+    ];
+    out.extend(READY_APPS.iter().map(|k| e(APPS, k, families::ready())));
+    // AI service kinds belong to aiservice.ibm.com; the apps.mas.ibm.com keys serve installs
+    // whose configuration still names that group.
+    for group in [AISERVICE, APPS] {
+        out.push(e(group, "AIServiceApp", families::ready()));
+        out.push(e(group, "AIServiceTenant", families::successful()));
+    }
+    out
+}
+
+/// ManageWorkspace: a workspace scaled down on purpose is Healthy, unless a Failure says
+/// otherwise.
+fn manage_workspace() -> Rule {
+    let mut b = Rule::named("ManageWorkspace (Ready family, down mode)").clause(failure());
+    b = b.when(
+        "deployment mode is down",
+        equals("spec.settings.deployment.mode", "down"),
+        Status::Healthy,
+        Message::text("Manage is down by request"),
+    );
+    for c in condition_clauses("Ready").into_iter().skip(1) {
+        b = b.clause(c);
+    }
+    b.otherwise(
+        Status::Progressing,
+        Message::text("waiting for the operator to report Ready"),
+    )
+}
+
+/// ManageDeployment: Healthy only when the database and the bundles are both ready.
+fn manage_deployment() -> Rule {
+    let mut db = waiting_for("DBReady");
+    db.when = not(cond("DBReady", "True").holds());
+    db.name = "DBReady is not True".to_owned();
+    let bundle = waiting_for("BundleReady");
+    Rule::named("ManageDeployment (DBReady and BundleReady)")
+        .clause(failure())
+        .when(
+            "DBReady and BundleReady are True",
+            all_true(&["DBReady", "BundleReady"]),
+            Status::Healthy,
+            Message::text("database and bundles are ready"),
+        )
+        .clause(db)
+        // Only BundleReady can be missing here: say what it reports.
+        .otherwise(bundle.status, bundle.message)
+}

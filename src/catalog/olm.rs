@@ -1,0 +1,130 @@
+//! Operator Lifecycle Manager (operators.coreos.com): how every operator MAS needs is installed.
+
+use super::Entry;
+use crate::model::{all, cond, equals, exists, not, one_of, Message, Rule, Status};
+
+const OLM: &str = "operators.coreos.com";
+
+pub(super) fn entries() -> Vec<Entry> {
+    vec![
+        Entry::new("olm", OLM, "Subscription", subscription()),
+        Entry::new("olm", OLM, "InstallPlan", install_plan()),
+        Entry::new("olm", OLM, "CatalogSource", catalog_source()),
+    ]
+}
+
+fn subscription() -> Rule {
+    let install_failed = cond("InstallPlanFailed", "True");
+    let resolution_failed = cond("ResolutionFailed", "True");
+    let catalog_unhealthy = cond("CatalogSourcesUnhealthy", "True");
+    let installed = exists("status.installedCSV");
+    let upgrade_waiting = one_of("status.state", &["UpgradePending", "UpgradeAvailable"]);
+    Rule::named("OLM Subscription")
+        .when(
+            "InstallPlanFailed is True",
+            install_failed.holds(),
+            Status::Degraded,
+            Message::condition(&install_failed, "the install plan failed"),
+        )
+        .when(
+            "ResolutionFailed is True",
+            resolution_failed.holds(),
+            Status::Degraded,
+            Message::condition(&resolution_failed, "dependency resolution failed"),
+        )
+        .when(
+            "installed and at the latest known version",
+            all(vec![
+                installed.clone(),
+                equals("status.state", "AtLatestKnown"),
+            ]),
+            Status::Healthy,
+            Message::field_after("status.installedCSV", "installed ", "installed"),
+        )
+        .when(
+            "installed, upgrade waiting for manual approval",
+            all(vec![
+                installed.clone(),
+                upgrade_waiting.clone(),
+                equals("spec.installPlanApproval", "Manual"),
+            ]),
+            Status::Healthy,
+            Message::field_after(
+                "status.installedCSV",
+                "upgrade waiting for approval; running ",
+                "upgrade waiting for approval",
+            ),
+        )
+        .when(
+            "installed, upgrade in progress",
+            all(vec![installed, upgrade_waiting]),
+            Status::Progressing,
+            Message::field_after("status.currentCSV", "upgrading to ", "upgrade pending"),
+        )
+        .when(
+            "catalog sources unhealthy",
+            catalog_unhealthy.holds(),
+            Status::Progressing,
+            Message::condition(&catalog_unhealthy, "catalog sources are unhealthy"),
+        )
+        .when(
+            "no status yet",
+            not(exists("status")),
+            Status::Progressing,
+            Message::text("waiting for OLM to resolve the subscription"),
+        )
+        .otherwise(
+            Status::Progressing,
+            Message::field_after(
+                "status.state",
+                "state ",
+                "waiting for OLM to install the operator",
+            ),
+        )
+}
+
+fn install_plan() -> Rule {
+    Rule::named("OLM InstallPlan")
+        .when(
+            "phase Complete",
+            equals("status.phase", "Complete"),
+            Status::Healthy,
+            Message::text("install plan complete"),
+        )
+        .when(
+            "phase Failed",
+            equals("status.phase", "Failed"),
+            Status::Degraded,
+            Message::condition(&cond("Installed", "False"), "the install plan failed"),
+        )
+        .otherwise(
+            Status::Progressing,
+            Message::field_after("status.phase", "phase ", "waiting for the install plan"),
+        )
+}
+
+fn catalog_source() -> Rule {
+    let state = "status.connectionState.lastObservedState";
+    Rule::named("OLM CatalogSource")
+        .when(
+            "connection READY",
+            equals(state, "READY"),
+            Status::Healthy,
+            Message::text("catalog source is READY"),
+        )
+        .when(
+            "connection TRANSIENT_FAILURE",
+            equals(state, "TRANSIENT_FAILURE"),
+            Status::Degraded,
+            Message::text("catalog source connection TRANSIENT_FAILURE")
+                .then(Message::field_after("status.message", ": ", "")),
+        )
+        .otherwise(
+            Status::Progressing,
+            Message::field_after(
+                state,
+                "catalog source connection ",
+                "waiting for the catalog source to connect",
+            ),
+        )
+}

@@ -1,0 +1,205 @@
+//! The native evaluator: runs a [`Rule`] over a `serde_json::Value` with Argo CD's semantics.
+//!
+//! What the object looks like to a Lua script in Argo CD is what this evaluator sees: null is the
+//! same as absent, a null inside an array is skipped (Argo CD's conversion drops it), every number
+//! is an f64, and a field of the wrong type is treated as absent. It never panics.
+
+use crate::model::{
+    Clause, ConditionSelector, Health, Message, Part, Path, Predicate, Rule, Scalar, Source,
+    TextMatch,
+};
+use serde_json::Value;
+
+/// Evaluates `rule` on `obj`.
+pub fn evaluate(rule: &Rule, obj: &Value) -> Health {
+    decide(rule, obj).health
+}
+
+/// The verdict and the clause that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision<'r> {
+    /// The verdict.
+    pub health: Health,
+    /// The clause that decided, or `None` when the default applied.
+    pub clause: Option<&'r Clause>,
+}
+
+/// Evaluates `rule` on `obj` and says which clause decided.
+pub fn decide<'r>(rule: &'r Rule, obj: &Value) -> Decision<'r> {
+    for clause in &rule.clauses {
+        if holds(&clause.when, obj) {
+            return Decision {
+                health: Health::new(clause.status, render(&clause.message, obj)),
+                clause: Some(clause),
+            };
+        }
+    }
+    Decision {
+        health: Health::new(rule.default_status, render(&rule.default_message, obj)),
+        clause: None,
+    }
+}
+
+/// Reads the field at `path`; `None` when absent, null, or below a non-object.
+pub fn get<'v>(obj: &'v Value, path: &Path) -> Option<&'v Value> {
+    let mut cur = obj;
+    for key in path.keys() {
+        cur = cur.as_object()?.get(key)?;
+    }
+    (!cur.is_null()).then_some(cur)
+}
+
+/// The entries of `status.conditions` as a Lua script iterates them: the tables (objects, and
+/// arrays, which a script sees as tables without string keys), nulls skipped.
+pub fn conditions(obj: &Value) -> impl Iterator<Item = &Value> {
+    obj.get("status")
+        .and_then(|s| s.get("conditions"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.is_object() || c.is_array())
+}
+
+/// A string-keyed field of a table, as `t.key` reads it in Lua.
+pub fn field<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
+    table.as_object()?.get(key).filter(|v| !v.is_null())
+}
+
+/// The first condition, in array order, that `sel` matches.
+pub fn find_condition<'v>(obj: &'v Value, sel: &ConditionSelector) -> Option<&'v Value> {
+    conditions(obj).find(|c| {
+        text_matches(&sel.type_, field(c, "type"))
+            && text_matches(&sel.status, field(c, "status"))
+            && text_matches(&sel.reason, field(c, "reason"))
+    })
+}
+
+/// Whether a field value satisfies a [`TextMatch`].
+pub fn text_matches(m: &TextMatch, v: Option<&Value>) -> bool {
+    let s = v.and_then(Value::as_str);
+    match m {
+        TextMatch::Any => true,
+        TextMatch::OneOf(set) => s.is_some_and(|s| set.iter().any(|x| x == s)),
+        TextMatch::NoneOf(set) => !s.is_some_and(|s| set.iter().any(|x| x == s)),
+    }
+}
+
+fn scalar_eq(v: &Value, s: &Scalar) -> bool {
+    match (v, s) {
+        (Value::String(a), Scalar::Str(b)) => a == b,
+        (Value::Number(a), Scalar::Num(b)) => a.as_f64() == Some(*b),
+        (Value::Bool(a), Scalar::Bool(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Equality of two present scalars as Lua's `==` sees them; `None` when either is not a scalar.
+fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
+    let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
+    if !scalar(a) || !scalar(b) {
+        return None;
+    }
+    Some(match (a, b) {
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        _ => false,
+    })
+}
+
+/// A key of a source identity as compared: a non-empty string, else "".
+fn identity_key<'v>(entry: Option<&'v Value>, key: &str) -> &'v str {
+    entry
+        .and_then(Value::as_object)
+        .and_then(|o| o.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+fn list_entries(v: Option<&Value>) -> Vec<&Value> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter(|e| !e.is_null()).collect())
+        .unwrap_or_default()
+}
+
+fn identity_differs(
+    left: Option<&Value>,
+    right: Option<&Value>,
+    keys: &[String],
+    list: bool,
+) -> bool {
+    if right.is_none() {
+        return false;
+    }
+    let same = |l: Option<&Value>, r: Option<&Value>| {
+        keys.iter()
+            .all(|k| identity_key(l, k) == identity_key(r, k))
+    };
+    if !list {
+        return !same(left, right);
+    }
+    let (l, r) = (list_entries(left), list_entries(right));
+    l.len() != r.len() || l.iter().zip(&r).any(|(a, b)| !same(Some(a), Some(b)))
+}
+
+/// Whether `p` holds on `obj`.
+pub fn holds(p: &Predicate, obj: &Value) -> bool {
+    match p {
+        Predicate::Always => true,
+        Predicate::Exists(path) => get(obj, path).is_some(),
+        Predicate::OneOf(path, values) => {
+            get(obj, path).is_some_and(|v| values.iter().any(|s| scalar_eq(v, s)))
+        }
+        Predicate::Condition(sel) => find_condition(obj, sel).is_some(),
+        Predicate::FieldsEqual(a, b) => match (get(obj, a), get(obj, b)) {
+            (Some(x), Some(y)) => scalars_equal(x, y) == Some(true),
+            _ => false,
+        },
+        Predicate::FieldsDiffer(a, b) => match (get(obj, a), get(obj, b)) {
+            (Some(x), Some(y)) => scalars_equal(x, y) == Some(false),
+            _ => false,
+        },
+        Predicate::IdentityDiffers {
+            left,
+            right,
+            keys,
+            list,
+        } => identity_differs(get(obj, left), get(obj, right), keys, *list),
+        Predicate::All(ps) => ps.iter().all(|p| holds(p, obj)),
+        Predicate::Any(ps) => ps.iter().any(|p| holds(p, obj)),
+        Predicate::Not(p) => !holds(p, obj),
+    }
+}
+
+/// The value a message part reads, before the fallback.
+pub fn read<'v>(source: &Source, obj: &'v Value) -> Option<&'v Value> {
+    match source {
+        Source::Field(path) => get(obj, path),
+        Source::Condition(sel, key) => find_condition(obj, sel).and_then(|c| field(c, key)),
+    }
+}
+
+/// Renders a message on `obj`.
+pub fn render(m: &Message, obj: &Value) -> String {
+    let mut out = String::new();
+    for part in &m.0 {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Read {
+                source,
+                prefix,
+                fallback,
+            } => match read(source, obj)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+            {
+                Some(s) => {
+                    out.push_str(prefix);
+                    out.push_str(s);
+                }
+                None => out.push_str(fallback),
+            },
+        }
+    }
+    out
+}

@@ -1,0 +1,347 @@
+//! The Argo CD Lua runtime: runs a health script (ours or anyone's) the way Argo CD does.
+//!
+//! A fresh state per evaluation with only base, table and package opened (plus `require("os")`
+//! giving `time` and `date`), the object set as global `obj` after Argo CD's conversion (null ->
+//! nil, nulls dropped from arrays, every number a float, no array metatables), an instruction
+//! limit standing in for Argo CD's one-second timeout, and Argo CD's handling of what the script
+//! returns.
+
+use crate::model::{Health, Status};
+use mlua::{
+    Function, HookTriggers, Lua, LuaOptions, LuaSerdeExt, MultiValue, StdLib, Value as LuaValue,
+    VmState,
+};
+use serde_json::{Map, Value};
+use std::cell::Cell;
+use thiserror::Error;
+
+/// The message Argo CD reports when a script returns a status it does not know.
+pub const INVALID_STATUS: &str = "Lua returned an invalid health status";
+
+/// Errors setting up the interpreter (never errors of the script, which are [`Outcome::Error`]).
+#[derive(Debug, Error)]
+pub enum RuntimeError {
+    /// The Lua state could not be created or prepared.
+    #[error("cannot prepare the Lua state: {0}")]
+    Setup(#[from] mlua::Error),
+}
+
+/// What Argo CD makes of one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A valid status and a message (an invalid status has already become Unknown).
+    Health(Health),
+    /// Argo CD records an empty status: the script returned nil, an empty table, or a table whose
+    /// `status` or `message` has the wrong type.
+    Empty,
+    /// Argo CD reports `Unknown` with this text: a syntax or runtime error, the time limit, or a
+    /// return value that is not a table.
+    Error(String),
+}
+
+impl Outcome {
+    /// The (status, message) pair Argo CD stores; the status is `""` for [`Outcome::Empty`].
+    pub fn as_argocd(&self) -> (String, String) {
+        match self {
+            Outcome::Health(h) => (h.status.as_str().to_owned(), h.message.clone()),
+            Outcome::Empty => (String::new(), String::new()),
+            Outcome::Error(e) => (Status::Unknown.as_str().to_owned(), e.clone()),
+        }
+    }
+
+    /// The verdict when the script produced one with a valid status.
+    pub fn health(&self) -> Option<&Health> {
+        match self {
+            Outcome::Health(h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+/// Which standard libraries the script sees, as Argo CD's `useOpenLibs` sets them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Libraries {
+    /// The default: base, table, package, and `require("os")` with `time` and `date` only.
+    #[default]
+    Closed,
+    /// `useOpenLibs: true`: every standard library.
+    Open,
+}
+
+/// The interpreter settings for a run.
+#[derive(Debug, Clone, Copy)]
+pub struct Runtime {
+    /// Which libraries are open.
+    pub libraries: Libraries,
+    /// VM instructions allowed before the run stops as Argo CD's timeout would stop it.
+    pub instruction_limit: u64,
+    /// Bytes the state may allocate.
+    pub memory_limit: usize,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime {
+            libraries: Libraries::Closed,
+            // Far more than any health check needs, and well under a second of interpretation.
+            instruction_limit: 20_000_000,
+            memory_limit: 64 << 20,
+        }
+    }
+}
+
+const HOOK_EVERY: u32 = 1000;
+
+/// Runs `script` on `obj` with the default (closed-library) runtime.
+pub fn run(script: &str, obj: &Value) -> Result<Outcome, RuntimeError> {
+    Runtime::default().run(script, obj)
+}
+
+impl Runtime {
+    /// A runtime with the given libraries and the default limits.
+    pub fn with_libraries(libraries: Libraries) -> Self {
+        Runtime {
+            libraries,
+            ..Runtime::default()
+        }
+    }
+
+    /// Creates a fresh state prepared as Argo CD prepares one, with `obj` set.
+    pub fn state(&self, obj: &Value) -> Result<Lua, RuntimeError> {
+        let lua = match self.libraries {
+            Libraries::Closed => Lua::new_with(
+                StdLib::TABLE | StdLib::PACKAGE | StdLib::OS,
+                LuaOptions::default(),
+            )?,
+            Libraries::Open => Lua::new_with(StdLib::ALL_SAFE, LuaOptions::default())?,
+        };
+        if self.libraries == Libraries::Closed {
+            // Lua 5.1's base library also opens `coroutine`, and the os library is only wanted
+            // behind require: Argo CD's closed state has neither as a global.
+            lua.load(
+                "local time, date = os.time, os.date\n\
+                 os = nil\n\
+                 coroutine = nil\n\
+                 package.loaded.os = nil\n\
+                 package.loaded.coroutine = nil\n\
+                 package.preload.os = function() return { time = time, date = date } end",
+            )
+            .set_name("=setup")
+            .exec()?;
+        }
+        lua.set_memory_limit(self.memory_limit)?;
+        lua.globals().set("obj", to_lua(&lua, obj)?)?;
+        let budget = self.instruction_limit;
+        let used = Cell::new(0u64);
+        lua.set_hook(
+            HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+            move |_, _| {
+                used.set(used.get() + u64::from(HOOK_EVERY));
+                if used.get() > budget {
+                    Err(mlua::Error::RuntimeError(
+                        "context deadline exceeded".to_owned(),
+                    ))
+                } else {
+                    Ok(VmState::Continue)
+                }
+            },
+        )?;
+        Ok(lua)
+    }
+
+    /// Runs `script` on `obj` in a fresh state, as Argo CD up to 3.5 does for every evaluation.
+    pub fn run(&self, script: &str, obj: &Value) -> Result<Outcome, RuntimeError> {
+        let lua = self.state(obj)?;
+        let func = match lua.load(script).set_name("=health.lua").into_function() {
+            Ok(f) => f,
+            Err(e) => return Ok(Outcome::Error(error_text(&e))),
+        };
+        Ok(call(&lua, &func))
+    }
+
+    /// Runs precompiled bytecode (from [`compile`]) on `obj` in a fresh state, as Argo CD 3.6
+    /// does with its cache of compiled scripts.
+    pub fn run_compiled(&self, bytecode: &[u8], obj: &Value) -> Result<Outcome, RuntimeError> {
+        let lua = self.state(obj)?;
+        let func = match lua
+            .load(bytecode)
+            .set_name("=health.lua")
+            .set_mode(mlua::chunk::ChunkMode::Binary)
+            .into_function()
+        {
+            Ok(f) => f,
+            Err(e) => return Ok(Outcome::Error(error_text(&e))),
+        };
+        Ok(call(&lua, &func))
+    }
+}
+
+/// Compiles `script` once into bytecode for [`Runtime::run_compiled`]; a syntax error is returned
+/// as the text Argo CD would report.
+pub fn compile(script: &str) -> Result<Vec<u8>, String> {
+    let lua = Lua::new_with(StdLib::NONE, LuaOptions::default()).map_err(|e| e.to_string())?;
+    let func = lua
+        .load(script)
+        .set_name("=health.lua")
+        .into_function()
+        .map_err(|e| error_text(&e))?;
+    Ok(func.dump(false))
+}
+
+/// Checks that `script` compiles, returning the error text otherwise.
+pub fn check_syntax(script: &str) -> Result<(), String> {
+    compile(script).map(|_| ())
+}
+
+fn error_text(e: &mlua::Error) -> String {
+    // mlua wraps Lua's message with a traceback on callback errors; Argo CD shows the first line.
+    let text = match e {
+        mlua::Error::CallbackError { cause, .. } => cause.to_string(),
+        other => other.to_string(),
+    };
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+fn call(lua: &Lua, func: &Function) -> Outcome {
+    let values = match func.call::<MultiValue>(()) {
+        Ok(v) => v,
+        Err(e) => return Outcome::Error(error_text(&e)),
+    };
+    // Argo CD reads the top of the stack: the last value returned, nil when there is none.
+    let last = values.into_iter().last().unwrap_or(LuaValue::Nil);
+    let _ = lua;
+    interpret(&last)
+}
+
+/// Applies Argo CD's handling of a script's return value.
+pub fn interpret(v: &LuaValue) -> Outcome {
+    match v {
+        LuaValue::Nil => Outcome::Empty,
+        LuaValue::Table(_) => match encode(v, 0) {
+            Err(e) => Outcome::Error(e),
+            Ok(Value::Array(_)) => Outcome::Empty,
+            Ok(Value::Object(map)) => decode(&map),
+            Ok(_) => Outcome::Empty,
+        },
+        other => Outcome::Error(format!(
+            "expect table output, but found {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// Decodes `{status, message}` as Go's encoding/json does into Argo CD's HealthStatus: keys match
+/// case-insensitively, the last matching key in sorted order wins, and any wrongly typed match
+/// makes the whole result an empty status.
+fn decode(map: &Map<String, Value>) -> Outcome {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
+    let mut status = String::new();
+    let mut message = String::new();
+    let mut type_error = false;
+    for k in keys {
+        let folded = fold(k);
+        let target = if folded == fold("status") {
+            &mut status
+        } else if folded == fold("message") {
+            &mut message
+        } else {
+            continue;
+        };
+        match &map[k] {
+            Value::String(s) => *target = s.clone(),
+            _ => type_error = true,
+        }
+    }
+    if type_error {
+        return Outcome::Empty;
+    }
+    match Status::parse(&status) {
+        Some(st) => Outcome::Health(Health::new(st, message)),
+        None => Outcome::Health(Health::new(Status::Unknown, INVALID_STATUS)),
+    }
+}
+
+fn fold(s: &str) -> String {
+    s.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Encodes a Lua value to JSON as gopher-json does for Argo CD: an empty table is `[]`, a table
+/// with keys 1..n is an array, one with string keys an object; anything else is an error.
+fn encode(v: &LuaValue, depth: usize) -> Result<Value, String> {
+    if depth > 100 {
+        return Err("cannot encode recursively nested tables to JSON".to_owned());
+    }
+    match v {
+        LuaValue::Nil => Ok(Value::Null),
+        LuaValue::Boolean(b) => Ok(Value::Bool(*b)),
+        LuaValue::Integer(i) => Ok(Value::from(*i)),
+        LuaValue::Number(n) => serde_json::Number::from_f64(*n)
+            .map(Value::Number)
+            .ok_or_else(|| format!("json: unsupported value: {n}")),
+        LuaValue::String(s) => Ok(Value::String(s.to_string_lossy())),
+        LuaValue::Table(t) => {
+            let mut ints: Vec<(i64, Value)> = Vec::new();
+            let mut strs: Map<String, Value> = Map::new();
+            for pair in t.pairs::<LuaValue, LuaValue>() {
+                let (k, val) = pair.map_err(|e| e.to_string())?;
+                let encoded = encode(&val, depth + 1)?;
+                match k {
+                    LuaValue::Integer(i) => ints.push((i, encoded)),
+                    LuaValue::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
+                        ints.push((n as i64, encoded))
+                    }
+                    LuaValue::String(s) => {
+                        strs.insert(s.to_string_lossy(), encoded);
+                    }
+                    _ => return Err("cannot encode mixed or invalid key types".to_owned()),
+                }
+            }
+            if !ints.is_empty() && !strs.is_empty() {
+                return Err("cannot encode mixed or invalid key types".to_owned());
+            }
+            if strs.is_empty() {
+                ints.sort_by_key(|(i, _)| *i);
+                if ints
+                    .iter()
+                    .enumerate()
+                    .any(|(n, (i, _))| *i != n as i64 + 1)
+                {
+                    return Err("cannot encode sparse array".to_owned());
+                }
+                return Ok(Value::Array(ints.into_iter().map(|(_, v)| v).collect()));
+            }
+            Ok(Value::Object(strs))
+        }
+        other => Err(format!("cannot encode {} to JSON", other.type_name())),
+    }
+}
+
+/// Removes nulls from every array, as gopher-lua's `LTable.Append` does when Argo CD converts
+/// an object; object members that are null are kept here and become nil (absent) in Lua.
+pub fn drop_array_nulls(v: &Value) -> Value {
+    match v {
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .filter(|i| !i.is_null())
+                .map(drop_array_nulls)
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), drop_array_nulls(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Converts a JSON value to the Lua value Argo CD would hand a script.
+pub fn to_lua(lua: &Lua, v: &Value) -> Result<LuaValue, RuntimeError> {
+    let opts = mlua::serde::ser::Options::new()
+        .serialize_none_to_null(false)
+        .serialize_unit_to_null(false)
+        .set_array_metatable(false);
+    Ok(lua.to_value_with(&drop_array_nulls(v), opts)?)
+}

@@ -1,0 +1,370 @@
+//! Generated resource states for property tests and audits: objects built to hit the fields a
+//! rule reads, with every shape Argo CD can hand a script (missing, null, wrong types, arrays
+//! with nulls, conditions in any order, unicode).
+
+use crate::model::{Part, Path, Predicate, Rule, Scalar, Source, TextMatch};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// The words a rule reads: paths, string literals and condition types.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// Every field path the rule reads.
+    pub paths: Vec<Path>,
+    /// String literals the rule compares with (values, condition statuses and reasons).
+    pub words: Vec<String>,
+    /// Condition types the rule looks for.
+    pub condition_types: Vec<String>,
+    /// Keys of source identities the rule compares.
+    pub identity_keys: Vec<String>,
+    /// Values the rule tests a path for (from `OneOf` and `Exists`).
+    pub choices: Vec<(Path, Vec<Value>)>,
+}
+
+fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+fn text_words(m: &TextMatch, out: &mut Vec<String>) {
+    match m {
+        TextMatch::Any => {}
+        TextMatch::OneOf(s) | TextMatch::NoneOf(s) => {
+            s.iter().for_each(|w| push_unique(out, w.clone()))
+        }
+    }
+}
+
+impl Vocabulary {
+    /// Collects what `rule` reads.
+    pub fn of(rule: &Rule) -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for c in &rule.clauses {
+            c.when.visit(&mut |p| match p {
+                Predicate::Exists(path) => {
+                    push_unique(&mut v.paths, path.clone());
+                    v.choices.push((path.clone(), vec![Value::from("x")]));
+                }
+                Predicate::OneOf(path, values) => {
+                    push_unique(&mut v.paths, path.clone());
+                    let literal = |s: &Scalar| match s {
+                        Scalar::Str(s) => Value::from(s.as_str()),
+                        Scalar::Num(n) => Value::from(*n),
+                        Scalar::Bool(b) => Value::from(*b),
+                    };
+                    v.choices
+                        .push((path.clone(), values.iter().map(literal).collect()));
+                    for s in values {
+                        if let Scalar::Str(s) = s {
+                            push_unique(&mut v.words, s.clone());
+                        }
+                    }
+                }
+                Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
+                    push_unique(&mut v.paths, a.clone());
+                    push_unique(&mut v.paths, b.clone());
+                }
+                Predicate::IdentityDiffers {
+                    left, right, keys, ..
+                } => {
+                    push_unique(&mut v.paths, left.clone());
+                    push_unique(&mut v.paths, right.clone());
+                    keys.iter()
+                        .for_each(|k| push_unique(&mut v.identity_keys, k.clone()));
+                }
+                _ => {}
+            });
+        }
+        for m in rule.messages() {
+            for part in &m.0 {
+                if let Part::Read {
+                    source: Source::Field(path),
+                    ..
+                } = part
+                {
+                    push_unique(&mut v.paths, path.clone());
+                }
+            }
+        }
+        for sel in rule.condition_selectors() {
+            let mut types = Vec::new();
+            text_words(&sel.type_, &mut types);
+            types
+                .into_iter()
+                .for_each(|t| push_unique(&mut v.condition_types, t));
+            text_words(&sel.status, &mut v.words);
+            text_words(&sel.reason, &mut v.words);
+        }
+        for w in ["True", "False", "Unknown", "OK"] {
+            push_unique(&mut v.words, w.to_owned());
+        }
+        push_unique(&mut v.condition_types, "Running".to_owned());
+        v
+    }
+}
+
+/// Strings that break naive scripts: empty, quotes, brackets, NUL, multi-byte text.
+const AWKWARD: &[&str] = &[
+    "",
+    "x",
+    "9.1.0",
+    "9.2.0",
+    "quote \" and backslash \\",
+    "]] long bracket [[",
+    "nul\u{0}byte",
+    "ünïcødé ✓ 日本",
+    "line\nbreak",
+];
+
+fn any_string() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => proptest::sample::select(AWKWARD).prop_map(str::to_owned),
+        1 => "\\PC{0,12}",
+    ]
+    .boxed()
+}
+
+fn number() -> BoxedStrategy<Value> {
+    prop_oneof![
+        (-3i64..10).prop_map(Value::from),
+        Just(Value::from(9007199254740993u64)),
+        Just(Value::from(0.5)),
+        Just(Value::from(9.1)),
+        Just(Value::from(-1e300)),
+    ]
+    .boxed()
+}
+
+/// Any JSON value, nested a few levels.
+pub fn any_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        number(),
+        any_string().prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map("[a-z]{1,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+    .boxed()
+}
+
+fn word(words: Vec<String>) -> BoxedStrategy<Value> {
+    if words.is_empty() {
+        return any_string().prop_map(Value::String).boxed();
+    }
+    prop_oneof![
+        4 => proptest::sample::select(words).prop_map(Value::String),
+        1 => any_string().prop_map(Value::String),
+    ]
+    .boxed()
+}
+
+/// A value for a field the rule reads: mostly words it compares with, sometimes anything.
+fn field_value(v: &Vocabulary) -> BoxedStrategy<Value> {
+    prop_oneof![
+        6 => word(v.words.clone()),
+        1 => Just(Value::Null),
+        1 => number(),
+        1 => any::<bool>().prop_map(Value::Bool),
+        1 => any_json(),
+        2 => source_list(v),
+    ]
+    .boxed()
+}
+
+/// An object or list of objects with identity keys drawn from a small pool, so that two of them
+/// are often equal.
+fn source_list(v: &Vocabulary) -> BoxedStrategy<Value> {
+    let keys = if v.identity_keys.is_empty() {
+        vec!["path".to_owned()]
+    } else {
+        v.identity_keys.clone()
+    };
+    let value = prop_oneof![
+        3 => proptest::sample::select(vec!["a", "b", ""]).prop_map(|s| Value::String(s.to_owned())),
+        1 => Just(Value::Null),
+        1 => number(),
+    ];
+    let one =
+        proptest::collection::vec((proptest::sample::select(keys), value), 0..4).prop_map(|kv| {
+            let mut m = Map::new();
+            for (k, v) in kv {
+                m.insert(k, v);
+            }
+            Value::Object(m)
+        });
+    prop_oneof![
+        one.clone(),
+        proptest::collection::vec(
+            prop_oneof![4 => one, 1 => Just(Value::Null), 1 => number()],
+            0..3
+        )
+        .prop_map(Value::Array),
+    ]
+    .boxed()
+}
+
+/// One entry of `status.conditions`.
+fn condition(v: &Vocabulary) -> BoxedStrategy<Value> {
+    let opt = |s: BoxedStrategy<Value>| -> BoxedStrategy<Option<Value>> {
+        prop_oneof![6 => s.prop_map(Some), 1 => Just(None), 1 => Just(Some(Value::Null))].boxed()
+    };
+    let types = v.condition_types.clone();
+    let ty = prop_oneof![
+        8 => proptest::sample::select(types).prop_map(Value::String),
+        1 => any_string().prop_map(Value::String),
+        1 => number(),
+    ]
+    .boxed();
+    let status = prop_oneof![
+        8 => proptest::sample::select(vec!["True", "False", "Unknown", "OK"])
+            .prop_map(|s| Value::String(s.to_owned())),
+        1 => any::<bool>().prop_map(Value::Bool),
+        1 => any_json(),
+    ]
+    .boxed();
+    let reason = word(v.words.clone());
+    let message = prop_oneof![
+        5 => any_string().prop_map(Value::String),
+        1 => number(),
+        1 => any_json(),
+    ]
+    .boxed();
+    let entry = (
+        opt(ty),
+        opt(status),
+        opt(reason),
+        opt(message),
+        any::<bool>(),
+    )
+        .prop_map(|(t, s, r, m, ansible)| {
+            let mut c = Map::new();
+            for (k, v) in [("type", t), ("status", s), ("reason", r), ("message", m)] {
+                if let Some(v) = v {
+                    c.insert(k.to_owned(), v);
+                }
+            }
+            if ansible {
+                c.insert(
+                    "ansibleResult".to_owned(),
+                    serde_json::json!({"changed": 0, "failures": 1, "ok": 5}),
+                );
+            }
+            Value::Object(c)
+        });
+    prop_oneof![
+        10 => entry,
+        1 => Just(Value::Null),
+        1 => any_json(),
+    ]
+    .boxed()
+}
+
+fn set(obj: &mut Value, path: &[String], value: Value) {
+    let Some((first, rest)) = path.split_first() else {
+        *obj = value;
+        return;
+    };
+    if !obj.is_object() {
+        *obj = Value::Object(Map::new());
+    }
+    if let Value::Object(m) = obj {
+        let slot = m.entry(first.clone()).or_insert(Value::Null);
+        set(slot, rest, value);
+    }
+}
+
+/// States for `rule`: objects whose fields are set from what the rule reads.
+pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
+    let v = Vocabulary::of(rule);
+    let mut paths = v.paths.clone();
+    // The containers themselves sometimes get a wrong type.
+    for p in ["status", "status.conditions"] {
+        push_unique(&mut paths, Path::parse(p));
+    }
+    let n = paths.len();
+    let fields = proptest::collection::vec((0..n, field_value(&v)), 0..(n * 2 + 1));
+    // One condition of every type the rule reads, mostly True, in random order: the states
+    // where several conditions hold at once and only priority (never order) may decide.
+    let consistent = proptest::collection::vec(
+        prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown")],
+        v.condition_types.len(),
+    )
+    .prop_map({
+        let types = v.condition_types.clone();
+        move |statuses| {
+            types
+                .iter()
+                .zip(statuses)
+                .map(|(t, s)| serde_json::json!({"type": t, "status": s, "message": format!("{t} is {s}")}))
+                .collect::<Vec<Value>>()
+        }
+    })
+    .prop_shuffle();
+    let conditions = prop_oneof![
+        5 => proptest::collection::vec(condition(&v), 0..9).prop_map(Value::Array).prop_map(Some),
+        5 => (consistent, proptest::collection::vec(condition(&v), 0..3)).prop_map(|(mut a, b)| {
+            a.extend(b);
+            Some(Value::Array(a))
+        }),
+        1 => Just(None),
+        1 => any_json().prop_map(Some),
+    ];
+    let shape = prop_oneof![20 => Just(true), 1 => Just(false)];
+    // Sometimes every tested path holds one of the values the rule looks for, so clauses that
+    // need several fields at once are reached too.
+    let choices: Vec<BoxedStrategy<Option<(Path, Value)>>> = v
+        .choices
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(path, values)| {
+            let path = path.clone();
+            proptest::option::of(proptest::sample::select(values.clone()))
+                .prop_map(move |v| v.map(|v| (path.clone(), v)))
+                .boxed()
+        })
+        .collect();
+    (fields, conditions, shape, any_json(), choices)
+        .prop_map(move |(fields, conditions, is_object, other, chosen)| {
+            if !is_object {
+                return other;
+            }
+            let mut obj = serde_json::json!({
+                "apiVersion": "example.ibm.com/v1",
+                "kind": "Example",
+                "metadata": {"name": "generated", "namespace": "test"},
+            });
+            let fields_first = fields.len() % 2 == 0;
+            let apply_fields = |obj: &mut Value| {
+                for (i, value) in &fields {
+                    set(obj, paths[*i].keys(), value.clone());
+                }
+            };
+            if fields_first {
+                apply_fields(&mut obj);
+            }
+            if let Some(c) = &conditions {
+                set(
+                    &mut obj,
+                    &["status".to_owned(), "conditions".to_owned()],
+                    c.clone(),
+                );
+            }
+            if !fields_first {
+                apply_fields(&mut obj);
+            }
+            if fields.len() % 3 == 0 {
+                for (path, value) in chosen.into_iter().flatten() {
+                    set(&mut obj, path.keys(), value);
+                }
+            }
+            obj
+        })
+        .boxed()
+}

@@ -1,0 +1,65 @@
+//! Every fixture under health/ (Argo CD's resource_customizations layout) passes on both
+//! engines: the native evaluator and the generated Lua in the Argo CD runtime.
+
+use mas_health::catalog::{self, Entry};
+use mas_health::fixtures::{self, FixtureDir};
+use mas_health::runtime::{self, Outcome};
+use mas_health::{emit, eval};
+use std::path::Path;
+
+fn health_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("health")
+}
+
+fn entry_for<'a>(all: &'a [Entry], dir: &FixtureDir) -> &'a Entry {
+    all.iter()
+        .find(|e| e.group == dir.group && e.kind == dir.kind)
+        .unwrap_or_else(|| {
+            panic!(
+                "{}: no catalog entry for {}/{}",
+                dir.dir.display(),
+                dir.group,
+                dir.kind
+            )
+        })
+}
+
+#[test]
+fn every_fixture_passes_on_both_engines() {
+    let all = catalog::entries();
+    let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for dir in &dirs {
+        let entry = entry_for(&all, dir);
+        let script = emit::emit(&entry.key(), &entry.rule);
+        for test in &dir.tests {
+            count += 1;
+            let obj = dir.input(test).expect("fixture input parses");
+            let expected = (
+                test.health_status.status.clone(),
+                test.health_status.message.clone(),
+            );
+            let native = eval::evaluate(&entry.rule, &obj);
+            let native = (native.status.to_string(), native.message);
+            let lua = runtime::run(&script, &obj).expect("runtime starts");
+            let where_ = format!("{}/{}", dir.dir.display(), test.input_path);
+            if native != expected {
+                failures.push(format!(
+                    "{where_}: native {native:?}, expected {expected:?}"
+                ));
+            }
+            if !matches!(lua, Outcome::Health(_)) || lua.as_argocd() != expected {
+                failures.push(format!("{where_}: lua {lua:?}, expected {expected:?}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(count > 0, "no fixtures found under health/");
+    println!("{count} fixtures passed on both engines");
+}

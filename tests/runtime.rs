@@ -1,0 +1,180 @@
+//! The Argo CD runtime behaves as Argo CD does: environment, object conversion, result handling.
+
+use mas_health::model::{Health, Status};
+use mas_health::runtime::{self, Libraries, Outcome, Runtime, INVALID_STATUS};
+use serde_json::json;
+
+fn run(script: &str, obj: serde_json::Value) -> Outcome {
+    runtime::run(script, &obj).expect("the runtime starts")
+}
+
+fn healthy(msg: &str) -> Outcome {
+    Outcome::Health(Health::new(Status::Healthy, msg))
+}
+
+#[test]
+fn closed_state_has_no_string_math_os_io_or_coroutine() {
+    let script = r#"
+        local missing = {}
+        for _, name in ipairs({"string", "math", "os", "io", "debug", "coroutine"}) do
+          if _G[name] ~= nil then table.insert(missing, name) end
+        end
+        return { status = "Healthy", message = table.concat(missing, ",") }
+    "#;
+    assert_eq!(run(script, json!({})), healthy(""));
+}
+
+#[test]
+fn string_methods_fail_with_closed_libraries() {
+    let out = run(r#"return { status = ("x"):upper() }"#, json!({}));
+    assert!(matches!(out, Outcome::Error(_)), "{out:?}");
+}
+
+#[test]
+fn open_libraries_give_string_methods() {
+    let out = Runtime::with_libraries(Libraries::Open)
+        .run(
+            r#"return { status = ("healthy"):gsub("^h", "H") }"#,
+            &json!({}),
+        )
+        .expect("runtime starts");
+    assert_eq!(out, healthy(""));
+}
+
+#[test]
+fn require_os_gives_only_time_and_date() {
+    let script = r#"
+        local os = require("os")
+        local names = {}
+        for k, _ in pairs(os) do table.insert(names, k) end
+        table.sort(names)
+        return { status = "Healthy", message = table.concat(names, ",") }
+    "#;
+    assert_eq!(run(script, json!({})), healthy("date,time"));
+}
+
+#[test]
+fn null_is_nil_and_nulls_are_dropped_from_arrays() {
+    let script = r#"
+        local c = obj.status.conditions
+        local n = 0
+        for _ in ipairs(c) do n = n + 1 end
+        if obj.status.gone ~= nil then return { status = "Degraded" } end
+        return { status = "Healthy", message = c[1].type .. tostring(n) }
+    "#;
+    let obj = json!({"status": {"gone": null, "conditions": [null, {"type": "Ready"}, null]}});
+    assert_eq!(run(script, obj), healthy("Ready1"));
+}
+
+#[test]
+fn empty_array_and_empty_object_are_both_empty_tables() {
+    let script = r#"
+        if type(obj.a) == "table" and type(obj.b) == "table" and next(obj.a) == nil
+           and next(obj.b) == nil and getmetatable(obj.a) == nil then
+          return { status = "Healthy" }
+        end
+        return { status = "Degraded" }
+    "#;
+    assert_eq!(run(script, json!({"a": [], "b": {}})), healthy(""));
+}
+
+#[test]
+fn numbers_are_floats_that_compare_with_integers() {
+    let script = r#"
+        if obj.n == 3 and obj.f == 0.5 then return { status = "Healthy", message = tostring(obj.n) } end
+        return { status = "Degraded" }
+    "#;
+    assert_eq!(run(script, json!({"n": 3, "f": 0.5})), healthy("3"));
+}
+
+#[test]
+fn invalid_or_lower_case_status_is_unknown_invalid() {
+    for s in [
+        r#"return { status = "healthy" }"#,
+        r#"return { status = "Fine" }"#,
+        r#"return { message = "no status" }"#,
+    ] {
+        assert_eq!(
+            run(s, json!({})),
+            Outcome::Health(Health::new(Status::Unknown, INVALID_STATUS)),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn nil_empty_table_and_wrong_types_give_an_empty_status() {
+    for s in [
+        "return nil",
+        "local x = 1",
+        "return {}",
+        r#"return { status = "Healthy", message = 5 }"#,
+        r#"return { status = "Healthy", message = { "a" } }"#,
+        r#"return { status = 1 }"#,
+        r#"return { "Healthy" }"#,
+    ] {
+        assert_eq!(run(s, json!({})), Outcome::Empty, "{s}");
+    }
+}
+
+#[test]
+fn non_table_return_is_an_error() {
+    assert!(
+        matches!(run(r#"return "Healthy""#, json!({})), Outcome::Error(e) if e.contains("expect table output"))
+    );
+}
+
+#[test]
+fn runtime_and_syntax_errors_are_errors_with_text() {
+    let Outcome::Error(e) = run("return obj.status.phase", json!({})) else {
+        panic!("indexing nil must fail");
+    };
+    assert!(e.contains("index"), "{e}");
+    assert!(matches!(run("return {", json!({})), Outcome::Error(_)));
+    assert!(matches!(run("goto x", json!({})), Outcome::Error(_)));
+}
+
+#[test]
+fn runaway_script_is_stopped_like_a_timeout() {
+    let Outcome::Error(e) = run("while true do end", json!({})) else {
+        panic!("an endless loop must be stopped");
+    };
+    assert!(e.contains("deadline"), "{e}");
+}
+
+#[test]
+fn status_key_matches_case_insensitively_like_go_json() {
+    assert_eq!(
+        run(r#"return { Status = "Healthy" }"#, json!({})),
+        healthy("")
+    );
+}
+
+#[test]
+fn extra_fields_are_ignored_and_functions_cannot_be_encoded() {
+    assert_eq!(
+        run(
+            r#"return { status = "Healthy", message = "m", extra = { 1, 2 } }"#,
+            json!({})
+        ),
+        healthy("m")
+    );
+    assert!(matches!(
+        run(
+            r#"return { status = "Healthy", f = function() end }"#,
+            json!({})
+        ),
+        Outcome::Error(_)
+    ));
+}
+
+#[test]
+fn compiled_bytecode_gives_the_same_outcome() {
+    let script = r#"return { status = "Healthy", message = obj.metadata.name }"#;
+    let obj = json!({"metadata": {"name": "max"}});
+    let code = runtime::compile(script).expect("compiles");
+    assert_eq!(
+        Runtime::default().run_compiled(&code, &obj).expect("runs"),
+        healthy("max")
+    );
+}

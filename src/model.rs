@@ -365,6 +365,40 @@ impl Rule {
         out
     }
 
+    /// Every field path the rule reads (predicates, then messages), without duplicates.
+    pub fn paths_read(&self) -> Vec<&Path> {
+        let mut out: Vec<&Path> = Vec::new();
+        for c in &self.clauses {
+            c.when.visit(&mut |p| {
+                let paths: Vec<&Path> = match p {
+                    Predicate::Exists(a) | Predicate::OneOf(a, _) => vec![a],
+                    Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => vec![a, b],
+                    Predicate::IdentityDiffers { left, right, .. } => vec![left, right],
+                    _ => vec![],
+                };
+                for path in paths {
+                    if !out.contains(&path) {
+                        out.push(path);
+                    }
+                }
+            });
+        }
+        for m in self.messages() {
+            for part in &m.0 {
+                if let Part::Read {
+                    source: Source::Field(path),
+                    ..
+                } = part
+                {
+                    if !out.contains(&path) {
+                        out.push(path);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every message of the rule: clause messages in order, then the default.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.clauses

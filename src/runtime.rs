@@ -23,7 +23,14 @@ pub const INVALID_STATUS: &str = "Lua returned an invalid health status";
 pub enum RuntimeError {
     /// The Lua state could not be created or prepared.
     #[error("cannot prepare the Lua state: {0}")]
-    Setup(#[from] mlua::Error),
+    Setup(String),
+}
+
+impl From<mlua::Error> for RuntimeError {
+    fn from(e: mlua::Error) -> Self {
+        // mlua's error is not Send without its `send` feature; keep the text.
+        RuntimeError::Setup(e.to_string())
+    }
 }
 
 /// What Argo CD makes of one evaluation.

@@ -45,7 +45,9 @@ fn emission_is_deterministic_and_has_a_header() {
 #[test]
 fn lua_out_matches_the_generator() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lua-out");
-    for f in output::scripts(&catalog::entries()) {
+    let files = output::lua_out(&catalog::entries(), &output::Target::default())
+        .expect("every output renders");
+    for f in files {
         let path = root.join(&f.path);
         let on_disk = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("{} is missing: run `mas-health generate`", path.display()));

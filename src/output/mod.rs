@@ -1,8 +1,48 @@
 //! Output formats: what users apply to Argo CD, built from the catalog and the emitter.
+//!
+//! Every format is deterministic and sorted by key. Exact kinds become split keys
+//! (`resource.customizations.health.<group>_<Kind>`) wherever the format allows; wildcard rules
+//! can only live in the nested `resource.customizations` blob, since `*` is not a valid
+//! ConfigMap key character.
+
+mod argocd_cm;
+mod argocd_cr;
+mod helm;
+mod upstream;
+
+pub use argocd_cm::{argocd_cm, nested_configmap};
+pub use argocd_cr::argocd_cr;
+pub use helm::helm_values;
+pub use upstream::upstream;
 
 use crate::catalog::Entry;
 use crate::emit;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Errors building an output.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    /// A YAML document could not be written.
+    #[error("cannot write YAML: {0}")]
+    Yaml(String),
+    /// A generated ConfigMap breaks a Kubernetes limit.
+    #[error("{0}")]
+    Invalid(String),
+    /// A fixture folder could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// The largest object the Kubernetes API server stores.
+pub const MAX_OBJECT_BYTES: usize = 1 << 20;
 
 /// A file to write, relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +51,75 @@ pub struct File {
     pub path: PathBuf,
     /// The contents.
     pub contents: String,
+}
+
+/// The formats `mas-health generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A ConfigMap patch for argocd-cm: split keys per kind, wildcards in the nested key.
+    ArgocdCm,
+    /// A ConfigMap patch with everything in the nested `resource.customizations` key.
+    Nested,
+    /// An `ArgoCD` resource fragment for OpenShift GitOps / argocd-operator.
+    ArgocdCr,
+    /// Values for the argo-cd Helm chart (`configs.cm`).
+    HelmValues,
+    /// A folder in Argo CD's resource_customizations layout.
+    Upstream,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [
+        Format::ArgocdCm,
+        Format::Nested,
+        Format::ArgocdCr,
+        Format::HelmValues,
+        Format::Upstream,
+    ];
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::ArgocdCm => "argocd-cm",
+            Format::Nested => "nested",
+            Format::ArgocdCr => "argocd-cr",
+            Format::HelmValues => "helm-values",
+            Format::Upstream => "upstream",
+        }
+    }
+
+    /// The file a single-file format is written to inside lua-out/.
+    pub fn file_name(self) -> Option<&'static str> {
+        match self {
+            Format::ArgocdCm => Some("argocd-cm.yaml"),
+            Format::Nested => Some("argocd-cm-nested.yaml"),
+            Format::ArgocdCr => Some("argocd-cr.yaml"),
+            Format::HelmValues => Some("helm-values.yaml"),
+            Format::Upstream => None,
+        }
+    }
+}
+
+/// Where generated objects go in the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The namespace of argocd-cm.
+    pub namespace: String,
+    /// The name of the `ArgoCD` resource (OpenShift GitOps: `openshift-gitops`).
+    pub argocd_name: String,
+    /// The namespace of the `ArgoCD` resource.
+    pub argocd_namespace: String,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            namespace: "argocd".to_owned(),
+            argocd_name: "openshift-gitops".to_owned(),
+            argocd_namespace: "openshift-gitops".to_owned(),
+        }
+    }
 }
 
 /// The folder of an entry in Argo CD's resource_customizations layout (`*` written as `_`).
@@ -27,4 +136,70 @@ pub fn scripts(entries: &[Entry]) -> Vec<File> {
             contents: emit::emit(&e.key(), &e.rule),
         })
         .collect()
+}
+
+/// Argo CD's split key for an exact kind: `resource.customizations.health.<group>_<Kind>`.
+pub fn split_key(entry: &Entry) -> String {
+    if entry.group.is_empty() {
+        format!("resource.customizations.health.{}", entry.kind)
+    } else {
+        format!(
+            "resource.customizations.health.{}_{}",
+            entry.group, entry.kind
+        )
+    }
+}
+
+/// The nested `resource.customizations` value: a YAML map of `group/Kind` to `health.lua`.
+pub fn nested_blob<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> Result<String, OutputError> {
+    let mut map: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
+    for e in entries {
+        let mut inner = BTreeMap::new();
+        inner.insert("health.lua", emit::emit(&e.key(), &e.rule));
+        map.insert(e.key(), inner);
+    }
+    to_yaml(&map)
+}
+
+/// Serializes to YAML (multi-line strings as block literals).
+pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, OutputError> {
+    serde_saphyr::to_string(value).map_err(|e| OutputError::Yaml(e.to_string()))
+}
+
+/// Whether `key` is a valid ConfigMap data key.
+pub fn valid_configmap_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 253
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+/// Renders one single-file format (every format but `upstream`).
+pub fn render(format: Format, entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+    match format {
+        Format::ArgocdCm => argocd_cm(entries, target),
+        Format::Nested => nested_configmap(entries, target),
+        Format::ArgocdCr => argocd_cr(entries, target),
+        Format::HelmValues => helm_values(entries),
+        Format::Upstream => Err(OutputError::Invalid(
+            "the upstream format is a folder: give --out DIR".to_owned(),
+        )),
+    }
+}
+
+/// Everything lua-out/ holds: every script and every single-file format.
+pub fn lua_out(entries: &[Entry], target: &Target) -> Result<Vec<File>, OutputError> {
+    let mut files = scripts(entries);
+    for format in Format::ALL {
+        if let Some(name) = format.file_name() {
+            files.push(File {
+                path: PathBuf::from(name),
+                contents: render(format, entries, target)?,
+            });
+        }
+    }
+    Ok(files)
 }

@@ -1,0 +1,92 @@
+//! `mas-health explain`: which clause decided, and the values it read.
+
+use super::{read_inputs, EXIT_OK, EXIT_USAGE};
+use anyhow::Result;
+use mas_health::catalog;
+use mas_health::eval;
+use std::path::PathBuf;
+
+/// Explain the verdict for each object: every clause tried in priority order, the one that
+/// decided, and the fields and conditions the rule read.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files to read; `-` for standard input.
+    paths: Vec<PathBuf>,
+}
+
+fn compact(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None => "(absent)".to_owned(),
+        Some(v) => v.to_string(),
+    }
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let entries = catalog::entries();
+    let mut code = EXIT_OK;
+    for item in read_inputs(&args.paths) {
+        let obj = match item {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("error: {e}");
+                code = EXIT_USAGE;
+                continue;
+            }
+        };
+        let gk = if obj.group.is_empty() {
+            obj.kind.clone()
+        } else {
+            format!("{}/{}", obj.group, obj.kind)
+        };
+        println!("{gk} {}/{}", obj.namespace, obj.name);
+        let Some(entry) = catalog::lookup(&entries, &obj.group, &obj.kind) else {
+            println!("  no health rule for this kind: Argo CD uses its built-in check, or none\n");
+            continue;
+        };
+        println!("  rule {} ({})", entry.key(), entry.rule.name);
+        let decision = eval::decide(&entry.rule, &obj.value);
+        for (i, clause) in entry.rule.clauses.iter().enumerate() {
+            let decided = decision.clause.is_some_and(|c| std::ptr::eq(c, clause));
+            let mark = if decided { "=>" } else { "  " };
+            println!("  {mark} {}. {} -> {}", i + 1, clause.name, clause.status);
+            if decided {
+                break;
+            }
+        }
+        if decision.clause.is_none() {
+            println!("  => otherwise -> {}", entry.rule.default_status);
+        }
+        println!(
+            "  verdict: {} \"{}\"",
+            decision.health.status, decision.health.message
+        );
+        let paths = entry.rule.paths_read();
+        if !paths.is_empty() {
+            println!("  fields read:");
+            for p in paths {
+                println!("    {p} = {}", compact(eval::get(&obj.value, p)));
+            }
+        }
+        let sels = entry.rule.condition_selectors();
+        if !sels.is_empty() {
+            println!("  conditions (in the order the object lists them):");
+            let mut any = false;
+            for c in eval::conditions(&obj.value) {
+                any = true;
+                let f = |k: &str| compact(eval::field(c, k));
+                println!(
+                    "    type={} status={} reason={} message={}",
+                    f("type"),
+                    f("status"),
+                    f("reason"),
+                    f("message")
+                );
+            }
+            if !any {
+                println!("    (none)");
+            }
+        }
+        println!();
+    }
+    Ok(code)
+}

@@ -1,0 +1,171 @@
+//! `mas-health generate`: what users apply to Argo CD.
+
+use super::{EXIT_OK, EXIT_USAGE};
+use anyhow::{bail, Context, Result};
+use mas_health::catalog::{self, glob, Entry};
+use mas_health::output::{self, Format, Target};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Write health checks in the form you apply to Argo CD.
+///
+/// Without --format, regenerates the whole lua-out/ folder (or --out DIR): every script as
+/// <group>/<Kind>/health.lua and every single-file format. With --format, writes that one format
+/// to standard output or to --out.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The format to write: argocd-cm (split keys, wildcards nested), nested, argocd-cr
+    /// (OpenShift GitOps ArgoCD resource), helm-values (argo-cd chart), upstream (a folder).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Only these kinds: GROUP/KIND, `*` allowed (repeatable).
+    #[arg(long, value_name = "GROUP/KIND")]
+    only: Vec<String>,
+    /// Leave out these kinds: GROUP/KIND, `*` allowed (repeatable).
+    #[arg(long, value_name = "GROUP/KIND")]
+    exclude: Vec<String>,
+    /// Where to write: a file for single-file formats, a folder for upstream and for lua-out.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Namespace of argocd-cm.
+    #[arg(long, default_value = "argocd")]
+    namespace: String,
+    /// Name of the ArgoCD resource (argocd-cr).
+    #[arg(long, default_value = "openshift-gitops")]
+    argocd_name: String,
+    /// Namespace of the ArgoCD resource (argocd-cr).
+    #[arg(long, default_value = "openshift-gitops")]
+    argocd_namespace: String,
+    /// Fixture folder copied by the upstream format.
+    #[arg(long, default_value = "health")]
+    fixtures: PathBuf,
+    /// Write nothing; exit 1 when the output on disk differs from what would be written.
+    #[arg(long)]
+    check: bool,
+}
+
+fn select(args: &Args) -> Result<Vec<Entry>> {
+    let all = catalog::entries();
+    for pattern in args.only.iter().chain(&args.exclude) {
+        if !all.iter().any(|e| glob(pattern, &e.key())) {
+            bail!("`{pattern}` matches no rule (see `mas-health list`)");
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|e| args.only.is_empty() || args.only.iter().any(|p| glob(p, &e.key())))
+        .filter(|e| !args.exclude.iter().any(|p| glob(p, &e.key())))
+        .collect())
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    let entries = select(&args)?;
+    let target = Target {
+        namespace: args.namespace.clone(),
+        argocd_name: args.argocd_name.clone(),
+        argocd_namespace: args.argocd_namespace.clone(),
+    };
+    match args.format {
+        None | Some(Format::Upstream) => {
+            let (files, default_dir) = match args.format {
+                None => (output::lua_out(&entries, &target)?, "lua-out"),
+                _ => (output::upstream(&entries, &args.fixtures)?, "upstream"),
+            };
+            let dir = args
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(default_dir));
+            if args.check {
+                return check_dir(&dir, &files);
+            }
+            write_dir(&dir, &files)?;
+            eprintln!("{}: wrote {} files", dir.display(), files.len());
+            Ok(EXIT_OK)
+        }
+        Some(format) => {
+            let text = output::render(format, &entries, &target)?;
+            match (&args.out, args.check) {
+                (Some(path), true) => {
+                    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+                    if on_disk == text {
+                        Ok(EXIT_OK)
+                    } else {
+                        eprintln!(
+                            "{} differs from what {} produces",
+                            path.display(),
+                            format.name()
+                        );
+                        Ok(super::EXIT_THRESHOLD)
+                    }
+                }
+                (None, true) => {
+                    eprintln!("--check with --format needs --out FILE");
+                    Ok(EXIT_USAGE)
+                }
+                (Some(path), false) => {
+                    std::fs::write(path, &text)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    Ok(EXIT_OK)
+                }
+                (None, false) => {
+                    print!("{text}");
+                    Ok(EXIT_OK)
+                }
+            }
+        }
+    }
+}
+
+fn write_dir(out: &Path, files: &[output::File]) -> Result<()> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
+    }
+    for f in files {
+        let path = out.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &f.contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
+    let mut problems = Vec::new();
+    for f in files {
+        let path = out.join(&f.path);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text == f.contents => {}
+            Ok(_) => problems.push(format!("{} differs", path.display())),
+            Err(_) => problems.push(format!("{} is missing", path.display())),
+        }
+    }
+    let expected: BTreeSet<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
+    let mut stack = vec![out.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in rd.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !expected.contains(&p) {
+                problems.push(format!("{} is not generated", p.display()));
+            }
+        }
+    }
+    if problems.is_empty() {
+        eprintln!("{}: {} files up to date", out.display(), files.len());
+        return Ok(EXIT_OK);
+    }
+    problems.sort();
+    eprintln!(
+        "{} is out of date (run `mas-health generate`):\n  {}",
+        out.display(),
+        problems.join("\n  ")
+    );
+    Ok(super::EXIT_THRESHOLD)
+}

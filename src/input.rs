@@ -1,0 +1,232 @@
+//! Reading the objects a user saved: single YAML or JSON documents, multi-document YAML,
+//! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
+//! its line and does not stop the others.
+
+use serde_json::Value;
+use thiserror::Error;
+
+/// A document that could not be used, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{source_name}:{line}: {message}")]
+pub struct InputError {
+    /// The file name (or `-` for standard input).
+    pub source_name: String,
+    /// The 1-based line where the document (or the parser's error) stands.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A Kubernetes object read from an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// The file it came from.
+    pub source_name: String,
+    /// The line its document starts on.
+    pub line: usize,
+    /// The API group (`""` for the core group).
+    pub group: String,
+    /// The kind.
+    pub kind: String,
+    /// The namespace (`""` when cluster-scoped or absent).
+    pub namespace: String,
+    /// The name (`""` when absent).
+    pub name: String,
+    /// The whole object.
+    pub value: Value,
+}
+
+/// The group part of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``).
+pub fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Reads every object of `text`, in order; errors stand where their documents stood.
+pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputError>> {
+    let err = |line: usize, message: String| InputError {
+        source_name: source_name.to_owned(),
+        line,
+        message,
+    };
+    if text.trim().is_empty() {
+        return vec![Err(err(1, "empty input: no documents".to_owned()))];
+    }
+    let mut out = Vec::new();
+    for doc in documents(text) {
+        match doc.value {
+            Err((line, message)) => out.push(Err(err(line, message))),
+            Ok(Value::Null) => {}
+            Ok(value) => objects_of(value, doc.line, &err, source_name, &mut out),
+        }
+    }
+    if out.is_empty() {
+        out.push(Err(err(
+            1,
+            "no documents: the input holds only comments".to_owned(),
+        )));
+    }
+    out
+}
+
+fn objects_of(
+    value: Value,
+    line: usize,
+    err: &dyn Fn(usize, String) -> InputError,
+    source_name: &str,
+    out: &mut Vec<Result<Object, InputError>>,
+) {
+    let Value::Object(map) = &value else {
+        out.push(Err(err(
+            line,
+            format!("the document is {}, not an object", kind_of(&value)),
+        )));
+        return;
+    };
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if kind == "List" || kind.ends_with("List") && map.get("items").is_some_and(Value::is_array) {
+        if let Some(Value::Array(items)) = map.get("items") {
+            for item in items {
+                objects_of(item.clone(), line, err, source_name, out);
+            }
+            return;
+        }
+    }
+    let api_version = map.get("apiVersion").and_then(Value::as_str);
+    let (Some(api_version), false) = (api_version, kind.is_empty()) else {
+        let missing = match (api_version, kind.is_empty()) {
+            (None, true) => "apiVersion and kind",
+            (None, false) => "apiVersion",
+            _ => "kind",
+        };
+        out.push(Err(err(line, format!("the object has no {missing}"))));
+        return;
+    };
+    let meta = |k: &str| {
+        value
+            .get("metadata")
+            .and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    out.push(Ok(Object {
+        source_name: source_name.to_owned(),
+        line,
+        group: group_of(api_version).to_owned(),
+        kind: kind.to_owned(),
+        namespace: meta("namespace"),
+        name: meta("name"),
+        value,
+    }));
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+struct Document {
+    line: usize,
+    value: Result<Value, (usize, String)>,
+}
+
+fn documents(text: &str) -> Vec<Document> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            return vec![Document {
+                line: 1,
+                value: Ok(v),
+            }];
+        }
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| (i + 1, l))
+            .collect();
+        let parsed: Vec<(usize, Result<Value, String>)> = lines
+            .iter()
+            .map(|(n, l)| {
+                (
+                    *n,
+                    serde_json::from_str::<Value>(l).map_err(|e| e.to_string()),
+                )
+            })
+            .collect();
+        // JSON Lines: one JSON value per line, most of them readable.
+        if parsed.iter().filter(|(_, r)| r.is_ok()).count() * 2 > parsed.len() {
+            return parsed
+                .into_iter()
+                .map(|(line, r)| Document {
+                    line,
+                    value: r.map_err(|m| (line, format!("invalid JSON: {m}"))),
+                })
+                .collect();
+        }
+    }
+    yaml_documents(text)
+}
+
+fn is_separator(line: &str) -> bool {
+    line == "---" || line.starts_with("--- ") || line.starts_with("---\t")
+}
+
+fn yaml_documents(text: &str) -> Vec<Document> {
+    let mut docs = Vec::new();
+    let mut start = 1usize;
+    let mut chunk = String::new();
+    let flush = |chunk: &mut String, start: usize, docs: &mut Vec<Document>| {
+        if chunk.lines().all(|l| {
+            let t = l.trim();
+            t.is_empty() || t.starts_with('#') || t == "..."
+        }) {
+            chunk.clear();
+            return;
+        }
+        let value =
+            serde_saphyr::from_str::<Value>(chunk).map_err(|e| yaml_error(&e.to_string(), start));
+        docs.push(Document { line: start, value });
+        chunk.clear();
+    };
+    for (i, line) in text.lines().enumerate() {
+        if is_separator(line) {
+            flush(&mut chunk, start, &mut docs);
+            start = i + 2;
+            let rest = line.trim_start_matches("---").trim();
+            if !rest.is_empty() && !rest.starts_with('#') {
+                chunk.push_str(rest);
+                chunk.push('\n');
+                start = i + 1;
+            }
+        } else {
+            chunk.push_str(line);
+            chunk.push('\n');
+        }
+    }
+    flush(&mut chunk, start, &mut docs);
+    docs
+}
+
+/// Turns the parser's "line L column C: message" into an absolute line and a one-line message.
+fn yaml_error(text: &str, start: usize) -> (usize, String) {
+    let first = text.lines().next().unwrap_or_default();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    if let Some(rest) = first.strip_prefix("line ") {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = digits.parse::<usize>() {
+            let message = rest.split_once(": ").map_or(rest, |(_, m)| m);
+            return (
+                (start + n).saturating_sub(1).max(1),
+                format!("invalid YAML: {message}"),
+            );
+        }
+    }
+    (start, format!("invalid YAML: {first}"))
+}

@@ -1,0 +1,62 @@
+//! argocd-cm patches: split keys per kind, or everything in the nested form.
+
+use super::{
+    nested_blob, split_key, to_yaml, valid_configmap_key, OutputError, Target, MAX_OBJECT_BYTES,
+};
+use crate::catalog::Entry;
+use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// The key holding the nested form.
+pub const NESTED_KEY: &str = "resource.customizations";
+
+fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, OutputError> {
+    for key in data.keys() {
+        if !valid_configmap_key(key) {
+            return Err(OutputError::Invalid(format!(
+                "`{key}` is not a valid ConfigMap key"
+            )));
+        }
+    }
+    let cm = ConfigMap {
+        metadata: ObjectMeta {
+            name: Some("argocd-cm".to_owned()),
+            namespace: Some(target.namespace.clone()),
+            labels: Some(BTreeMap::from([(
+                "app.kubernetes.io/part-of".to_owned(),
+                "argocd".to_owned(),
+            )])),
+            ..ObjectMeta::default()
+        },
+        data: Some(data),
+        ..ConfigMap::default()
+    };
+    let text = to_yaml(&cm)?;
+    if text.len() >= MAX_OBJECT_BYTES {
+        return Err(OutputError::Invalid(format!(
+            "argocd-cm would be {} bytes, over the 1 MiB object limit",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
+/// argocd-cm with one split key per exact kind and the wildcard rules in the nested key.
+pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+    let mut data = BTreeMap::new();
+    for e in entries.iter().filter(|e| !e.is_wildcard()) {
+        data.insert(split_key(e), crate::emit::emit(&e.key(), &e.rule));
+    }
+    let wild: Vec<&Entry> = entries.iter().filter(|e| e.is_wildcard()).collect();
+    if !wild.is_empty() {
+        data.insert(NESTED_KEY.to_owned(), nested_blob(wild)?);
+    }
+    configmap(data, target)
+}
+
+/// argocd-cm with every rule in the nested `resource.customizations` key.
+pub fn nested_configmap(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+    let data = BTreeMap::from([(NESTED_KEY.to_owned(), nested_blob(entries)?)]);
+    configmap(data, target)
+}

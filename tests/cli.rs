@@ -1,0 +1,345 @@
+//! The command line, end to end: every command and format, bad input, exit codes.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = cmd().args(args).output().expect("runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const SUITE: &str = "health/core.mas.ibm.com/Suite/testdata/healthy.yaml";
+
+#[test]
+fn generate_check_passes_on_the_committed_lua_out() {
+    cmd().args(["generate", "--check"]).assert().success();
+}
+
+#[test]
+fn generate_check_fails_when_lua_out_drifts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    cmd()
+        .args(["generate", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::write(out.join("core.mas.ibm.com/Suite/health.lua"), "-- edited").expect("write");
+    cmd()
+        .args(["generate", "--check", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn argocd_cm_has_split_keys_and_wildcards_in_the_nested_key() {
+    let text = stdout(&[
+        "generate",
+        "--format",
+        "argocd-cm",
+        "--namespace",
+        "openshift-gitops",
+    ]);
+    let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    assert_eq!(cm["kind"], "ConfigMap");
+    assert_eq!(cm["metadata"]["name"], "argocd-cm");
+    assert_eq!(cm["metadata"]["namespace"], "openshift-gitops");
+    let data = cm["data"].as_object().expect("data");
+    assert!(data.contains_key("resource.customizations.health.core.mas.ibm.com_Suite"));
+    assert!(data.contains_key("resource.customizations.health.argoproj.io_Application"));
+    let nested: serde_json::Value =
+        serde_saphyr::from_str(data["resource.customizations"].as_str().expect("string"))
+            .expect("nested YAML");
+    assert!(nested["*.mas.ibm.com/*"]["health.lua"].as_str().is_some());
+    assert!(data.keys().all(|k| !k.contains('*')));
+}
+
+#[test]
+fn nested_format_holds_every_rule_in_one_key() {
+    let text = stdout(&["generate", "--format", "nested"]);
+    let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    let data = cm["data"].as_object().expect("data");
+    assert_eq!(data.len(), 1);
+    let nested: serde_json::Value =
+        serde_saphyr::from_str(data["resource.customizations"].as_str().expect("string"))
+            .expect("nested YAML");
+    assert!(nested["core.mas.ibm.com/Suite"]["health.lua"]
+        .as_str()
+        .is_some());
+}
+
+#[test]
+fn argocd_cr_puts_exact_kinds_in_resource_health_checks() {
+    let text = stdout(&[
+        "generate",
+        "--format",
+        "argocd-cr",
+        "--only",
+        "core.mas.ibm.com/*",
+        "--only",
+        "*.mas.ibm.com/*",
+    ]);
+    let cr: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    assert_eq!(cr["apiVersion"], "argoproj.io/v1beta1");
+    assert_eq!(cr["kind"], "ArgoCD");
+    let checks = cr["spec"]["resourceHealthChecks"]
+        .as_array()
+        .expect("checks");
+    assert!(checks
+        .iter()
+        .any(|c| c["group"] == "core.mas.ibm.com" && c["kind"] == "Suite"));
+    assert!(cr["spec"]["extraConfig"]["resource.customizations"]
+        .as_str()
+        .is_some());
+}
+
+#[test]
+fn helm_values_go_under_configs_cm() {
+    let text = stdout(&[
+        "generate",
+        "--format",
+        "helm-values",
+        "--only",
+        "operators.coreos.com/*",
+    ]);
+    let v: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    let cm = v["configs"]["cm"].as_object().expect("configs.cm");
+    assert_eq!(cm.len(), 3);
+    assert!(cm.contains_key("resource.customizations.health.operators.coreos.com_Subscription"));
+}
+
+#[test]
+fn upstream_writes_argo_cd_layout_with_fixtures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    cmd()
+        .args([
+            "generate",
+            "--format",
+            "upstream",
+            "--only",
+            "core.mas.ibm.com/Suite",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let suite = dir.path().join("core.mas.ibm.com/Suite");
+    assert!(suite.join("health.lua").is_file());
+    assert!(suite.join("health_test.yaml").is_file());
+    assert!(suite.join("testdata/healthy.yaml").is_file());
+    // The layout it writes is one `mas-health test` runs as foreign scripts, closed libraries.
+    cmd().arg("test").arg(dir.path()).assert().success();
+}
+
+#[test]
+fn unknown_only_pattern_is_a_usage_error() {
+    cmd()
+        .args(["generate", "--only", "nope.example.com/Nothing"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn eval_prints_json_lines_with_exactly_the_documented_keys() {
+    let out = stdout(&["eval", "--output", "json", "tests/inputs/list.yaml"]);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for l in &lines {
+        let mut keys: Vec<&String> = l.as_object().expect("object").keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "group",
+                "kind",
+                "message",
+                "name",
+                "namespace",
+                "rule",
+                "status"
+            ]
+        );
+    }
+    assert_eq!(lines[0]["status"], "Degraded");
+    assert_eq!(lines[0]["message"], "SLS registration failed");
+    assert_eq!(lines[0]["rule"], "core.mas.ibm.com/Suite");
+    assert!(lines[1]["status"].is_null() && lines[1]["rule"].is_null());
+}
+
+#[test]
+fn eval_reads_standard_input_and_json_lines() {
+    let jsonl = r#"{"apiVersion":"core.mas.ibm.com/v1","kind":"Suite","metadata":{"name":"a"},"status":{"conditions":[{"type":"Ready","status":"True","message":"ok"}]}}
+{"apiVersion":"operators.coreos.com/v1alpha1","kind":"InstallPlan","metadata":{"name":"b"},"status":{"phase":"Complete"}}
+"#;
+    let out = cmd()
+        .args(["eval", "--engine", "both", "-"])
+        .write_stdin(jsonl)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Healthy      core.mas.ibm.com/Suite a: ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("operators.coreos.com/InstallPlan b"),
+        "{text}"
+    );
+}
+
+#[test]
+fn eval_reports_bad_documents_and_still_evaluates_the_rest() {
+    let out = cmd()
+        .args(["eval", "tests/inputs/multi.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("config.mas.ibm.com/MongoCfg"), "{stdout}");
+    assert!(
+        stdout.contains("operators.coreos.com/Subscription"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("tests/inputs/multi.yaml:12: invalid YAML"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not an object"), "{stderr}");
+    assert!(stderr.contains("has no kind"), "{stderr}");
+}
+
+#[test]
+fn eval_fails_cleanly_on_missing_file_and_empty_input() {
+    let out = cmd()
+        .args(["eval", "no/such/file.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.yaml"));
+    cmd().args(["eval", "-"]).write_stdin("").assert().code(2);
+    cmd()
+        .args(["eval", "-"])
+        .write_stdin("{not json")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let failed = "health/core.mas.ibm.com/Suite/testdata/failure-listed-after-ready.yaml";
+    cmd()
+        .args(["eval", "--fail-on", "degraded", SUITE])
+        .assert()
+        .success();
+    cmd()
+        .args(["eval", "--fail-on", "degraded", failed])
+        .assert()
+        .code(1);
+    let installing = "health/core.mas.ibm.com/Suite/testdata/installing.yaml";
+    cmd()
+        .args(["eval", "--fail-on", "degraded", installing])
+        .assert()
+        .success();
+    cmd()
+        .args(["eval", "--fail-on", "progressing", installing])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn eval_with_lua_engine_matches_native() {
+    let native = stdout(&["eval", "--output", "json", "--engine", "native", SUITE]);
+    let lua = stdout(&["eval", "--output", "json", "--engine", "lua", SUITE]);
+    assert_eq!(native, lua);
+}
+
+#[test]
+fn test_command_runs_our_fixtures_and_counts() {
+    let out = cmd().args(["test", "health"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("PASS core.mas.ibm.com/Suite testdata/healthy.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.ends_with(" passed, 0 failed")),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn test_command_flags_scripts_that_need_open_libraries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kind = dir.path().join("example.com/Widget");
+    std::fs::create_dir_all(kind.join("testdata")).expect("mkdir");
+    std::fs::write(
+        kind.join("health.lua"),
+        "local hs = {}\nif string.lower(obj.status.phase) == \"ready\" then hs.status = \"Healthy\" else hs.status = \"Progressing\" end\nhs.message = \"\"\nreturn hs\n",
+    )
+    .expect("write");
+    std::fs::write(
+        kind.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n    message: \"\"\n  inputPath: testdata/ready.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(
+        kind.join("testdata/ready.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\nstatus:\n  phase: READY\n",
+    )
+    .expect("write");
+    let out = cmd().arg("test").arg(dir.path()).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("passes only with open libraries"), "{text}");
+    assert!(text.contains("0 passed, 1 failed"), "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn explain_names_the_deciding_clause_and_the_values_read() {
+    let text = stdout(&[
+        "explain",
+        "health/core.mas.ibm.com/Suite/testdata/stale-ready-after-operator-upgrade.yaml",
+    ]);
+    assert!(
+        text.contains("=> 2. Ready is True from an earlier operator version -> Progressing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("status.versions.controller = \"9.1.1\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn list_shows_every_rule() {
+    let text = stdout(&["list"]);
+    let n = mas_health::catalog::entries().len();
+    assert!(text.contains(&format!("{n} rules")));
+    assert!(text.contains("*.mas.ibm.com/*"));
+    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("lua-out")
+        .is_dir());
+}
+
+#[test]
+fn help_explains_each_command() {
+    let text = stdout(&["--help"]);
+    for c in ["generate", "eval", "test", "explain", "list"] {
+        assert!(text.contains(c), "{text}");
+    }
+}

@@ -45,8 +45,7 @@ struct Emitter<'r> {
     uses_text: bool,
     uses_one_of: bool,
     uses_scalar: bool,
-    uses_identity: bool,
-    uses_identities: bool,
+    uses_tree: bool,
 }
 
 impl<'r> Emitter<'r> {
@@ -59,8 +58,7 @@ impl<'r> Emitter<'r> {
             uses_text: false,
             uses_one_of: false,
             uses_scalar: false,
-            uses_identity: false,
-            uses_identities: false,
+            uses_tree: false,
         };
         for c in &rule.clauses {
             c.when.visit(&mut |p| match p {
@@ -73,10 +71,9 @@ impl<'r> Emitter<'r> {
                     e.uses_get = true;
                     e.uses_scalar = true;
                 }
-                Predicate::IdentityDiffers { list, .. } => {
+                Predicate::ObservedDiffers { .. } => {
                     e.uses_get = true;
-                    e.uses_identity = true;
-                    e.uses_identities |= *list;
+                    e.uses_tree = true;
                 }
                 _ => {}
             });
@@ -210,34 +207,24 @@ impl<'r> Emitter<'r> {
                  end\n",
             );
         }
-        if self.uses_identity {
+        if self.uses_tree {
             out.push_str(
-                "local function same_source(x, y, keys)\n\
-                 \x20 for _, k in ipairs(keys) do\n\
-                 \x20   local a, b = get(x, k), get(y, k)\n\
-                 \x20   if type(a) ~= \"string\" then a = \"\" end\n\
-                 \x20   if type(b) ~= \"string\" then b = \"\" end\n\
-                 \x20   if a ~= b then return false end\n\
+                "local function zero(v)\n\
+                 \x20 if v == nil or v == \"\" or v == false or v == 0 then return true end\n\
+                 \x20 if type(v) ~= \"table\" then return false end\n\
+                 \x20 for _, x in pairs(v) do\n\
+                 \x20   if not zero(x) then return false end\n\
                  \x20 end\n\
                  \x20 return true\n\
-                 end\n",
-            );
-        }
-        if self.uses_identities {
-            out.push_str(
-                "local function entries(l)\n\
-                 \x20 local out, n = {}, 0\n\
-                 \x20 if type(l) == \"table\" then\n\
-                 \x20   for _, e in ipairs(l) do n = n + 1; out[n] = e end\n\
-                 \x20 end\n\
-                 \x20 return out, n\n\
                  end\n\
-                 local function same_sources(l, r, keys)\n\
-                 \x20 local ls, ln = entries(l)\n\
-                 \x20 local rs, rn = entries(r)\n\
-                 \x20 if ln ~= rn then return false end\n\
-                 \x20 for i = 1, ln do\n\
-                 \x20   if not same_source(ls[i], rs[i], keys) then return false end\n\
+                 local function same_tree(a, b)\n\
+                 \x20 if zero(a) and zero(b) then return true end\n\
+                 \x20 if type(a) ~= \"table\" or type(b) ~= \"table\" then return a == b end\n\
+                 \x20 for k, x in pairs(a) do\n\
+                 \x20   if not same_tree(x, b[k]) then return false end\n\
+                 \x20 end\n\
+                 \x20 for k, y in pairs(b) do\n\
+                 \x20   if a[k] == nil and not zero(y) then return false end\n\
                  \x20 end\n\
                  \x20 return true\n\
                  end\n",
@@ -292,22 +279,12 @@ impl<'r> Emitter<'r> {
             Predicate::Condition(sel) => format!("find({}) ~= nil", self.selector_name(sel)),
             Predicate::FieldsEqual(a, b) => format!("same({}, {})", get(a), get(b)),
             Predicate::FieldsDiffer(a, b) => format!("differ({}, {})", get(a), get(b)),
-            Predicate::IdentityDiffers {
-                left,
-                right,
-                keys,
-                list,
-            } => {
-                let keys: Vec<String> = keys.iter().map(|k| lua_string(k)).collect();
-                let f = if *list { "same_sources" } else { "same_source" };
-                format!(
-                    "{} ~= nil and not {f}({}, {}, {{ {} }})",
-                    get(right),
-                    get(left),
-                    get(right),
-                    keys.join(", ")
-                )
-            }
+            Predicate::ObservedDiffers { desired, observed } => format!(
+                "{} ~= nil and not same_tree({}, {})",
+                get(observed),
+                get(desired),
+                get(observed)
+            ),
             Predicate::All(ps) => {
                 if ps.is_empty() {
                     "true".to_owned()

@@ -107,39 +107,64 @@ fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
     })
 }
 
-/// A key of a source identity as compared: a non-empty string, else "".
-fn identity_key<'v>(entry: Option<&'v Value>, key: &str) -> &'v str {
-    entry
-        .and_then(Value::as_object)
-        .and_then(|o| o.get(key))
-        .and_then(Value::as_str)
-        .unwrap_or("")
+/// Whether a value counts as unset: absent, null, `""`, `false`, `0`, or a table of such values.
+pub fn is_zero(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Bool(b)) => !b,
+        Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+        Some(Value::Array(a)) => a.iter().all(|x| is_zero(Some(x))),
+        Some(Value::Object(m)) => m.values().all(|x| is_zero(Some(x))),
+    }
 }
 
-fn list_entries(v: Option<&Value>) -> Vec<&Value> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().filter(|e| !e.is_null()).collect())
-        .unwrap_or_default()
+/// A key of a table as Lua sees it: arrays have integer keys (after nulls are dropped), objects
+/// string keys.
+#[derive(PartialEq)]
+enum Key<'v> {
+    Int(usize),
+    Str(&'v str),
 }
 
-fn identity_differs(
-    left: Option<&Value>,
-    right: Option<&Value>,
-    keys: &[String],
-    list: bool,
-) -> bool {
-    if right.is_none() {
-        return false;
+fn table_entries(v: &Value) -> Vec<(Key<'_>, &Value)> {
+    match v {
+        Value::Array(a) => a
+            .iter()
+            .filter(|x| !x.is_null())
+            .enumerate()
+            .map(|(i, x)| (Key::Int(i + 1), x))
+            .collect(),
+        Value::Object(m) => m
+            .iter()
+            .filter(|(_, x)| !x.is_null())
+            .map(|(k, x)| (Key::Str(k.as_str()), x))
+            .collect(),
+        _ => Vec::new(),
     }
-    let same = |l: Option<&Value>, r: Option<&Value>| {
-        keys.iter()
-            .all(|k| identity_key(l, k) == identity_key(r, k))
-    };
-    if !list {
-        return !same(left, right);
+}
+
+fn lookup<'v>(entries: &[(Key<'_>, &'v Value)], key: &Key<'_>) -> Option<&'v Value> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+}
+
+/// Tree equality with zero values counting as unset (see [`Predicate::ObservedDiffers`]).
+pub fn same_tree(a: Option<&Value>, b: Option<&Value>) -> bool {
+    let table = |v: Option<&Value>| matches!(v, Some(Value::Array(_) | Value::Object(_)));
+    if is_zero(a) && is_zero(b) {
+        return true;
     }
-    let (l, r) = (list_entries(left), list_entries(right));
-    l.len() != r.len() || l.iter().zip(&r).any(|(a, b)| !same(Some(a), Some(b)))
+    match (a, b) {
+        (Some(x), Some(y)) if table(a) && table(b) => {
+            let (ea, eb) = (table_entries(x), table_entries(y));
+            ea.iter().all(|(k, v)| same_tree(Some(v), lookup(&eb, k)))
+                && eb
+                    .iter()
+                    .all(|(k, v)| lookup(&ea, k).is_some() || is_zero(Some(v)))
+        }
+        (Some(x), Some(y)) => scalars_equal(x, y) == Some(true),
+        _ => false,
+    }
 }
 
 /// Whether `p` holds on `obj`.
@@ -159,12 +184,10 @@ pub fn holds(p: &Predicate, obj: &Value) -> bool {
             (Some(x), Some(y)) => scalars_equal(x, y) == Some(false),
             _ => false,
         },
-        Predicate::IdentityDiffers {
-            left,
-            right,
-            keys,
-            list,
-        } => identity_differs(get(obj, left), get(obj, right), keys, *list),
+        Predicate::ObservedDiffers { desired, observed } => {
+            let seen = get(obj, observed);
+            seen.is_some() && !same_tree(get(obj, desired), seen)
+        }
         Predicate::All(ps) => ps.iter().all(|p| holds(p, obj)),
         Predicate::Any(ps) => ps.iter().any(|p| holds(p, obj)),
         Predicate::Not(p) => !holds(p, obj),

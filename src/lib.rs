@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod emit;
 pub mod eval;
 pub mod fixtures;
+pub mod gopher;
 pub mod input;
 pub mod lua_check;
 pub mod model;

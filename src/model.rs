@@ -189,19 +189,15 @@ pub enum Predicate {
     /// Both fields are present scalars (string, number or bool) and not equal (a type
     /// difference counts as a difference).
     FieldsDiffer(Path, Path),
-    /// The two fields describe different sources: compared key by key on `keys`, where an absent
-    /// key, a non-string and an empty string all count as the empty string. With `list`, both
-    /// fields are lists compared entry by entry in order (a length difference is a difference);
-    /// without it, both are single objects. Holds only when `right` is present.
-    IdentityDiffers {
+    /// The observed field is present and differs from the desired one as a tree, where absent,
+    /// null, `""`, `false`, `0` and a table holding only such values all count as the same
+    /// (Kubernetes drops zero values it serializes with omitempty). Lists compare entry by entry
+    /// in order. Used for "was this status computed against the current spec".
+    ObservedDiffers {
         /// The desired state, e.g. `spec.source`.
-        left: Path,
-        /// The observed state, e.g. `status.sync.comparedTo.source`.
-        right: Path,
-        /// The keys that make up the identity.
-        keys: Vec<String>,
-        /// Whether both fields are lists of such objects.
-        list: bool,
+        desired: Path,
+        /// The observed copy, e.g. `status.sync.comparedTo.source`.
+        observed: Path,
     },
     /// All of these hold (true when empty).
     All(Vec<Predicate>),
@@ -373,7 +369,7 @@ impl Rule {
                 let paths: Vec<&Path> = match p {
                     Predicate::Exists(a) | Predicate::OneOf(a, _) => vec![a],
                     Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => vec![a, b],
-                    Predicate::IdentityDiffers { left, right, .. } => vec![left, right],
+                    Predicate::ObservedDiffers { desired, observed } => vec![desired, observed],
                     _ => vec![],
                 };
                 for path in paths {

@@ -15,10 +15,10 @@ pub struct Vocabulary {
     pub words: Vec<String>,
     /// Condition types the rule looks for.
     pub condition_types: Vec<String>,
-    /// Keys of source identities the rule compares.
-    pub identity_keys: Vec<String>,
     /// Values the rule tests a path for (from `OneOf` and `Exists`).
     pub choices: Vec<(Path, Vec<Value>)>,
+    /// Pairs of (desired, observed) paths the rule compares as trees.
+    pub mirrors: Vec<(Path, Path)>,
 }
 
 fn push_unique<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -65,13 +65,10 @@ impl Vocabulary {
                     push_unique(&mut v.paths, a.clone());
                     push_unique(&mut v.paths, b.clone());
                 }
-                Predicate::IdentityDiffers {
-                    left, right, keys, ..
-                } => {
-                    push_unique(&mut v.paths, left.clone());
-                    push_unique(&mut v.paths, right.clone());
-                    keys.iter()
-                        .for_each(|k| push_unique(&mut v.identity_keys, k.clone()));
+                Predicate::ObservedDiffers { desired, observed } => {
+                    push_unique(&mut v.paths, desired.clone());
+                    push_unique(&mut v.paths, observed.clone());
+                    push_unique(&mut v.mirrors, (desired.clone(), observed.clone()));
                 }
                 _ => {}
             });
@@ -178,35 +175,25 @@ fn field_value(v: &Vocabulary) -> BoxedStrategy<Value> {
     .boxed()
 }
 
-/// An object or list of objects with identity keys drawn from a small pool, so that two of them
-/// are often equal.
-fn source_list(v: &Vocabulary) -> BoxedStrategy<Value> {
-    let keys = if v.identity_keys.is_empty() {
-        vec!["path".to_owned()]
-    } else {
-        v.identity_keys.clone()
-    };
-    let value = prop_oneof![
-        3 => proptest::sample::select(vec!["a", "b", ""]).prop_map(|s| Value::String(s.to_owned())),
+/// Small trees (objects and lists) drawn from few keys and values, zero values included, so
+/// that two of them are often equal, or equal but for unset fields.
+fn source_list(_v: &Vocabulary) -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        4 => proptest::sample::select(vec!["a", "b", ""]).prop_map(|s| Value::String(s.to_owned())),
         1 => Just(Value::Null),
-        1 => number(),
+        1 => Just(Value::from(0)),
+        1 => Just(Value::from(1)),
+        1 => any::<bool>().prop_map(Value::Bool),
     ];
-    let one =
-        proptest::collection::vec((proptest::sample::select(keys), value), 0..4).prop_map(|kv| {
-            let mut m = Map::new();
-            for (k, v) in kv {
-                m.insert(k, v);
-            }
-            Value::Object(m)
-        });
-    prop_oneof![
-        one.clone(),
-        proptest::collection::vec(
-            prop_oneof![4 => one, 1 => Just(Value::Null), 1 => number()],
-            0..3
-        )
-        .prop_map(Value::Array),
-    ]
+    leaf.prop_recursive(3, 12, 3, |inner| {
+        let keys = proptest::sample::select(vec!["repoURL", "path", "targetRevision", "env"]);
+        prop_oneof![
+            proptest::collection::vec((keys, inner.clone()), 0..4).prop_map(|kv| {
+                Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+            }),
+            proptest::collection::vec(inner, 0..3).prop_map(Value::Array),
+        ]
+    })
     .boxed()
 }
 
@@ -292,8 +279,13 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
     let fields = proptest::collection::vec((0..n, field_value(&v)), 0..(n * 2 + 1));
     // One condition of every type the rule reads, mostly True, in random order: the states
     // where several conditions hold at once and only priority (never order) may decide.
+    let mut reasons = vec![String::new()];
+    reasons.extend(v.words.iter().cloned());
     let consistent = proptest::collection::vec(
-        prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown")],
+        (
+            prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown"), 2 => Just("")],
+            proptest::sample::select(reasons),
+        ),
         v.condition_types.len(),
     )
     .prop_map({
@@ -302,7 +294,14 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
             types
                 .iter()
                 .zip(statuses)
-                .map(|(t, s)| serde_json::json!({"type": t, "status": s, "message": format!("{t} is {s}")}))
+                .filter(|(_, (s, _))| !s.is_empty())
+                .map(|(t, (s, r))| {
+                    let mut c = serde_json::json!({"type": t, "status": s, "message": format!("{t} is {s}")});
+                    if !r.is_empty() {
+                        c["reason"] = Value::String(r);
+                    }
+                    c
+                })
                 .collect::<Vec<Value>>()
         }
     })
@@ -330,41 +329,60 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
                 .boxed()
         })
         .collect();
-    (fields, conditions, shape, any_json(), choices)
-        .prop_map(move |(fields, conditions, is_object, other, chosen)| {
-            if !is_object {
-                return other;
-            }
-            let mut obj = serde_json::json!({
-                "apiVersion": "example.ibm.com/v1",
-                "kind": "Example",
-                "metadata": {"name": "generated", "namespace": "test"},
-            });
-            let fields_first = fields.len() % 2 == 0;
-            let apply_fields = |obj: &mut Value| {
-                for (i, value) in &fields {
-                    set(obj, paths[*i].keys(), value.clone());
+    // Sometimes the observed copy equals the desired tree, give or take unset fields.
+    let mirrors = v.mirrors.clone();
+    let mirror_flags = proptest::collection::vec(0u8..4, mirrors.len());
+    (fields, conditions, shape, any_json(), choices, mirror_flags)
+        .prop_map(
+            move |(fields, conditions, is_object, other, chosen, flags)| {
+                if !is_object {
+                    return other;
                 }
-            };
-            if fields_first {
-                apply_fields(&mut obj);
-            }
-            if let Some(c) = &conditions {
-                set(
-                    &mut obj,
-                    &["status".to_owned(), "conditions".to_owned()],
-                    c.clone(),
-                );
-            }
-            if !fields_first {
-                apply_fields(&mut obj);
-            }
-            if fields.len() % 3 == 0 {
-                for (path, value) in chosen.into_iter().flatten() {
-                    set(&mut obj, path.keys(), value);
+                let mut obj = serde_json::json!({
+                    "apiVersion": "example.ibm.com/v1",
+                    "kind": "Example",
+                    "metadata": {"name": "generated", "namespace": "test"},
+                });
+                let fields_first = fields.len() % 2 == 0;
+                let apply_fields = |obj: &mut Value| {
+                    for (i, value) in &fields {
+                        set(obj, paths[*i].keys(), value.clone());
+                    }
+                };
+                if fields_first {
+                    apply_fields(&mut obj);
                 }
-            }
-            obj
-        })
+                if let Some(c) = &conditions {
+                    set(
+                        &mut obj,
+                        &["status".to_owned(), "conditions".to_owned()],
+                        c.clone(),
+                    );
+                }
+                if !fields_first {
+                    apply_fields(&mut obj);
+                }
+                if fields.len() % 3 == 0 {
+                    for (path, value) in chosen.into_iter().flatten() {
+                        set(&mut obj, path.keys(), value);
+                    }
+                }
+                for ((desired, observed), flag) in mirrors.iter().zip(flags) {
+                    if flag == 0 {
+                        continue;
+                    }
+                    let mut copy = crate::eval::get(&obj, desired)
+                        .cloned()
+                        .unwrap_or(Value::Null);
+                    if flag == 2 {
+                        if let Value::Object(m) = &mut copy {
+                            m.insert("unset".to_owned(), Value::String(String::new()));
+                        }
+                    }
+                    set(&mut obj, observed.keys(), copy);
+                }
+                obj
+            },
+        )
         .boxed()
 }

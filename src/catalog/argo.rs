@@ -12,9 +12,6 @@ use crate::model::{
     TextMatch,
 };
 
-/// The fields that identify what a source renders.
-const SOURCE_IDENTITY: [&str; 4] = ["repoURL", "path", "chart", "targetRevision"];
-
 pub(super) fn entries() -> Vec<Entry> {
     vec![Entry::new(
         "argo",
@@ -24,12 +21,10 @@ pub(super) fn entries() -> Vec<Entry> {
     )]
 }
 
-fn identity_differs(left: &str, right: &str, list: bool) -> Predicate {
-    Predicate::IdentityDiffers {
-        left: Path::parse(left),
-        right: Path::parse(right),
-        keys: SOURCE_IDENTITY.iter().map(|k| (*k).to_owned()).collect(),
-        list,
+fn observed_differs(desired: &str, observed: &str) -> Predicate {
+    Predicate::ObservedDiffers {
+        desired: Path::parse(desired),
+        observed: Path::parse(observed),
     }
 }
 
@@ -83,9 +78,16 @@ fn application() -> Rule {
         )
         .when(
             "status was compared with another spec",
+            // The whole source counts, not only repoURL/path/chart/targetRevision: MAS GitOps
+            // changes a child by re-rendering its plugin values at the same revision. For a
+            // multi-source app Argo CD writes an empty (or first-source) comparedTo.source, so
+            // the single-source comparison applies only where spec.source is set.
             any(vec![
-                identity_differs("spec.source", "status.sync.comparedTo.source", false),
-                identity_differs("spec.sources", "status.sync.comparedTo.sources", true),
+                Predicate::All(vec![
+                    exists("spec.source"),
+                    observed_differs("spec.source", "status.sync.comparedTo.source"),
+                ]),
+                observed_differs("spec.sources", "status.sync.comparedTo.sources"),
             ]),
             Status::Progressing,
             Message::text("health not yet refreshed for the current spec"),

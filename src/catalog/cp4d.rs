@@ -1,7 +1,9 @@
 //! Cloud Pak for Data (cpd.ibm.com and its services) and Zen: the data platform under
 //! Predict, Health and Watson Studio.
 
-use super::families::{condition_true, failure, progress_of, waiting_for};
+use super::families::{
+    condition_true, failure, progress_of, rerun_after_success_clause, waiting_for,
+};
 use super::Entry;
 use crate::model::{equals, Message, Rule, Status};
 
@@ -49,6 +51,7 @@ fn cp4d(field: &str) -> Rule {
             Message::text(&format!("{field} Completed")),
         )
         .clause(condition_true("Successful"))
+        .clause(rerun_after_success_clause())
         .clause(waiting_for("Successful"))
         .otherwise(Status::Progressing, progress_of(&path))
 }

@@ -1,7 +1,7 @@
 //! Families shared by many kinds: a kind names its family in one line of its catalog file.
 
 use crate::model::{
-    all, cond, cond_any, differ, one_of, Clause, ConditionSelector, Message, Predicate, Rule,
+    all, any, cond, cond_any, differ, one_of, Clause, ConditionSelector, Message, Predicate, Rule,
     Status,
 };
 
@@ -17,13 +17,32 @@ pub fn failure() -> Clause {
     }
 }
 
-/// Clause: `ok` is True but the operator has not yet reconciled its current version, so the
-/// True is left over from the previous operator (the upgrade is still running).
+/// Predicate: `ok` says the last completed reconcile succeeded. For `Successful` this includes
+/// `Successful=False` with reason `Successful`: the Ansible operator runner flips Successful to
+/// False, keeping reason and message, at the start of every reconcile (periodic ones too), so
+/// reading only True would make health flap on every resync.
+pub fn succeeded(ok: &str) -> Predicate {
+    if ok == "Successful" {
+        any(vec![
+            cond(ok, "True").holds(),
+            rerun_after_success().holds(),
+        ])
+    } else {
+        cond(ok, "True").holds()
+    }
+}
+
+fn rerun_after_success() -> ConditionSelector {
+    cond("Successful", "False").with_reason("Successful")
+}
+
+/// Clause: `ok` succeeded but the operator has not yet reconciled its current version, so the
+/// success is left over from the previous operator (the upgrade is still running).
 pub fn stale(ok: &str) -> Clause {
     Clause {
         name: format!("{ok} is True from an earlier operator version"),
         when: all(vec![
-            cond(ok, "True").holds(),
+            succeeded(ok),
             differ("status.versions.reconciled", "status.versions.controller"),
         ]),
         status: Status::Progressing,
@@ -37,6 +56,18 @@ pub fn stale(ok: &str) -> Clause {
                 "status.versions.reconciled",
                 "an earlier version",
             )),
+    }
+}
+
+/// Clause: a new reconcile started after a successful one (`Successful=False`, reason
+/// `Successful`) -> still Healthy, with the last run's message.
+pub fn rerun_after_success_clause() -> Clause {
+    let sel = rerun_after_success();
+    Clause {
+        name: "Successful reset by a new reconcile after a success".to_owned(),
+        when: sel.holds(),
+        status: Status::Healthy,
+        message: Message::condition(&sel, "Last reconciliation succeeded"),
     }
 }
 
@@ -68,7 +99,12 @@ pub fn waiting_for(ok: &str) -> Clause {
 
 /// The clauses of a condition family, without its default.
 pub fn condition_clauses(ok: &str) -> Vec<Clause> {
-    vec![failure(), stale(ok), condition_true(ok), waiting_for(ok)]
+    let mut out = vec![failure(), stale(ok), condition_true(ok)];
+    if ok == "Successful" {
+        out.push(rerun_after_success_clause());
+    }
+    out.push(waiting_for(ok));
+    out
 }
 
 /// The default verdict of a condition family: the operator has not reported `ok` at all.
@@ -96,8 +132,48 @@ pub fn ready() -> Rule {
 }
 
 /// The Successful family, for kinds whose operator reports `Successful` instead of `Ready`.
+/// Where such an operator also reports `Ready` (AI service tenants do), a Ready that is not True
+/// still holds the wave: a reconcile can succeed while the workload is still starting.
 pub fn successful() -> Rule {
-    condition_family("Successful family", "Successful")
+    let mut b = Rule::named("Successful family")
+        .clause(failure())
+        .clause(stale("Successful"));
+    b = b.clause(not_ready_yet());
+    for c in condition_clauses("Successful").into_iter().skip(2) {
+        b = b.clause(c);
+    }
+    let (status, message) = awaiting("Successful");
+    b.otherwise(status, message)
+}
+
+/// Clause: a `Ready` condition is reported and is not True -> Progressing with its message.
+fn not_ready_yet() -> Clause {
+    let mut c = waiting_for("Ready");
+    c.when = all(vec![
+        cond_any("Ready").holds(),
+        crate::model::not(cond("Ready", "True").holds()),
+    ]);
+    c.name = "Ready is reported and not True".to_owned();
+    c
+}
+
+/// For MAS kinds not in the catalog (the `*.mas.ibm.com/*` wildcard): the Ready family, and for
+/// an operator that never reports Ready, the Successful family, so a new kind that only writes
+/// Successful does not hold its wave for ever.
+pub fn ready_or_successful() -> Rule {
+    let b = Rule::named("MAS Ready family, else Successful")
+        .clause(failure())
+        .clause(stale("Ready"))
+        .clause(stale("Successful"))
+        .clause(condition_true("Ready"))
+        .clause(waiting_for("Ready"))
+        .clause(condition_true("Successful"))
+        .clause(rerun_after_success_clause())
+        .clause(waiting_for("Successful"));
+    b.otherwise(
+        Status::Progressing,
+        Message::text("waiting for the operator to report Ready or Successful"),
+    )
 }
 
 /// Which values of a status string mean what.

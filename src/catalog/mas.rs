@@ -56,7 +56,7 @@ pub(super) fn entries() -> Vec<Entry> {
         ),
         e("addons.mas.ibm.com", "GenericAddon", families::ready()),
         // MAS kinds not listed yet still wait for their operator instead of passing at once.
-        e("*.mas.ibm.com", "*", families::ready()),
+        e("*.mas.ibm.com", "*", families::ready_or_successful()),
     ];
     out.extend(READY_APPS.iter().map(|k| e(APPS, k, families::ready())));
     // AI service kinds belong to aiservice.ibm.com; the apps.mas.ibm.com keys serve installs

@@ -31,7 +31,10 @@ local function find(match)
 end
 local function is_1(c) return c.type == "Failure" and c.status == "True" end
 local function is_2(c) return c.type == "Successful" and c.status == "True" end
-local function is_3(c) return c.type == "Successful" end
+local function is_3(c) return c.type == "Successful" and c.status == "False" and c.reason == "Successful" end
+local function is_4(c) return c.type == "Ready" end
+local function is_5(c) return c.type == "Ready" and c.status == "True" end
+local function is_6(c) return c.type == "Successful" end
 -- Failure is True
 do
   local c = find(is_1)
@@ -40,8 +43,12 @@ do
   end
 end
 -- Successful is True from an earlier operator version
-if (find(is_2) ~= nil) and (differ(get(obj, "status", "versions", "reconciled"), get(obj, "status", "versions", "controller"))) then
+if ((find(is_2) ~= nil) or (find(is_3) ~= nil)) and (differ(get(obj, "status", "versions", "reconciled"), get(obj, "status", "versions", "controller"))) then
   return { status = "Progressing", message = "reconciling " .. text(get(obj, "status", "versions", "controller"), "a new operator version") .. ", last reconciled " .. text(get(obj, "status", "versions", "reconciled"), "an earlier version") }
+end
+-- Ready is reported and not True
+if (find(is_4) ~= nil) and (not (find(is_5) ~= nil)) then
+  return { status = "Progressing", message = text(get(find(is_4), "message"), "waiting for Ready", "waiting for Ready: ") }
 end
 -- Successful is True
 do
@@ -50,9 +57,16 @@ do
     return { status = "Healthy", message = text(c["message"], "Successful") }
   end
 end
--- Successful is present but not True
+-- Successful reset by a new reconcile after a success
 do
   local c = find(is_3)
+  if c ~= nil then
+    return { status = "Healthy", message = text(c["message"], "Last reconciliation succeeded") }
+  end
+end
+-- Successful is present but not True
+do
+  local c = find(is_6)
   if c ~= nil then
     return { status = "Progressing", message = text(c["message"], "waiting for Successful", "waiting for Successful: ") }
   end

@@ -18,28 +18,22 @@ local function one_of(v, ...)
   end
   return false
 end
-local function same_source(x, y, keys)
-  for _, k in ipairs(keys) do
-    local a, b = get(x, k), get(y, k)
-    if type(a) ~= "string" then a = "" end
-    if type(b) ~= "string" then b = "" end
-    if a ~= b then return false end
+local function zero(v)
+  if v == nil or v == "" or v == false or v == 0 then return true end
+  if type(v) ~= "table" then return false end
+  for _, x in pairs(v) do
+    if not zero(x) then return false end
   end
   return true
 end
-local function entries(l)
-  local out, n = {}, 0
-  if type(l) == "table" then
-    for _, e in ipairs(l) do n = n + 1; out[n] = e end
+local function same_tree(a, b)
+  if zero(a) and zero(b) then return true end
+  if type(a) ~= "table" or type(b) ~= "table" then return a == b end
+  for k, x in pairs(a) do
+    if not same_tree(x, b[k]) then return false end
   end
-  return out, n
-end
-local function same_sources(l, r, keys)
-  local ls, ln = entries(l)
-  local rs, rn = entries(r)
-  if ln ~= rn then return false end
-  for i = 1, ln do
-    if not same_source(ls[i], rs[i], keys) then return false end
+  for k, y in pairs(b) do
+    if a[k] == nil and not zero(y) then return false end
   end
   return true
 end
@@ -72,7 +66,7 @@ if get(obj, "operation") ~= nil then
   return { status = "Progressing", message = "sync requested" }
 end
 -- status was compared with another spec
-if (get(obj, "status", "sync", "comparedTo", "source") ~= nil and not same_source(get(obj, "spec", "source"), get(obj, "status", "sync", "comparedTo", "source"), { "repoURL", "path", "chart", "targetRevision" })) or (get(obj, "status", "sync", "comparedTo", "sources") ~= nil and not same_sources(get(obj, "spec", "sources"), get(obj, "status", "sync", "comparedTo", "sources"), { "repoURL", "path", "chart", "targetRevision" })) then
+if ((get(obj, "spec", "source") ~= nil) and (get(obj, "status", "sync", "comparedTo", "source") ~= nil and not same_tree(get(obj, "spec", "source"), get(obj, "status", "sync", "comparedTo", "source")))) or (get(obj, "status", "sync", "comparedTo", "sources") ~= nil and not same_tree(get(obj, "spec", "sources"), get(obj, "status", "sync", "comparedTo", "sources"))) then
   return { status = "Progressing", message = "health not yet refreshed for the current spec" }
 end
 -- the last sync failed and the child is not synced

@@ -21,7 +21,8 @@ local function find(match)
 end
 local function is_1(c) return c.type == "Failure" and c.status == "True" end
 local function is_2(c) return c.type == "Successful" and c.status == "True" end
-local function is_3(c) return c.type == "Successful" end
+local function is_3(c) return c.type == "Successful" and c.status == "False" and c.reason == "Successful" end
+local function is_4(c) return c.type == "Successful" end
 -- Failure is True
 do
   local c = find(is_1)
@@ -48,9 +49,16 @@ do
     return { status = "Healthy", message = text(c["message"], "Successful") }
   end
 end
--- Successful is present but not True
+-- Successful reset by a new reconcile after a success
 do
   local c = find(is_3)
+  if c ~= nil then
+    return { status = "Healthy", message = text(c["message"], "Last reconciliation succeeded") }
+  end
+end
+-- Successful is present but not True
+do
+  local c = find(is_4)
   if c ~= nil then
     return { status = "Progressing", message = text(c["message"], "waiting for Successful", "waiting for Successful: ") }
   end

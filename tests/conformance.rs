@@ -1,0 +1,142 @@
+//! Conformance with the interpreter Argo CD embeds: every generated script gives the same
+//! verdict in gopher-lua as in mlua and as the native evaluator, on every fixture and on a large
+//! generated corpus. Skipped (with a line saying so) where Go or gopher-lua is missing, unless
+//! MAS_HEALTH_REQUIRE_GOPHER=1.
+
+use mas_health::gopher::{Case, Harness};
+use mas_health::runtime::{Outcome, Runtime};
+use mas_health::{catalog, emit, eval, fixtures, states};
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+use serde_json::Value;
+use std::path::Path;
+
+fn harness() -> Option<Harness> {
+    let required = std::env::var("MAS_HEALTH_REQUIRE_GOPHER").is_ok_and(|v| v == "1");
+    match Harness::build(Path::new(env!("CARGO_TARGET_TMPDIR"))) {
+        Ok(h) => Some(h),
+        Err(e) if required => panic!("MAS_HEALTH_REQUIRE_GOPHER=1 but {e}"),
+        Err(e) => {
+            println!("skipped: gopher-lua conformance needs Go and gopher-lua: {e}");
+            None
+        }
+    }
+}
+
+fn corpus_size() -> usize {
+    std::env::var("MAS_HEALTH_GOPHER_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000)
+}
+
+#[test]
+fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
+    let Some(harness) = harness() else {
+        return;
+    };
+    let entries = catalog::entries();
+    let scripts: Vec<String> = entries
+        .iter()
+        .map(|e| emit::emit(&e.key(), &e.rule))
+        .collect();
+    // (entry index, object)
+    let mut objects: Vec<(usize, Value)> = Vec::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
+    let mut fixture_count = 0;
+    for dir in fixtures::discover(&root).expect("health/ is readable") {
+        let Some(i) = entries
+            .iter()
+            .position(|e| e.group == dir.group && e.kind == dir.kind)
+        else {
+            continue;
+        };
+        for t in &dir.tests {
+            objects.push((i, dir.input(t).expect("fixture parses")));
+            fixture_count += 1;
+        }
+    }
+    let per_rule = corpus_size().div_ceil(entries.len());
+    let mut runner = TestRunner::default();
+    for (i, e) in entries.iter().enumerate() {
+        let strategy = states::states_for(&e.rule);
+        for _ in 0..per_rule {
+            let tree = strategy.new_tree(&mut runner).expect("a state generates");
+            objects.push((i, tree.current()));
+        }
+    }
+    let cases: Vec<Case<'_>> = objects
+        .iter()
+        .map(|(i, o)| Case {
+            script: &scripts[*i],
+            object: o,
+            open_libs: false,
+        })
+        .collect();
+    let gopher = harness.run(&cases).expect("the harness runs");
+    let rt = Runtime::default();
+    let mut failures = Vec::new();
+    for ((i, obj), g) in objects.iter().zip(&gopher) {
+        let native = eval::evaluate(&entries[*i].rule, obj);
+        let mlua = rt.run(&scripts[*i], obj).expect("mlua runs");
+        let native = Outcome::Health(native);
+        if *g != native || mlua != native {
+            failures.push(format!(
+                "{}: native {native:?}, mlua {mlua:?}, gopher {g:?} on {obj}",
+                entries[*i].key()
+            ));
+        }
+    }
+    println!(
+        "compared {} cases ({} fixtures, {} generated) in gopher-lua, mlua and native",
+        objects.len(),
+        fixture_count,
+        objects.len() - fixture_count
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first: {}",
+        failures.len(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn harness_reproduces_argo_cd_result_handling() {
+    let Some(harness) = harness() else {
+        return;
+    };
+    let obj = serde_json::json!({"status": {"conditions": [null, {"type": "Ready"}]}});
+    let scripts = [
+        r#"return { status = "Healthy", message = obj.status.conditions[1].type }"#,
+        r#"return { status = "healthy" }"#,
+        "return {}",
+        r#"return { status = "Healthy", message = 5 }"#,
+        r#"return "Healthy""#,
+        r#"return { status = string.lower("X") }"#,
+        r#"local os = require("os") return { status = "Healthy", message = type(os.time) .. type(os.execute) }"#,
+    ];
+    let cases: Vec<Case<'_>> = scripts
+        .iter()
+        .map(|s| Case {
+            script: s,
+            object: &obj,
+            open_libs: false,
+        })
+        .collect();
+    let gopher = harness.run(&cases).expect("the harness runs");
+    let rt = Runtime::default();
+    for (s, g) in scripts.iter().zip(gopher) {
+        let m = rt.run(s, &obj).expect("mlua runs");
+        match (&m, &g) {
+            // Error texts differ between interpreters; both must be errors.
+            (Outcome::Error(_), Outcome::Error(_)) => {}
+            _ => assert_eq!(m, g, "{s}"),
+        }
+    }
+}

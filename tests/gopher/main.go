@@ -1,0 +1,247 @@
+// Command gopher-harness runs Argo CD health scripts in gopher-lua the way Argo CD's health VM
+// does (util/lua/lua.go), so generated scripts can be checked in the interpreter that ships them.
+//
+// Input: JSON Lines {"script": "...", "object": {...}, "openLibs": false} on stdin.
+// Output: one JSON line {"status": "...", "message": "...", "error": "..."} per input, in order.
+// With -bench N, each input is evaluated N times and {"ns": total} is added to its line.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"reflect"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+type input struct {
+	Script   string      `json:"script"`
+	Object   interface{} `json:"object"`
+	OpenLibs bool        `json:"openLibs"`
+}
+
+type output struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	Error   string `json:"error"`
+	Ns      int64  `json:"ns,omitempty"`
+}
+
+type healthStatus struct {
+	Status  string `json:"status,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+var validStatuses = map[string]bool{
+	"Healthy": true, "Progressing": true, "Degraded": true,
+	"Suspended": true, "Missing": true, "Unknown": true,
+}
+
+// decodeValue converts a JSON value as Argo CD converts an unstructured object. Debian's
+// gopher-lua keeps nil in LTable.Append where gopher-lua 1.1 drops it, so nulls in arrays are
+// skipped here.
+func decodeValue(L *lua.LState, value interface{}) lua.LValue {
+	switch v := value.(type) {
+	case float64:
+		return lua.LNumber(v)
+	case string:
+		return lua.LString(v)
+	case bool:
+		return lua.LBool(v)
+	case []interface{}:
+		arr := L.CreateTable(len(v), 0)
+		for _, item := range v {
+			if item == nil {
+				continue
+			}
+			arr.Append(decodeValue(L, item))
+		}
+		return arr
+	case map[string]interface{}:
+		tbl := L.CreateTable(0, len(v))
+		for key, item := range v {
+			tbl.RawSetH(lua.LString(key), decodeValue(L, item))
+		}
+		return tbl
+	}
+	return lua.LNil
+}
+
+// encode mirrors gopher-json's encoder, which Argo CD uses on the returned table.
+func encode(v lua.LValue, visited map[*lua.LTable]bool) (interface{}, error) {
+	switch c := v.(type) {
+	case lua.LBool:
+		return bool(c), nil
+	case lua.LNumber:
+		f := float64(c)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("json: unsupported value: %v", f)
+		}
+		return f, nil
+	case *lua.LNilType:
+		return nil, nil
+	case lua.LString:
+		return string(c), nil
+	case *lua.LTable:
+		if visited[c] {
+			return nil, errors.New("cannot encode recursively nested tables to JSON")
+		}
+		visited[c] = true
+		defer delete(visited, c)
+		key, value := c.Next(lua.LNil)
+		switch key.Type() {
+		case lua.LTNil:
+			return []interface{}{}, nil
+		case lua.LTNumber:
+			arr := []interface{}{}
+			expected := lua.LNumber(1)
+			for key != lua.LNil {
+				if key.Type() != lua.LTNumber {
+					return nil, errors.New("cannot encode mixed or invalid key types")
+				}
+				if expected != key {
+					return nil, errors.New("cannot encode sparse array")
+				}
+				e, err := encode(value, visited)
+				if err != nil {
+					return nil, err
+				}
+				arr = append(arr, e)
+				expected++
+				key, value = c.Next(key)
+			}
+			return arr, nil
+		case lua.LTString:
+			obj := map[string]interface{}{}
+			for key != lua.LNil {
+				if key.Type() != lua.LTString {
+					return nil, errors.New("cannot encode mixed or invalid key types")
+				}
+				e, err := encode(value, visited)
+				if err != nil {
+					return nil, err
+				}
+				obj[key.String()] = e
+				key, value = c.Next(key)
+			}
+			return obj, nil
+		default:
+			return nil, errors.New("cannot encode mixed or invalid key types")
+		}
+	}
+	return nil, fmt.Errorf("cannot encode %s to JSON", v.Type().String())
+}
+
+func newState(open bool) (*lua.LState, error) {
+	L := lua.NewState(lua.Options{SkipOpenLibs: !open})
+	if open {
+		return L, nil
+	}
+	for _, pair := range []struct {
+		n string
+		f lua.LGFunction
+	}{
+		{lua.LoadLibName, lua.OpenPackage},
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		if err := L.CallByParam(lua.P{Fn: L.NewFunction(pair.f), NRet: 0, Protect: true}, lua.LString(pair.n)); err != nil {
+			return nil, err
+		}
+	}
+	// Argo CD exposes only os.time and os.date, and only through require("os").
+	osTable, _ := L.GetGlobal("os").(*lua.LTable)
+	safe := L.NewTable()
+	if osTable != nil {
+		safe.RawSetString("time", osTable.RawGetString("time"))
+		safe.RawSetString("date", osTable.RawGetString("date"))
+	}
+	L.SetGlobal("os", lua.LNil)
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		if loaded, ok := pkg.RawGetString("loaded").(*lua.LTable); ok {
+			loaded.RawSetString("os", lua.LNil)
+		}
+	}
+	L.PreloadModule("os", func(L *lua.LState) int {
+		L.Push(safe)
+		return 1
+	})
+	return L, nil
+}
+
+func evaluate(in input) output {
+	L, err := newState(in.OpenLibs)
+	if err != nil {
+		return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+	}
+	defer L.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	L.SetContext(ctx)
+	L.SetGlobal("obj", decodeValue(L, in.Object))
+	if err := L.DoString(in.Script); err != nil {
+		return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+	}
+	ret := L.Get(-1)
+	switch ret.Type() {
+	case lua.LTNil:
+		return output{}
+	case lua.LTTable:
+		enc, err := encode(ret, map[*lua.LTable]bool{})
+		if err != nil {
+			return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+		}
+		raw, err := json.Marshal(enc)
+		if err != nil {
+			return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+		}
+		hs := &healthStatus{}
+		if err := json.Unmarshal(raw, hs); err != nil {
+			typeError := &json.UnmarshalTypeError{Value: "array", Type: reflect.TypeOf(hs)}
+			if errors.As(err, &typeError) {
+				return output{}
+			}
+			return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+		}
+		if !validStatuses[hs.Status] {
+			return output{Status: "Unknown", Message: "Lua returned an invalid health status"}
+		}
+		return output{Status: hs.Status, Message: hs.Message}
+	}
+	msg := fmt.Sprintf("expect table output, but found %s", ret.Type().String())
+	return output{Status: "Unknown", Message: msg, Error: msg}
+}
+
+func main() {
+	bench := flag.Int("bench", 0, "evaluate each input this many times and report the total ns")
+	flag.Parse()
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	for in.Scan() {
+		var item input
+		if err := json.Unmarshal(in.Bytes(), &item); err != nil {
+			enc.Encode(output{Status: "Unknown", Error: "harness: " + err.Error()})
+			continue
+		}
+		res := evaluate(item)
+		if *bench > 0 {
+			start := time.Now()
+			for i := 0; i < *bench; i++ {
+				evaluate(item)
+			}
+			res.Ns = time.Since(start).Nanoseconds()
+		}
+		enc.Encode(res)
+	}
+}

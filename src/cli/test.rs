@@ -3,27 +3,43 @@
 use super::{EXIT_OK, EXIT_THRESHOLD};
 use anyhow::{Context, Result};
 use mas_health::catalog;
-use mas_health::fixtures::{self, FixtureDir, HealthTest};
-use mas_health::runtime::{Libraries, Runtime};
+use mas_health::fixtures::{self, HealthTest};
+use mas_health::gopher::{Case, Harness};
+use mas_health::runtime::{Libraries, Outcome, Runtime};
 use mas_health::{emit, eval};
 use std::path::PathBuf;
 
 /// Run every health_test.yaml under DIR (Argo CD's resource_customizations layout).
 ///
 /// A folder with its own health.lua (for example a checkout of Argo CD's
-/// resource_customizations) has that script run in the Argo CD runtime with libraries CLOSED, as
-/// argocd-cm runs it; a test that passes only with open libraries is reported as such. Other
-/// folders test our rule for that group and kind on both engines.
+/// resource_customizations) has that script run as argocd-cm runs it, libraries CLOSED; a test
+/// that passes only with open libraries is reported as such. Other folders test our rule for
+/// that group and kind on the native engine and in Lua. Prints a line per test and a closing
+/// `N passed, N failed`; exit 1 when any test fails.
 #[derive(clap::Args)]
 pub struct Args {
     /// The folder to search.
     #[arg(default_value = "health")]
     dir: PathBuf,
+    /// The Lua interpreter: mlua (PUC Lua 5.1, built in) or gopher (gopher-lua, the one Argo CD
+    /// embeds; needs the golang-go and golang-github-yuin-gopher-lua-dev packages).
+    #[arg(long, value_enum, default_value = "mlua")]
+    interpreter: Interpreter,
 }
 
-enum Result1 {
-    Pass,
-    Fail(String),
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Interpreter {
+    Mlua,
+    Gopher,
+}
+
+/// One test to run: the script, the object, what is expected, and whether the script is ours.
+struct Job {
+    name: String,
+    script: String,
+    object: Result<serde_json::Value, String>,
+    want: (String, String),
+    ours: Option<(String, String)>,
 }
 
 fn expected(t: &HealthTest) -> (String, String) {
@@ -33,90 +49,142 @@ fn expected(t: &HealthTest) -> (String, String) {
     )
 }
 
-fn run_foreign(dir: &FixtureDir, script: &str, t: &HealthTest) -> Result<Result1> {
-    let obj = dir.input(t)?;
-    let want = expected(t);
-    let closed = Runtime::default().run(script, &obj)?.as_argocd();
-    if closed == want {
-        return Ok(Result1::Pass);
-    }
-    let open = Runtime::with_libraries(Libraries::Open)
-        .run(script, &obj)?
-        .as_argocd();
-    if open == want {
-        return Ok(Result1::Fail(format!(
-            "passes only with open libraries (useOpenLibs); closed: {} {:?}",
-            closed.0, closed.1
-        )));
-    }
-    Ok(Result1::Fail(format!(
-        "expected {} {:?}, got {} {:?}",
-        want.0, want.1, closed.0, closed.1
-    )))
-}
-
-fn run_ours(dir: &FixtureDir, t: &HealthTest) -> Result<Result1> {
-    let all = catalog::entries();
-    let Some(entry) = all
-        .iter()
-        .find(|e| e.group == dir.group && e.kind == dir.kind)
-    else {
-        return Ok(Result1::Fail(format!(
-            "no health.lua here and no rule for {}/{}",
-            dir.group, dir.kind
-        )));
-    };
-    let obj = dir.input(t)?;
-    let want = expected(t);
-    let native = eval::evaluate(&entry.rule, &obj);
-    let native = (native.status.to_string(), native.message);
-    let script = emit::emit(&entry.key(), &entry.rule);
-    let lua = Runtime::default().run(&script, &obj)?.as_argocd();
-    let mut problems = Vec::new();
-    if native != want {
-        problems.push(format!("native {} {:?}", native.0, native.1));
-    }
-    if lua != want {
-        problems.push(format!("lua {} {:?}", lua.0, lua.1));
-    }
-    if problems.is_empty() {
-        Ok(Result1::Pass)
-    } else {
-        Ok(Result1::Fail(format!(
-            "expected {} {:?}, got {}",
-            want.0,
-            want.1,
-            problems.join(", ")
-        )))
+/// Runs scripts on objects in the chosen interpreter.
+fn run_all(
+    interp: Interpreter,
+    harness: Option<&Harness>,
+    jobs: &[(&str, &serde_json::Value)],
+    libs: Libraries,
+) -> Result<Vec<(String, String)>> {
+    match (interp, harness) {
+        (Interpreter::Gopher, Some(h)) => {
+            let cases: Vec<Case<'_>> = jobs
+                .iter()
+                .map(|(script, object)| Case {
+                    script,
+                    object,
+                    open_libs: libs == Libraries::Open,
+                })
+                .collect();
+            Ok(h.run(&cases)?.iter().map(Outcome::as_argocd).collect())
+        }
+        _ => {
+            let rt = Runtime::with_libraries(libs);
+            jobs.iter()
+                .map(|(s, o)| Ok(rt.run(s, o)?.as_argocd()))
+                .collect()
+        }
     }
 }
 
 pub fn run(args: Args) -> Result<u8> {
+    let harness = match args.interpreter {
+        Interpreter::Gopher => Some(Harness::build_cached()?),
+        Interpreter::Mlua => None,
+    };
     let dirs = fixtures::discover(&args.dir)
         .with_context(|| format!("cannot read tests under {}", args.dir.display()))?;
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let all = catalog::entries();
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
     for dir in &dirs {
-        let own = dir.dir.join("health.lua");
-        let script = std::fs::read_to_string(&own).ok();
+        let own = std::fs::read_to_string(dir.dir.join("health.lua")).ok();
+        let entry = all
+            .iter()
+            .find(|e| e.group == dir.group && e.kind == dir.kind);
         for t in &dir.tests {
             let name = format!("{}/{} {}", dir.group, dir.kind, t.input_path);
-            let result = match &script {
-                Some(s) => run_foreign(dir, s, t),
-                None => run_ours(dir, t),
+            let object = dir.input(t).map_err(|e| e.to_string());
+            let (script, ours) = match (&own, entry) {
+                (Some(s), _) => (s.clone(), None),
+                (None, Some(e)) => {
+                    let native = object
+                        .as_ref()
+                        .map(|o| {
+                            let h = eval::evaluate(&e.rule, o);
+                            (h.status.to_string(), h.message)
+                        })
+                        .unwrap_or_default();
+                    (emit::emit(&e.key(), &e.rule), Some(native))
+                }
+                (None, None) => {
+                    missing.push(format!(
+                        "FAIL {name}: no health.lua here and no rule for {}/{}",
+                        dir.group, dir.kind
+                    ));
+                    continue;
+                }
             };
-            match result {
-                Ok(Result1::Pass) => {
-                    passed += 1;
-                    println!("PASS {name}");
+            jobs.push(Job {
+                name,
+                script,
+                object,
+                want: expected(t),
+                ours,
+            });
+        }
+    }
+    let null = serde_json::Value::Null;
+    let pairs: Vec<(&str, &serde_json::Value)> = jobs
+        .iter()
+        .map(|j| (j.script.as_str(), j.object.as_ref().unwrap_or(&null)))
+        .collect();
+    let closed = run_all(
+        args.interpreter,
+        harness.as_ref(),
+        &pairs,
+        Libraries::Closed,
+    )?;
+    let open = if jobs.iter().any(|j| j.ours.is_none()) {
+        run_all(args.interpreter, harness.as_ref(), &pairs, Libraries::Open)?
+    } else {
+        Vec::new()
+    };
+    let (mut passed, mut failed) = (0usize, missing.len());
+    for line in &missing {
+        println!("{line}");
+    }
+    for (i, job) in jobs.iter().enumerate() {
+        let got = &closed[i];
+        let verdict = match (&job.object, &job.ours) {
+            (Err(e), _) => Err(e.clone()),
+            (Ok(_), Some(native)) => {
+                let mut problems = Vec::new();
+                if *native != job.want {
+                    problems.push(format!("native {} {:?}", native.0, native.1));
                 }
-                Ok(Result1::Fail(why)) => {
-                    failed += 1;
-                    println!("FAIL {name}: {why}");
+                if *got != job.want {
+                    problems.push(format!("lua {} {:?}", got.0, got.1));
                 }
-                Err(e) => {
-                    failed += 1;
-                    println!("FAIL {name}: {e:#}");
+                if problems.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "expected {} {:?}, got {}",
+                        job.want.0,
+                        job.want.1,
+                        problems.join(", ")
+                    ))
                 }
+            }
+            (Ok(_), None) if *got == job.want => Ok(()),
+            (Ok(_), None) if open.get(i) == Some(&job.want) => Err(format!(
+                "passes only with open libraries (useOpenLibs); closed: {} {:?}",
+                got.0, got.1
+            )),
+            (Ok(_), None) => Err(format!(
+                "expected {} {:?}, got {} {:?}",
+                job.want.0, job.want.1, got.0, got.1
+            )),
+        };
+        match verdict {
+            Ok(()) => {
+                passed += 1;
+                println!("PASS {}", job.name);
+            }
+            Err(why) => {
+                failed += 1;
+                println!("FAIL {}: {why}", job.name);
             }
         }
     }

@@ -343,3 +343,21 @@ fn help_explains_each_command() {
         assert!(text.contains(c), "{text}");
     }
 }
+
+#[test]
+fn test_command_runs_in_gopher_lua_when_go_is_present() {
+    if mas_health::gopher::Harness::available().is_err()
+        && !std::env::var("MAS_HEALTH_REQUIRE_GOPHER").is_ok_and(|v| v == "1")
+    {
+        println!("skipped: Go or gopher-lua is not installed");
+        return;
+    }
+    let out = cmd()
+        .args(["test", "--interpreter", "gopher", "health/core.mas.ibm.com"])
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("PASS core.mas.ibm.com/Suite testdata/healthy.yaml"), "{text}");
+    assert!(text.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{text}");
+}

@@ -477,6 +477,12 @@ pub fn cond_any(type_: &str) -> ConditionSelector {
 }
 
 impl ConditionSelector {
+    /// The same selector, also requiring the reason to be anything but `reason` (absent counts).
+    pub fn with_reason_not(mut self, reason: &str) -> Self {
+        self.reason = TextMatch::NoneOf(vec![reason.to_owned()]);
+        self
+    }
+
     /// The same selector, with the status test replaced.
     pub fn with_status(mut self, status: TextMatch) -> Self {
         self.status = status;

@@ -358,6 +358,14 @@ fn test_command_runs_in_gopher_lua_when_go_is_present() {
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PASS core.mas.ibm.com/Suite testdata/healthy.yaml"), "{text}");
-    assert!(text.lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed")), "{text}");
+    assert!(
+        text.contains("PASS core.mas.ibm.com/Suite testdata/healthy.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.ends_with(" passed, 0 failed")),
+        "{text}"
+    );
 }

@@ -36,10 +36,7 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
         return;
     };
     let entries = catalog::entries();
-    let scripts: Vec<String> = entries
-        .iter()
-        .map(|e| emit::emit(&e.key(), &e.rule))
-        .collect();
+    let scripts: Vec<String> = entries.iter().map(|e| emit::emit(&e.rule)).collect();
     // (entry index, object)
     let mut objects: Vec<(usize, Value)> = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("health");

@@ -32,7 +32,7 @@ fn native_and_lua_agree_on_generated_states_for_every_rule() {
     let rt = Runtime::default();
     let mut compared = 0u64;
     for entry in catalog::entries() {
-        let script = emit::emit(&entry.key(), &entry.rule);
+        let script = emit::emit(&entry.rule);
         let code = mas_health::runtime::compile(&script).expect("generated script compiles");
         let mut runner = runner(cases());
         let hits = std::cell::RefCell::new(vec![0u32; entry.rule.clauses.len() + 1]);

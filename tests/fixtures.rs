@@ -32,7 +32,7 @@ fn every_fixture_passes_on_both_engines() {
     let mut count = 0;
     for dir in &dirs {
         let entry = entry_for(&all, dir);
-        let script = emit::emit(&entry.key(), &entry.rule);
+        let script = emit::emit(&entry.rule);
         for test in &dir.tests {
             count += 1;
             let obj = dir.input(test).expect("fixture input parses");
@@ -62,4 +62,46 @@ fn every_fixture_passes_on_both_engines() {
     );
     assert!(count > 0, "no fixtures found under health/");
     println!("{count} fixtures passed on both engines");
+}
+
+#[test]
+fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
+    let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
+    let mut missing = Vec::new();
+    for entry in catalog::entries() {
+        let Some(dir) = dirs
+            .iter()
+            .find(|d| d.group == entry.group && d.kind == entry.kind)
+        else {
+            missing.push(format!("{}: no fixture folder", entry.key()));
+            continue;
+        };
+        let statuses: Vec<&str> = dir
+            .tests
+            .iter()
+            .map(|t| t.health_status.status.as_str())
+            .collect();
+        if statuses.len() < 3 {
+            missing.push(format!(
+                "{}: {} tests, want 3 or more",
+                entry.key(),
+                statuses.len()
+            ));
+        }
+        let can_degrade = entry
+            .rule
+            .clauses
+            .iter()
+            .any(|c| c.status == mas_health::model::Status::Degraded);
+        let mut wanted = vec!["Healthy", "Progressing"];
+        if can_degrade {
+            wanted.push("Degraded");
+        }
+        for w in wanted {
+            if !statuses.contains(&w) {
+                missing.push(format!("{}: no {w} fixture", entry.key()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }

@@ -2,7 +2,7 @@
 
 use super::families::waiting_for;
 use super::Entry;
-use crate::model::{all_true, any, cond, Message, Rule, Status};
+use crate::model::{all_true, any, cond, ConditionSelector, Message, Rule, Status, TextMatch};
 
 pub(super) fn entries() -> Vec<Entry> {
     vec![
@@ -26,6 +26,24 @@ pub(super) fn entries() -> Vec<Entry> {
 fn atlas(kind: &str, ready: &str) -> Rule {
     let invalid = cond("ValidationSucceeded", "False");
     let bad_version = cond("ResourceVersionIsValid", "False");
+    // Reasons after which the operator stops retrying: Atlas refused the change, or the user
+    // has expired. Creating/Updating reasons are progress.
+    let terminal = ConditionSelector {
+        type_: TextMatch::Any,
+        status: TextMatch::is("False"),
+        reason: TextMatch::OneOf(
+            [
+                "DeploymentNotCreatedInAtlas",
+                "DeploymentNotUpdatedInAtlas",
+                "DatabaseUserNotCreatedInAtlas",
+                "DatabaseUserNotUpdatedInAtlas",
+                "DatabaseUserExpired",
+            ]
+            .iter()
+            .map(|r| (*r).to_owned())
+            .collect(),
+        ),
+    };
     let types = [
         "Ready",
         "ResourceVersionIsValid",
@@ -40,6 +58,12 @@ fn atlas(kind: &str, ready: &str) -> Rule {
             Message::text("rejected by the Atlas operator")
                 .then(Message::condition_after(&invalid, ": ", ""))
                 .then(Message::condition_after(&bad_version, ": ", "")),
+        )
+        .when(
+            "Atlas refused the change",
+            terminal.holds(),
+            Status::Degraded,
+            Message::condition(&terminal, "rejected by Atlas"),
         )
         .when(
             "all readiness conditions are True",

@@ -15,7 +15,12 @@ pub(super) fn entries() -> Vec<Entry> {
 
 fn subscription() -> Rule {
     let install_failed = cond("InstallPlanFailed", "True");
-    let resolution_failed = cond("ResolutionFailed", "True");
+    // ErrorPreventedResolution: OLM could not reach a catalog (a catalog pod being replaced) and
+    // retries; ConstraintsNotSatisfiable and the like need a person.
+    let resolution_failed =
+        cond("ResolutionFailed", "True").with_reason_not("ErrorPreventedResolution");
+    let resolution_retrying =
+        cond("ResolutionFailed", "True").with_reason("ErrorPreventedResolution");
     let catalog_unhealthy = cond("CatalogSourcesUnhealthy", "True");
     let installed = exists("status.installedCSV");
     let upgrade_waiting = one_of("status.state", &["UpgradePending", "UpgradeAvailable"]);
@@ -60,6 +65,12 @@ fn subscription() -> Rule {
             all(vec![installed, upgrade_waiting]),
             Status::Progressing,
             Message::field_after("status.currentCSV", "upgrading to ", "upgrade pending"),
+        )
+        .when(
+            "resolution failed and is retried",
+            resolution_retrying.holds(),
+            Status::Progressing,
+            Message::condition(&resolution_retrying, "dependency resolution is retried"),
         )
         .when(
             "catalog sources unhealthy",

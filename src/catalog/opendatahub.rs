@@ -2,7 +2,7 @@
 
 use super::families::{condition_true, waiting_for};
 use super::Entry;
-use crate::model::{any, cond, Message, Rule, Status};
+use crate::model::{cond, ConditionSelector, Message, Rule, RuleBuilder, Status, TextMatch};
 
 pub(super) fn entries() -> Vec<Entry> {
     vec![
@@ -10,13 +10,13 @@ pub(super) fn entries() -> Vec<Entry> {
             "opendatahub",
             "dscinitialization.opendatahub.io",
             "DSCInitialization",
-            degraded_then_ready("DSCInitialization", &["Available"]),
+            dsc_initialization(),
         ),
         Entry::new(
             "opendatahub",
             "datasciencecluster.opendatahub.io",
             "DataScienceCluster",
-            degraded_then_ready("DataScienceCluster", &["Ready", "Available", "kserveReady"]),
+            data_science_cluster(),
         ),
         Entry::new(
             "opendatahub",
@@ -27,42 +27,73 @@ pub(super) fn entries() -> Vec<Entry> {
     ]
 }
 
-/// `Degraded` True -> Degraded; any of `ready` True -> Healthy; else Progressing.
-fn degraded_then_ready(kind: &str, ready: &[&str]) -> Rule {
+/// A condition of any type that is False with this reason.
+fn false_with_reason(reasons: &[&str]) -> ConditionSelector {
+    ConditionSelector {
+        type_: TextMatch::Any,
+        status: TextMatch::is("False"),
+        reason: TextMatch::OneOf(reasons.iter().map(|r| (*r).to_owned()).collect()),
+    }
+}
+
+fn degraded_clause(b: RuleBuilder) -> RuleBuilder {
     let degraded = cond("Degraded", "True");
-    let mut b = Rule::named(&format!("{kind} (Degraded, then {})", ready.join(" or "))).when(
+    b.when(
         "Degraded is True",
         degraded.holds(),
         Status::Degraded,
         Message::condition(&degraded, "the operator reports Degraded"),
-    );
-    if let [only] = ready {
-        b = b.clause(condition_true(only));
-    } else {
-        let first = cond(ready[0], "True");
-        b = b.when(
-            &format!("one of {} is True", ready.join(", ")),
-            any(ready.iter().map(|t| cond(t, "True").holds()).collect()),
-            Status::Healthy,
-            Message::condition(&first, "ready"),
-        );
-    }
-    b.clause(waiting_for(ready[0])).otherwise(
-        Status::Progressing,
-        Message::text(&format!("waiting for {}", ready.join(" or "))),
     )
 }
 
-/// DataSciencePipelinesApplication: Ready True -> Healthy, Ready False -> Degraded.
-fn pipelines() -> Rule {
-    let not_ready = cond("Ready", "False");
-    Rule::named("DataSciencePipelinesApplication (Ready)")
-        .clause(condition_true("Ready"))
+fn dsc_initialization() -> Rule {
+    degraded_clause(Rule::named("DSCInitialization (Degraded, then Available)"))
+        .clause(condition_true("Available"))
+        .clause(waiting_for("Available"))
+        .otherwise(Status::Progressing, Message::text("waiting for Available"))
+}
+
+/// From ODH 2.16 `Ready` is the operator's verdict and `Available` only says a reconcile loop
+/// finished; older releases write no `Ready` and report failed components as `Available=True`
+/// with reason ReconcileCompletedWithComponentErrors, which never heals by itself.
+fn data_science_cluster() -> Rule {
+    let with_errors =
+        cond("Available", "True").with_reason("ReconcileCompletedWithComponentErrors");
+    let failed_component = false_with_reason(&["ReconcileFailed"]);
+    degraded_clause(Rule::named("DataScienceCluster (Ready, else Available)"))
         .when(
-            "Ready is False",
-            not_ready.holds(),
+            "reconciled with component errors",
+            with_errors.holds(),
             Status::Degraded,
-            Message::condition(&not_ready, "the pipelines application is not ready"),
+            Message::condition(
+                &failed_component,
+                "the operator reconciled with component errors",
+            ),
         )
+        .clause(condition_true("Ready"))
+        .clause(waiting_for("Ready"))
+        .when(
+            "Available is True and no Ready is reported",
+            cond("Available", "True").holds(),
+            Status::Healthy,
+            Message::condition(&cond("Available", "True"), "Available"),
+        )
+        .clause(waiting_for("Available"))
+        .otherwise(Status::Progressing, Message::text("waiting for Ready"))
+}
+
+/// DataSciencePipelinesApplication: Ready=False while components start is normal; a component
+/// failing to deploy is not.
+fn pipelines() -> Rule {
+    let failing = false_with_reason(&["FailingToDeploy"]);
+    Rule::named("DataSciencePipelinesApplication (Ready)")
+        .when(
+            "a component is failing to deploy",
+            failing.holds(),
+            Status::Degraded,
+            Message::condition(&failing, "a pipelines component is failing to deploy"),
+        )
+        .clause(condition_true("Ready"))
+        .clause(waiting_for("Ready"))
         .otherwise(Status::Progressing, Message::text("waiting for Ready"))
 }

@@ -13,7 +13,7 @@ pub(super) fn entries() -> Vec<Entry> {
         e(
             "compliance.openshift.io",
             "ScanSettingBinding",
-            families::ready(),
+            scan_setting_binding(),
         ),
         e(
             "compliance.openshift.io",
@@ -26,7 +26,18 @@ pub(super) fn entries() -> Vec<Entry> {
 }
 
 fn marketplace() -> Rule {
+    let no_license = cond("NoLicense", "True");
     Rule::named("MarketplaceConfig (Complete)")
+        // The operator stops until someone accepts the license: no retry heals this.
+        .when(
+            "the license is not accepted",
+            no_license.holds(),
+            Status::Degraded,
+            Message::condition(
+                &no_license,
+                "the Red Hat Marketplace license is not accepted",
+            ),
+        )
         .clause(condition_true("Complete"))
         .clause(waiting_for("Complete"))
         .otherwise(Status::Progressing, Message::text("waiting for Complete"))
@@ -35,7 +46,9 @@ fn marketplace() -> Rule {
 /// The GPU operator's `notReady` is normal while drivers build; only its Error condition is a
 /// failure, and its message is kept.
 fn gpu_cluster_policy() -> Rule {
-    let error = cond("Error", "True");
+    // Error=True with reason OperandNotReady is written during every normal driver build and
+    // retried every few seconds; other reasons (ReconcileFailed) are failures.
+    let error = cond("Error", "True").with_reason_not("OperandNotReady");
     Rule::named("NVIDIA ClusterPolicy (state)")
         .when(
             "Error is True",
@@ -49,7 +62,41 @@ fn gpu_cluster_policy() -> Rule {
             Status::Healthy,
             Message::text("GPU operator ready"),
         )
+        .when(
+            "state ignored",
+            equals("status.state", "ignored"),
+            Status::Degraded,
+            Message::text("state ignored: another ClusterPolicy is already active"),
+        )
         .otherwise(Status::Progressing, progress_of("status.state"))
+}
+
+/// ScanSettingBinding: the Ready family, plus the two Ready=False reasons that are not progress:
+/// Invalid (the operator gives up: "nothing we can do") and Suspended (on purpose).
+fn scan_setting_binding() -> Rule {
+    let invalid = cond("Ready", "False").with_reason("Invalid");
+    let suspended = cond("Ready", "False").with_reason("Suspended");
+    let mut b = Rule::named("ScanSettingBinding (Ready family)")
+        .clause(families::failure())
+        .when(
+            "Ready is False: Invalid",
+            invalid.holds(),
+            Status::Degraded,
+            Message::condition(&invalid, "the binding is invalid"),
+        )
+        .when(
+            "Ready is False: Suspended",
+            suspended.holds(),
+            Status::Suspended,
+            Message::condition(&suspended, "scans are suspended"),
+        );
+    for c in families::condition_clauses("Ready").into_iter().skip(1) {
+        b = b.clause(c);
+    }
+    b.otherwise(
+        Status::Progressing,
+        Message::text("waiting for the operator to report Ready"),
+    )
 }
 
 fn tailored_profile() -> Rule {

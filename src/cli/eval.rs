@@ -102,7 +102,7 @@ impl Evaluator {
         let script = self
             .scripts
             .entry(key.to_owned())
-            .or_insert_with(|| emit::emit(&entry.key(), &entry.rule));
+            .or_insert_with(|| emit::emit(&entry.rule));
         Ok(self.runtime.run(script, &obj.value)?.as_argocd())
     }
 

@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<u8> {
                             (h.status.to_string(), h.message)
                         })
                         .unwrap_or_default();
-                    (emit::emit(&e.key(), &e.rule), Some(native))
+                    (emit::emit(&e.rule), Some(native))
                 }
                 (None, None) => {
                     missing.push(format!(

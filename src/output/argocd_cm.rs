@@ -46,7 +46,7 @@ fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, 
 pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
     let mut data = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.is_wildcard()) {
-        data.insert(split_key(e), crate::emit::emit(&e.key(), &e.rule));
+        data.insert(split_key(e), crate::emit::emit(&e.rule));
     }
     let wild: Vec<&Entry> = entries.iter().filter(|e| e.is_wildcard()).collect();
     if !wild.is_empty() {

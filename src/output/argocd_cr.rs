@@ -15,7 +15,7 @@ pub fn argocd_cr(entries: &[Entry], target: &Target) -> Result<String, OutputErr
             json!({
                 "group": e.group,
                 "kind": e.kind,
-                "check": crate::emit::emit(&e.key(), &e.rule),
+                "check": crate::emit::emit(&e.rule),
             })
         })
         .collect();

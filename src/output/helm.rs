@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 pub fn helm_values(entries: &[Entry]) -> Result<String, OutputError> {
     let mut cm = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.is_wildcard()) {
-        cm.insert(split_key(e), crate::emit::emit(&e.key(), &e.rule));
+        cm.insert(split_key(e), crate::emit::emit(&e.rule));
     }
     let wild: Vec<&Entry> = entries.iter().filter(|e| e.is_wildcard()).collect();
     if !wild.is_empty() {

@@ -18,7 +18,6 @@ pub use upstream::upstream;
 use crate::catalog::Entry;
 use crate::emit;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -133,7 +132,7 @@ pub fn scripts(entries: &[Entry]) -> Vec<File> {
         .iter()
         .map(|e| File {
             path: folder(e).join("health.lua"),
-            contents: emit::emit(&e.key(), &e.rule),
+            contents: emit::emit(&e.rule),
         })
         .collect()
 }
@@ -151,16 +150,66 @@ pub fn split_key(entry: &Entry) -> String {
 }
 
 /// The nested `resource.customizations` value: a YAML map of `group/Kind` to `health.lua`.
+///
+/// Kinds that share a rule share one script text: it is written once with a YAML anchor and
+/// referred to by alias elsewhere (Argo CD reads this value with a YAML parser that expands
+/// aliases), which keeps the ConfigMap small.
 pub fn nested_blob<'a>(
     entries: impl IntoIterator<Item = &'a Entry>,
 ) -> Result<String, OutputError> {
-    let mut map: BTreeMap<String, BTreeMap<&str, String>> = BTreeMap::new();
-    for e in entries {
-        let mut inner = BTreeMap::new();
-        inner.insert("health.lua", emit::emit(&e.key(), &e.rule));
-        map.insert(e.key(), inner);
+    let mut sorted: Vec<&Entry> = entries.into_iter().collect();
+    sorted.sort_by_key(|e| e.key());
+    let scripts: Vec<String> = sorted.iter().map(|e| emit::emit(&e.rule)).collect();
+    let mut out = String::new();
+    let mut anchors: Vec<(&str, String)> = Vec::new();
+    for (e, script) in sorted.iter().zip(&scripts) {
+        let shared = scripts.iter().filter(|s| *s == script).count() > 1;
+        out.push_str(&yaml_key(&e.key()));
+        out.push_str(":\n  health.lua: ");
+        if let Some((_, name)) = anchors.iter().find(|(s, _)| *s == script.as_str()) {
+            out.push('*');
+            out.push_str(name);
+            out.push('\n');
+            continue;
+        }
+        if shared {
+            let name = format!("s{}", anchors.len() + 1);
+            out.push('&');
+            out.push_str(&name);
+            out.push(' ');
+            anchors.push((script.as_str(), name));
+        }
+        out.push_str(&block_literal(script, 4)?);
     }
-    to_yaml(&map)
+    Ok(out)
+}
+
+/// A double-quoted YAML key (keys hold `*`, `/` and dots).
+fn yaml_key(key: &str) -> String {
+    serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""))
+}
+
+/// A `|` block literal of `text` indented by `indent` spaces; `text` must be printable lines.
+fn block_literal(text: &str, indent: usize) -> Result<String, OutputError> {
+    if text.chars().any(|c| c.is_control() && c != '\n')
+        || text.starts_with(' ')
+        || !text.ends_with('\n')
+        || text.ends_with("\n\n")
+    {
+        return Err(OutputError::Yaml(
+            "a script cannot be written as a YAML block literal".to_owned(),
+        ));
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::from("|\n");
+    for line in text.lines() {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// Serializes to YAML (multi-line strings as block literals).

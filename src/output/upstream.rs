@@ -12,7 +12,7 @@ pub fn upstream(entries: &[Entry], fixtures_root: &Path) -> Result<Vec<File>, Ou
         let dir = folder(e);
         files.push(File {
             path: dir.join("health.lua"),
-            contents: crate::emit::emit(&e.key(), &e.rule),
+            contents: crate::emit::emit(&e.rule),
         });
         let src = fixtures_root.join(&dir);
         let test = src.join("health_test.yaml");

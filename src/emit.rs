@@ -1,13 +1,22 @@
 //! The Lua emitter: turns a [`Rule`] into one self-contained Lua 5.1 chunk for Argo CD.
 //!
-//! The chunk is safe by construction: it uses only base functions (`type`, `ipairs`, `select`)
-//! which Argo CD opens without `useOpenLibs`, every index goes through a type check, every
-//! message is built from literals and values checked with `type(v) == "string"`, and the last
-//! statement returns a literal status. Output is deterministic: the same rule gives the same bytes.
+//! The chunk is safe by construction and shaped for gopher-lua, which compiles every script on
+//! every evaluation (up to Argo CD 3.5) and pays for each function prototype it compiles:
+//! - a prelude reads every field the rule uses into a local, each step guarded by
+//!   `type(x) == "table"`;
+//! - one pass over `status.conditions` records, for each condition test, the first matching
+//!   entry, so no verdict depends on the order of conditions and the array is read once;
+//! - each clause is then a plain `if` over those locals, and messages take a value only when
+//!   `type(v) == "string"`, falling back to a literal;
+//! - the last statement returns a literal status.
+//!
+//! Only base functions (`type`, `ipairs`, `pairs`) are used, which Argo CD opens without
+//! `useOpenLibs`. Output is deterministic: the same rule gives the same bytes.
 
 use crate::model::{
     ConditionSelector, Message, Part, Path, Predicate, Rule, Scalar, Source, TextMatch,
 };
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// Emits the Lua script for `rule`. The header names the rule, not a kind, so kinds that share a
@@ -39,122 +48,127 @@ pub fn lua_string(s: &str) -> String {
     out
 }
 
+/// A comment made safe: one line of printable ASCII.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect()
+}
+
+const CONDITIONS: [&str; 2] = ["status", "conditions"];
+
 struct Emitter<'r> {
     rule: &'r Rule,
+    /// Local variable of every path prefix the rule reads, keyed by the path's keys.
+    vars: BTreeMap<Vec<String>, String>,
     selectors: Vec<&'r ConditionSelector>,
-    uses_get: bool,
-    uses_text: bool,
-    uses_one_of: bool,
-    uses_same: bool,
-    uses_differ: bool,
+    uses_scalar: bool,
     uses_tree: bool,
+}
+
+fn sanitize(key: &str) -> String {
+    key.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 impl<'r> Emitter<'r> {
     fn new(rule: &'r Rule) -> Self {
         let selectors = rule.condition_selectors();
+        let mut paths: Vec<Vec<String>> = rule
+            .paths_read()
+            .iter()
+            .map(|p| p.keys().to_vec())
+            .collect();
+        if !selectors.is_empty() {
+            paths.push(CONDITIONS.iter().map(|k| (*k).to_owned()).collect());
+        }
+        let mut vars: BTreeMap<Vec<String>, String> = BTreeMap::new();
+        let mut taken: Vec<String> = Vec::new();
+        for path in &paths {
+            for len in 1..=path.len() {
+                let prefix = path[..len].to_vec();
+                if vars.contains_key(&prefix) {
+                    continue;
+                }
+                let base = format!(
+                    "f_{}",
+                    prefix
+                        .iter()
+                        .map(|k| sanitize(k))
+                        .collect::<Vec<_>>()
+                        .join("_")
+                );
+                let mut name = base.clone();
+                let mut n = 2;
+                while taken.contains(&name) {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+                taken.push(name.clone());
+                vars.insert(prefix, name);
+            }
+        }
         let mut e = Emitter {
             rule,
-            uses_get: !selectors.is_empty(),
+            vars,
             selectors,
-            uses_text: false,
-            uses_one_of: false,
-            uses_same: false,
-            uses_differ: false,
+            uses_scalar: false,
             uses_tree: false,
         };
         for c in &rule.clauses {
             c.when.visit(&mut |p| match p {
-                Predicate::Exists(_) => e.uses_get = true,
-                Predicate::OneOf(_, values) => {
-                    e.uses_get = true;
-                    e.uses_one_of |= values.len() > 1;
-                }
-                Predicate::FieldsEqual(..) => {
-                    e.uses_get = true;
-                    e.uses_same = true;
-                }
-                Predicate::FieldsDiffer(..) => {
-                    e.uses_get = true;
-                    e.uses_differ = true;
-                }
-                Predicate::ObservedDiffers { .. } => {
-                    e.uses_get = true;
-                    e.uses_tree = true;
-                }
+                Predicate::FieldsEqual(..) | Predicate::FieldsDiffer(..) => e.uses_scalar = true,
+                Predicate::ObservedDiffers { .. } => e.uses_tree = true,
                 _ => {}
             });
-        }
-        for m in rule.messages() {
-            for part in &m.0 {
-                if let Part::Read { source, .. } = part {
-                    e.uses_text = true;
-                    e.uses_get |= matches!(source, Source::Field(_));
-                }
-            }
         }
         e
     }
 
-    fn selector_name(&self, sel: &ConditionSelector) -> String {
+    fn var(&self, path: &Path) -> String {
+        self.vars
+            .get(path.keys())
+            .cloned()
+            .unwrap_or_else(|| "nil".to_owned())
+    }
+
+    fn cond_var(&self, sel: &ConditionSelector) -> String {
         let i = self.selectors.iter().position(|s| *s == sel).unwrap_or(0);
-        format!("is_{}", i + 1)
+        format!("c{}", i + 1)
     }
 
     fn script(&self) -> String {
         let mut out = String::new();
-        let header = format!("{}. Generated by mas-health; do not edit.", self.rule.name);
-        // A header is a comment: keep it to one printable-ASCII line whatever the names hold.
-        let header: String = header
-            .chars()
-            .map(|c| {
-                if c.is_ascii_graphic() || c == ' ' {
-                    c
-                } else {
-                    '?'
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "-- {header}");
+        let _ = writeln!(
+            out,
+            "-- {}. Generated by mas-health; do not edit.",
+            comment(&self.rule.name)
+        );
+        self.prelude(&mut out);
+        self.condition_scan(&mut out);
         self.helpers(&mut out);
         for clause in &self.rule.clauses {
+            let _ = writeln!(out, "-- {}", comment(&clause.name));
+            let _ = writeln!(out, "if {} then", self.predicate(&clause.when));
+            // Inside `if cN ~= nil`, a message read from cN needs no second nil test.
+            let bound = match &clause.when {
+                Predicate::Condition(sel) => Some(sel),
+                _ => None,
+            };
             let _ = writeln!(
                 out,
-                "-- {}",
-                clause
-                    .name
-                    .chars()
-                    .map(|c| if c.is_ascii_graphic() || c == ' ' {
-                        c
-                    } else {
-                        '?'
-                    })
-                    .collect::<String>()
+                "  return {{ status = {}, message = {} }}",
+                lua_string(clause.status.as_str()),
+                self.message(&clause.message, bound)
             );
-            // A clause that is exactly one condition test binds the condition it found, so a
-            // message taken from that condition does not scan the array a second time.
-            if let Predicate::Condition(sel) = &clause.when {
-                let _ = writeln!(out, "do");
-                let _ = writeln!(out, "  local c = find({})", self.selector_name(sel));
-                let _ = writeln!(out, "  if c ~= nil then");
-                let _ = writeln!(
-                    out,
-                    "    return {{ status = {}, message = {} }}",
-                    lua_string(clause.status.as_str()),
-                    self.message(&clause.message, Some(sel))
-                );
-                let _ = writeln!(out, "  end");
-                let _ = writeln!(out, "end");
-            } else {
-                let _ = writeln!(out, "if {} then", self.predicate(&clause.when));
-                let _ = writeln!(
-                    out,
-                    "  return {{ status = {}, message = {} }}",
-                    lua_string(clause.status.as_str()),
-                    self.message(&clause.message, None)
-                );
-                let _ = writeln!(out, "end");
-            }
+            let _ = writeln!(out, "end");
         }
         let _ = writeln!(
             out,
@@ -165,59 +179,89 @@ impl<'r> Emitter<'r> {
         out
     }
 
+    /// Reads every path into locals, parent before child, each step guarded.
+    fn prelude(&self, out: &mut String) {
+        if self.vars.is_empty() {
+            return;
+        }
+        // Lua 5.1 allows 200 locals; declare in lines of a readable length.
+        let names: Vec<&String> = self.vars.values().collect();
+        for chunk in names.chunks(6) {
+            let list: Vec<&str> = chunk.iter().map(|s| s.as_str()).collect();
+            let _ = writeln!(out, "local {}", list.join(", "));
+        }
+        let mut parents: Vec<Vec<String>> = vec![Vec::new()];
+        parents.extend(self.vars.keys().cloned());
+        for parent in parents {
+            let children: Vec<(&Vec<String>, &String)> = self
+                .vars
+                .iter()
+                .filter(|(k, _)| k.len() == parent.len() + 1 && k.starts_with(&parent))
+                .collect();
+            if children.is_empty() {
+                continue;
+            }
+            let pvar = if parent.is_empty() {
+                "obj".to_owned()
+            } else {
+                self.vars[&parent].clone()
+            };
+            let _ = writeln!(out, "if type({pvar}) == \"table\" then");
+            for (k, v) in children {
+                let key = k.last().map(String::as_str).unwrap_or_default();
+                let _ = writeln!(out, "  {v} = {pvar}[{}]", lua_string(key));
+            }
+            let _ = writeln!(out, "end");
+        }
+    }
+
+    /// One pass over the conditions: `cN` is the first entry matching test N.
+    fn condition_scan(&self, out: &mut String) {
+        if self.selectors.is_empty() {
+            return;
+        }
+        let list = self.vars[&CONDITIONS
+            .iter()
+            .map(|k| (*k).to_owned())
+            .collect::<Vec<_>>()]
+            .clone();
+        for sel in &self.selectors {
+            let _ = writeln!(
+                out,
+                "-- {}: the first condition with {}",
+                self.cond_var(sel),
+                comment(&describe(sel))
+            );
+        }
+        let names: Vec<String> = self.selectors.iter().map(|s| self.cond_var(s)).collect();
+        for chunk in names.chunks(8) {
+            let _ = writeln!(out, "local {}", chunk.join(", "));
+        }
+        let _ = writeln!(out, "if type({list}) == \"table\" then");
+        let _ = writeln!(out, "  for _, c in ipairs({list}) do");
+        let _ = writeln!(out, "    if type(c) == \"table\" then");
+        for sel in &self.selectors {
+            let name = self.cond_var(sel);
+            let mut tests = vec![format!("{name} == nil")];
+            for (field, m) in [
+                ("type", &sel.type_),
+                ("status", &sel.status),
+                ("reason", &sel.reason),
+            ] {
+                if let Some(t) = text_match(&format!("c.{field}"), m) {
+                    tests.push(t);
+                }
+            }
+            let _ = writeln!(out, "      if {} then {name} = c end", tests.join(" and "));
+        }
+        let _ = writeln!(out, "    end");
+        let _ = writeln!(out, "  end");
+        let _ = writeln!(out, "end");
+    }
+
     fn helpers(&self, out: &mut String) {
-        if self.uses_get {
-            out.push_str(
-                "local function get(o, ...)\n\
-                 \x20 for i = 1, select(\"#\", ...) do\n\
-                 \x20   if type(o) ~= \"table\" then return nil end\n\
-                 \x20   o = o[(select(i, ...))]\n\
-                 \x20 end\n\
-                 \x20 return o\n\
-                 end\n",
-            );
-        }
-        if self.uses_text {
-            out.push_str(
-                "local function text(v, fallback, prefix)\n\
-                 \x20 if type(v) ~= \"string\" or v == \"\" then return fallback end\n\
-                 \x20 if prefix ~= nil then return prefix .. v end\n\
-                 \x20 return v\n\
-                 end\n",
-            );
-        }
-        if self.uses_same || self.uses_differ {
-            out.push_str(
-                "local function scalar(v)\n\
-                 \x20 local t = type(v)\n\
-                 \x20 return t == \"string\" or t == \"number\" or t == \"boolean\"\n\
-                 end\n",
-            );
-        }
-        if self.uses_same {
-            out.push_str(
-                "local function same(a, b)\n\
-                 \x20 return scalar(a) and scalar(b) and a == b\n\
-                 end\n",
-            );
-        }
-        if self.uses_differ {
-            out.push_str(
-                "local function differ(a, b)\n\
-                 \x20 return scalar(a) and scalar(b) and a ~= b\n\
-                 end\n",
-            );
-        }
-        if self.uses_one_of {
-            out.push_str(
-                "local function one_of(v, ...)\n\
-                 \x20 if v == nil then return false end\n\
-                 \x20 for i = 1, select(\"#\", ...) do\n\
-                 \x20   if v == select(i, ...) then return true end\n\
-                 \x20 end\n\
-                 \x20 return false\n\
-                 end\n",
-            );
+        if self.uses_scalar {
+            out.push_str("local scalar = { string = true, number = true, boolean = true }\n");
         }
         if self.uses_tree {
             out.push_str(
@@ -242,61 +286,38 @@ impl<'r> Emitter<'r> {
                  end\n",
             );
         }
-        if !self.selectors.is_empty() {
-            out.push_str(
-                "local conditions = get(obj, \"status\", \"conditions\")\n\
-                 local function find(match)\n\
-                 \x20 if type(conditions) ~= \"table\" then return nil end\n\
-                 \x20 for _, c in ipairs(conditions) do\n\
-                 \x20   if type(c) == \"table\" and match(c) then return c end\n\
-                 \x20 end\n\
-                 \x20 return nil\n\
-                 end\n",
-            );
-            for sel in &self.selectors {
-                let tests: Vec<String> = [
-                    ("type", &sel.type_),
-                    ("status", &sel.status),
-                    ("reason", &sel.reason),
-                ]
-                .into_iter()
-                .filter_map(|(field, m)| text_match(&format!("c.{field}"), m))
-                .collect();
-                let test = if tests.is_empty() {
-                    "true".to_owned()
-                } else {
-                    tests.join(" and ")
-                };
-                let _ = writeln!(
-                    out,
-                    "local function {}(c) return {test} end",
-                    self.selector_name(sel)
-                );
-            }
-        }
     }
 
     fn predicate(&self, p: &Predicate) -> String {
         match p {
             Predicate::Always => "true".to_owned(),
-            Predicate::Exists(path) => format!("{} ~= nil", get(path)),
-            Predicate::OneOf(path, values) => match values.as_slice() {
-                [] => "false".to_owned(),
-                [v] => format!("{} == {}", get(path), scalar_literal(v)),
-                vs => {
-                    let lits: Vec<String> = vs.iter().map(scalar_literal).collect();
-                    format!("one_of({}, {})", get(path), lits.join(", "))
+            Predicate::Exists(path) => format!("{} ~= nil", self.var(path)),
+            Predicate::OneOf(path, values) => {
+                let v = self.var(path);
+                let tests: Vec<String> = values
+                    .iter()
+                    .map(|x| format!("{v} == {}", scalar_literal(x)))
+                    .collect();
+                match tests.len() {
+                    0 => "false".to_owned(),
+                    1 => tests.join(""),
+                    _ => format!("({})", tests.join(" or ")),
                 }
-            },
-            Predicate::Condition(sel) => format!("find({}) ~= nil", self.selector_name(sel)),
-            Predicate::FieldsEqual(a, b) => format!("same({}, {})", get(a), get(b)),
-            Predicate::FieldsDiffer(a, b) => format!("differ({}, {})", get(a), get(b)),
-            Predicate::ObservedDiffers { desired, observed } => format!(
-                "{} ~= nil and not same_tree({}, {})",
-                get(observed),
-                get(desired),
-                get(observed)
-            ),
+            }
+            Predicate::Condition(sel) => format!("{} ~= nil", self.cond_var(sel)),
+            Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
+                let op = if matches!(p, Predicate::FieldsEqual(..)) {
+                    "=="
+                } else {
+                    "~="
+                };
+                let (a, b) = (self.var(a), self.var(b));
+                format!("(scalar[type({a})] and scalar[type({b})] and {a} {op} {b})")
+            }
+            Predicate::ObservedDiffers { desired, observed } => {
+                let (d, o) = (self.var(desired), self.var(observed));
+                format!("({o} ~= nil and not same_tree({d}, {o}))")
+            }
             Predicate::All(ps) => {
                 if ps.is_empty() {
                     "true".to_owned()
@@ -334,26 +355,28 @@ impl<'r> Emitter<'r> {
                     prefix,
                     fallback,
                 } => {
-                    let value = match source {
-                        Source::Field(path) => get(path),
-                        Source::Condition(sel, field) if Some(sel) == bound => {
-                            format!("c[{}]", lua_string(field))
+                    let (guard, value) = match source {
+                        Source::Field(path) => (None, self.var(path)),
+                        Source::Condition(sel, field) => {
+                            let c = self.cond_var(sel);
+                            let guard = (bound != Some(sel)).then(|| format!("{c} ~= nil"));
+                            (guard, format!("{c}[{}]", lua_string(field)))
                         }
-                        Source::Condition(sel, field) => format!(
-                            "get(find({}), {})",
-                            self.selector_name(sel),
-                            lua_string(field)
-                        ),
                     };
-                    if prefix.is_empty() {
-                        parts.push(format!("text({value}, {})", lua_string(fallback)));
+                    let mut tests = Vec::new();
+                    tests.extend(guard);
+                    tests.push(format!("type({value}) == \"string\""));
+                    tests.push(format!("{value} ~= \"\""));
+                    let used = if prefix.is_empty() {
+                        value.clone()
                     } else {
-                        parts.push(format!(
-                            "text({value}, {}, {})",
-                            lua_string(fallback),
-                            lua_string(prefix)
-                        ));
-                    }
+                        format!("{} .. {value}", lua_string(prefix))
+                    };
+                    parts.push(format!(
+                        "({} and {used} or {})",
+                        tests.join(" and "),
+                        lua_string(fallback)
+                    ));
                 }
             }
         }
@@ -364,14 +387,26 @@ impl<'r> Emitter<'r> {
     }
 }
 
-fn get(path: &Path) -> String {
-    let mut s = String::from("get(obj");
-    for k in path.keys() {
-        s.push_str(", ");
-        s.push_str(&lua_string(k));
+/// A condition test in words, for the comment above the scan.
+fn describe(sel: &ConditionSelector) -> String {
+    let part = |field: &str, m: &TextMatch| match m {
+        TextMatch::Any => None,
+        TextMatch::OneOf(v) => Some(format!("{field} {}", v.join(" or "))),
+        TextMatch::NoneOf(v) => Some(format!("{field} not {}", v.join(" or "))),
+    };
+    let parts: Vec<String> = [
+        part("type", &sel.type_),
+        part("status", &sel.status),
+        part("reason", &sel.reason),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "any content".to_owned()
+    } else {
+        parts.join(", ")
     }
-    s.push(')');
-    s
 }
 
 fn scalar_literal(v: &Scalar) -> String {

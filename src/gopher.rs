@@ -157,10 +157,16 @@ impl Harness {
         Self::build(&base)
     }
 
-    fn exchange(&self, cases: &[Case<'_>], bench: u32) -> Result<Vec<Reply>, GopherError> {
+    fn exchange(
+        &self,
+        cases: &[Case<'_>],
+        bench: u32,
+        cached: bool,
+    ) -> Result<Vec<Reply>, GopherError> {
         let io = |e: std::io::Error| GopherError::Io(e.to_string());
         let mut child = Command::new(&self.binary)
             .arg(format!("-bench={bench}"))
+            .arg(format!("-cached={cached}"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -211,21 +217,23 @@ impl Harness {
     /// Evaluates every case in one harness process, in order.
     pub fn run(&self, cases: &[Case<'_>]) -> Result<Vec<Outcome>, GopherError> {
         Ok(self
-            .exchange(cases, 0)?
+            .exchange(cases, 0, false)?
             .into_iter()
             .map(Reply::outcome)
             .collect())
     }
 
-    /// Evaluates every case `iterations` times (fresh state and compile each time, as Argo CD
-    /// does) and returns the outcome with the total nanoseconds spent.
+    /// Evaluates every case `iterations` times in a fresh state each time, compiling every time
+    /// (Argo CD up to 3.5) or once per script (`cached`, Argo CD 3.6), and returns each outcome
+    /// with the total nanoseconds spent.
     pub fn bench(
         &self,
         cases: &[Case<'_>],
         iterations: u32,
+        cached: bool,
     ) -> Result<Vec<(Outcome, u64)>, GopherError> {
         Ok(self
-            .exchange(cases, iterations.max(1))?
+            .exchange(cases, iterations.max(1), cached)?
             .into_iter()
             .map(|r| {
                 let ns = r.ns;

@@ -19,15 +19,32 @@ pub fn parse_lua51(script: &str) -> Result<(), Vec<String>> {
 }
 
 /// What a script uses that a closed-library Argo CD state lacks: library names used as
-/// identifiers, and method calls (`s:lower()`), which on strings need the string library.
+/// variables, and method calls (`s:lower()`), which on strings need the string library. A name
+/// read as a field (`x.string`) or written as a table key (`{ string = 1 }`) is not a use.
 pub fn closed_library_uses(script: &str) -> Vec<String> {
     let result = full_moon::parse_fallible(script, LuaVersion::lua51());
-    let mut found = Vec::new();
-    for token in result.ast().nodes().tokens() {
-        match token.token().token_type() {
+    // The AST yields a bracket pair's two tokens together: order tokens by position.
+    let mut refs: Vec<_> = result.ast().nodes().tokens().collect();
+    refs.sort_by_key(|t| t.token().start_position().bytes());
+    let tokens: Vec<&TokenType> = refs.iter().map(|t| t.token().token_type()).collect();
+    let symbol = |t: Option<&&TokenType>, want: Symbol| matches!(t, Some(TokenType::Symbol { symbol }) if *symbol == want);
+    let mut found: Vec<String> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| tokens.get(j));
+        let next = tokens.get(i + 1);
+        match token {
             TokenType::Identifier { identifier } => {
                 let name = identifier.as_str();
-                if CLOSED_LIBRARIES.contains(&name) && !found.iter().any(|f| f == name) {
+                let field = symbol(prev, Symbol::Dot) || symbol(prev, Symbol::Colon);
+                let key = (symbol(prev, Symbol::LeftBrace)
+                    || symbol(prev, Symbol::Comma)
+                    || symbol(prev, Symbol::Semicolon))
+                    && symbol(next, Symbol::Equal);
+                if CLOSED_LIBRARIES.contains(&name)
+                    && !field
+                    && !key
+                    && !found.iter().any(|f| f == name)
+                {
                     found.push(name.to_owned());
                 }
             }

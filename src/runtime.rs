@@ -8,8 +8,8 @@
 
 use crate::model::{Health, Status};
 use mlua::{
-    Function, HookTriggers, Lua, LuaOptions, LuaSerdeExt, MultiValue, StdLib, Value as LuaValue,
-    VmState,
+    Function, HookTriggers, Lua, LuaOptions, LuaSerdeExt, MultiValue, StdLib, Table,
+    Value as LuaValue, VmState,
 };
 use serde_json::{Map, Value};
 use std::cell::Cell;
@@ -125,16 +125,19 @@ impl Runtime {
         if self.libraries == Libraries::Closed {
             // Lua 5.1's base library also opens `coroutine`, and the os library is only wanted
             // behind require: Argo CD's closed state has neither as a global.
-            lua.load(
-                "local time, date = os.time, os.date\n\
-                 os = nil\n\
-                 coroutine = nil\n\
-                 package.loaded.os = nil\n\
-                 package.loaded.coroutine = nil\n\
-                 package.preload.os = function() return { time = time, date = date } end",
-            )
-            .set_name("=setup")
-            .exec()?;
+            let globals = lua.globals();
+            let os: Table = globals.get("os")?;
+            let safe = lua.create_table()?;
+            safe.set("time", os.get::<LuaValue>("time")?)?;
+            safe.set("date", os.get::<LuaValue>("date")?)?;
+            globals.set("os", LuaValue::Nil)?;
+            globals.set("coroutine", LuaValue::Nil)?;
+            let package: Table = globals.get("package")?;
+            let loaded: Table = package.get("loaded")?;
+            loaded.set("os", LuaValue::Nil)?;
+            loaded.set("coroutine", LuaValue::Nil)?;
+            let preload: Table = package.get("preload")?;
+            preload.set("os", lua.create_function(move |_, ()| Ok(safe.clone()))?)?;
         }
         lua.set_memory_limit(self.memory_limit)?;
         lua.globals().set("obj", to_lua(&lua, obj)?)?;
@@ -180,6 +183,114 @@ impl Runtime {
             Err(e) => return Ok(Outcome::Error(error_text(&e))),
         };
         Ok(call(&lua, &func))
+    }
+}
+
+/// Functions that touch the machine: an audit replaces them with recorders.
+pub const DANGEROUS: &[(&str, &str)] = &[
+    ("os", "execute"),
+    ("os", "remove"),
+    ("os", "rename"),
+    ("os", "exit"),
+    ("os", "tmpname"),
+    ("os", "getenv"),
+    ("os", "setlocale"),
+    ("io", "open"),
+    ("io", "popen"),
+    ("io", "lines"),
+    ("io", "read"),
+    ("io", "write"),
+    ("io", "close"),
+    ("io", "input"),
+    ("io", "output"),
+    ("io", "tmpfile"),
+    ("", "dofile"),
+    ("", "loadfile"),
+    ("", "require"),
+    ("package", "loadlib"),
+];
+
+impl Runtime {
+    /// Runs `script` with every function in [`DANGEROUS`] replaced by a recorder that notes the
+    /// call (as `os.execute`, `require("x")`, ...) and returns nil, so a script under audit can
+    /// never touch the machine. `require` still gives the standard modules already loaded.
+    pub fn run_recorded(
+        &self,
+        script: &str,
+        obj: &Value,
+    ) -> Result<(Outcome, Vec<String>), RuntimeError> {
+        let lua = self.state(obj)?;
+        let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+        let globals = lua.globals();
+        let package: Option<Table> = globals.get("package").ok();
+        let loaded: Option<Table> = package.as_ref().and_then(|p| p.get("loaded").ok());
+        let preload: Option<Table> = package.as_ref().and_then(|p| p.get("preload").ok());
+        for (lib, name) in DANGEROUS {
+            let table: Option<Table> = if lib.is_empty() {
+                Some(globals.clone())
+            } else {
+                globals.get(*lib).ok()
+            };
+            let Some(table) = table else { continue };
+            if matches!(table.get::<LuaValue>(*name), Ok(LuaValue::Nil) | Err(_)) {
+                continue;
+            }
+            let label = if lib.is_empty() {
+                (*name).to_owned()
+            } else {
+                format!("{lib}.{name}")
+            };
+            let log = calls.clone();
+            let recorder = if *name == "require" {
+                let (loaded, preload) = (loaded.clone(), preload.clone());
+                lua.create_function(move |lua, module: LuaValue| {
+                    let m = match &module {
+                        LuaValue::String(s) => s.to_string_lossy(),
+                        other => other.type_name().to_owned(),
+                    };
+                    if let Some(v) = loaded
+                        .as_ref()
+                        .and_then(|l| l.get::<LuaValue>(m.as_str()).ok())
+                    {
+                        if !v.is_nil() {
+                            return Ok(v);
+                        }
+                    }
+                    if let Some(f) = preload
+                        .as_ref()
+                        .and_then(|p| p.get::<Function>(m.as_str()).ok())
+                    {
+                        return f.call::<LuaValue>(m.as_str());
+                    }
+                    log.borrow_mut().push(format!("require(\"{m}\")"));
+                    let _ = lua;
+                    Ok(LuaValue::Nil)
+                })?
+            } else {
+                lua.create_function(move |_, _: mlua::MultiValue| {
+                    log.borrow_mut().push(label.clone());
+                    Ok(LuaValue::Nil)
+                })?
+            };
+            table.set(*name, recorder)?;
+        }
+        // Standard streams are file objects whose methods write; print would mix a script's
+        // output into ours.
+        if let Ok(io) = globals.get::<Table>("io") {
+            for stream in ["stdin", "stdout", "stderr"] {
+                io.set(stream, LuaValue::Nil)?;
+            }
+        }
+        globals.set(
+            "print",
+            lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
+        )?;
+        let outcome = match lua.load(script).set_name("=health.lua").into_function() {
+            Ok(f) => call(&lua, &f),
+            Err(e) => Outcome::Error(error_text(&e)),
+        };
+        let recorded = calls.borrow().clone();
+        Ok((outcome, recorded))
     }
 }
 

@@ -29,6 +29,15 @@ fn no_generated_script_references_a_closed_library() {
 fn closed_library_check_catches_string_methods_and_libraries() {
     let uses = lua_check::closed_library_uses("local s = string.lower(x) return x:upper()");
     assert_eq!(uses, vec!["string".to_owned(), ":".to_owned()]);
+    let uses = lua_check::closed_library_uses("local m = math.floor(1) local t = os.time()");
+    assert_eq!(uses, vec!["math".to_owned(), "os".to_owned()]);
+}
+
+#[test]
+fn field_names_and_table_keys_are_not_library_uses() {
+    let script =
+        "local k = { string = true, os = 1 }\nreturn { status = obj.string, message = k.math }";
+    assert!(lua_check::closed_library_uses(script).is_empty());
 }
 
 #[test]

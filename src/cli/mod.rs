@@ -1,5 +1,6 @@
 //! Commands of `mas-health`: each reads its arguments, calls the library, and returns an exit code.
 
+mod bench;
 mod eval;
 mod explain;
 mod generate;
@@ -35,6 +36,7 @@ enum Command {
     Test(test::Args),
     Explain(explain::Args),
     List(list::Args),
+    Bench(bench::Args),
 }
 
 /// Runs a parsed command line.
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Test(a) => test::run(a),
         Command::Explain(a) => explain::run(a),
         Command::List(a) => list::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }
 

@@ -1,0 +1,158 @@
+//! Rule evaluation, side by side: native, the generated Lua in mlua as Argo CD up to 3.5 runs
+//! it (fresh state and compile per object) and as 3.6 runs it (compiled once), the hand-written
+//! first-match baseline, and a corpus of 1k to 100k mixed objects to show linear growth.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use mas_health::catalog::{self, families, Entry};
+use mas_health::runtime::{self, Runtime};
+use mas_health::{emit, eval, fixtures};
+use serde_json::Value;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+const BASELINE_READY: &str = include_str!("baseline/ready_first_match.lua");
+
+/// Kinds standing for each family of rules.
+const REPRESENTATIVES: &[&str] = &[
+    "core.mas.ibm.com/Suite",
+    "apps.mas.ibm.com/ManageWorkspace",
+    "config.mas.ibm.com/AppCfg",
+    "operators.coreos.com/Subscription",
+    "db2u.databases.ibm.com/Db2uInstance",
+    "cpd.ibm.com/Ibmcpd",
+    "argoproj.io/Application",
+];
+
+fn fixture_objects() -> Vec<(String, Value)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
+    let mut out = Vec::new();
+    for dir in fixtures::discover(&root).expect("health/ is readable") {
+        for t in &dir.tests {
+            let key = format!("{}/{}", dir.group, dir.kind);
+            out.push((key, dir.input(t).expect("fixture parses")));
+        }
+    }
+    out
+}
+
+fn entry<'a>(entries: &'a [Entry], key: &str) -> &'a Entry {
+    entries
+        .iter()
+        .find(|e| e.key() == key)
+        .expect("representative kind is in the catalog")
+}
+
+fn per_rule(c: &mut Criterion) {
+    let entries = catalog::entries();
+    let objects = fixture_objects();
+    let rt = Runtime::default();
+    let mut group = c.benchmark_group("per_rule");
+    for key in REPRESENTATIVES {
+        let e = entry(&entries, key);
+        let objs: Vec<&Value> = objects
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, o)| o)
+            .collect();
+        let script = emit::emit(&e.rule);
+        let code = runtime::compile(&script).expect("compiles");
+        group.throughput(Throughput::Elements(objs.len() as u64));
+        group.bench_with_input(BenchmarkId::new("native", key), &objs, |b, objs| {
+            b.iter(|| {
+                for o in objs {
+                    black_box(eval::evaluate(&e.rule, o));
+                }
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("lua_fresh", key), &objs, |b, objs| {
+            b.iter(|| {
+                for o in objs {
+                    black_box(rt.run(&script, o).expect("runs"));
+                }
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("lua_cached", key), &objs, |b, objs| {
+            b.iter(|| {
+                for o in objs {
+                    black_box(rt.run_compiled(&code, o).expect("runs"));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+fn generated_vs_hand_written(c: &mut Criterion) {
+    let entries = catalog::entries();
+    let ready = families::ready();
+    let objs: Vec<Value> = fixture_objects()
+        .into_iter()
+        .filter(|(k, _)| entries.iter().any(|e| e.key() == *k && e.rule == ready))
+        .map(|(_, o)| o)
+        .collect();
+    let rt = Runtime::default();
+    let generated = emit::emit(&ready);
+    let mut group = c.benchmark_group("ready_family");
+    group.throughput(Throughput::Elements(objs.len() as u64));
+    for (name, script) in [
+        ("generated", generated.as_str()),
+        ("hand_written", BASELINE_READY),
+    ] {
+        let code = runtime::compile(script).expect("compiles");
+        group.bench_function(BenchmarkId::new("lua_fresh", name), |b| {
+            b.iter(|| {
+                for o in &objs {
+                    black_box(rt.run(script, o).expect("runs"));
+                }
+            })
+        });
+        group.bench_function(BenchmarkId::new("lua_cached", name), |b| {
+            b.iter(|| {
+                for o in &objs {
+                    black_box(rt.run_compiled(&code, o).expect("runs"));
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+fn corpus(c: &mut Criterion) {
+    let entries = catalog::entries();
+    let base = fixture_objects();
+    let mut group = c.benchmark_group("corpus");
+    group.sample_size(10);
+    for size in [1_000usize, 10_000, 100_000] {
+        let objs: Vec<&Value> = base.iter().cycle().take(size).map(|(_, o)| o).collect();
+        group.throughput(Throughput::Elements(size as u64));
+        // Lookup by group and kind is part of the work, as in Argo CD.
+        group.bench_with_input(BenchmarkId::new("native", size), &objs, |b, objs| {
+            b.iter(|| {
+                for o in objs {
+                    let api = o["apiVersion"].as_str().unwrap_or_default();
+                    let kind = o["kind"].as_str().unwrap_or_default();
+                    let group = mas_health::input::group_of(api);
+                    if let Some(e) = catalog::lookup(&entries, group, kind) {
+                        black_box(eval::evaluate(&e.rule, o));
+                    }
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = per_rule, generated_vs_hand_written, corpus
+}
+criterion_main!(benches);

@@ -1,0 +1,246 @@
+//! `mas-health bench`: how fast rules evaluate on a user's objects, engine by engine.
+
+use super::{read_inputs, EXIT_OK, EXIT_USAGE};
+use anyhow::{bail, Context, Result};
+use mas_health::catalog::{self, families, Entry};
+use mas_health::gopher::{Case, Harness};
+use mas_health::runtime::{self, Runtime};
+use mas_health::{emit, eval, fixtures};
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The hand-written first-match Ready/Failure check the generated scripts are compared with.
+pub const BASELINE_READY: &str = include_str!("../../benches/baseline/ready_first_match.lua");
+
+/// Measure rule evaluation on objects (yours, or the built-in fixture corpus).
+///
+/// Reports nanoseconds per object (median of --iterations rounds, each round one pass over all
+/// objects), objects per second and this process's peak memory. Engines: native (Rust), lua
+/// (Argo CD up to 3.5: fresh state, compile, convert, run for every object), lua-cached (Argo CD
+/// 3.6: compiled once, fresh state per object), gopher (gopher-lua through the conformance
+/// harness, fresh state and compile per call; needs Go), gopher-cached (gopher-lua, compiled
+/// once as Argo CD 3.6 does).
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files of objects (`oc get -o yaml`, JSON Lines); none: the fixtures under health/.
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "native")]
+    engine: Engine,
+    /// Rounds to measure; the median is reported.
+    #[arg(long, default_value_t = 10)]
+    iterations: u32,
+    #[arg(long, value_enum, default_value = "text")]
+    output: super::eval::OutputKind,
+    /// generated: our scripts; baseline: the hand-written first-match Ready/Failure script
+    /// (implies --kinds ready-family; not for the native engine).
+    #[arg(long, value_enum, default_value = "generated")]
+    script: ScriptKind,
+    /// all: every object with a rule; ready-family: only kinds of the MAS Ready family.
+    #[arg(long, value_enum, default_value = "all")]
+    kinds: Kinds,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    Native,
+    Lua,
+    LuaCached,
+    Gopher,
+    GopherCached,
+}
+
+impl Engine {
+    fn name(self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Lua => "lua",
+            Engine::LuaCached => "lua-cached",
+            Engine::Gopher => "gopher",
+            Engine::GopherCached => "gopher-cached",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScriptKind {
+    Generated,
+    Baseline,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kinds {
+    All,
+    ReadyFamily,
+}
+
+fn corpus(paths: &[PathBuf]) -> Result<(Vec<Value>, bool)> {
+    if paths.is_empty() {
+        let root = ["health", concat!(env!("CARGO_MANIFEST_DIR"), "/health")]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_dir())
+            .context("no objects given and no health/ folder to use as the corpus")?;
+        let mut out = Vec::new();
+        for dir in fixtures::discover(&root)? {
+            for t in &dir.tests {
+                out.push(dir.input(t)?);
+            }
+        }
+        return Ok((out, false));
+    }
+    let mut bad = false;
+    let mut out = Vec::new();
+    for item in read_inputs(paths) {
+        match item {
+            Ok(o) => out.push(o.value),
+            Err(e) => {
+                eprintln!("error: {e}");
+                bad = true;
+            }
+        }
+    }
+    Ok((out, bad))
+}
+
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    if args.script == ScriptKind::Baseline && args.engine == Engine::Native {
+        bail!("the baseline is a Lua script: use --engine lua, lua-cached or gopher");
+    }
+    let (objects, bad_input) = corpus(&args.paths)?;
+    let entries = catalog::entries();
+    let ready = families::ready();
+    let ready_only = args.kinds == Kinds::ReadyFamily || args.script == ScriptKind::Baseline;
+    // Each object with the entry that applies to it.
+    let work: Vec<(&Entry, &Value)> = objects
+        .iter()
+        .filter_map(|o| {
+            let api = o
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
+            let group = mas_health::input::group_of(api);
+            catalog::lookup(&entries, group, kind).map(|e| (e, o))
+        })
+        .filter(|(e, _)| !ready_only || e.rule == ready)
+        .collect();
+    if work.is_empty() {
+        bail!("no object has a health rule here (see `mas-health list`)");
+    }
+    let scripts: Vec<String> = work
+        .iter()
+        .map(|(e, _)| match args.script {
+            ScriptKind::Generated => emit::emit(&e.rule),
+            ScriptKind::Baseline => BASELINE_READY.to_owned(),
+        })
+        .collect();
+    let rounds = args.iterations.max(1);
+    let n = work.len() as f64;
+    let mut per_round: Vec<f64> = Vec::new();
+    match args.engine {
+        Engine::Native => {
+            for _ in 0..rounds {
+                let t = Instant::now();
+                for (e, o) in &work {
+                    black_box(eval::evaluate(&e.rule, o));
+                }
+                per_round.push(t.elapsed().as_nanos() as f64 / n);
+            }
+        }
+        Engine::Lua => {
+            let rt = Runtime::default();
+            for _ in 0..rounds {
+                let t = Instant::now();
+                for ((_, o), s) in work.iter().zip(&scripts) {
+                    black_box(rt.run(s, o)?);
+                }
+                per_round.push(t.elapsed().as_nanos() as f64 / n);
+            }
+        }
+        Engine::LuaCached => {
+            let rt = Runtime::default();
+            let mut cache: std::collections::HashMap<&str, Vec<u8>> = Default::default();
+            for s in &scripts {
+                if !cache.contains_key(s.as_str()) {
+                    let code = runtime::compile(s).map_err(anyhow::Error::msg)?;
+                    cache.insert(s, code);
+                }
+            }
+            for _ in 0..rounds {
+                let t = Instant::now();
+                for ((_, o), s) in work.iter().zip(&scripts) {
+                    black_box(rt.run_compiled(&cache[s.as_str()], o)?);
+                }
+                per_round.push(t.elapsed().as_nanos() as f64 / n);
+            }
+        }
+        Engine::Gopher | Engine::GopherCached => {
+            let harness = Harness::build_cached()?;
+            let cases: Vec<Case<'_>> = work
+                .iter()
+                .zip(&scripts)
+                .map(|((_, o), s)| Case {
+                    script: s,
+                    object: o,
+                    open_libs: false,
+                })
+                .collect();
+            for _ in 0..rounds {
+                let cached = args.engine == Engine::GopherCached;
+                let total: u64 = harness
+                    .bench(&cases, 1, cached)?
+                    .iter()
+                    .map(|(_, ns)| ns)
+                    .sum();
+                per_round.push(total as f64 / n);
+            }
+        }
+    }
+    let ns = median(per_round);
+    let per_second = if ns > 0.0 { 1e9 / ns } else { 0.0 };
+    match args.output {
+        super::eval::OutputKind::Json => println!(
+            "{}",
+            json!({
+                "engine": args.engine.name(),
+                "objects": work.len(),
+                "ns_per_object": ns.round() as u64,
+                "objects_per_second": per_second.round() as u64,
+            })
+        ),
+        super::eval::OutputKind::Text => {
+            println!("engine:             {}", args.engine.name());
+            println!(
+                "script:             {}",
+                match args.script {
+                    ScriptKind::Generated => "generated",
+                    ScriptKind::Baseline => "hand-written first-match baseline",
+                }
+            );
+            println!("objects:            {}", work.len());
+            println!("ns per object:      {:.0} (median of {rounds} rounds)", ns);
+            println!("objects per second: {:.0}", per_second);
+            match peak_memory_kib() {
+                Some(k) => println!(
+                    "peak memory:        {:.1} MiB (this process)",
+                    k as f64 / 1024.0
+                ),
+                None => println!("peak memory:        unavailable on this system"),
+            }
+        }
+    }
+    Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
+}

@@ -41,6 +41,24 @@ pub fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
+/// Reads every document of `text` as a JSON value with the line it starts on, without requiring
+/// Kubernetes objects (Helm values, nested blobs); errors stand where their documents stood.
+pub fn read_documents(source_name: &str, text: &str) -> Vec<Result<(usize, Value), InputError>> {
+    let err = |line: usize, message: String| InputError {
+        source_name: source_name.to_owned(),
+        line,
+        message,
+    };
+    if text.trim().is_empty() {
+        return vec![Err(err(1, "empty input: no documents".to_owned()))];
+    }
+    documents(text)
+        .into_iter()
+        .filter(|d| !matches!(d.value, Ok(Value::Null)))
+        .map(|d| d.value.map(|v| (d.line, v)).map_err(|(l, m)| err(l, m)))
+        .collect()
+}
+
 /// Reads every object of `text`, in order; errors stand where their documents stood.
 pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputError>> {
     let err = |line: usize, message: String| InputError {

@@ -5,6 +5,7 @@
 //! [`emit`] turns them into Lua; [`runtime`] runs any Lua as Argo CD does; [`fixtures`] reads
 //! Argo CD's test layout.
 
+pub mod audit;
 pub mod catalog;
 pub mod emit;
 pub mod eval;

@@ -56,3 +56,66 @@ pub fn closed_library_uses(script: &str) -> Vec<String> {
     }
     found
 }
+
+/// What a script reads, for generating states to run it on: its string literals and the field
+/// paths it indexes from `obj` (`obj.status.phase` gives `["status", "phase"]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Every string literal.
+    pub strings: Vec<String>,
+    /// Every `obj.a.b...` path.
+    pub paths: Vec<Vec<String>>,
+    /// Every `lib.name` the script names, for lib in [`CLOSED_LIBRARIES`].
+    pub library_functions: Vec<String>,
+}
+
+/// Collects [`Reads`] from `script` (empty when it does not parse).
+pub fn reads(script: &str) -> Reads {
+    let result = full_moon::parse_fallible(script, LuaVersion::lua51());
+    let mut refs: Vec<_> = result.ast().nodes().tokens().collect();
+    refs.sort_by_key(|t| t.token().start_position().bytes());
+    let tokens: Vec<&TokenType> = refs.iter().map(|t| t.token().token_type()).collect();
+    let mut out = Reads::default();
+    let ident = |t: Option<&&TokenType>| match t {
+        Some(TokenType::Identifier { identifier }) => Some(identifier.as_str().to_owned()),
+        _ => None,
+    };
+    let dot = |t: Option<&&TokenType>| matches!(t, Some(TokenType::Symbol { symbol }) if *symbol == Symbol::Dot);
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenType::StringLiteral { literal, .. } => {
+                let s = literal.as_str().to_owned();
+                if !out.strings.contains(&s) {
+                    out.strings.push(s);
+                }
+            }
+            TokenType::Identifier { identifier } => {
+                let name = identifier.as_str();
+                let after_dot = i > 0 && dot(tokens.get(i - 1));
+                if name == "obj" && !after_dot {
+                    let mut path = Vec::new();
+                    let mut j = i + 1;
+                    while dot(tokens.get(j)) {
+                        match ident(tokens.get(j + 1)) {
+                            Some(k) => path.push(k),
+                            None => break,
+                        }
+                        j += 2;
+                    }
+                    if !path.is_empty() && !out.paths.contains(&path) {
+                        out.paths.push(path);
+                    }
+                } else if CLOSED_LIBRARIES.contains(&name) && !after_dot && dot(tokens.get(i + 1)) {
+                    if let Some(f) = ident(tokens.get(i + 2)) {
+                        let full = format!("{name}.{f}");
+                        if !out.library_functions.contains(&full) {
+                            out.library_functions.push(full);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -214,11 +214,7 @@ impl Runtime {
     /// Runs `script` with every function in [`DANGEROUS`] replaced by a recorder that notes the
     /// call (as `os.execute`, `require("x")`, ...) and returns nil, so a script under audit can
     /// never touch the machine. `require` still gives the standard modules already loaded.
-    pub fn run_recorded(
-        &self,
-        script: &str,
-        obj: &Value,
-    ) -> Result<(Outcome, Vec<String>), RuntimeError> {
+    pub fn run_recorded(&self, script: &str, obj: &Value) -> Result<Recorded, RuntimeError> {
         let lua = self.state(obj)?;
         let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
         let globals = lua.globals();
@@ -285,13 +281,56 @@ impl Runtime {
             "print",
             lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
         )?;
-        let outcome = match lua.load(script).set_name("=health.lua").into_function() {
-            Ok(f) => call(&lua, &f),
-            Err(e) => Outcome::Error(error_text(&e)),
+        let (outcome, empty_reason) = match lua.load(script).set_name("=health.lua").into_function()
+        {
+            Ok(f) => match f.call::<MultiValue>(()) {
+                Ok(values) => {
+                    let last = values.into_iter().last().unwrap_or(LuaValue::Nil);
+                    let outcome = interpret(&last);
+                    let reason = (outcome == Outcome::Empty).then(|| empty_reason(&last));
+                    (outcome, reason)
+                }
+                Err(e) => (Outcome::Error(error_text(&e)), None),
+            },
+            Err(e) => (Outcome::Error(error_text(&e)), None),
         };
-        let recorded = calls.borrow().clone();
-        Ok((outcome, recorded))
+        let calls = calls.borrow().clone();
+        Ok(Recorded {
+            outcome,
+            calls,
+            empty_reason,
+        })
     }
+}
+
+/// An evaluation under audit: what Argo CD makes of it, and what the script tried to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// What Argo CD makes of the result.
+    pub outcome: Outcome,
+    /// Calls to functions that touch the machine, in order (none of them ran).
+    pub calls: Vec<String>,
+    /// For an empty status, why Argo CD records one.
+    pub empty_reason: Option<String>,
+}
+
+/// Why a returned value gives Argo CD an empty status.
+fn empty_reason(v: &LuaValue) -> String {
+    let LuaValue::Table(t) = v else {
+        return "the script returns nil (or nothing)".to_owned();
+    };
+    for field in ["status", "message"] {
+        for pair in t.pairs::<LuaValue, LuaValue>().flatten() {
+            if let (LuaValue::String(k), val) = &pair {
+                if k.to_string_lossy().eq_ignore_ascii_case(field)
+                    && !matches!(val, LuaValue::String(_))
+                {
+                    return format!("`{field}` is not a string (a Lua {})", val.type_name());
+                }
+            }
+        }
+    }
+    "the script returns an empty table (or a list)".to_owned()
 }
 
 /// Compiles `script` once into bytecode for [`Runtime::run_compiled`]; a syntax error is returned

@@ -267,7 +267,16 @@ fn set(obj: &mut Value, path: &[String], value: Value) {
     }
 }
 
-/// States for `rule`: objects whose fields are set from what the rule reads.
+/// States for `rule` that Argo CD could hand a script: always an object at the top (a
+/// Kubernetes object is), with anything inside.
+pub fn objects_for(rule: &Rule) -> BoxedStrategy<Value> {
+    states_for(rule)
+        .prop_filter("a Kubernetes object is a map", Value::is_object)
+        .boxed()
+}
+
+/// States for `rule`: objects whose fields are set from what the rule reads (and, rarely, a
+/// top-level value that is not an object, to prove generated scripts guard even that).
 pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
     let v = Vocabulary::of(rule);
     let mut paths = v.paths.clone();
@@ -285,6 +294,7 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
         (
             prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown"), 2 => Just("")],
             proptest::sample::select(reasons),
+            0u8..9,
         ),
         v.condition_types.len(),
     )
@@ -294,9 +304,16 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
             types
                 .iter()
                 .zip(statuses)
-                .filter(|(_, (s, _))| !s.is_empty())
-                .map(|(t, (s, r))| {
-                    let mut c = serde_json::json!({"type": t, "status": s, "message": format!("{t} is {s}")});
+                .filter(|(_, (s, _, _))| !s.is_empty())
+                .map(|(t, (s, r, m))| {
+                    // Mostly a text message; now and then one of another type, as a broken
+                    // operator or a hand-edited object may carry.
+                    let message = match m {
+                        7 => Value::from(5),
+                        8 => serde_json::json!({"text": t}),
+                        _ => Value::String(format!("{t} is {s}")),
+                    };
+                    let mut c = serde_json::json!({"type": t, "status": s, "message": message});
                     if !r.is_empty() {
                         c["reason"] = Value::String(r);
                     }

@@ -374,12 +374,22 @@ fn test_command_runs_in_gopher_lua_when_go_is_present() {
 fn bench_reports_json_with_the_documented_keys_on_a_users_dump() {
     for engine in ["native", "lua", "lua-cached"] {
         let out = stdout(&[
-            "bench", "--engine", engine, "--iterations", "2", "--output", "json", "tests/inputs/list.yaml",
+            "bench",
+            "--engine",
+            engine,
+            "--iterations",
+            "2",
+            "--output",
+            "json",
+            "tests/inputs/list.yaml",
         ]);
         let v: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON object");
         let mut keys: Vec<&String> = v.as_object().expect("object").keys().collect();
         keys.sort();
-        assert_eq!(keys, ["engine", "ns_per_object", "objects", "objects_per_second"]);
+        assert_eq!(
+            keys,
+            ["engine", "ns_per_object", "objects", "objects_per_second"]
+        );
         assert_eq!(v["engine"], engine);
         assert_eq!(v["objects"], 1, "only the Suite has a rule");
         assert!(v["ns_per_object"].as_u64().is_some_and(|n| n > 0));
@@ -388,5 +398,8 @@ fn bench_reports_json_with_the_documented_keys_on_a_users_dump() {
 
 #[test]
 fn bench_refuses_the_lua_baseline_on_the_native_engine() {
-    cmd().args(["bench", "--script", "baseline"]).assert().code(2);
+    cmd()
+        .args(["bench", "--script", "baseline"])
+        .assert()
+        .code(2);
 }

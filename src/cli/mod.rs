@@ -1,5 +1,6 @@
 //! Commands of `mas-health`: each reads its arguments, calls the library, and returns an exit code.
 
+mod audit;
 mod bench;
 mod eval;
 mod explain;
@@ -37,6 +38,7 @@ enum Command {
     Explain(explain::Args),
     List(list::Args),
     Bench(bench::Args),
+    Audit(audit::Args),
 }
 
 /// Runs a parsed command line.
@@ -48,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::List(a) => list::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Audit(a) => audit::run(a),
     }
 }
 

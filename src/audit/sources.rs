@@ -1,0 +1,208 @@
+//! Finding the health scripts in a configuration: argocd-cm (split keys, the nested
+//! `resource.customizations` blob, `useOpenLibs` keys), OpenShift GitOps `ArgoCD` resources,
+//! and argo-cd Helm values, in any mix of YAML documents.
+
+use crate::input::{read_documents, InputError};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+const HEALTH_PREFIX: &str = "resource.customizations.health.";
+const OPEN_LIBS_PREFIX: &str = "resource.customizations.useOpenLibs.";
+const NESTED_KEY: &str = "resource.customizations";
+
+/// One health script found in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Script {
+    /// The file it came from.
+    pub file: String,
+    /// Where in the file: the document's line and the key or field holding the script.
+    pub origin: String,
+    /// The API group it is keyed under (a glob for wildcard keys).
+    pub group: String,
+    /// The kind it is keyed under (`*` for wildcard keys).
+    pub kind: String,
+    /// The Lua text.
+    pub script: String,
+    /// Whether the configuration sets `useOpenLibs` for it.
+    pub open_libs: bool,
+}
+
+impl Script {
+    /// `group/Kind` as Argo CD keys it.
+    pub fn key(&self) -> String {
+        if self.group.is_empty() {
+            self.kind.clone()
+        } else {
+            format!("{}/{}", self.group, self.kind)
+        }
+    }
+
+    /// Whether the key is a wildcard.
+    pub fn is_wildcard(&self) -> bool {
+        self.group.contains('*') || self.kind.contains('*')
+    }
+}
+
+/// Splits `group_Kind` (a split key's suffix; core kinds have no group).
+fn split_suffix(suffix: &str) -> (String, String) {
+    match suffix.split_once('_') {
+        Some((g, k)) => (g.to_owned(), k.to_owned()),
+        None => (String::new(), suffix.to_owned()),
+    }
+}
+
+/// Splits `group/Kind` (a nested key).
+fn split_key(key: &str) -> (String, String) {
+    match key.rsplit_once('/') {
+        Some((g, k)) => (g.to_owned(), k.to_owned()),
+        None => (String::new(), key.to_owned()),
+    }
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+/// Scripts in an argocd-cm style map (ConfigMap data, ArgoCD extraConfig, Helm configs.cm).
+fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut Vec<Script>) {
+    let mut open: BTreeMap<String, bool> = BTreeMap::new();
+    for (k, v) in data {
+        if let Some(suffix) = k.strip_prefix(OPEN_LIBS_PREFIX) {
+            open.insert(suffix.to_owned(), truthy(Some(v)));
+        }
+    }
+    for (k, v) in data {
+        if let (Some(suffix), Some(script)) = (k.strip_prefix(HEALTH_PREFIX), v.as_str()) {
+            let (group, kind) = split_suffix(suffix);
+            out.push(Script {
+                file: file.to_owned(),
+                origin: format!("{where_}[{k}]"),
+                group,
+                kind,
+                script: script.to_owned(),
+                open_libs: open.get(suffix).copied().unwrap_or(false),
+            });
+        }
+    }
+    if let Some(blob) = data.get(NESTED_KEY).and_then(Value::as_str) {
+        from_nested(file, &format!("{where_}[{NESTED_KEY}]"), blob, out);
+    }
+}
+
+/// Scripts in the nested form: a YAML map of `group/Kind` to `health.lua`.
+fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Vec<Script>) {
+    let Ok(Value::Object(map)) = serde_saphyr::from_str::<Value>(blob) else {
+        return;
+    };
+    for (key, entry) in &map {
+        if let Some(script) = entry.get("health.lua").and_then(Value::as_str) {
+            let (group, kind) = split_key(key);
+            out.push(Script {
+                file: file.to_owned(),
+                origin: format!("{where_}.\"{key}\""),
+                group,
+                kind,
+                script: script.to_owned(),
+                open_libs: truthy(entry.get("health.lua.useOpenLibs")),
+            });
+        }
+    }
+}
+
+fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
+    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let at = format!("line {line}");
+    match kind {
+        "List" => {
+            for item in doc
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                from_document(file, line, item, out);
+            }
+        }
+        "ConfigMap" => {
+            if let Some(data) = doc.get("data").and_then(Value::as_object) {
+                from_cm_data(file, &format!("{at} ConfigMap data"), data, out);
+            }
+        }
+        "ArgoCD" => {
+            let spec = doc.get("spec");
+            for (i, check) in spec
+                .and_then(|s| s.get("resourceHealthChecks"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
+                if check.get("check").and_then(Value::as_str).is_some() {
+                    out.push(Script {
+                        file: file.to_owned(),
+                        origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
+                        group: text("group").to_owned(),
+                        kind: text("kind").to_owned(),
+                        script: text("check").to_owned(),
+                        open_libs: false,
+                    });
+                }
+            }
+            if let Some(extra) = spec
+                .and_then(|s| s.get("extraConfig"))
+                .and_then(Value::as_object)
+            {
+                from_cm_data(file, &format!("{at} ArgoCD spec.extraConfig"), extra, out);
+            }
+            if let Some(blob) = spec
+                .and_then(|s| s.get("resourceCustomizations"))
+                .and_then(Value::as_str)
+            {
+                from_nested(
+                    file,
+                    &format!("{at} ArgoCD spec.resourceCustomizations"),
+                    blob,
+                    out,
+                );
+            }
+        }
+        _ => {
+            // Helm values for the argo-cd chart.
+            if let Some(cm) = doc
+                .get("configs")
+                .and_then(|c| c.get("cm"))
+                .and_then(Value::as_object)
+            {
+                from_cm_data(file, &format!("{at} Helm values configs.cm"), cm, out);
+            }
+        }
+    }
+}
+
+/// Every health script in `text` (the contents of `file`), with the documents that could not
+/// be read.
+pub fn scripts_in(file: &str, text: &str) -> (Vec<Script>, Vec<InputError>) {
+    let mut scripts = Vec::new();
+    let mut errors = Vec::new();
+    for doc in read_documents(file, text) {
+        match doc {
+            Ok((line, value)) => from_document(file, line, &value, &mut scripts),
+            Err(e) => errors.push(e),
+        }
+    }
+    (scripts, errors)
+}
+
+/// The (group, kind) of every object in manifests (any YAML or JSON documents).
+pub fn deployed_kinds(file: &str, text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for obj in crate::input::read_objects(file, text).into_iter().flatten() {
+        out.push((obj.group, obj.kind));
+    }
+    out
+}

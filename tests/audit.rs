@@ -1,0 +1,210 @@
+//! `mas-health audit` finds every class of broken health check, never lets a script touch the
+//! machine, reads every configuration format, and passes the checks this crate generates.
+
+use assert_cmd::Command;
+use mas_health::audit::{self, Context, Level, Report};
+use mas_health::{catalog, fixtures};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
+    let text = std::fs::read_to_string(root().join(path)).expect("test input");
+    let (scripts, errors) = audit::scripts_in(path, &text);
+    assert!(errors.is_empty(), "{errors:?}");
+    let fixture_dirs = fixtures::discover(&root().join("health")).expect("fixtures");
+    let deployed = manifests.then(|| {
+        let text = std::fs::read_to_string(root().join("tests/audit/manifests/instance.yaml"))
+            .expect("manifests");
+        audit::deployed_kinds("instance.yaml", &text)
+    });
+    let entries = catalog::entries();
+    let ctx = Context {
+        fixtures: &fixture_dirs,
+        deployed: deployed.as_deref(),
+        cases: 150,
+        catalog: &entries,
+    };
+    scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
+}
+
+fn codes<'a>(reports: &'a [Report], key: &str) -> Vec<&'a str> {
+    reports
+        .iter()
+        .find(|r| r.key == key)
+        .unwrap_or_else(|| panic!("no script keyed {key}"))
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+#[test]
+fn every_broken_check_is_found_with_its_finding() {
+    let reports = audit_file("tests/audit/broken-checks.yaml", true);
+    let expect = [
+        ("example.com/ParseError", "parse-error"),
+        ("example.com/NeedsOpenLibs", "needs-open-libs"),
+        ("example.com/Unsafe", "open-libs-unsafe"),
+        ("example.com/Unsafe", "touches-machine"),
+        ("example.com/RuntimeError", "runtime-error"),
+        ("example.com/InvalidStatus", "invalid-status"),
+        ("example.com/EmptyStatus", "empty-status"),
+        ("example.com/OrderDependent", "order-dependent"),
+        ("core.mas.ibm.com/Suite", "disagrees"),
+        ("apps.mas.ibm.com/AIServiceApp", "wrong-group"),
+    ];
+    for (key, code) in expect {
+        assert!(
+            codes(&reports, key).contains(&code),
+            "{key}: want {code}, got {:?}",
+            codes(&reports, key)
+        );
+    }
+}
+
+#[test]
+fn a_runtime_error_comes_with_the_smallest_state_that_raises_it() {
+    let reports = audit_file("tests/audit/broken-checks.yaml", false);
+    let r = reports
+        .iter()
+        .find(|r| r.key == "example.com/RuntimeError")
+        .expect("script");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "runtime-error")
+        .expect("finding");
+    let example = f.example.as_ref().expect("an example state");
+    // The script indexes obj.status unguarded: an object with no status is the minimal case.
+    assert!(example.get("status").is_none(), "{example}");
+}
+
+#[test]
+fn correct_checks_have_no_findings() {
+    let reports = audit_file("tests/audit/broken-checks.yaml", false);
+    for key in [
+        "*.example.org/*",
+        "example.com/FromOperator",
+        "example.com/FromHelm",
+    ] {
+        assert!(
+            codes(&reports, key).is_empty(),
+            "{key}: {:?}",
+            codes(&reports, key)
+        );
+    }
+}
+
+#[test]
+fn scripts_are_read_from_configmaps_argocd_resources_and_helm_values() {
+    let text =
+        std::fs::read_to_string(root().join("tests/audit/broken-checks.yaml")).expect("input");
+    let (scripts, _) = audit::scripts_in("broken-checks.yaml", &text);
+    let keys: Vec<String> = scripts.iter().map(|s| s.key()).collect();
+    for key in [
+        "example.com/ParseError",
+        "apps.mas.ibm.com/AIServiceApp",
+        "*.example.org/*",
+        "example.com/FromOperator",
+        "example.com/FromExtraConfig",
+        "example.com/FromHelm",
+    ] {
+        assert!(
+            keys.contains(&key.to_owned()),
+            "{key} missing from {keys:?}"
+        );
+    }
+    let unsafe_script = scripts.iter().find(|s| s.kind == "Unsafe").expect("Unsafe");
+    assert!(
+        unsafe_script.open_libs,
+        "useOpenLibs key applies to its kind"
+    );
+}
+
+#[test]
+fn audited_scripts_never_touch_the_machine() {
+    let canary = std::env::temp_dir().join("mas-health-audit-canary");
+    let _ = std::fs::remove_file(&canary);
+    let script = format!(
+        "os.execute(\"touch {0}\")\nlocal f = io.open(\"{0}\", \"w\")\nos.remove(\"{0}\")\nreturn {{ status = \"Healthy\" }}",
+        canary.display()
+    );
+    let s = audit::Script {
+        file: "inline".to_owned(),
+        origin: "test".to_owned(),
+        group: "example.com".to_owned(),
+        kind: "Canary".to_owned(),
+        script,
+        open_libs: true,
+    };
+    let entries = catalog::entries();
+    let ctx = Context {
+        fixtures: &[],
+        deployed: None,
+        cases: 5,
+        catalog: &entries,
+    };
+    let report = audit::audit(&s, &ctx);
+    assert!(!canary.exists(), "a script under audit created a file");
+    let calls: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "touches-machine")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(report.findings.iter().all(|f| f.code != "runtime-error"));
+}
+
+#[test]
+fn the_generated_configuration_passes_its_own_audit() {
+    let reports = audit_file("lua-out/argocd-cm.yaml", false);
+    assert!(
+        reports.len() >= 60,
+        "a real-size configuration: {}",
+        reports.len()
+    );
+    for r in &reports {
+        let errors: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", r.key);
+        assert!(
+            r.findings.iter().all(|f| f.code != "disagrees"),
+            "{}",
+            r.key
+        );
+    }
+}
+
+#[test]
+fn audit_cli_exits_one_on_errors_and_prints_json() {
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "audit",
+            "tests/audit/broken-checks.yaml",
+            "--output",
+            "json",
+            "--cases",
+            "50",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 13);
+    assert!(lines
+        .iter()
+        .all(|l| l["findings"].is_array() && l["key"].is_string()));
+}

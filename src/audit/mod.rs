@@ -332,7 +332,22 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
     let vocab = ours
         .map(|e| e.rule.clone())
         .unwrap_or_else(|| vocabulary_rule(&script.script));
-    let strategy = states::objects_for(&vocab);
+    // Generated states claim to be the kind the script is keyed under, as real objects would.
+    let identity = (!script.is_wildcard()).then(|| {
+        let api = if script.group.is_empty() {
+            "v1".to_owned()
+        } else {
+            format!("{}/v1", script.group)
+        };
+        (api, script.kind.clone())
+    });
+    let strategy = states::objects_for(&vocab).prop_map(move |mut v| {
+        if let (Some((api, kind)), Some(m)) = (&identity, v.as_object_mut()) {
+            m.insert("apiVersion".to_owned(), Value::String(api.clone()));
+            m.insert("kind".to_owned(), Value::String(kind.clone()));
+        }
+        v
+    });
     let mut runner_rng = deterministic(ctx.cases);
     let mut generated: Vec<Value> = Vec::new();
     for _ in 0..ctx.cases {
@@ -340,6 +355,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
             generated.push(tree.current());
         }
     }
+
     let state_count = fixture_states.len() + generated.len();
 
     let mut calls: Vec<String> = Vec::new();

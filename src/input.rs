@@ -66,15 +66,11 @@ pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputEr
         line,
         message,
     };
-    if text.trim().is_empty() {
-        return vec![Err(err(1, "empty input: no documents".to_owned()))];
-    }
     let mut out = Vec::new();
-    for doc in documents(text) {
-        match doc.value {
-            Err((line, message)) => out.push(Err(err(line, message))),
-            Ok(Value::Null) => {}
-            Ok(value) => objects_of(value, doc.line, &err, source_name, &mut out),
+    for doc in read_documents(source_name, text) {
+        match doc {
+            Err(e) => out.push(Err(e)),
+            Ok((line, value)) => objects_of(value, line, &err, source_name, &mut out),
         }
     }
     if out.is_empty() {

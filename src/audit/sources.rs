@@ -30,16 +30,12 @@ pub struct Script {
 impl Script {
     /// `group/Kind` as Argo CD keys it.
     pub fn key(&self) -> String {
-        if self.group.is_empty() {
-            self.kind.clone()
-        } else {
-            format!("{}/{}", self.group, self.kind)
-        }
+        crate::catalog::key_of(&self.group, &self.kind)
     }
 
     /// Whether the key is a wildcard.
     pub fn is_wildcard(&self) -> bool {
-        self.group.contains('*') || self.kind.contains('*')
+        crate::catalog::is_wildcard(&self.group, &self.kind)
     }
 }
 

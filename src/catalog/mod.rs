@@ -44,27 +44,32 @@ impl Entry {
 
     /// Argo CD's key for the entry: `group/Kind` (just `Kind` for the core group).
     pub fn key(&self) -> String {
-        if self.group.is_empty() {
-            self.kind.clone()
-        } else {
-            format!("{}/{}", self.group, self.kind)
-        }
+        key_of(&self.group, &self.kind)
     }
 
     /// Whether the key is a wildcard (usable only in Argo CD's nested form).
     pub fn is_wildcard(&self) -> bool {
-        self.group.contains('*') || self.kind.contains('*')
+        is_wildcard(&self.group, &self.kind)
     }
 
     /// Whether this entry applies to a resource of `group` and `kind`.
     pub fn matches(&self, group: &str, kind: &str) -> bool {
-        let key = if group.is_empty() {
-            kind.to_owned()
-        } else {
-            format!("{group}/{kind}")
-        };
-        glob(&self.key(), &key)
+        glob(&self.key(), &key_of(group, kind))
     }
+}
+
+/// Argo CD's key for a group and kind: `group/Kind`, just `Kind` for the core group.
+pub fn key_of(group: &str, kind: &str) -> String {
+    if group.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{group}/{kind}")
+    }
+}
+
+/// Whether a group and kind form a wildcard key.
+pub fn is_wildcard(group: &str, kind: &str) -> bool {
+    group.contains('*') || kind.contains('*')
 }
 
 /// Every rule of the catalog, sorted by key (exact keys and wildcards alike).

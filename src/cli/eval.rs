@@ -170,11 +170,7 @@ pub fn run(args: Args) -> Result<u8> {
         } else {
             format!("{}/{}", obj.namespace, obj.name)
         };
-        let gk = if obj.group.is_empty() {
-            obj.kind.clone()
-        } else {
-            format!("{}/{}", obj.group, obj.kind)
-        };
+        let gk = catalog::key_of(&obj.group, &obj.kind);
         match ev.verdict(&obj, args.engine)? {
             None => match args.output {
                 OutputKind::Json => println!(

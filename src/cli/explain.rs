@@ -33,11 +33,7 @@ pub fn run(args: Args) -> Result<u8> {
                 continue;
             }
         };
-        let gk = if obj.group.is_empty() {
-            obj.kind.clone()
-        } else {
-            format!("{}/{}", obj.group, obj.kind)
-        };
+        let gk = catalog::key_of(&obj.group, &obj.kind);
         println!("{gk} {}/{}", obj.namespace, obj.name);
         let Some(entry) = catalog::lookup(&entries, &obj.group, &obj.kind) else {
             println!("  no health rule for this kind: Argo CD uses its built-in check, or none\n");

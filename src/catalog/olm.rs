@@ -79,6 +79,12 @@ fn subscription() -> Rule {
             Message::condition(&catalog_unhealthy, "catalog sources are unhealthy"),
         )
         .when(
+            "upgrade failed",
+            equals("status.state", "UpgradeFailed"),
+            Status::Degraded,
+            Message::field_after("status.currentCSV", "upgrade failed: ", "upgrade failed"),
+        )
+        .when(
             "no status yet",
             not(exists("status")),
             Status::Progressing,
@@ -122,6 +128,18 @@ fn catalog_source() -> Rule {
             equals(state, "READY"),
             Status::Healthy,
             Message::text("catalog source is READY"),
+        )
+        // gRPC drops an unused connection to IDLE; once the catalog has connected, IDLE is a
+        // working catalog (OLM reports it so for healthy catalogs), and waiting on it would
+        // hold the wave for ever.
+        .when(
+            "connection IDLE after a connection",
+            all(vec![
+                equals(state, "IDLE"),
+                exists("status.connectionState.lastConnect"),
+            ]),
+            Status::Healthy,
+            Message::text("catalog source connection IDLE after connecting"),
         )
         .when(
             "connection TRANSIENT_FAILURE",

@@ -57,6 +57,10 @@ end
 if c4 ~= nil then
   return { status = "Progressing", message = (type(c4["message"]) == "string" and c4["message"] ~= "" and c4["message"] or "catalog sources are unhealthy") }
 end
+-- upgrade failed
+if f_status_state == "UpgradeFailed" then
+  return { status = "Degraded", message = (type(f_status_currentCSV) == "string" and f_status_currentCSV ~= "" and "upgrade failed: " .. f_status_currentCSV or "upgrade failed") }
+end
 -- no status yet
 if not (f_status ~= nil) then
   return { status = "Progressing", message = "waiting for OLM to resolve the subscription" }

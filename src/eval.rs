@@ -40,6 +40,15 @@ pub fn decide<'r>(rule: &'r Rule, obj: &Value) -> Decision<'r> {
     }
 }
 
+/// What Argo CD reports before any health check runs: an object being deleted is Progressing,
+/// "Pending deletion".
+pub fn pending_deletion(obj: &Value) -> Option<Health> {
+    obj.get("metadata")
+        .and_then(|m| m.get("deletionTimestamp"))
+        .filter(|v| !v.is_null())
+        .map(|_| Health::new(crate::model::Status::Progressing, "Pending deletion"))
+}
+
 /// Reads the field at `path`; `None` when absent, null, or below a non-object.
 pub fn get<'v>(obj: &'v Value, path: &Path) -> Option<&'v Value> {
     let mut cur = obj;

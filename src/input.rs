@@ -67,13 +67,16 @@ pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputEr
         message,
     };
     let mut out = Vec::new();
-    for doc in read_documents(source_name, text) {
+    let docs = read_documents(source_name, text);
+    let any_document = !docs.is_empty();
+    for doc in docs {
         match doc {
             Err(e) => out.push(Err(e)),
             Ok((line, value)) => objects_of(value, line, &err, source_name, &mut out),
         }
     }
-    if out.is_empty() {
+    // An empty `kind: List` (what `oc get` prints when nothing matches) is zero objects.
+    if out.is_empty() && !any_document {
         out.push(Err(err(
             1,
             "no documents: the input holds only comments".to_owned(),
@@ -151,6 +154,7 @@ struct Document {
 }
 
 fn documents(text: &str) -> Vec<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         if let Ok(v) = serde_json::from_str::<Value>(text) {
@@ -158,6 +162,34 @@ fn documents(text: &str) -> Vec<Document> {
                 line: 1,
                 value: Ok(v),
             }];
+        }
+        // A stream of JSON values, one after another (what `jq '.items[]'` prints).
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+        let mut values = Vec::new();
+        let mut ok = true;
+        loop {
+            let offset = stream.byte_offset();
+            match stream.next() {
+                None => break,
+                Some(Ok(v)) => {
+                    let skipped = text.get(..offset).unwrap_or_default();
+                    let lead = text
+                        .get(offset..)
+                        .map_or(0, |rest| rest.len() - rest.trim_start().len());
+                    let line = skipped.lines().count().max(1)
+                        + text
+                            .get(offset..offset + lead)
+                            .map_or(0, |ws| ws.matches('\n').count());
+                    values.push(Document { line, value: Ok(v) });
+                }
+                Some(Err(_)) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok && values.len() > 1 {
+            return values;
         }
         let lines: Vec<(usize, &str)> = text
             .lines()
@@ -189,7 +221,24 @@ fn documents(text: &str) -> Vec<Document> {
 }
 
 fn is_separator(line: &str) -> bool {
+    let line = line.trim_end_matches('\r');
     line == "---" || line.starts_with("--- ") || line.starts_with("---\t")
+}
+
+fn is_end_marker(line: &str) -> bool {
+    let line = line.trim_end_matches('\r');
+    line == "..." || line.starts_with("... ")
+}
+
+/// Parser limits for large dumps: `oc get -A -o yaml` of a big cluster runs to millions of
+/// nodes; depth stays bounded against hostile nesting.
+fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 100_000_000;
+    budget.max_nodes = 50_000_000;
+    options.budget = Some(budget);
+    options
 }
 
 fn yaml_documents(text: &str) -> Vec<Document> {
@@ -204,13 +253,16 @@ fn yaml_documents(text: &str) -> Vec<Document> {
             chunk.clear();
             return;
         }
-        let value =
-            serde_saphyr::from_str::<Value>(chunk).map_err(|e| yaml_error(&e.to_string(), start));
+        let value = serde_saphyr::from_str_with_options::<Value>(chunk, yaml_options())
+            .map_err(|e| yaml_error(&e.to_string(), start));
         docs.push(Document { line: start, value });
         chunk.clear();
     };
     for (i, line) in text.lines().enumerate() {
-        if is_separator(line) {
+        if is_end_marker(line) {
+            flush(&mut chunk, start, &mut docs);
+            start = i + 2;
+        } else if is_separator(line) {
             flush(&mut chunk, start, &mut docs);
             start = i + 2;
             let rest = line.trim_start_matches("---").trim();
@@ -235,12 +287,21 @@ fn yaml_error(text: &str, start: usize) -> (usize, String) {
     if let Some(rest) = first.strip_prefix("line ") {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(n) = digits.parse::<usize>() {
-            let message = rest.split_once(": ").map_or(rest, |(_, m)| m);
+            let message = without_hints(rest.split_once(": ").map_or(rest, |(_, m)| m));
             return (
                 (start + n).saturating_sub(1).max(1),
                 format!("invalid YAML: {message}"),
             );
         }
     }
-    (start, format!("invalid YAML: {first}"))
+    (start, format!("invalid YAML: {}", without_hints(first)))
+}
+
+/// The parser's own message without advice addressed to programmers using the library.
+fn without_hints(message: &str) -> &str {
+    ["; use ", " (use ", "; set ", " (set "]
+        .iter()
+        .filter_map(|h| message.find(h))
+        .min()
+        .map_or(message, |i| &message[..i])
 }

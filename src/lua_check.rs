@@ -1,33 +1,92 @@
 //! Static checks of Lua text: does it parse as strict Lua 5.1, and does it reach for a library
 //! that Argo CD leaves closed.
 
-use full_moon::node::Node;
 use full_moon::tokenizer::{Symbol, TokenType};
 use full_moon::LuaVersion;
 
 /// Globals that exist only with `useOpenLibs` (or not at all) in Argo CD.
 pub const CLOSED_LIBRARIES: &[&str] = &["string", "math", "os", "io", "debug", "coroutine"];
 
+/// Runs `f` on a thread with a large stack: the parser recurses once per nesting level and per
+/// operator, and a valid script with thousands of `+` terms would overflow a normal stack.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(512 << 20)
+            .spawn_scoped(scope, f)
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+/// The script's tokens in source order, without whitespace and comments. The lexer is linear;
+/// walking the parsed tree's tokens is not (it recurses through every nested operator).
+fn lex(script: &str) -> Vec<full_moon::tokenizer::Token> {
+    use full_moon::tokenizer::{Lexer, LexerResult};
+    let tokens = match Lexer::new(script, LuaVersion::lua51()).collect() {
+        LexerResult::Ok(t) | LexerResult::Recovered(t, _) => t,
+        LexerResult::Fatal(_) => Vec::new(),
+    };
+    tokens
+        .into_iter()
+        .filter(|t| {
+            !matches!(
+                t.token_type(),
+                TokenType::Whitespace { .. }
+                    | TokenType::SingleLineComment { .. }
+                    | TokenType::MultiLineComment { .. }
+                    | TokenType::Shebang { .. }
+                    | TokenType::Eof
+            )
+        })
+        .collect()
+}
+
 /// Parses `script` as strict Lua 5.1; returns the parser's messages when it is not.
 pub fn parse_lua51(script: &str) -> Result<(), Vec<String>> {
-    let result = full_moon::parse_fallible(script, LuaVersion::lua51());
-    if result.errors().is_empty() {
-        Ok(())
-    } else {
-        Err(result.errors().iter().map(|e| e.to_string()).collect())
-    }
+    on_big_stack(|| {
+        let result = full_moon::parse_fallible(script, LuaVersion::lua51());
+        if result.errors().is_empty() {
+            Ok(())
+        } else {
+            Err(result.errors().iter().map(|e| e.to_string()).collect())
+        }
+    })
+    .unwrap_or_else(|| Err(vec!["the parser gave up on this script".to_owned()]))
 }
 
 /// What a script uses that a closed-library Argo CD state lacks: library names used as
 /// variables, and method calls (`s:lower()`), which on strings need the string library. A name
 /// read as a field (`x.string`) or written as a table key (`{ string = 1 }`) is not a use.
 pub fn closed_library_uses(script: &str) -> Vec<String> {
-    let result = full_moon::parse_fallible(script, LuaVersion::lua51());
-    // The AST yields a bracket pair's two tokens together: order tokens by position.
-    let mut refs: Vec<_> = result.ast().nodes().tokens().collect();
-    refs.sort_by_key(|t| t.token().start_position().bytes());
-    let tokens: Vec<&TokenType> = refs.iter().map(|t| t.token().token_type()).collect();
+    on_big_stack(|| closed_library_uses_inner(script)).unwrap_or_default()
+}
+
+fn closed_library_uses_inner(script: &str) -> Vec<String> {
+    let owned = lex(script);
+    let tokens: Vec<&TokenType> = owned.iter().map(|t| t.token_type()).collect();
     let symbol = |t: Option<&&TokenType>, want: Symbol| matches!(t, Some(TokenType::Symbol { symbol }) if *symbol == want);
+    // `local os = require("os")` is how Argo CD offers os.time and os.date: a name bound
+    // from require is the module, not a closed global.
+    let mut required: Vec<&str> = Vec::new();
+    for w in tokens.windows(4) {
+        if let (
+            TokenType::Symbol {
+                symbol: Symbol::Local,
+            },
+            TokenType::Identifier { identifier: name },
+            TokenType::Symbol {
+                symbol: Symbol::Equal,
+            },
+            TokenType::Identifier { identifier: call },
+        ) = (w[0], w[1], w[2], w[3])
+        {
+            if call.as_str() == "require" {
+                required.push(name.as_str());
+            }
+        }
+    }
     let mut found: Vec<String> = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| tokens.get(j));
@@ -35,6 +94,9 @@ pub fn closed_library_uses(script: &str) -> Vec<String> {
         match token {
             TokenType::Identifier { identifier } => {
                 let name = identifier.as_str();
+                if required.contains(&name) {
+                    continue;
+                }
                 let field = symbol(prev, Symbol::Dot) || symbol(prev, Symbol::Colon);
                 let key = (symbol(prev, Symbol::LeftBrace)
                     || symbol(prev, Symbol::Comma)
@@ -71,10 +133,12 @@ pub struct Reads {
 
 /// Collects [`Reads`] from `script` (empty when it does not parse).
 pub fn reads(script: &str) -> Reads {
-    let result = full_moon::parse_fallible(script, LuaVersion::lua51());
-    let mut refs: Vec<_> = result.ast().nodes().tokens().collect();
-    refs.sort_by_key(|t| t.token().start_position().bytes());
-    let tokens: Vec<&TokenType> = refs.iter().map(|t| t.token().token_type()).collect();
+    on_big_stack(|| reads_inner(script)).unwrap_or_default()
+}
+
+fn reads_inner(script: &str) -> Reads {
+    let owned = lex(script);
+    let tokens: Vec<&TokenType> = owned.iter().map(|t| t.token_type()).collect();
     let mut out = Reads::default();
     let ident = |t: Option<&&TokenType>| match t {
         Some(TokenType::Identifier { identifier }) => Some(identifier.as_str().to_owned()),

@@ -139,11 +139,15 @@ impl Runtime {
             let preload: Table = package.get("preload")?;
             preload.set("os", lua.create_function(move |_, ()| Ok(safe.clone()))?)?;
         }
+        // gopher-lua has neither: newproxy's __gc could also run code after the time limit.
+        lua.globals().set("newproxy", LuaValue::Nil)?;
+        lua.globals().set("gcinfo", LuaValue::Nil)?;
         lua.set_memory_limit(self.memory_limit)?;
         lua.globals().set("obj", to_lua(&lua, obj)?)?;
         let budget = self.instruction_limit;
         let used = Cell::new(0u64);
-        lua.set_hook(
+        // A global hook also counts instructions run inside coroutines.
+        lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
             move |_, _| {
                 used.set(used.get() + u64::from(HOOK_EVERY));
@@ -269,6 +273,65 @@ impl Runtime {
                 })?
             };
             table.set(*name, recorder)?;
+        }
+        // No file may be loaded as a module: only preloaded and standard modules resolve.
+        if let Some(package) = &package {
+            package.set("path", "")?;
+            package.set("cpath", "")?;
+            if let Ok(loaders) = package.get::<Table>("loaders") {
+                let only_preload = lua.create_table()?;
+                only_preload.set(1, loaders.get::<LuaValue>(1)?)?;
+                package.set("loaders", only_preload)?;
+            }
+        }
+        // Lua 5.1 loads precompiled bytecode, whose verifier is known to be escapable;
+        // gopher-lua refuses it, so refusing it matches what Argo CD would do.
+        for name in ["load", "loadstring"] {
+            if !globals.contains_key(name)? {
+                continue;
+            }
+            let log = calls.clone();
+            let f =
+                lua.create_function(move |lua, (chunk, chunkname): (LuaValue, Option<String>)| {
+                    let mut bytes: Vec<u8> = Vec::new();
+                    match chunk {
+                        LuaValue::String(s) => bytes.extend_from_slice(&s.as_bytes()),
+                        LuaValue::Function(reader) => loop {
+                            match reader.call::<LuaValue>(())? {
+                                LuaValue::String(piece) if !piece.as_bytes().is_empty() => {
+                                    bytes.extend_from_slice(&piece.as_bytes())
+                                }
+                                _ => break,
+                            }
+                        },
+                        other => {
+                            return Ok((
+                                LuaValue::Nil,
+                                Some(format!(
+                                    "bad argument to load ({} given)",
+                                    other.type_name()
+                                )),
+                            ))
+                        }
+                    }
+                    if bytes.first() == Some(&27) {
+                        log.borrow_mut()
+                            .push("load of precompiled bytecode".to_owned());
+                        return Ok((
+                            LuaValue::Nil,
+                            Some("binary chunks are not loaded".to_owned()),
+                        ));
+                    }
+                    let chunk = lua
+                        .load(bytes)
+                        .set_name(chunkname.unwrap_or_else(|| "=(load)".to_owned()))
+                        .set_mode(mlua::chunk::ChunkMode::Text);
+                    match chunk.into_function() {
+                        Ok(f) => Ok((LuaValue::Function(f), None)),
+                        Err(e) => Ok((LuaValue::Nil, Some(error_text(&e)))),
+                    }
+                })?;
+            globals.set(name, f)?;
         }
         // Standard streams are file objects whose methods write; print would mix a script's
         // output into ours.

@@ -208,3 +208,60 @@ fn audit_cli_exits_one_on_errors_and_prints_json() {
         .iter()
         .all(|l| l["findings"].is_array() && l["key"].is_string()));
 }
+
+fn audit_inline(script: &str, open_libs: bool) -> Report {
+    let s = audit::Script {
+        file: "inline".to_owned(),
+        origin: "test".to_owned(),
+        group: "example.com".to_owned(),
+        kind: "Inline".to_owned(),
+        script: script.to_owned(),
+        open_libs,
+    };
+    let entries = catalog::entries();
+    let ctx = Context {
+        fixtures: &[],
+        deployed: None,
+        cases: 3,
+        catalog: &entries,
+    };
+    audit::audit(&s, &ctx)
+}
+
+#[test]
+fn modules_cannot_be_loaded_from_files_and_bytecode_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let module = dir.path().join("payload.lua");
+    let canary = dir.path().join("ran");
+    std::fs::write(
+        &module,
+        format!(
+            "local f = io.open(\"{}\", \"w\") return true",
+            canary.display()
+        ),
+    )
+    .expect("write");
+    let script = format!(
+        "package.path = \"{}/?.lua\"\nlocal loader = package.loaders[2]\nif loader then local m = loader(\"payload\") if type(m) == \"function\" then m() end end\nlocal f = loadstring(\"\\027Lua\\081\\000\")\nreturn {{ status = \"Healthy\", message = type(f) }}",
+        dir.path().display()
+    );
+    let report = audit_inline(&script, true);
+    assert!(!canary.exists(), "a module was loaded from disk");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("precompiled bytecode")),
+        "{:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn require_os_and_method_calls_on_tables_are_not_closed_library_uses() {
+    let report = audit_inline(
+        "local os = require(\"os\")\nlocal H = {}\nfunction H:verdict() return { status = \"Healthy\", message = type(os.time) } end\nreturn H:verdict()",
+        false,
+    );
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}

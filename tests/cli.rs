@@ -403,3 +403,121 @@ fn bench_refuses_the_lua_baseline_on_the_native_engine() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn generate_refuses_to_clear_a_folder_it_did_not_write() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("NOTES.md"), "mine").expect("write");
+    cmd()
+        .args(["generate", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    assert!(
+        dir.path().join("NOTES.md").is_file(),
+        "the user's file survives"
+    );
+    // Upstream output adds files into an existing checkout and deletes nothing.
+    cmd()
+        .args([
+            "generate",
+            "--format",
+            "upstream",
+            "--only",
+            "core.mas.ibm.com/Suite",
+            "--out",
+        ])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("NOTES.md").is_file());
+    assert!(dir
+        .path()
+        .join("core.mas.ibm.com/Suite/health.lua")
+        .is_file());
+}
+
+#[test]
+fn test_command_never_lets_a_script_run_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let canary = dir.path().join("canary");
+    let kind = dir.path().join("example.com/Widget");
+    std::fs::create_dir_all(kind.join("testdata")).expect("mkdir");
+    std::fs::write(
+        kind.join("health.lua"),
+        format!(
+            "os.execute(\"touch {}\")\nreturn {{ status = \"Healthy\", message = \"\" }}\n",
+            canary.display()
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        kind.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n    message: \"\"\n  inputPath: testdata/x.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(
+        kind.join("testdata/x.yaml"),
+        "apiVersion: example.com/v1\nkind: Widget\n",
+    )
+    .expect("write");
+    cmd().arg("test").arg(dir.path()).output().expect("runs");
+    assert!(!canary.exists(), "os.execute ran during mas-health test");
+}
+
+#[test]
+fn eval_reads_empty_lists_json_streams_byte_order_marks_and_end_markers() {
+    cmd()
+        .args(["eval", "--fail-on", "degraded", "-"])
+        .write_stdin("apiVersion: v1\nkind: List\nitems: []\n")
+        .assert()
+        .success();
+    let pretty = "{\n \"apiVersion\": \"core.mas.ibm.com/v1\",\n \"kind\": \"Suite\",\n \"metadata\": {\"name\": \"a\"}\n}\n{\n \"apiVersion\": \"core.mas.ibm.com/v1\", \"kind\": \"Workspace\", \"metadata\": {\"name\": \"b\"}\n}\n";
+    let bom = "\u{feff}{\"apiVersion\":\"core.mas.ibm.com/v1\",\"kind\":\"Suite\",\"metadata\":{\"name\":\"a\"}}\n{\"apiVersion\":\"core.mas.ibm.com/v1\",\"kind\":\"Suite\",\"metadata\":{\"name\":\"b\"}}\n";
+    let ended = "apiVersion: core.mas.ibm.com/v1\nkind: Suite\nmetadata: {name: a}\n...\napiVersion: core.mas.ibm.com/v1\nkind: Suite\nmetadata: {name: b}\n";
+    for input in [pretty, bom, ended] {
+        let out = cmd()
+            .args(["eval", "-"])
+            .write_stdin(input)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{input}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            2,
+            "{input}"
+        );
+    }
+}
+
+#[test]
+fn explain_and_eval_agree_on_objects_being_deleted() {
+    let obj = "apiVersion: core.mas.ibm.com/v1\nkind: Suite\nmetadata:\n  name: a\n  deletionTimestamp: \"2025-01-01T00:00:00Z\"\n";
+    let eval = cmd()
+        .args(["eval", "-"])
+        .write_stdin(obj)
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&eval.stdout).contains("Pending deletion"));
+    let explain = cmd()
+        .args(["explain", "-"])
+        .write_stdin(obj)
+        .output()
+        .expect("runs");
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("Pending deletion"));
+}
+
+#[test]
+fn an_empty_namespace_is_left_out_of_argocd_cm() {
+    let text = stdout(&[
+        "generate",
+        "--format",
+        "argocd-cm",
+        "--namespace",
+        "",
+        "--only",
+        "core.mas.ibm.com/Suite",
+    ]);
+    let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
+    assert!(cm["metadata"].get("namespace").is_none(), "{text}");
+}

@@ -178,3 +178,29 @@ fn compiled_bytecode_gives_the_same_outcome() {
         healthy("max")
     );
 }
+
+#[test]
+fn endless_loops_stop_even_inside_coroutines() {
+    let script = r#"
+        local co = coroutine.create(function() while true do end end)
+        local ok, err = coroutine.resume(co)
+        return { status = "Degraded", message = tostring(ok) .. " " .. tostring(err) }
+    "#;
+    let out = Runtime::with_libraries(Libraries::Open)
+        .run(script, &json!({}))
+        .expect("runtime starts");
+    let msg = out.health().map(|h| h.message.clone()).unwrap_or_default();
+    assert!(
+        msg.starts_with("false") && msg.contains("deadline"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn newproxy_and_gcinfo_are_absent_as_in_gopher_lua() {
+    let out = run(
+        r#"return { status = "Healthy", message = type(newproxy) .. type(gcinfo) }"#,
+        json!({}),
+    );
+    assert_eq!(out, healthy("nilnil"));
+}

@@ -79,6 +79,12 @@ pub struct Context<'a> {
     pub catalog: &'a [Entry],
 }
 
+/// Wall-clock time one script may take across all its states.
+const SCRIPT_BUDGET: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// An evaluation slower than this is reported: Argo CD's limit is 1 s on its own machine.
+const SLOW: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// A problem seen while running a script on one state.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Problem {
@@ -142,6 +148,11 @@ impl Runner<'_> {
     /// The problem `obj` shows for `p`, with a description.
     fn shows(&self, p: Problem, obj: &Value) -> Option<String> {
         let r = self.run(obj);
+        self.shows_in(p, obj, &r)
+    }
+
+    /// The problem an evaluation already run (`r`, on `obj`) shows for `p`.
+    fn shows_in(&self, p: Problem, obj: &Value, r: &Recorded) -> Option<String> {
         match (p, &r.outcome) {
             (Problem::RuntimeError, Outcome::Error(e)) => Some(e.clone()),
             (Problem::InvalidStatus, Outcome::Health(h))
@@ -253,17 +264,19 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         );
     }
     let reads = lua_check::reads(&script.script);
-    let uses = lua_check::closed_library_uses(&script.script);
+    // Method calls (`x:f()`) are left to the runs: on a table they are fine, on a string they
+    // fail, and a run shows which.
+    let uses: Vec<String> = lua_check::closed_library_uses(&script.script)
+        .into_iter()
+        .filter(|u| u != ":")
+        .collect();
     if !script.open_libs && !uses.is_empty() {
         find(
             Level::Error,
             "needs-open-libs",
             format!(
                 "uses {} without useOpenLibs: Argo CD leaves those closed, so each use raises an error",
-                uses.iter()
-                    .map(|u| if u == ":" { "string methods (s:f())".to_owned() } else { u.clone() })
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                uses.join(", ")
             ),
             None,
         );
@@ -367,8 +380,18 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         .iter()
         .map(|(n, v)| (Some(n.clone()), v))
         .chain(generated.iter().map(|v| (None, v)));
+    let started = std::time::Instant::now();
+    let mut slowest = std::time::Duration::ZERO;
+    let mut run_count = 0usize;
     for (name, state) in all_states {
+        // A script that is slow on every state would keep the audit busy for minutes.
+        if started.elapsed() > SCRIPT_BUDGET {
+            break;
+        }
+        run_count += 1;
+        let t = std::time::Instant::now();
         let r = runner.run(state);
+        slowest = slowest.max(t.elapsed());
         for c in &r.calls {
             if !calls.contains(c) {
                 calls.push(c.clone());
@@ -378,7 +401,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
             if seen.iter().any(|(q, ..)| *q == p) {
                 continue;
             }
-            if let Some(what) = runner.shows(p, state) {
+            if let Some(what) = runner.shows_in(p, state, &r) {
                 seen.push((p, what, state.clone(), name.clone()));
             }
         }
@@ -405,6 +428,28 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
                 }
             }
         }
+    }
+    if slowest > SLOW {
+        find(
+            Level::Error,
+            "too-slow",
+            format!(
+                "an evaluation took {} ms here; Argo CD stops a check after 1 s and reports Unknown",
+                slowest.as_millis()
+            ),
+            None,
+        );
+    }
+    if run_count < state_count {
+        find(
+            Level::Info,
+            "time-budget",
+            format!(
+                "stopped after {run_count} of {state_count} states ({} s budget per script)",
+                SCRIPT_BUDGET.as_secs()
+            ),
+            None,
+        );
     }
     for c in &calls {
         find(
@@ -455,7 +500,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         );
     }
     findings.sort_by_key(|f| f.level);
-    report.states = state_count;
+    report.states = run_count;
     report.findings = findings;
     report
 }

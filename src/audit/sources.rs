@@ -58,7 +58,8 @@ fn split_key(key: &str) -> (String, String) {
 fn truthy(v: Option<&Value>) -> bool {
     match v {
         Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+        // Argo CD parses the value with Go's strconv.ParseBool.
+        Some(Value::String(s)) => matches!(s.as_str(), "1" | "t" | "T" | "true" | "TRUE" | "True"),
         _ => false,
     }
 }

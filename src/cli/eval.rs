@@ -4,7 +4,6 @@ use super::{read_inputs, EXIT_DISAGREE, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::catalog::{self, Entry};
 use mas_health::input::Object;
-use mas_health::model::Status;
 use mas_health::runtime::Runtime;
 use mas_health::{emit, eval};
 use serde_json::json;
@@ -113,17 +112,11 @@ impl Evaluator {
         };
         let key = entry.key();
         // Argo CD reports a resource being deleted before any health script runs.
-        if obj
-            .value
-            .get("metadata")
-            .and_then(|m| m.get("deletionTimestamp"))
-            .is_some_and(|v| !v.is_null())
-        {
-            let v = Verdict::Agreed(
-                Status::Progressing.to_string(),
-                "Pending deletion".to_owned(),
-            );
-            return Ok(Some((key, v)));
+        if let Some(h) = eval::pending_deletion(&obj.value) {
+            return Ok(Some((
+                key,
+                Verdict::Agreed(h.status.to_string(), h.message),
+            )));
         }
         let native = || {
             let h = eval::evaluate(&entry.rule, &obj.value);
@@ -171,7 +164,16 @@ pub fn run(args: Args) -> Result<u8> {
             format!("{}/{}", obj.namespace, obj.name)
         };
         let gk = catalog::key_of(&obj.group, &obj.kind);
-        match ev.verdict(&obj, args.engine)? {
+        let verdict = match ev.verdict(&obj, args.engine) {
+            Ok(v) => v,
+            Err(e) => {
+                // One object the runtime cannot take (too large, say) does not stop the others.
+                eprintln!("error: {}:{}: {gk} {id}: {e:#}", obj.source_name, obj.line);
+                code = code.max(EXIT_USAGE);
+                continue;
+            }
+        };
+        match verdict {
             None => match args.output {
                 OutputKind::Json => println!(
                     "{}",
@@ -189,6 +191,7 @@ pub fn run(args: Args) -> Result<u8> {
                                "name": obj.name, "status": status, "message": message, "rule": rule})
                     ),
                     OutputKind::Text => {
+                        let message = message.replace('\n', "\\n");
                         println!("{status:<12} {gk} {id}: {message}  [rule {rule}]")
                     }
                 }

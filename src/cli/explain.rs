@@ -40,6 +40,13 @@ pub fn run(args: Args) -> Result<u8> {
             continue;
         };
         println!("  rule {} ({})", entry.key(), entry.rule.name);
+        if let Some(h) = eval::pending_deletion(&obj.value) {
+            println!(
+                "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs\n",
+                h.status, h.message
+            );
+            continue;
+        }
         let decision = eval::decide(&entry.rule, &obj.value);
         for (i, clause) in entry.rule.clauses.iter().enumerate() {
             let decided = decision.clause.is_some_and(|c| std::ptr::eq(c, clause));

@@ -24,7 +24,8 @@ pub struct Args {
     /// Leave out these kinds: GROUP/KIND, `*` allowed (repeatable).
     #[arg(long, value_name = "GROUP/KIND")]
     exclude: Vec<String>,
-    /// Where to write: a file for single-file formats, a folder for upstream and for lua-out.
+    /// Where to write: a file for single-file formats, a folder for upstream (required) and for
+    /// lua-out. A lua-out folder is cleared first, and only if mas-health generated it.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Namespace of argocd-cm.
@@ -60,25 +61,36 @@ fn select(args: &Args) -> Result<Vec<Entry>> {
 
 pub fn run(args: Args) -> Result<u8> {
     let entries = select(&args)?;
+    if entries.is_empty() {
+        bail!("--only and --exclude leave no rule to generate");
+    }
     let target = Target {
         namespace: args.namespace.clone(),
         argocd_name: args.argocd_name.clone(),
         argocd_namespace: args.argocd_namespace.clone(),
     };
     match args.format {
-        None | Some(Format::Upstream) => {
-            let (files, default_dir) = match args.format {
-                None => (output::lua_out(&entries, &target)?, "lua-out"),
-                _ => (output::upstream(&entries, &args.fixtures)?, "upstream"),
-            };
-            let dir = args
-                .out
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(default_dir));
+        None => {
+            let files = output::lua_out(&entries, &target)?;
+            let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("lua-out"));
             if args.check {
                 return check_dir(&dir, &files);
             }
-            write_dir(&dir, &files)?;
+            replace_generated_dir(&dir, &files)?;
+            eprintln!("{}: wrote {} files", dir.display(), files.len());
+            Ok(EXIT_OK)
+        }
+        Some(Format::Upstream) => {
+            let Some(dir) = args.out.clone() else {
+                bail!("the upstream format is a folder: give --out DIR");
+            };
+            let files = output::upstream(&entries, &args.fixtures)?;
+            if args.check {
+                return check_dir(&dir, &files);
+            }
+            // Into an existing resource_customizations checkout: add and overwrite our files,
+            // never delete anything.
+            write_files(&dir, &files)?;
             eprintln!("{}: wrote {} files", dir.display(), files.len());
             Ok(EXIT_OK)
         }
@@ -116,10 +128,36 @@ pub fn run(args: Args) -> Result<u8> {
     }
 }
 
-fn write_dir(out: &Path, files: &[output::File]) -> Result<()> {
+/// Marks a folder as written by `generate`, so regenerating may clear it.
+const MARKER: &str = ".mas-health-generated";
+
+/// Regenerates a folder this command owns: cleared first (so removed rules disappear), but only
+/// when it is empty or carries the marker a previous `generate` left.
+fn replace_generated_dir(out: &Path, files: &[output::File]) -> Result<()> {
     if out.exists() {
+        let empty = std::fs::read_dir(out)
+            .with_context(|| format!("cannot read {}", out.display()))?
+            .next()
+            .is_none();
+        if !empty && !out.join(MARKER).is_file() {
+            bail!(
+                "{} is not a folder mas-health generated (no {MARKER}): refusing to clear it; \
+                 give an empty or new folder",
+                out.display()
+            );
+        }
         std::fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
     }
+    write_files(out, files)?;
+    std::fs::write(
+        out.join(MARKER),
+        "Written by `mas-health generate`; the command clears and rewrites this folder.\n",
+    )
+    .with_context(|| format!("cannot write {}", out.join(MARKER).display()))?;
+    Ok(())
+}
+
+fn write_files(out: &Path, files: &[output::File]) -> Result<()> {
     for f in files {
         let path = out.join(&f.path);
         if let Some(parent) = path.parent() {
@@ -152,7 +190,7 @@ fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
             let p = entry.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if !expected.contains(&p) {
+            } else if !expected.contains(&p) && p.file_name().is_none_or(|n| n != MARKER) {
                 problems.push(format!("{} is not generated", p.display()));
             }
         }

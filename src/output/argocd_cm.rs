@@ -22,7 +22,8 @@ fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, 
     let cm = ConfigMap {
         metadata: ObjectMeta {
             name: Some("argocd-cm".to_owned()),
-            namespace: Some(target.namespace.clone()),
+            // An empty namespace is left out, for kustomize bases that set it themselves.
+            namespace: Some(target.namespace.clone()).filter(|n| !n.is_empty()),
             labels: Some(BTreeMap::from([(
                 "app.kubernetes.io/part-of".to_owned(),
                 "argocd".to_owned(),

@@ -14,6 +14,22 @@ fn stdout(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Writes the Suite rule in Argo CD's upstream layout into `dir`.
+fn generate_upstream_suite(dir: &Path) {
+    cmd()
+        .args([
+            "generate",
+            "--format",
+            "upstream",
+            "--only",
+            "core.mas.ibm.com/Suite",
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
 const SUITE: &str = "health/core.mas.ibm.com/Suite/testdata/healthy.yaml";
 
 #[test]
@@ -118,18 +134,7 @@ fn helm_values_go_under_configs_cm() {
 #[test]
 fn upstream_writes_argo_cd_layout_with_fixtures() {
     let dir = tempfile::tempdir().expect("tempdir");
-    cmd()
-        .args([
-            "generate",
-            "--format",
-            "upstream",
-            "--only",
-            "core.mas.ibm.com/Suite",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    generate_upstream_suite(dir.path());
     let suite = dir.path().join("core.mas.ibm.com/Suite");
     assert!(suite.join("health.lua").is_file());
     assert!(suite.join("health_test.yaml").is_file());
@@ -418,18 +423,7 @@ fn generate_refuses_to_clear_a_folder_it_did_not_write() {
         "the user's file survives"
     );
     // Upstream output adds files into an existing checkout and deletes nothing.
-    cmd()
-        .args([
-            "generate",
-            "--format",
-            "upstream",
-            "--only",
-            "core.mas.ibm.com/Suite",
-            "--out",
-        ])
-        .arg(dir.path())
-        .assert()
-        .success();
+    generate_upstream_suite(dir.path());
     assert!(dir.path().join("NOTES.md").is_file());
     assert!(dir
         .path()

@@ -37,7 +37,7 @@ fn codes<'a>(reports: &'a [Report], key: &str) -> Vec<&'a str> {
         .unwrap_or_else(|| panic!("no script keyed {key}"))
         .findings
         .iter()
-        .map(|f| f.code)
+        .map(|f| f.code.as_str())
         .collect()
 }
 
@@ -264,4 +264,27 @@ fn require_os_and_method_calls_on_tables_are_not_closed_library_uses() {
         false,
     );
     assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[test]
+fn an_audit_that_cannot_be_interrupted_is_stopped_by_its_timeout() {
+    let started = std::time::Instant::now();
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "audit",
+            "tests/audit/uninterruptible.yaml",
+            "--timeout",
+            "3",
+            "--output",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let report: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+    assert_eq!(report["findings"][0]["code"], "timeout", "{text}");
 }

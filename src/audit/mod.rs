@@ -14,11 +14,11 @@ use crate::runtime::{Libraries, Outcome, Recorded, Runtime, INVALID_STATUS};
 use crate::{eval, lua_check, states};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How bad a finding is; `Error` makes `mas-health audit` exit 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// The check misbehaves in Argo CD.
@@ -30,21 +30,21 @@ pub enum Level {
 }
 
 /// One problem with one script.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// How bad it is.
     pub level: Level,
     /// A stable name for the kind of problem (`runtime-error`, `order-dependent`, ...).
-    pub code: &'static str,
+    pub code: String,
     /// What is wrong, in a sentence.
     pub message: String,
     /// The smallest state found that shows it, when a state does.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
 }
 
 /// The audit of one script.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// The file the script came from.
     pub file: String,
@@ -235,10 +235,10 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         findings: Vec::new(),
     };
     let mut findings: Vec<Finding> = Vec::new();
-    let mut find = |level, code, message: String, example: Option<Value>| {
+    let mut find = |level, code: &str, message: String, example: Option<Value>| {
         findings.push(Finding {
             level,
-            code,
+            code: code.to_owned(),
             message,
             example,
         })
@@ -572,7 +572,7 @@ fn minimize(mut v: Value, still: &dyn Fn(&Value) -> bool) -> Value {
 fn wrong_group(
     script: &Script,
     ctx: &Context<'_>,
-    find: &mut impl FnMut(Level, &'static str, String, Option<Value>),
+    find: &mut impl FnMut(Level, &str, String, Option<Value>),
 ) {
     let Some(deployed) = ctx.deployed else {
         return;

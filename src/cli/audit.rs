@@ -32,6 +32,15 @@ pub struct Args {
     cases: u32,
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
+    /// Seconds one script's audit may take before it is stopped and reported.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Internal: audit only script number N and print its report (run by the command itself).
+    #[arg(long, hide = true)]
+    worker: Option<usize>,
+    /// Internal: use no fixtures at all.
+    #[arg(long, hide = true)]
+    no_fixtures: bool,
 }
 
 fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
@@ -56,11 +65,103 @@ fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Audits every script in a child process of its own, as many at once as there are cores, each
+/// stopped after `--timeout` seconds: a C function the instruction limit cannot interrupt (a
+/// pathological string pattern under useOpenLibs) cannot hold the audit, and a crash in one
+/// script's audit cannot take the others with it.
+fn audit_isolated(
+    args: &Args,
+    fixture_root: Option<&Path>,
+    scripts: &[audit::Script],
+) -> Result<Vec<audit::Report>> {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
+    let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let scratch = std::env::temp_dir().join(format!("mas-health-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch)
+        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
+    let mut next = 0usize;
+    let mut running: Vec<(usize, std::process::Child, Instant, PathBuf)> = Vec::new();
+    let limit = Duration::from_secs(args.timeout.max(1));
+    while next < scripts.len() || !running.is_empty() {
+        while running.len() < slots && next < scripts.len() {
+            let out_path = scratch.join(format!("{next}.json"));
+            let out_file = std::fs::File::create(&out_path)
+                .with_context(|| format!("cannot create {}", out_path.display()))?;
+            let mut cmd = Command::new(&exe);
+            cmd.arg("audit")
+                .args(&args.files)
+                .args(["--cases", &args.cases.to_string()])
+                .args(["--worker", &next.to_string()]);
+            // The worker must not look for health/ itself when the parent found none.
+            match fixture_root {
+                Some(root) => cmd.arg("--fixtures").arg(root),
+                None => cmd.arg("--no-fixtures"),
+            };
+            if let Some(m) = &args.manifests {
+                cmd.arg("--manifests").arg(m);
+            }
+            let child = cmd
+                .stdout(Stdio::from(out_file))
+                .stderr(Stdio::null())
+                .stdin(Stdio::null())
+                .spawn()
+                .context("cannot start an audit worker")?;
+            running.push((next, child, Instant::now(), out_path));
+            next += 1;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        let mut still = Vec::new();
+        for (i, mut child, started, out_path) in running.drain(..) {
+            let s = &scripts[i];
+            let failed = |message: String| audit::Report {
+                file: s.file.clone(),
+                origin: s.origin.clone(),
+                key: s.key(),
+                open_libs: s.open_libs,
+                states: 0,
+                findings: vec![audit::Finding {
+                    level: Level::Error,
+                    code: "timeout".to_owned(),
+                    message,
+                    example: None,
+                }],
+            };
+            match child.try_wait()? {
+                Some(_) => {
+                    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
+                    results[i] = Some(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
+                        failed("the audit of this script ended without a report".to_owned())
+                    }));
+                }
+                None if started.elapsed() > limit => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    results[i] = Some(failed(format!(
+                        "its audit did not finish in {} s: some evaluation runs a call the \
+                         instruction limit cannot stop (Argo CD would stop it at 1 s)",
+                        limit.as_secs()
+                    )));
+                }
+                None => still.push((i, child, started, out_path)),
+            }
+        }
+        running = still;
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(results.into_iter().flatten().collect())
+}
+
 pub fn run(args: Args) -> Result<u8> {
-    let fixture_root = args
-        .fixtures
-        .clone()
-        .or_else(|| Some(PathBuf::from("health")).filter(|p| p.is_dir()));
+    let fixture_root = if args.no_fixtures {
+        None
+    } else {
+        args.fixtures
+            .clone()
+            .or_else(|| Some(PathBuf::from("health")).filter(|p| p.is_dir()))
+    };
     let fixture_dirs = match &fixture_root {
         Some(root) => fixtures::discover(root)
             .with_context(|| format!("cannot read fixtures under {}", root.display()))?,
@@ -112,30 +213,14 @@ pub fn run(args: Args) -> Result<u8> {
         }
         scripts.extend(found);
     }
-    // Scripts are independent: audit them on every core, each thread with its own Lua states.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = scripts.len().div_ceil(threads).max(1);
-    let reports: Vec<audit::Report> = std::thread::scope(|scope| {
-        let handles: Vec<_> = scripts
-            .chunks(chunk)
-            .map(|part| {
-                let ctx = &ctx;
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|s| audit::audit(s, ctx))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut all = Vec::new();
-        for h in handles {
-            match h.join() {
-                Ok(part) => all.extend(part),
-                Err(_) => return Err(anyhow::anyhow!("an audit thread failed")),
-            }
-        }
-        Ok(all)
-    })?;
+    if let Some(i) = args.worker {
+        let Some(script) = scripts.get(i) else {
+            anyhow::bail!("no script number {i}");
+        };
+        println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
+        return Ok(EXIT_OK);
+    }
+    let reports = audit_isolated(&args, fixture_root.as_deref(), &scripts)?;
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {
         super::eval::OutputKind::Json => {

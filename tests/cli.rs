@@ -287,26 +287,28 @@ fn test_command_runs_our_fixtures_and_counts() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// Writes `example.com/Widget` in Argo CD's layout under `dir`: `script` as its health.lua and
+/// one test expecting Healthy "" on `input`.
+fn write_foreign_check(dir: &Path, script: &str, input: &str) {
+    let kind = dir.join("example.com/Widget");
+    std::fs::create_dir_all(kind.join("testdata")).expect("mkdir");
+    std::fs::write(kind.join("health.lua"), script).expect("write");
+    std::fs::write(
+        kind.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n    message: \"\"\n  inputPath: testdata/input.yaml\n",
+    )
+    .expect("write");
+    std::fs::write(kind.join("testdata/input.yaml"), input).expect("write");
+}
+
 #[test]
 fn test_command_flags_scripts_that_need_open_libraries() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let kind = dir.path().join("example.com/Widget");
-    std::fs::create_dir_all(kind.join("testdata")).expect("mkdir");
-    std::fs::write(
-        kind.join("health.lua"),
+    write_foreign_check(
+        dir.path(),
         "local hs = {}\nif string.lower(obj.status.phase) == \"ready\" then hs.status = \"Healthy\" else hs.status = \"Progressing\" end\nhs.message = \"\"\nreturn hs\n",
-    )
-    .expect("write");
-    std::fs::write(
-        kind.join("health_test.yaml"),
-        "tests:\n- healthStatus:\n    status: Healthy\n    message: \"\"\n  inputPath: testdata/ready.yaml\n",
-    )
-    .expect("write");
-    std::fs::write(
-        kind.join("testdata/ready.yaml"),
         "apiVersion: example.com/v1\nkind: Widget\nstatus:\n  phase: READY\n",
-    )
-    .expect("write");
+    );
     let out = cmd().arg("test").arg(dir.path()).output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("passes only with open libraries"), "{text}");
@@ -435,26 +437,14 @@ fn generate_refuses_to_clear_a_folder_it_did_not_write() {
 fn test_command_never_lets_a_script_run_commands() {
     let dir = tempfile::tempdir().expect("tempdir");
     let canary = dir.path().join("canary");
-    let kind = dir.path().join("example.com/Widget");
-    std::fs::create_dir_all(kind.join("testdata")).expect("mkdir");
-    std::fs::write(
-        kind.join("health.lua"),
-        format!(
+    write_foreign_check(
+        dir.path(),
+        &format!(
             "os.execute(\"touch {}\")\nreturn {{ status = \"Healthy\", message = \"\" }}\n",
             canary.display()
         ),
-    )
-    .expect("write");
-    std::fs::write(
-        kind.join("health_test.yaml"),
-        "tests:\n- healthStatus:\n    status: Healthy\n    message: \"\"\n  inputPath: testdata/x.yaml\n",
-    )
-    .expect("write");
-    std::fs::write(
-        kind.join("testdata/x.yaml"),
         "apiVersion: example.com/v1\nkind: Widget\n",
-    )
-    .expect("write");
+    );
     cmd().arg("test").arg(dir.path()).output().expect("runs");
     assert!(!canary.exists(), "os.execute ran during mas-health test");
 }

@@ -130,6 +130,11 @@ impl Runtime {
             let safe = lua.create_table()?;
             safe.set("time", os.get::<LuaValue>("time")?)?;
             safe.set("date", os.get::<LuaValue>("date")?)?;
+            // Argo CD's OpenSafeOs registers its functions under the table library's name, so
+            // `table.time` and `table.date` exist there too.
+            let table: Table = globals.get("table")?;
+            table.set("time", os.get::<LuaValue>("time")?)?;
+            table.set("date", os.get::<LuaValue>("date")?)?;
             globals.set("os", LuaValue::Nil)?;
             globals.set("coroutine", LuaValue::Nil)?;
             let package: Table = globals.get("package")?;

@@ -204,3 +204,12 @@ fn newproxy_and_gcinfo_are_absent_as_in_gopher_lua() {
     );
     assert_eq!(out, healthy("nilnil"));
 }
+
+#[test]
+fn table_time_and_date_exist_as_argo_cds_safe_os_registers_them() {
+    let out = run(
+        r#"return { status = "Healthy", message = type(table.time) .. type(table.date) }"#,
+        json!({}),
+    );
+    assert_eq!(out, healthy("functionfunction"));
+}

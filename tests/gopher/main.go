@@ -167,6 +167,11 @@ func newState(open bool) (*lua.LState, error) {
 	if osTable != nil {
 		safe.RawSetString("time", osTable.RawGetString("time"))
 		safe.RawSetString("date", osTable.RawGetString("date"))
+		// Argo CD's OpenSafeOs registers under the table library's name: table.time, table.date.
+		if tbl, ok := L.GetGlobal("table").(*lua.LTable); ok {
+			tbl.RawSetString("time", osTable.RawGetString("time"))
+			tbl.RawSetString("date", osTable.RawGetString("date"))
+		}
 	}
 	L.SetGlobal("os", lua.LNil)
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {

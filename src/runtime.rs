@@ -442,7 +442,7 @@ fn call(lua: &Lua, func: &Function) -> Outcome {
 pub fn interpret(v: &LuaValue) -> Outcome {
     match v {
         LuaValue::Nil => Outcome::Empty,
-        LuaValue::Table(_) => match encode(v, 0) {
+        LuaValue::Table(_) => match encode(v, &mut Vec::new()) {
             Err(e) => Outcome::Error(e),
             Ok(Value::Array(_)) => Outcome::Empty,
             Ok(Value::Object(map)) => decode(&map),
@@ -493,9 +493,16 @@ fn fold(s: &str) -> String {
 
 /// Encodes a Lua value to JSON as gopher-json does for Argo CD: an empty table is `[]`, a table
 /// with keys 1..n is an array, one with string keys an object; anything else is an error.
-fn encode(v: &LuaValue, depth: usize) -> Result<Value, String> {
-    if depth > 100 {
-        return Err("cannot encode recursively nested tables to JSON".to_owned());
+///
+/// Like gopher-json, a table met a second time anywhere in the value (not only within its own
+/// nesting) is an error: its set of visited tables is never emptied.
+fn encode(v: &LuaValue, visited: &mut Vec<*const std::ffi::c_void>) -> Result<Value, String> {
+    if let LuaValue::Table(t) = v {
+        let p = t.to_pointer();
+        if visited.contains(&p) {
+            return Err("cannot encode recursively nested tables to JSON".to_owned());
+        }
+        visited.push(p);
     }
     match v {
         LuaValue::Nil => Ok(Value::Null),
@@ -510,7 +517,7 @@ fn encode(v: &LuaValue, depth: usize) -> Result<Value, String> {
             let mut strs: Map<String, Value> = Map::new();
             for pair in t.pairs::<LuaValue, LuaValue>() {
                 let (k, val) = pair.map_err(|e| e.to_string())?;
-                let encoded = encode(&val, depth + 1)?;
+                let encoded = encode(&val, visited)?;
                 match k {
                     LuaValue::Integer(i) => ints.push((i, encoded)),
                     LuaValue::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => {

@@ -118,6 +118,7 @@ fn harness_reproduces_argo_cd_result_handling() {
         r#"return { status = string.lower("X") }"#,
         r#"local os = require("os") return { status = "Healthy", message = type(os.time) .. type(os.execute) }"#,
         r#"return { status = "Healthy", message = type(table.time) .. type(os) .. type(newproxy) }"#,
+        r#"local t = {} return { status = "Healthy", a = t, b = t }"#,
     ];
     let cases: Vec<Case<'_>> = scripts
         .iter()

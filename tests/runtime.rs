@@ -213,3 +213,12 @@ fn table_time_and_date_exist_as_argo_cds_safe_os_registers_them() {
     );
     assert_eq!(out, healthy("functionfunction"));
 }
+
+#[test]
+fn a_table_returned_twice_in_the_result_is_an_error_as_in_gopher_json() {
+    let out = run(
+        r#"local t = {} return { status = "Healthy", a = t, b = t }"#,
+        json!({}),
+    );
+    assert!(matches!(out, Outcome::Error(_)), "{out:?}");
+}

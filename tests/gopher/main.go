@@ -97,8 +97,8 @@ func encode(v lua.LValue, visited map[*lua.LTable]bool) (interface{}, error) {
 		if visited[c] {
 			return nil, errors.New("cannot encode recursively nested tables to JSON")
 		}
+		// gopher-json never forgets a table: one met twice anywhere is an error.
 		visited[c] = true
-		defer delete(visited, c)
 		key, value := c.Next(lua.LNil)
 		switch key.Type() {
 		case lua.LTNil:

@@ -1,8 +1,6 @@
 //! argocd-cm patches: split keys per kind, or everything in the nested form.
 
-use super::{
-    nested_blob, split_key, to_yaml, valid_configmap_key, OutputError, Target, MAX_OBJECT_BYTES,
-};
+use super::{nested_blob, object_yaml, split_key, valid_configmap_key, OutputError, Target};
 use crate::catalog::Entry;
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -33,18 +31,12 @@ fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, 
         data: Some(data),
         ..ConfigMap::default()
     };
-    let text = to_yaml(&cm)?;
-    if text.len() >= MAX_OBJECT_BYTES {
-        return Err(OutputError::Invalid(format!(
-            "argocd-cm would be {} bytes, over the 1 MiB object limit",
-            text.len()
-        )));
-    }
-    Ok(text)
+    object_yaml(&cm, "argocd-cm")
 }
 
-/// argocd-cm with one split key per exact kind and the wildcard rules in the nested key.
-pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+/// argocd-cm data: one split key per exact kind and the wildcard rules in the nested key (also
+/// what the Helm chart's `configs.cm` holds).
+pub fn split_data(entries: &[Entry]) -> Result<BTreeMap<String, String>, OutputError> {
     let mut data = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.is_wildcard()) {
         data.insert(split_key(e), crate::emit::emit(&e.rule));
@@ -53,7 +45,12 @@ pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputErr
     if !wild.is_empty() {
         data.insert(NESTED_KEY.to_owned(), nested_blob(wild)?);
     }
-    configmap(data, target)
+    Ok(data)
+}
+
+/// argocd-cm with one split key per exact kind and the wildcard rules in the nested key.
+pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+    configmap(split_data(entries)?, target)
 }
 
 /// argocd-cm with every rule in the nested `resource.customizations` key.

@@ -1,7 +1,7 @@
 //! An `ArgoCD` resource fragment (argoproj.io/v1beta1) for OpenShift GitOps / argocd-operator,
 //! which owns argocd-cm and overwrites hand edits of it.
 
-use super::{nested_blob, to_yaml, OutputError, Target, MAX_OBJECT_BYTES};
+use super::{nested_blob, object_yaml, OutputError, Target};
 use crate::catalog::Entry;
 use serde_json::json;
 
@@ -34,12 +34,5 @@ pub fn argocd_cr(entries: &[Entry], target: &Target) -> Result<String, OutputErr
         "metadata": {"name": target.argocd_name, "namespace": target.argocd_namespace},
         "spec": spec,
     });
-    let text = to_yaml(&doc)?;
-    if text.len() >= MAX_OBJECT_BYTES {
-        return Err(OutputError::Invalid(format!(
-            "the ArgoCD resource would be {} bytes, over the 1 MiB object limit",
-            text.len()
-        )));
-    }
-    Ok(text)
+    object_yaml(&doc, "the ArgoCD resource")
 }

@@ -217,6 +217,18 @@ pub fn to_yaml<T: Serialize>(value: &T) -> Result<String, OutputError> {
     serde_saphyr::to_string(value).map_err(|e| OutputError::Yaml(e.to_string()))
 }
 
+/// A Kubernetes object as YAML, refused when it would exceed the API server's 1 MiB limit.
+pub fn object_yaml<T: Serialize>(value: &T, what: &str) -> Result<String, OutputError> {
+    let text = to_yaml(value)?;
+    if text.len() >= MAX_OBJECT_BYTES {
+        return Err(OutputError::Invalid(format!(
+            "{what} would be {} bytes, over the 1 MiB object limit",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
 /// Whether `key` is a valid ConfigMap data key.
 pub fn valid_configmap_key(key: &str) -> bool {
     !key.is_empty()

@@ -3,9 +3,10 @@
 //! first-match baseline, and a corpus of 1k to 100k mixed objects to show linear growth.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use mas_health::argocd::harness as fixtures;
+use mas_health::argocd::runtime::{self, Runtime};
 use mas_health::catalog::{self, families, Entry};
-use mas_health::runtime::{self, Runtime};
-use mas_health::{emit, eval, fixtures};
+use mas_health::rule::{emit, eval};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::Path;
@@ -44,7 +45,7 @@ fn entry<'a>(entries: &'a [Entry], key: &str) -> &'a Entry {
 }
 
 fn per_rule(c: &mut Criterion) {
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard().entries().to_vec();
     let objects = fixture_objects();
     let rt = Runtime::default();
     let mut group = c.benchmark_group("per_rule");
@@ -61,7 +62,7 @@ fn per_rule(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("native", key), &objs, |b, objs| {
             b.iter(|| {
                 for o in objs {
-                    black_box(eval::evaluate(&e.rule, o));
+                    black_box(eval::evaluate_rule(&e.rule, o));
                 }
             })
         });
@@ -84,7 +85,7 @@ fn per_rule(c: &mut Criterion) {
 }
 
 fn generated_vs_hand_written(c: &mut Criterion) {
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard().entries().to_vec();
     let ready = families::ready();
     let objs: Vec<Value> = fixture_objects()
         .into_iter()
@@ -119,7 +120,7 @@ fn generated_vs_hand_written(c: &mut Criterion) {
 }
 
 fn corpus(c: &mut Criterion) {
-    let entries = catalog::entries();
+    let catalog = catalog::Catalog::standard();
     let base = fixture_objects();
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
@@ -132,9 +133,9 @@ fn corpus(c: &mut Criterion) {
                 for o in objs {
                     let api = o["apiVersion"].as_str().unwrap_or_default();
                     let kind = o["kind"].as_str().unwrap_or_default();
-                    let group = mas_health::input::group_of(api);
-                    if let Some(e) = catalog::lookup(&entries, group, kind) {
-                        black_box(eval::evaluate(&e.rule, o));
+                    let group = mas_health::argocd::group_of(api);
+                    if let Some(e) = catalog.lookup(group, kind) {
+                        black_box(eval::evaluate_rule(&e.rule, o));
                     }
                 }
             })

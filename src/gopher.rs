@@ -4,8 +4,8 @@
 //! gopher-lua. It is built on demand from Debian's packages (`golang-go`,
 //! `golang-github-yuin-gopher-lua-dev`) with modules off, since no module download is possible.
 
-use crate::model::{Health, Status};
-use crate::runtime::{Outcome, INVALID_STATUS};
+use mas_health::argocd::runtime::{Outcome, INVALID_STATUS};
+use mas_health::rule::{Health, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};

@@ -2,6 +2,7 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+use crate::argocd::group_of;
 use serde_json::Value;
 use thiserror::Error;
 
@@ -34,11 +35,6 @@ pub struct Object {
     pub name: String,
     /// The whole object.
     pub value: Value,
-}
-
-/// The group part of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``).
-pub fn group_of(api_version: &str) -> &str {
-    api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
 /// Reads every document of `text` as a JSON value with the line it starts on, without requiring

@@ -1,6 +1,7 @@
 //! The `mas-health` command line.
 
 mod cli;
+mod gopher;
 
 use clap::Parser;
 use std::process::ExitCode;

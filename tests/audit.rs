@@ -2,8 +2,9 @@
 //! machine, reads every configuration format, and passes the checks this crate generates.
 
 use assert_cmd::Command;
+use mas_health::argocd::harness as fixtures;
 use mas_health::audit::{self, Context, Level, Report};
-use mas_health::{catalog, fixtures};
+use mas_health::catalog;
 use std::path::Path;
 
 fn root() -> &'static Path {
@@ -20,7 +21,7 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
             .expect("manifests");
         audit::deployed_kinds("instance.yaml", &text)
     });
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard();
     let ctx = Context {
         fixtures: &fixture_dirs,
         deployed: deployed.as_deref(),
@@ -140,7 +141,7 @@ fn audited_scripts_never_touch_the_machine() {
         script,
         open_libs: true,
     };
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard();
     let ctx = Context {
         fixtures: &[],
         deployed: None,
@@ -218,7 +219,7 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         script: script.to_owned(),
         open_libs,
     };
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard();
     let ctx = Context {
         fixtures: &[],
         deployed: None,

@@ -3,9 +3,15 @@
 //! generated corpus. Skipped (with a line saying so) where Go or gopher-lua is missing, unless
 //! MAS_HEALTH_REQUIRE_GOPHER=1.
 
-use mas_health::gopher::{Case, Harness};
-use mas_health::runtime::{Outcome, Runtime};
-use mas_health::{catalog, emit, eval, fixtures, states};
+#[path = "../src/gopher.rs"]
+#[allow(dead_code)]
+mod gopher;
+use gopher::{Case, Harness};
+use mas_health::argocd::harness as fixtures;
+use mas_health::argocd::runtime::{Outcome, Runtime};
+use mas_health::audit::states;
+use mas_health::catalog;
+use mas_health::rule::{emit, eval};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use serde_json::Value;
@@ -35,7 +41,7 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
     let Some(harness) = harness() else {
         return;
     };
-    let entries = catalog::entries();
+    let entries = catalog::Catalog::standard().entries().to_vec();
     let scripts: Vec<String> = entries.iter().map(|e| emit::emit(&e.rule)).collect();
     // (entry index, object)
     let mut objects: Vec<(usize, Value)> = Vec::new();
@@ -74,7 +80,7 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
     let rt = Runtime::default();
     let mut failures = Vec::new();
     for ((i, obj), g) in objects.iter().zip(&gopher) {
-        let native = eval::evaluate(&entries[*i].rule, obj);
+        let native = eval::evaluate_rule(&entries[*i].rule, obj);
         let mlua = rt.run(&scripts[*i], obj).expect("mlua runs");
         let native = Outcome::Health(native);
         if *g != native || mlua != native {

@@ -1,8 +1,10 @@
 //! Native verdict == Lua verdict (status and message) for every catalog rule on generated
 //! states, and the Lua never errors. `MAS_HEALTH_PROPTEST_CASES` raises the case count.
 
-use mas_health::runtime::{Outcome, Runtime};
-use mas_health::{catalog, emit, eval, states};
+use mas_health::argocd::runtime::{Outcome, Runtime};
+use mas_health::audit::states;
+use mas_health::catalog;
+use mas_health::rule::{emit, eval};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 /// A runner with a fixed seed, so the clause-coverage check cannot flake in CI;
@@ -31,9 +33,10 @@ fn cases() -> u32 {
 fn native_and_lua_agree_on_generated_states_for_every_rule() {
     let rt = Runtime::default();
     let mut compared = 0u64;
-    for entry in catalog::entries() {
+    for entry in catalog::Catalog::standard().entries().to_vec() {
         let script = emit::emit(&entry.rule);
-        let code = mas_health::runtime::compile(&script).expect("generated script compiles");
+        let code =
+            mas_health::argocd::runtime::compile(&script).expect("generated script compiles");
         let mut runner = runner(cases());
         let hits = std::cell::RefCell::new(vec![0u32; entry.rule.clauses.len() + 1]);
         let result = runner.run(&states::states_for(&entry.rule), |obj| {
@@ -79,10 +82,10 @@ fn native_and_lua_agree_on_generated_states_for_every_rule() {
 
 #[test]
 fn status_never_depends_on_condition_order() {
-    for entry in catalog::entries() {
+    for entry in catalog::Catalog::standard().entries().to_vec() {
         let mut runner = runner(cases() / 4);
         let result = runner.run(&states::states_for(&entry.rule), |obj| {
-            let base = eval::evaluate(&entry.rule, &obj).status;
+            let base = eval::evaluate_rule(&entry.rule, &obj).status;
             let Some(list) = obj
                 .get("status")
                 .and_then(|s| s.get("conditions"))
@@ -98,7 +101,7 @@ fn status_never_depends_on_condition_order() {
                     l.reverse();
                 }
                 permuted["status"]["conditions"] = serde_json::Value::Array(l);
-                let status = eval::evaluate(&entry.rule, &permuted).status;
+                let status = eval::evaluate_rule(&entry.rule, &permuted).status;
                 if status != base {
                     return Err(TestCaseError::fail(format!(
                         "{base} became {status} after reordering conditions"

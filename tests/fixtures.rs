@@ -1,10 +1,10 @@
 //! Every fixture under health/ (Argo CD's resource_customizations layout) passes on both
 //! engines: the native evaluator and the generated Lua in the Argo CD runtime.
 
+use mas_health::argocd::harness::{self as fixtures, FixtureDir};
+use mas_health::argocd::runtime::{self, Outcome};
 use mas_health::catalog::{self, Entry};
-use mas_health::fixtures::{self, FixtureDir};
-use mas_health::runtime::{self, Outcome};
-use mas_health::{emit, eval};
+use mas_health::rule::{emit, eval};
 use std::path::Path;
 
 fn health_dir() -> std::path::PathBuf {
@@ -26,7 +26,7 @@ fn entry_for<'a>(all: &'a [Entry], dir: &FixtureDir) -> &'a Entry {
 
 #[test]
 fn every_fixture_passes_on_both_engines() {
-    let all = catalog::entries();
+    let all = catalog::Catalog::standard().entries().to_vec();
     let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
     let mut failures = Vec::new();
     let mut count = 0;
@@ -40,7 +40,7 @@ fn every_fixture_passes_on_both_engines() {
                 test.health_status.status.clone(),
                 test.health_status.message.clone(),
             );
-            let native = eval::evaluate(&entry.rule, &obj);
+            let native = eval::evaluate_rule(&entry.rule, &obj);
             let native = (native.status.to_string(), native.message);
             let lua = runtime::run(&script, &obj).expect("runtime starts");
             let where_ = format!("{}/{}", dir.dir.display(), test.input_path);
@@ -49,7 +49,10 @@ fn every_fixture_passes_on_both_engines() {
                     "{where_}: native {native:?}, expected {expected:?}"
                 ));
             }
-            if !matches!(lua, Outcome::Health(_)) || lua.as_argocd() != expected {
+            if !matches!(lua, Outcome::Health(_))
+                || lua.verdict().status_str() != expected.0
+                || lua.verdict().message != expected.1
+            {
                 failures.push(format!("{where_}: lua {lua:?}, expected {expected:?}"));
             }
         }
@@ -68,7 +71,7 @@ fn every_fixture_passes_on_both_engines() {
 fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
     let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
     let mut missing = Vec::new();
-    for entry in catalog::entries() {
+    for entry in catalog::Catalog::standard().entries().to_vec() {
         let Some(dir) = dirs
             .iter()
             .find(|d| d.group == entry.group && d.kind == entry.kind)
@@ -92,7 +95,7 @@ fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
             .rule
             .clauses
             .iter()
-            .any(|c| c.status == mas_health::model::Status::Degraded);
+            .any(|c| c.status == mas_health::rule::Status::Degraded);
         let mut wanted = vec!["Healthy", "Progressing"];
         if can_degrade {
             wanted.push("Degraded");

@@ -1,8 +1,8 @@
 //! Behaviour of the rule model and the native evaluator, named by what they guarantee.
 
 use mas_health::catalog::families;
-use mas_health::eval::evaluate;
-use mas_health::model::{cond, Health, Message, Rule, Status};
+use mas_health::rule::eval::evaluate_rule as evaluate;
+use mas_health::rule::{cond, Health, Message, Rule, Status};
 use serde_json::json;
 
 fn suite(conditions: serde_json::Value) -> serde_json::Value {
@@ -110,7 +110,7 @@ fn numbers_compare_as_floats() {
     let rule = Rule::named("n")
         .when(
             "two",
-            mas_health::model::equals("spec.n", 2.0),
+            mas_health::rule::equals("spec.n", 2.0),
             Status::Healthy,
             Message::text("two"),
         )

@@ -3,15 +3,18 @@
 //! functions replaced by recorders), on fixtures and generated states, and compared with this
 //! crate's rule for the same kind.
 
+pub mod lua_check;
 mod sources;
+pub mod states;
 
 pub use sources::{deployed_kinds, scripts_in, Script};
 
-use crate::catalog::{self, Entry};
-use crate::fixtures::FixtureDir;
-use crate::model::{cond, cond_any, Message, Path, Predicate, Rule, Scalar, Status};
-use crate::runtime::{Libraries, Outcome, Recorded, Runtime, INVALID_STATUS};
-use crate::{eval, lua_check, states};
+use crate::argocd::harness::FixtureDir;
+use crate::argocd::keys::GroupKind;
+use crate::argocd::runtime::{Libraries, Outcome, Recorded, Runtime, INVALID_STATUS};
+use crate::catalog::Catalog;
+use crate::rule::eval;
+use crate::rule::{cond, cond_any, Message, Path, Predicate, Rule, Scalar, Status};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde::{Deserialize, Serialize};
@@ -76,7 +79,7 @@ pub struct Context<'a> {
     /// How many generated states each script runs on.
     pub cases: u32,
     /// This crate's rules, to compare with.
-    pub catalog: &'a [Entry],
+    pub catalog: &'a Catalog,
 }
 
 /// Wall-clock time one script may take across all its states.
@@ -244,7 +247,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         })
     };
     wrong_group(script, ctx, &mut find);
-    if let Err(e) = crate::runtime::check_syntax(&script.script) {
+    if let Err(e) = crate::argocd::runtime::check_syntax(&script.script) {
         find(
             Level::Error,
             "parse-error",
@@ -287,7 +290,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
             .iter()
             .filter(|f| {
                 f.starts_with("io.")
-                    || crate::runtime::DANGEROUS
+                    || crate::argocd::runtime::DANGEROUS
                         .iter()
                         .any(|(l, n)| *l == "os" && **f == format!("os.{n}"))
             })
@@ -327,7 +330,9 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
     // States: matching fixtures first (named in findings), then generated ones.
     let mut fixture_states: Vec<(String, Value)> = Vec::new();
     for dir in ctx.fixtures {
-        if catalog::glob(&script.key(), &format!("{}/{}", dir.group, dir.kind))
+        if script
+            .group_kind()
+            .matches(&GroupKind::new(&dir.group, &dir.kind))
             || (dir.group == script.group && dir.kind == script.kind)
         {
             for t in &dir.tests {
@@ -340,7 +345,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
     let ours = if script.is_wildcard() {
         None
     } else {
-        catalog::lookup(ctx.catalog, &script.group, &script.kind)
+        ctx.catalog.lookup(&script.group, &script.kind)
     };
     let vocab = ours
         .map(|e| e.rule.clone())
@@ -406,7 +411,7 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
             }
         }
         if let (Some(entry), Outcome::Health(h)) = (ours, &r.outcome) {
-            let native = eval::evaluate(&entry.rule, state);
+            let native = eval::evaluate_rule(&entry.rule, state);
             if native.status != h.status {
                 disagreements += 1;
                 let better = match &disagreement_example {

@@ -2,13 +2,12 @@
 //! `resource.customizations` blob, `useOpenLibs` keys), OpenShift GitOps `ArgoCD` resources,
 //! and argo-cd Helm values, in any mix of YAML documents.
 
+use crate::argocd::keys::{
+    GroupKind, HEALTH_LUA, HEALTH_LUA_OPEN_LIBS, HEALTH_PREFIX, NESTED_KEY, OPEN_LIBS_PREFIX,
+};
 use crate::input::{read_documents, InputError};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
-
-const HEALTH_PREFIX: &str = "resource.customizations.health.";
-const OPEN_LIBS_PREFIX: &str = "resource.customizations.useOpenLibs.";
-const NESTED_KEY: &str = "resource.customizations";
 
 /// One health script found in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,30 +27,19 @@ pub struct Script {
 }
 
 impl Script {
+    /// The group and kind it is keyed under.
+    pub fn group_kind(&self) -> GroupKind {
+        GroupKind::new(&self.group, &self.kind)
+    }
+
     /// `group/Kind` as Argo CD keys it.
     pub fn key(&self) -> String {
-        crate::catalog::key_of(&self.group, &self.kind)
+        self.group_kind().key()
     }
 
     /// Whether the key is a wildcard.
     pub fn is_wildcard(&self) -> bool {
-        crate::catalog::is_wildcard(&self.group, &self.kind)
-    }
-}
-
-/// Splits `group_Kind` (a split key's suffix; core kinds have no group).
-fn split_suffix(suffix: &str) -> (String, String) {
-    match suffix.split_once('_') {
-        Some((g, k)) => (g.to_owned(), k.to_owned()),
-        None => (String::new(), suffix.to_owned()),
-    }
-}
-
-/// Splits `group/Kind` (a nested key).
-fn split_key(key: &str) -> (String, String) {
-    match key.rsplit_once('/') {
-        Some((g, k)) => (g.to_owned(), k.to_owned()),
-        None => (String::new(), key.to_owned()),
+        self.group_kind().is_wildcard()
     }
 }
 
@@ -74,7 +62,10 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut V
     }
     for (k, v) in data {
         if let (Some(suffix), Some(script)) = (k.strip_prefix(HEALTH_PREFIX), v.as_str()) {
-            let (group, kind) = split_suffix(suffix);
+            // Argo CD rejects a split key with a second `_`: it holds no script.
+            let Some(GroupKind { group, kind }) = GroupKind::parse_split_suffix(suffix) else {
+                continue;
+            };
             out.push(Script {
                 file: file.to_owned(),
                 origin: format!("{where_}[{k}]"),
@@ -96,15 +87,15 @@ fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Vec<Script>) {
         return;
     };
     for (key, entry) in &map {
-        if let Some(script) = entry.get("health.lua").and_then(Value::as_str) {
-            let (group, kind) = split_key(key);
+        if let Some(script) = entry.get(HEALTH_LUA).and_then(Value::as_str) {
+            let GroupKind { group, kind } = GroupKind::parse_key(key);
             out.push(Script {
                 file: file.to_owned(),
                 origin: format!("{where_}.\"{key}\""),
                 group,
                 kind,
                 script: script.to_owned(),
-                open_libs: truthy(entry.get("health.lua.useOpenLibs")),
+                open_libs: truthy(entry.get(HEALTH_LUA_OPEN_LIBS)),
             });
         }
     }

@@ -7,7 +7,7 @@
 //! windows, argo-cd#10550).
 
 use super::Entry;
-use crate::model::{
+use crate::rule::{
     any, equals, exists, not, one_of, ConditionSelector, Message, Path, Predicate, Rule, Status,
     TextMatch,
 };

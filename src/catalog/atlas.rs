@@ -2,7 +2,7 @@
 
 use super::families::waiting_for;
 use super::Entry;
-use crate::model::{all_true, any, cond, ConditionSelector, Message, Rule, Status, TextMatch};
+use crate::rule::{all_true, any, cond, ConditionSelector, Message, Rule, Status, TextMatch};
 
 pub(super) fn entries() -> Vec<Entry> {
     vec![

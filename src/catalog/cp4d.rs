@@ -5,7 +5,7 @@ use super::families::{
     condition_true, failure, progress_of, rerun_after_success_clause, waiting_for,
 };
 use super::Entry;
-use crate::model::{equals, Message, Rule, Status};
+use crate::rule::{equals, Message, Rule, Status};
 
 /// Each CP4D kind with the status string its operator writes.
 const SERVICES: &[(&str, &str, &str)] = &[

@@ -2,7 +2,7 @@
 
 use super::families::{state_family, StateValues};
 use super::Entry;
-use crate::model::{ConditionSelector, Message, TextMatch};
+use crate::rule::{ConditionSelector, Message, TextMatch};
 
 pub(super) fn entries() -> Vec<Entry> {
     ["Db2uCluster", "Db2uInstance"]
@@ -11,7 +11,7 @@ pub(super) fn entries() -> Vec<Entry> {
         .collect()
 }
 
-fn db2u() -> crate::model::Rule {
+fn db2u() -> crate::rule::Rule {
     // Db2u writes `status: OK` on healthy conditions; any other status carries the reason.
     let failing = ConditionSelector {
         type_: TextMatch::Any,

@@ -1,6 +1,6 @@
 //! Families shared by many kinds: a kind names its family in one line of its catalog file.
 
-use crate::model::{
+use crate::rule::{
     all, any, cond, cond_any, differ, one_of, Clause, ConditionSelector, Message, Predicate, Rule,
     Status,
 };
@@ -152,7 +152,7 @@ fn not_ready_yet() -> Clause {
     let mut c = waiting_for("Ready");
     c.when = all(vec![
         cond_any("Ready").holds(),
-        crate::model::not(cond("Ready", "True").holds()),
+        crate::rule::not(cond("Ready", "True").holds()),
     ]);
     c.name = "Ready is reported and not True".to_owned();
     c

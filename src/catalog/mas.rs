@@ -2,7 +2,7 @@
 
 use super::families::{self, condition_clauses, failure, waiting_for};
 use super::Entry;
-use crate::model::{all_true, cond, equals, not, Message, Rule, Status};
+use crate::rule::{all_true, cond, equals, not, Message, Rule, Status};
 
 const CORE: &str = "core.mas.ibm.com";
 const APPS: &str = "apps.mas.ibm.com";

@@ -1,7 +1,8 @@
 //! The catalog: every rule, keyed by API group and kind, one file per family of kinds.
 //!
 //! Lookup follows Argo CD's precedence: an exact `group/Kind` key first, then the first wildcard
-//! key that matches (a glob where `*` also crosses `/`).
+//! key that matches (a glob where `*` also crosses `/`). Embedders add or replace entries with
+//! [`Catalog::with`].
 
 pub mod families;
 
@@ -16,7 +17,8 @@ mod opendatahub;
 mod openshift;
 mod sls;
 
-use crate::model::Rule;
+use crate::argocd::keys::{wildcards_overlap, GroupKind};
+use crate::rule::Rule;
 
 /// One catalog entry: the resources a rule applies to, and the rule.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,125 +44,164 @@ impl Entry {
         }
     }
 
+    /// The entry's group and kind in Argo CD's key grammar.
+    pub fn group_kind(&self) -> GroupKind {
+        GroupKind::new(&self.group, &self.kind)
+    }
+
     /// Argo CD's key for the entry: `group/Kind` (just `Kind` for the core group).
     pub fn key(&self) -> String {
-        key_of(&self.group, &self.kind)
+        self.group_kind().key()
     }
 
     /// Whether the key is a wildcard (usable only in Argo CD's nested form).
     pub fn is_wildcard(&self) -> bool {
-        is_wildcard(&self.group, &self.kind)
+        self.group_kind().is_wildcard()
     }
 
     /// Whether this entry applies to a resource of `group` and `kind`.
     pub fn matches(&self, group: &str, kind: &str) -> bool {
-        glob(&self.key(), &key_of(group, kind))
+        self.group_kind().matches(&GroupKind::new(group, kind))
     }
 }
 
-/// Argo CD's key for a group and kind: `group/Kind`, just `Kind` for the core group.
-pub fn key_of(group: &str, kind: &str) -> String {
-    if group.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{group}/{kind}")
+/// A set of rules keyed by group and kind, sorted by key, with at most one entry per key.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Catalog {
+    entries: Vec<Entry>,
+}
+
+impl Catalog {
+    /// This crate's rules for MAS, its dependencies and child Applications.
+    pub fn standard() -> Catalog {
+        Catalog::empty().with(
+            [
+                mas::entries(),
+                config::entries(),
+                sls::entries(),
+                db2u::entries(),
+                olm::entries(),
+                cp4d::entries(),
+                opendatahub::entries(),
+                atlas::entries(),
+                openshift::entries(),
+                argo::entries(),
+            ]
+            .into_iter()
+            .flatten(),
+        )
     }
-}
 
-/// Whether a group and kind form a wildcard key.
-pub fn is_wildcard(group: &str, kind: &str) -> bool {
-    group.contains('*') || kind.contains('*')
-}
+    /// A catalog with no rules.
+    pub fn empty() -> Catalog {
+        Catalog::default()
+    }
 
-/// Every rule of the catalog, sorted by key (exact keys and wildcards alike).
-pub fn entries() -> Vec<Entry> {
-    let mut out = Vec::new();
-    out.extend(mas::entries());
-    out.extend(config::entries());
-    out.extend(sls::entries());
-    out.extend(db2u::entries());
-    out.extend(olm::entries());
-    out.extend(cp4d::entries());
-    out.extend(opendatahub::entries());
-    out.extend(atlas::entries());
-    out.extend(openshift::entries());
-    out.extend(argo::entries());
-    out.sort_by_key(Entry::key);
-    out
-}
-
-/// The entry Argo CD would use for a resource: the exact key first, then the first wildcard in
-/// key order (Argo CD's own choice among several matching wildcards is random, so the catalog
-/// never lets two wildcards overlap).
-pub fn lookup<'a>(entries: &'a [Entry], group: &str, kind: &str) -> Option<&'a Entry> {
-    entries
-        .iter()
-        .find(|e| !e.is_wildcard() && e.group == group && e.kind == kind)
-        .or_else(|| {
-            entries
-                .iter()
-                .find(|e| e.is_wildcard() && e.matches(group, kind))
-        })
-}
-
-/// Glob match where `*` matches any run of characters, `/` included.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if pi < p.len() && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
+    /// The catalog with `extra` added; an entry with a key already present replaces it.
+    pub fn with(mut self, extra: impl IntoIterator<Item = Entry>) -> Catalog {
+        for e in extra {
+            let key = e.key();
+            self.entries.retain(|old| old.key() != key);
+            self.entries.push(e);
         }
+        self.entries.sort_by_key(Entry::key);
+        self
     }
-    p[pi..].iter().all(|c| *c == '*')
+
+    /// The catalog keeping only the entries `keep` accepts.
+    pub fn filtered(mut self, keep: impl Fn(&Entry) -> bool) -> Catalog {
+        self.entries.retain(|e| keep(e));
+        self
+    }
+
+    /// Every entry, sorted by key (exact keys and wildcards alike).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry Argo CD would use for a resource: the exact key first, then the first wildcard
+    /// in key order (Argo CD's own choice among several matching wildcards is random; see
+    /// [`Catalog::overlapping_wildcards`]).
+    pub fn lookup(&self, group: &str, kind: &str) -> Option<&Entry> {
+        let wanted = GroupKind::new(group, kind);
+        self.entries
+            .iter()
+            .find(|e| !e.is_wildcard() && e.group_kind() == wanted)
+            .or_else(|| {
+                self.entries
+                    .iter()
+                    .find(|e| e.is_wildcard() && e.group_kind().matches(&wanted))
+            })
+    }
+
+    /// Pairs of wildcard keys that can match one kind, where Argo CD would pick at random.
+    pub fn overlapping_wildcards(&self) -> Vec<(String, String)> {
+        let wild: Vec<&Entry> = self.entries.iter().filter(|e| e.is_wildcard()).collect();
+        let mut out = Vec::new();
+        for (i, a) in wild.iter().enumerate() {
+            for b in &wild[i + 1..] {
+                if wildcards_overlap(&a.group_kind(), &b.group_kind()) {
+                    out.push((a.key(), b.key()));
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_star_crosses_slashes() {
-        assert!(glob("*.mas.ibm.com/*", "apps.mas.ibm.com/ManageApp"));
-        assert!(glob("*", "a/b/c"));
-        assert!(!glob("*.mas.ibm.com/*", "sls.ibm.com/LicenseService"));
-        assert!(glob("a*b*c", "aXXbYYc"));
-        assert!(!glob("a*b", "aXXbY"));
-    }
+    use crate::rule::{Message, Status};
 
     #[test]
     fn exact_key_beats_wildcard() {
-        let all = entries();
-        let suite = lookup(&all, "core.mas.ibm.com", "Suite").expect("Suite has a rule");
+        let all = Catalog::standard();
+        let suite = all
+            .lookup("core.mas.ibm.com", "Suite")
+            .expect("Suite has a rule");
         assert_eq!(suite.key(), "core.mas.ibm.com/Suite");
-        let other = lookup(&all, "newapp.mas.ibm.com", "SomethingNew").expect("wildcard applies");
+        let other = all
+            .lookup("newapp.mas.ibm.com", "SomethingNew")
+            .expect("wildcard applies");
         assert!(other.is_wildcard());
-        assert!(lookup(&all, "apps", "Deployment").is_none());
+        assert!(all.lookup("apps", "Deployment").is_none());
     }
 
     #[test]
     fn keys_are_unique_and_wildcards_do_not_overlap() {
-        let all = entries();
-        let mut keys: Vec<String> = all.iter().map(Entry::key).collect();
+        let all = Catalog::standard();
+        let mut keys: Vec<String> = all.entries().iter().map(Entry::key).collect();
         keys.dedup();
-        assert_eq!(keys.len(), all.len());
-        let wild: Vec<&Entry> = all.iter().filter(|e| e.is_wildcard()).collect();
-        for (i, a) in wild.iter().enumerate() {
-            for b in &wild[i + 1..] {
-                assert!(!glob(&a.key(), &b.key()) && !glob(&b.key(), &a.key()));
-            }
-        }
+        assert_eq!(keys.len(), all.entries().len());
+        assert_eq!(all.overlapping_wildcards(), Vec::<(String, String)>::new());
+    }
+
+    #[test]
+    fn with_replaces_an_entry_of_the_same_key_and_adds_new_ones() {
+        let rule = |name: &str| Rule::named(name).otherwise(Status::Healthy, Message::text(name));
+        let standard = Catalog::standard();
+        let n = standard.entries().len();
+        let mine = standard.with([
+            Entry::new("mine", "core.mas.ibm.com", "Suite", rule("my suite")),
+            Entry::new("mine", "example.com", "Widget", rule("widget")),
+        ]);
+        assert_eq!(mine.entries().len(), n + 1);
+        let suite = mine.lookup("core.mas.ibm.com", "Suite").expect("replaced");
+        assert_eq!(suite.rule.name, "my suite");
+        assert_eq!(
+            mine.lookup("example.com", "Widget").map(|e| e.module),
+            Some("mine")
+        );
+    }
+
+    #[test]
+    fn overlapping_wildcards_are_reported() {
+        let rule = Rule::named("r").otherwise(Status::Healthy, Message::text(""));
+        let c = Catalog::empty().with([
+            Entry::new("a", "*.example.com", "*", rule.clone()),
+            Entry::new("a", "*", "Widget", rule),
+        ]);
+        assert_eq!(c.overlapping_wildcards().len(), 1);
     }
 }

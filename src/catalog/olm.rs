@@ -1,7 +1,7 @@
 //! Operator Lifecycle Manager (operators.coreos.com): how every operator MAS needs is installed.
 
 use super::Entry;
-use crate::model::{all, cond, equals, exists, not, one_of, Message, Rule, Status};
+use crate::rule::{all, cond, equals, exists, not, one_of, Message, Rule, Status};
 
 const OLM: &str = "operators.coreos.com";
 

@@ -2,7 +2,7 @@
 
 use super::families::{condition_true, waiting_for};
 use super::Entry;
-use crate::model::{cond, ConditionSelector, Message, Rule, RuleBuilder, Status, TextMatch};
+use crate::rule::{cond, ConditionSelector, Message, Rule, RuleBuilder, Status, TextMatch};
 
 pub(super) fn entries() -> Vec<Entry> {
     vec![

@@ -3,7 +3,7 @@
 
 use super::families::{self, condition_true, progress_of, waiting_for};
 use super::Entry;
-use crate::model::{all_true, cond, equals, Message, Rule, Status};
+use crate::rule::{all_true, cond, equals, Message, Rule, Status};
 
 pub(super) fn entries() -> Vec<Entry> {
     let e = |group: &str, kind: &str, rule: Rule| Entry::new("openshift", group, kind, rule);

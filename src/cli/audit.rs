@@ -2,8 +2,9 @@
 
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
+use mas_health::argocd::harness as fixtures;
 use mas_health::audit::{self, Context, Level};
-use mas_health::{catalog, fixtures};
+use mas_health::Catalog;
 use std::path::{Path, PathBuf};
 
 /// Audit the health checks in argocd-cm, an ArgoCD resource or Helm values.
@@ -184,12 +185,12 @@ pub fn run(args: Args) -> Result<u8> {
         }
         None => None,
     };
-    let entries = catalog::entries();
+    let catalog = Catalog::standard();
     let ctx = Context {
         fixtures: &fixture_dirs,
         deployed: deployed.as_deref(),
         cases: args.cases,
-        catalog: &entries,
+        catalog: &catalog,
     };
     let mut code = EXIT_OK;
     let mut scripts = Vec::new();

@@ -1,11 +1,12 @@
 //! `mas-health bench`: how fast rules evaluate on a user's objects, engine by engine.
 
 use super::{read_inputs, EXIT_OK, EXIT_USAGE};
+use crate::gopher::{Case, Harness};
 use anyhow::{bail, Context, Result};
-use mas_health::catalog::{self, families, Entry};
-use mas_health::gopher::{Case, Harness};
-use mas_health::runtime::{self, Runtime};
-use mas_health::{emit, eval, fixtures};
+use mas_health::argocd::harness as fixtures;
+use mas_health::argocd::runtime::{self, Runtime};
+use mas_health::catalog::{families, Catalog, Entry};
+use mas_health::rule::{emit, eval};
 use serde_json::{json, Value};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -120,7 +121,7 @@ pub fn run(args: Args) -> Result<u8> {
         bail!("the baseline is a Lua script: use --engine lua, lua-cached or gopher");
     }
     let (objects, bad_input) = corpus(&args.paths)?;
-    let entries = catalog::entries();
+    let catalog = Catalog::standard();
     let ready = families::ready();
     let ready_only = args.kinds == Kinds::ReadyFamily || args.script == ScriptKind::Baseline;
     // Each object with the entry that applies to it.
@@ -132,8 +133,8 @@ pub fn run(args: Args) -> Result<u8> {
                 .and_then(Value::as_str)
                 .unwrap_or_default();
             let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
-            let group = mas_health::input::group_of(api);
-            catalog::lookup(&entries, group, kind).map(|e| (e, o))
+            let group = mas_health::argocd::group_of(api);
+            catalog.lookup(group, kind).map(|e| (e, o))
         })
         .filter(|(e, _)| !ready_only || e.rule == ready)
         .collect();
@@ -155,7 +156,7 @@ pub fn run(args: Args) -> Result<u8> {
             for _ in 0..rounds {
                 let t = Instant::now();
                 for (e, o) in &work {
-                    black_box(eval::evaluate(&e.rule, o));
+                    black_box(eval::evaluate_rule(&e.rule, o));
                 }
                 per_round.push(t.elapsed().as_nanos() as f64 / n);
             }

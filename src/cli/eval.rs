@@ -2,10 +2,10 @@
 
 use super::{read_inputs, EXIT_DISAGREE, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::catalog::{self, Entry};
+use mas_health::argocd::runtime::Runtime;
+use mas_health::argocd::{GroupKind, Severity, Verdict};
 use mas_health::input::Object;
-use mas_health::runtime::Runtime;
-use mas_health::{emit, eval};
+use mas_health::{emit, Catalog, Entry};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -52,103 +52,70 @@ pub enum FailOn {
     Progressing,
 }
 
-/// Argo CD's ranking of health, worst last.
-fn rank(status: &str) -> u8 {
-    match status {
-        "Healthy" => 0,
-        "Suspended" => 1,
-        "Progressing" => 2,
-        "Missing" => 3,
-        "Degraded" => 4,
-        "Unknown" => 5,
-        _ => 2,
-    }
-}
-
-/// The (status, message) Argo CD would show, or the engines' two answers when they differ.
-pub enum Verdict {
-    Agreed(String, String),
-    Disagreed {
-        native: (String, String),
-        lua: (String, String),
-    },
+/// The verdict Argo CD would store, or the engines' two answers when they differ.
+pub enum Answer {
+    Agreed(Verdict),
+    Disagreed { native: Verdict, lua: Verdict },
 }
 
 /// Evaluates objects with an engine, caching the generated script of each rule.
 pub struct Evaluator {
-    entries: Vec<Entry>,
+    catalog: Catalog,
     scripts: HashMap<String, String>,
     runtime: Runtime,
 }
 
 impl Evaluator {
-    pub fn new() -> Self {
+    pub fn new(catalog: Catalog) -> Self {
         Evaluator {
-            entries: catalog::entries(),
+            catalog,
             scripts: HashMap::new(),
             runtime: Runtime::default(),
         }
     }
 
     pub fn entry(&self, obj: &Object) -> Option<&Entry> {
-        catalog::lookup(&self.entries, &obj.group, &obj.kind)
+        self.catalog.lookup(&obj.group, &obj.kind)
     }
 
-    fn lua(&mut self, key: &str, obj: &Object) -> Result<(String, String)> {
-        let Some(entry) = catalog::lookup(&self.entries, &obj.group, &obj.kind) else {
-            anyhow::bail!("no rule for {key}");
-        };
+    fn lua(&mut self, entry: &Entry, obj: &Object) -> Result<Verdict> {
         let script = self
             .scripts
-            .entry(key.to_owned())
-            .or_insert_with(|| emit::emit(&entry.rule));
-        Ok(self.runtime.run(script, &obj.value)?.as_argocd())
+            .entry(entry.key())
+            .or_insert_with(|| emit(&entry.rule));
+        Ok(self.runtime.run(script, &obj.value)?.verdict())
     }
 
     /// The verdict for `obj` under `engine`, or `None` when no rule applies.
-    pub fn verdict(&mut self, obj: &Object, engine: Engine) -> Result<Option<(String, Verdict)>> {
-        let Some(entry) = self.entry(obj) else {
+    pub fn verdict(&mut self, obj: &Object, engine: Engine) -> Result<Option<(String, Answer)>> {
+        let Some(entry) = self.entry(obj).cloned() else {
             return Ok(None);
         };
-        let key = entry.key();
         // Argo CD reports a resource being deleted before any health script runs.
-        if let Some(h) = eval::pending_deletion(&obj.value) {
-            return Ok(Some((
-                key,
-                Verdict::Agreed(h.status.to_string(), h.message),
-            )));
+        if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
+            return Ok(Some((entry.key(), Answer::Agreed(h.into()))));
         }
-        let native = || {
-            let h = eval::evaluate(&entry.rule, &obj.value);
-            (h.status.to_string(), h.message)
-        };
-        let verdict = match engine {
-            Engine::Native => {
-                let (s, m) = native();
-                Verdict::Agreed(s, m)
-            }
-            Engine::Lua => {
-                let (s, m) = self.lua(&key, obj)?;
-                Verdict::Agreed(s, m)
-            }
+        let native = || Verdict::from(mas_health::evaluate(&entry.rule, &obj.value));
+        let answer = match engine {
+            Engine::Native => Answer::Agreed(native()),
+            Engine::Lua => Answer::Agreed(self.lua(&entry, obj)?),
             Engine::Both => {
-                let n = native();
-                let l = self.lua(&key, obj)?;
+                let (n, l) = (native(), self.lua(&entry, obj)?);
                 if n == l {
-                    Verdict::Agreed(n.0, n.1)
+                    Answer::Agreed(n)
                 } else {
-                    Verdict::Disagreed { native: n, lua: l }
+                    Answer::Disagreed { native: n, lua: l }
                 }
             }
         };
-        Ok(Some((key, verdict)))
+        Ok(Some((entry.key(), answer)))
     }
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let mut ev = Evaluator::new();
+    let mut ev = Evaluator::new(Catalog::standard());
     let mut code = EXIT_OK;
-    let mut worst = 0u8;
+    let mut worst = Severity::Healthy;
     for item in read_inputs(&args.paths) {
         let obj = match item {
             Ok(o) => o,
@@ -163,7 +130,7 @@ pub fn run(args: Args) -> Result<u8> {
         } else {
             format!("{}/{}", obj.namespace, obj.name)
         };
-        let gk = catalog::key_of(&obj.group, &obj.kind);
+        let gk = GroupKind::new(&obj.group, &obj.kind).key();
         let verdict = match ev.verdict(&obj, args.engine) {
             Ok(v) => v,
             Err(e) => {
@@ -182,8 +149,9 @@ pub fn run(args: Args) -> Result<u8> {
                 ),
                 OutputKind::Text => println!("{:<12} {gk} {id}: no health rule for this kind", "-"),
             },
-            Some((rule, Verdict::Agreed(status, message))) => {
-                worst = worst.max(rank(&status));
+            Some((rule, Answer::Agreed(v))) => {
+                worst = worst.max(v.severity());
+                let (status, message) = (v.status_str(), v.message);
                 match args.output {
                     OutputKind::Json => println!(
                         "{}",
@@ -196,23 +164,19 @@ pub fn run(args: Args) -> Result<u8> {
                     }
                 }
             }
-            Some((rule, Verdict::Disagreed { native, lua })) => {
+            Some((rule, Answer::Disagreed { native, lua })) => {
                 code = EXIT_DISAGREE;
                 match args.output {
                     OutputKind::Json => {
                         println!(
                             "{}",
                             json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace,
-                                   "name": obj.name, "status": native.0, "message": native.1, "rule": rule})
+                                   "name": obj.name, "status": native.status_str(), "message": &native.message, "rule": rule})
                         );
-                        eprintln!(
-                            "disagreement: {gk} {id}: native {} \"{}\", lua {} \"{}\"",
-                            native.0, native.1, lua.0, lua.1
-                        );
+                        eprintln!("disagreement: {gk} {id}: native {native}, lua {lua}");
                     }
                     OutputKind::Text => println!(
-                        "DISAGREE     {gk} {id}: native {} \"{}\", lua {} \"{}\"  [rule {rule}]",
-                        native.0, native.1, lua.0, lua.1
+                        "DISAGREE     {gk} {id}: native {native}, lua {lua}  [rule {rule}]"
                     ),
                 }
             }
@@ -222,8 +186,8 @@ pub fn run(args: Args) -> Result<u8> {
         return Ok(code);
     }
     let threshold = match args.fail_on {
-        Some(FailOn::Degraded) => Some(rank("Degraded")),
-        Some(FailOn::Progressing) => Some(rank("Progressing")),
+        Some(FailOn::Degraded) => Some(Severity::Degraded),
+        Some(FailOn::Progressing) => Some(Severity::Waiting),
         None => None,
     };
     if threshold.is_some_and(|t| worst >= t) {

@@ -2,8 +2,9 @@
 
 use super::{read_inputs, EXIT_OK, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::catalog;
-use mas_health::eval;
+use mas_health::argocd::GroupKind;
+use mas_health::rule::eval;
+use mas_health::Catalog;
 use std::path::PathBuf;
 
 /// Explain the verdict for each object: every clause tried in priority order, the one that
@@ -22,7 +23,7 @@ fn compact(v: Option<&serde_json::Value>) -> String {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let entries = catalog::entries();
+    let catalog = Catalog::standard();
     let mut code = EXIT_OK;
     for item in read_inputs(&args.paths) {
         let obj = match item {
@@ -33,14 +34,14 @@ pub fn run(args: Args) -> Result<u8> {
                 continue;
             }
         };
-        let gk = catalog::key_of(&obj.group, &obj.kind);
+        let gk = GroupKind::new(&obj.group, &obj.kind).key();
         println!("{gk} {}/{}", obj.namespace, obj.name);
-        let Some(entry) = catalog::lookup(&entries, &obj.group, &obj.kind) else {
+        let Some(entry) = catalog.lookup(&obj.group, &obj.kind) else {
             println!("  no health rule for this kind: Argo CD uses its built-in check, or none\n");
             continue;
         };
         println!("  rule {} ({})", entry.key(), entry.rule.name);
-        if let Some(h) = eval::pending_deletion(&obj.value) {
+        if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
             println!(
                 "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs\n",
                 h.status, h.message

@@ -2,8 +2,9 @@
 
 use super::{EXIT_OK, EXIT_USAGE};
 use anyhow::{bail, Context, Result};
-use mas_health::catalog::{self, glob, Entry};
+use mas_health::argocd::glob;
 use mas_health::output::{self, Format, Target};
+use mas_health::Catalog;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// The format to write: argocd-cm (split keys, wildcards nested), nested, argocd-cr
     /// (OpenShift GitOps ArgoCD resource), helm-values (argo-cd chart), upstream (a folder).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
     /// Only these kinds: GROUP/KIND, `*` allowed (repeatable).
     #[arg(long, value_name = "GROUP/KIND")]
@@ -45,23 +46,29 @@ pub struct Args {
     check: bool,
 }
 
-fn select(args: &Args) -> Result<Vec<Entry>> {
-    let all = catalog::entries();
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("possible values: {}", names.join(", "))
+    })
+}
+
+fn select(args: &Args) -> Result<Catalog> {
+    let all = Catalog::standard();
     for pattern in args.only.iter().chain(&args.exclude) {
-        if !all.iter().any(|e| glob(pattern, &e.key())) {
+        if !all.entries().iter().any(|e| glob(pattern, &e.key())) {
             bail!("`{pattern}` matches no rule (see `mas-health list`)");
         }
     }
-    Ok(all
-        .into_iter()
-        .filter(|e| args.only.is_empty() || args.only.iter().any(|p| glob(p, &e.key())))
-        .filter(|e| !args.exclude.iter().any(|p| glob(p, &e.key())))
-        .collect())
+    Ok(all.filtered(|e| {
+        (args.only.is_empty() || args.only.iter().any(|p| glob(p, &e.key())))
+            && !args.exclude.iter().any(|p| glob(p, &e.key()))
+    }))
 }
 
 pub fn run(args: Args) -> Result<u8> {
     let entries = select(&args)?;
-    if entries.is_empty() {
+    if entries.entries().is_empty() {
         bail!("--only and --exclude leave no rule to generate");
     }
     let target = Target {

@@ -2,20 +2,21 @@
 
 use super::EXIT_OK;
 use anyhow::Result;
-use mas_health::catalog;
+use mas_health::Catalog;
 
 /// List every rule: group/kind (or wildcard), family, and the formats it appears in.
 #[derive(clap::Args)]
 pub struct Args {}
 
 pub fn run(_args: Args) -> Result<u8> {
-    let entries = catalog::entries();
+    let catalog = Catalog::standard();
+    let entries = catalog.entries();
     let width = entries.iter().map(|e| e.key().len()).max().unwrap_or(0);
     println!(
         "{:<width$}  {:<12}  {:<48}  FORMATS",
         "KEY", "MODULE", "RULE"
     );
-    for e in &entries {
+    for e in entries {
         let formats = if e.is_wildcard() {
             "argocd-cm (nested key), nested, argocd-cr (extraConfig), helm-values (nested key), upstream"
         } else {

@@ -1,13 +1,11 @@
 //! argocd-cm patches: split keys per kind, or everything in the nested form.
 
-use super::{nested_blob, object_yaml, split_key, valid_configmap_key, OutputError, Target};
-use crate::catalog::Entry;
+use super::{nested_blob, object_yaml, valid_configmap_key, OutputError, Target};
+use crate::argocd::keys::NESTED_KEY;
+use crate::catalog::{Catalog, Entry};
 use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use std::collections::BTreeMap;
-
-/// The key holding the nested form.
-pub const NESTED_KEY: &str = "resource.customizations";
 
 fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, OutputError> {
     for key in data.keys() {
@@ -36,10 +34,11 @@ fn configmap(data: BTreeMap<String, String>, target: &Target) -> Result<String, 
 
 /// argocd-cm data: one split key per exact kind and the wildcard rules in the nested key (also
 /// what the Helm chart's `configs.cm` holds).
-pub fn split_data(entries: &[Entry]) -> Result<BTreeMap<String, String>, OutputError> {
+pub fn split_data(catalog: &Catalog) -> Result<BTreeMap<String, String>, OutputError> {
+    let entries = catalog.entries();
     let mut data = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.is_wildcard()) {
-        data.insert(split_key(e), crate::emit::emit(&e.rule));
+        data.insert(e.group_kind().split_key(), crate::rule::emit(&e.rule));
     }
     let wild: Vec<&Entry> = entries.iter().filter(|e| e.is_wildcard()).collect();
     if !wild.is_empty() {
@@ -49,12 +48,12 @@ pub fn split_data(entries: &[Entry]) -> Result<BTreeMap<String, String>, OutputE
 }
 
 /// argocd-cm with one split key per exact kind and the wildcard rules in the nested key.
-pub fn argocd_cm(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
-    configmap(split_data(entries)?, target)
+pub fn argocd_cm(catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
+    configmap(split_data(catalog)?, target)
 }
 
 /// argocd-cm with every rule in the nested `resource.customizations` key.
-pub fn nested_configmap(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
-    let data = BTreeMap::from([(NESTED_KEY.to_owned(), nested_blob(entries)?)]);
+pub fn nested_configmap(catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
+    let data = BTreeMap::from([(NESTED_KEY.to_owned(), nested_blob(catalog.entries())?)]);
     configmap(data, target)
 }

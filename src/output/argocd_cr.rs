@@ -2,12 +2,13 @@
 //! which owns argocd-cm and overwrites hand edits of it.
 
 use super::{nested_blob, object_yaml, OutputError, Target};
-use crate::catalog::Entry;
+use crate::catalog::{Catalog, Entry};
 use serde_json::json;
 
 /// Exact kinds in `spec.resourceHealthChecks`; wildcard rules, which the operator cannot map to
 /// split keys, as the raw nested key in `spec.extraConfig`.
-pub fn argocd_cr(entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+pub fn argocd_cr(catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
+    let entries = catalog.entries();
     let checks: Vec<serde_json::Value> = entries
         .iter()
         .filter(|e| !e.is_wildcard())
@@ -15,7 +16,7 @@ pub fn argocd_cr(entries: &[Entry], target: &Target) -> Result<String, OutputErr
             json!({
                 "group": e.group,
                 "kind": e.kind,
-                "check": crate::emit::emit(&e.rule),
+                "check": crate::rule::emit(&e.rule),
             })
         })
         .collect();
@@ -25,7 +26,7 @@ pub fn argocd_cr(entries: &[Entry], target: &Target) -> Result<String, OutputErr
     if !wild.is_empty() {
         spec.insert(
             "extraConfig".to_owned(),
-            json!({ super::argocd_cm::NESTED_KEY: nested_blob(wild)? }),
+            json!({ crate::argocd::keys::NESTED_KEY: nested_blob(wild)? }),
         );
     }
     let doc = json!({

@@ -15,10 +15,10 @@ pub use argocd_cr::argocd_cr;
 pub use helm::helm_values;
 pub use upstream::upstream;
 
-use crate::catalog::Entry;
-use crate::emit;
+use crate::catalog::{Catalog, Entry};
+use crate::rule::emit;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use thiserror::Error;
 
 /// Errors building an output.
@@ -53,7 +53,7 @@ pub struct File {
 }
 
 /// The formats `mas-health generate` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A ConfigMap patch for argocd-cm: split keys per kind, wildcards in the nested key.
     ArgocdCm,
@@ -86,6 +86,11 @@ impl Format {
             Format::HelmValues => "helm-values",
             Format::Upstream => "upstream",
         }
+    }
+
+    /// The format named `name` on the command line.
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
     /// The file a single-file format is written to inside lua-out/.
@@ -121,32 +126,19 @@ impl Default for Target {
     }
 }
 
-/// The folder of an entry in Argo CD's resource_customizations layout (`*` written as `_`).
-pub fn folder(entry: &Entry) -> PathBuf {
-    Path::new(&entry.group.replace('*', "_")).join(entry.kind.replace('*', "_"))
-}
-
 /// The generated script of every entry, at `<group>/<Kind>/health.lua`.
-pub fn scripts(entries: &[Entry]) -> Vec<File> {
-    entries
+pub fn scripts(catalog: &Catalog) -> Vec<File> {
+    catalog
+        .entries()
         .iter()
         .map(|e| File {
-            path: folder(e).join("health.lua"),
+            path: e
+                .group_kind()
+                .folder()
+                .join(crate::argocd::keys::HEALTH_LUA),
             contents: emit::emit(&e.rule),
         })
         .collect()
-}
-
-/// Argo CD's split key for an exact kind: `resource.customizations.health.<group>_<Kind>`.
-pub fn split_key(entry: &Entry) -> String {
-    if entry.group.is_empty() {
-        format!("resource.customizations.health.{}", entry.kind)
-    } else {
-        format!(
-            "resource.customizations.health.{}_{}",
-            entry.group, entry.kind
-        )
-    }
 }
 
 /// The nested `resource.customizations` value: a YAML map of `group/Kind` to `health.lua`.
@@ -239,12 +231,12 @@ pub fn valid_configmap_key(key: &str) -> bool {
 }
 
 /// Renders one single-file format (every format but `upstream`).
-pub fn render(format: Format, entries: &[Entry], target: &Target) -> Result<String, OutputError> {
+pub fn render(format: Format, catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
     match format {
-        Format::ArgocdCm => argocd_cm(entries, target),
-        Format::Nested => nested_configmap(entries, target),
-        Format::ArgocdCr => argocd_cr(entries, target),
-        Format::HelmValues => helm_values(entries),
+        Format::ArgocdCm => argocd_cm(catalog, target),
+        Format::Nested => nested_configmap(catalog, target),
+        Format::ArgocdCr => argocd_cr(catalog, target),
+        Format::HelmValues => helm_values(catalog),
         Format::Upstream => Err(OutputError::Invalid(
             "the upstream format is a folder: give --out DIR".to_owned(),
         )),
@@ -252,13 +244,13 @@ pub fn render(format: Format, entries: &[Entry], target: &Target) -> Result<Stri
 }
 
 /// Everything lua-out/ holds: every script and every single-file format.
-pub fn lua_out(entries: &[Entry], target: &Target) -> Result<Vec<File>, OutputError> {
-    let mut files = scripts(entries);
+pub fn lua_out(catalog: &Catalog, target: &Target) -> Result<Vec<File>, OutputError> {
+    let mut files = scripts(catalog);
     for format in Format::ALL {
         if let Some(name) = format.file_name() {
             files.push(File {
                 path: PathBuf::from(name),
-                contents: render(format, entries, target)?,
+                contents: render(format, catalog, target)?,
             });
         }
     }

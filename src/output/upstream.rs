@@ -1,18 +1,18 @@
 //! A folder in Argo CD's resource_customizations layout, ready to contribute upstream:
 //! `<group>/<Kind>/health.lua`, `health_test.yaml` and `testdata/`.
 
-use super::{folder, File, OutputError};
-use crate::catalog::Entry;
+use super::{File, OutputError};
+use crate::catalog::Catalog;
 use std::path::Path;
 
 /// The scripts of `entries` with their fixtures copied from `fixtures_root` (the health/ folder).
-pub fn upstream(entries: &[Entry], fixtures_root: &Path) -> Result<Vec<File>, OutputError> {
+pub fn upstream(catalog: &Catalog, fixtures_root: &Path) -> Result<Vec<File>, OutputError> {
     let mut files = Vec::new();
-    for e in entries {
-        let dir = folder(e);
+    for e in catalog.entries() {
+        let dir = e.group_kind().folder();
         files.push(File {
             path: dir.join("health.lua"),
-            contents: crate::emit::emit(&e.rule),
+            contents: crate::rule::emit(&e.rule),
         });
         let src = fixtures_root.join(&dir);
         let test = src.join("health_test.yaml");

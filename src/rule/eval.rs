@@ -4,14 +4,16 @@
 //! same as absent, a null inside an array is skipped (Argo CD's conversion drops it), every number
 //! is an f64, and a field of the wrong type is treated as absent. It never panics.
 
-use crate::model::{
+use super::model::{
     Clause, ConditionSelector, Health, Message, Part, Path, Predicate, Rule, Scalar, Source,
     TextMatch,
 };
+use crate::argocd::paths::CONDITIONS;
 use serde_json::Value;
 
-/// Evaluates `rule` on `obj`.
-pub fn evaluate(rule: &Rule, obj: &Value) -> Health {
+/// Evaluates `rule` on `obj`: what the emitted script returns. Argo CD's pre-check for objects
+/// being deleted is not applied here; [`crate::evaluate`] applies it.
+pub fn evaluate_rule(rule: &Rule, obj: &Value) -> Health {
     decide(rule, obj).health
 }
 
@@ -40,15 +42,6 @@ pub fn decide<'r>(rule: &'r Rule, obj: &Value) -> Decision<'r> {
     }
 }
 
-/// What Argo CD reports before any health check runs: an object being deleted is Progressing,
-/// "Pending deletion".
-pub fn pending_deletion(obj: &Value) -> Option<Health> {
-    obj.get("metadata")
-        .and_then(|m| m.get("deletionTimestamp"))
-        .filter(|v| !v.is_null())
-        .map(|_| Health::new(crate::model::Status::Progressing, "Pending deletion"))
-}
-
 /// Reads the field at `path`; `None` when absent, null, or below a non-object.
 pub fn get<'v>(obj: &'v Value, path: &Path) -> Option<&'v Value> {
     let mut cur = obj;
@@ -61,8 +54,9 @@ pub fn get<'v>(obj: &'v Value, path: &Path) -> Option<&'v Value> {
 /// The entries of `status.conditions` as a Lua script iterates them: the tables (objects, and
 /// arrays, which a script sees as tables without string keys), nulls skipped.
 pub fn conditions(obj: &Value) -> impl Iterator<Item = &Value> {
-    obj.get("status")
-        .and_then(|s| s.get("conditions"))
+    let [status, conditions] = CONDITIONS;
+    obj.get(status)
+        .and_then(|s| s.get(conditions))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

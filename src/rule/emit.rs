@@ -13,9 +13,10 @@
 //! Only base functions (`type`, `ipairs`, `pairs`) are used, which Argo CD opens without
 //! `useOpenLibs`. Output is deterministic: the same rule gives the same bytes.
 
-use crate::model::{
+use super::model::{
     ConditionSelector, Message, Part, Path, Predicate, Rule, Scalar, Source, TextMatch,
 };
+use crate::argocd::paths::CONDITIONS;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -60,8 +61,6 @@ fn comment(s: &str) -> String {
         })
         .collect()
 }
-
-const CONDITIONS: [&str; 2] = ["status", "conditions"];
 
 struct Emitter<'r> {
     rule: &'r Rule,

@@ -2,6 +2,7 @@
 //! `<group>/<Kind>/health_test.yaml` listing `tests: [{healthStatus: {status, message}, inputPath}]`
 //! with the inputs under `testdata/`.
 
+use super::keys::GroupKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -107,10 +108,11 @@ pub fn discover(root: &Path) -> Result<Vec<FixtureDir>, FixtureError> {
                     path: file.clone(),
                     message: e.to_string(),
                 })?;
+            let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
             Ok(FixtureDir {
                 dir,
-                group: group.replace('_', "*"),
-                kind: kind.replace('_', "*"),
+                group,
+                kind,
                 tests: tests.tests,
             })
         })

@@ -2,7 +2,7 @@
 //! rule reads, with every shape Argo CD can hand a script (missing, null, wrong types, arrays
 //! with nulls, conditions in any order, unicode).
 
-use crate::model::{Part, Path, Predicate, Rule, Scalar, Source, TextMatch};
+use crate::rule::{Part, Path, Predicate, Rule, Scalar, Source, TextMatch};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -388,7 +388,7 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
                     if flag == 0 {
                         continue;
                     }
-                    let mut copy = crate::eval::get(&obj, desired)
+                    let mut copy = crate::rule::eval::get(&obj, desired)
                         .cloned()
                         .unwrap_or(Value::Null);
                     if flag == 2 {

@@ -6,7 +6,8 @@
 //! limit standing in for Argo CD's one-second timeout, and Argo CD's handling of what the script
 //! returns.
 
-use crate::model::{Health, Status};
+use super::Verdict;
+use crate::rule::{Health, Status};
 use mlua::{
     Function, HookTriggers, Lua, LuaOptions, LuaSerdeExt, MultiValue, StdLib, Table,
     Value as LuaValue, VmState,
@@ -47,12 +48,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The (status, message) pair Argo CD stores; the status is `""` for [`Outcome::Empty`].
-    pub fn as_argocd(&self) -> (String, String) {
+    /// The verdict Argo CD stores: errors are Unknown with their text.
+    pub fn verdict(&self) -> Verdict {
         match self {
-            Outcome::Health(h) => (h.status.as_str().to_owned(), h.message.clone()),
-            Outcome::Empty => (String::new(), String::new()),
-            Outcome::Error(e) => (Status::Unknown.as_str().to_owned(), e.clone()),
+            Outcome::Health(h) => Verdict::from(h.clone()),
+            Outcome::Empty => Verdict::empty(),
+            Outcome::Error(e) => Verdict::from(Health::new(Status::Unknown, e.clone())),
         }
     }
 

@@ -23,6 +23,7 @@
 
 pub mod argocd;
 pub mod catalog;
+pub mod health;
 pub mod rule;
 
 #[cfg(feature = "audit")]
@@ -34,4 +35,5 @@ pub mod output;
 
 pub use argocd::{evaluate, Verdict};
 pub use catalog::{Catalog, Entry};
+pub use health::{assess, Assessment, Source};
 pub use rule::{emit, Health, Rule, Status};

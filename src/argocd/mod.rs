@@ -2,6 +2,7 @@
 //! path, the verdict Argo CD records and how it ranks health, and the pre-check for objects
 //! being deleted. With the `runtime` feature, the Lua runtime and the health_test.yaml harness.
 
+pub mod builtin;
 mod health;
 pub mod keys;
 pub mod paths;

@@ -1,0 +1,86 @@
+//! What Argo CD would say about any object, and where the answer comes from: the pre-check for
+//! objects being deleted, then a catalog rule (what argocd-cm would hold), then Argo CD's own
+//! built-in checks, else no check at all.
+
+use crate::argocd::{self, builtin, GroupKind, Verdict};
+use crate::catalog::Catalog;
+use serde_json::Value;
+
+/// Where a verdict comes from, in Argo CD's order of precedence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Argo CD decided before any check ran (an object being deleted).
+    PreCheck,
+    /// A rule of the catalog, as argocd-cm would hold it.
+    Catalog {
+        /// The key it is held under (`group/Kind` or a wildcard).
+        key: String,
+        /// The rule's name.
+        rule: String,
+    },
+    /// A check built into Argo CD (Go code in gitops-engine, or a Lua script it ships).
+    BuiltIn {
+        /// What Argo CD's check is, e.g. "gitops-engine Deployment".
+        name: &'static str,
+    },
+    /// No check at all: Argo CD records no health, and a sync wave treats it as healthy at once.
+    NoCheck,
+}
+
+impl Source {
+    /// A short label for text output: `rule KEY`, `built-in NAME`, `pre-check`, `no check`.
+    pub fn label(&self) -> String {
+        match self {
+            Source::PreCheck => "pre-check".to_owned(),
+            Source::Catalog { key, .. } => format!("rule {key}"),
+            Source::BuiltIn { name } => format!("built-in {name}"),
+            Source::NoCheck => "no check".to_owned(),
+        }
+    }
+}
+
+/// A verdict and where it comes from; `verdict` is `None` exactly when `source` is
+/// [`Source::NoCheck`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// What Argo CD records, if it has a check for the object.
+    pub verdict: Option<Verdict>,
+    /// Where the verdict comes from.
+    pub source: Source,
+}
+
+/// The group and kind of an object, from its `apiVersion` and `kind`.
+pub fn group_kind_of(obj: &Value) -> GroupKind {
+    let field = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or_default();
+    GroupKind::of_api_version(field("apiVersion"), field("kind"))
+}
+
+/// What Argo CD would record for `obj`, with `catalog` as the checks in argocd-cm. As in
+/// gitops-engine, an object being deleted is "Pending deletion" whether or not it has a check.
+pub fn assess(catalog: &Catalog, obj: &Value) -> Assessment {
+    let found = |verdict: Verdict, source: Source| Assessment {
+        verdict: Some(verdict),
+        source,
+    };
+    if let Some(h) = argocd::pre_check(obj) {
+        return found(h.into(), Source::PreCheck);
+    }
+    let gk = group_kind_of(obj);
+    if let Some(entry) = catalog.lookup(&gk.group, &gk.kind) {
+        let source = Source::Catalog {
+            key: entry.key(),
+            rule: entry.rule.name.clone(),
+        };
+        return found(crate::rule::evaluate_rule(&entry.rule, obj).into(), source);
+    }
+    match builtin::check_for(&gk) {
+        Some(check) => found(
+            (check.health)(obj).into(),
+            Source::BuiltIn { name: check.name },
+        ),
+        None => Assessment {
+            verdict: None,
+            source: Source::NoCheck,
+        },
+    }
+}

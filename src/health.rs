@@ -75,8 +75,8 @@ pub fn assess(catalog: &Catalog, obj: &Value) -> Assessment {
     }
     match builtin::check_for(&gk) {
         Some(check) => found(
-            (check.health)(obj).into(),
-            Source::BuiltIn { name: check.name },
+            check.health(obj).into(),
+            Source::BuiltIn { name: check.name() },
         ),
         None => Assessment {
             verdict: None,

@@ -174,6 +174,7 @@ fn eval_prints_json_lines_with_exactly_the_documented_keys() {
                 "name",
                 "namespace",
                 "rule",
+                "source",
                 "status"
             ]
         );
@@ -181,7 +182,11 @@ fn eval_prints_json_lines_with_exactly_the_documented_keys() {
     assert_eq!(lines[0]["status"], "Degraded");
     assert_eq!(lines[0]["message"], "SLS registration failed");
     assert_eq!(lines[0]["rule"], "core.mas.ibm.com/Suite");
-    assert!(lines[1]["status"].is_null() && lines[1]["rule"].is_null());
+    assert_eq!(lines[0]["source"], "rule");
+    // A Deployment has no rule here, but Argo CD's own check: no replicas asked, none missing.
+    assert_eq!(lines[1]["status"], "Healthy");
+    assert!(lines[1]["rule"].is_null());
+    assert_eq!(lines[1]["source"], "built-in");
 }
 
 #[test]

@@ -82,13 +82,19 @@ pub fn severity(status: Option<Status>) -> Severity {
 }
 
 /// What Argo CD reports before any health check runs: an object being deleted is Progressing,
-/// "Pending deletion".
+/// "Pending deletion", unless a sync hook's finalizer holds it (then its check still runs).
 pub fn pre_check(obj: &Value) -> Option<Health> {
     let [meta, stamp] = super::paths::DELETION_TIMESTAMP;
-    obj.get(meta)
-        .and_then(|m| m.get(stamp))
-        .filter(|v| !v.is_null())
-        .map(|_| Health::new(Status::Progressing, "Pending deletion"))
+    let metadata = obj.get(meta)?;
+    metadata.get(stamp).filter(|v| !v.is_null())?;
+    let held_by_hook = metadata
+        .get("finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|f| {
+            f.iter()
+                .any(|x| x.as_str() == Some(super::paths::HOOK_FINALIZER))
+        });
+    (!held_by_hook).then(|| Health::new(Status::Progressing, "Pending deletion"))
 }
 
 /// The health Argo CD would record for `obj` with `rule` as its check: the pre-check first, then
@@ -113,6 +119,9 @@ mod tests {
         );
         let null_stamp = json!({"metadata": {"deletionTimestamp": null}});
         assert_eq!(evaluate(&rule, &null_stamp).status, Status::Healthy);
+        let hook = json!({"metadata": {"deletionTimestamp": "2026-01-01T00:00:00Z",
+                                       "finalizers": ["argocd.argoproj.io/hook-finalizer"]}});
+        assert_eq!(evaluate(&rule, &hook).status, Status::Healthy);
     }
 
     #[test]

@@ -6,3 +6,6 @@ pub const CONDITIONS: [&str; 2] = ["status", "conditions"];
 
 /// Set on an object being deleted; Argo CD then reports it before any check runs.
 pub const DELETION_TIMESTAMP: [&str; 2] = ["metadata", "deletionTimestamp"];
+
+/// The finalizer Argo CD puts on sync hooks; a hook being deleted keeps its health check.
+pub const HOOK_FINALIZER: &str = "argocd.argoproj.io/hook-finalizer";

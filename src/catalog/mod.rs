@@ -16,6 +16,9 @@ mod olm;
 mod opendatahub;
 mod openshift;
 mod sls;
+mod unchecked;
+
+pub use unchecked::{Unchecked, UNCHECKED};
 
 use crate::argocd::keys::{wildcards_overlap, GroupKind};
 use crate::rule::Rule;

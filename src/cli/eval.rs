@@ -5,7 +5,7 @@ use anyhow::Result;
 use mas_health::argocd::runtime::Runtime;
 use mas_health::argocd::{GroupKind, Severity, Verdict};
 use mas_health::input::Object;
-use mas_health::{emit, Catalog, Entry};
+use mas_health::{assess, emit, Assessment, Catalog, Entry, Source};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,7 +20,7 @@ pub struct Args {
     /// Files to read; `-` for standard input.
     paths: Vec<PathBuf>,
     /// text: one line per object; json: JSON Lines with group, kind, namespace, name, status,
-    /// message, rule.
+    /// message, source (rule, built-in, pre-check, none) and rule (the catalog key or null).
     #[arg(long, value_enum, default_value = "text")]
     output: OutputKind,
     /// native: the Rust evaluator; lua: the generated script in the Argo CD runtime; both: run
@@ -74,10 +74,6 @@ impl Evaluator {
         }
     }
 
-    pub fn entry(&self, obj: &Object) -> Option<&Entry> {
-        self.catalog.lookup(&obj.group, &obj.kind)
-    }
-
     fn lua(&mut self, entry: &Entry, obj: &Object) -> Result<Verdict> {
         let script = self
             .scripts
@@ -86,30 +82,95 @@ impl Evaluator {
         Ok(self.runtime.run(script, &obj.value)?.verdict())
     }
 
-    /// The verdict for `obj` under `engine`, or `None` when no rule applies.
-    pub fn verdict(&mut self, obj: &Object, engine: Engine) -> Result<Option<(String, Answer)>> {
-        let Some(entry) = self.entry(obj).cloned() else {
-            return Ok(None);
+    /// Where the verdict for `obj` comes from and what it is under `engine` (`None`: Argo CD
+    /// has no check for the kind). Only catalog rules have a script to run in Lua; Argo CD's
+    /// built-ins and its pre-check are the same under every engine.
+    pub fn verdict(&mut self, obj: &Object, engine: Engine) -> Result<(Source, Option<Answer>)> {
+        let Assessment { verdict, source } = assess(&self.catalog, &obj.value);
+        let Some(native) = verdict else {
+            return Ok((source, None));
         };
-        // Argo CD reports a resource being deleted before any health script runs.
-        if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
-            return Ok(Some((entry.key(), Answer::Agreed(h.into()))));
-        }
-        let native = || Verdict::from(mas_health::evaluate(&entry.rule, &obj.value));
+        let entry = match (&source, engine) {
+            (Source::Catalog { .. }, Engine::Lua | Engine::Both) => {
+                self.catalog.lookup(&obj.group, &obj.kind).cloned()
+            }
+            _ => None,
+        };
+        let Some(entry) = entry else {
+            return Ok((source, Some(Answer::Agreed(native))));
+        };
+        let lua = self.lua(&entry, obj)?;
         let answer = match engine {
-            Engine::Native => Answer::Agreed(native()),
-            Engine::Lua => Answer::Agreed(self.lua(&entry, obj)?),
-            Engine::Both => {
-                let (n, l) = (native(), self.lua(&entry, obj)?);
-                if n == l {
-                    Answer::Agreed(n)
-                } else {
-                    Answer::Disagreed { native: n, lua: l }
+            Engine::Both if lua != native => Answer::Disagreed { native, lua },
+            _ => Answer::Agreed(lua),
+        };
+        Ok((source, Some(answer)))
+    }
+}
+
+/// The JSON fields that say where a verdict comes from: `source` (rule, built-in, pre-check,
+/// none) and `rule` (the catalog key, or null).
+fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
+    match source {
+        Source::Catalog { key, .. } => ("rule", Some(key.as_str())),
+        Source::BuiltIn { .. } => ("built-in", None),
+        Source::PreCheck => ("pre-check", None),
+        Source::NoCheck => ("none", None),
+    }
+}
+
+const NO_CHECK: &str = "no health check: Argo CD treats it as healthy for sync waves";
+
+/// Prints one object's line; returns its severity (no check counts as Healthy, as Argo CD's
+/// sync waves treat it), or `None` for a disagreement.
+fn print(
+    obj: &Object,
+    source: &Source,
+    answer: Option<Answer>,
+    output: OutputKind,
+) -> Option<Severity> {
+    let id = if obj.namespace.is_empty() {
+        obj.name.clone()
+    } else {
+        format!("{}/{}", obj.namespace, obj.name)
+    };
+    let gk = GroupKind::new(&obj.group, &obj.kind).key();
+    let (kind, rule) = source_fields(source);
+    let label = source.label();
+    let line = |status: Option<&str>, message: &str| {
+        json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace, "name": obj.name,
+               "status": status, "message": message, "source": kind, "rule": rule})
+    };
+    let v = match answer {
+        None => {
+            match output {
+                OutputKind::Json => println!("{}", line(None, NO_CHECK)),
+                OutputKind::Text => println!("{:<12} {gk} {id}: {NO_CHECK}  [{label}]", "-"),
+            }
+            return Some(Severity::Healthy);
+        }
+        Some(Answer::Disagreed { native, lua }) => {
+            match output {
+                OutputKind::Json => {
+                    println!("{}", line(Some(native.status_str()), &native.message));
+                    eprintln!("disagreement: {gk} {id}: native {native}, lua {lua}");
+                }
+                OutputKind::Text => {
+                    println!("DISAGREE     {gk} {id}: native {native}, lua {lua}  [{label}]")
                 }
             }
-        };
-        Ok(Some((entry.key(), answer)))
+            return None;
+        }
+        Some(Answer::Agreed(v)) => v,
+    };
+    match output {
+        OutputKind::Json => println!("{}", line(Some(v.status_str()), &v.message)),
+        OutputKind::Text => {
+            let message = v.message.replace('\n', "\\n");
+            println!("{:<12} {gk} {id}: {message}  [{label}]", v.status_str())
+        }
     }
+    Some(v.severity())
 }
 
 pub fn run(args: Args) -> Result<u8> {
@@ -125,60 +186,19 @@ pub fn run(args: Args) -> Result<u8> {
                 continue;
             }
         };
-        let id = if obj.namespace.is_empty() {
-            obj.name.clone()
-        } else {
-            format!("{}/{}", obj.namespace, obj.name)
-        };
-        let gk = GroupKind::new(&obj.group, &obj.kind).key();
-        let verdict = match ev.verdict(&obj, args.engine) {
-            Ok(v) => v,
+        match ev.verdict(&obj, args.engine) {
+            Ok((source, answer)) => match print(&obj, &source, answer, args.output) {
+                Some(severity) => worst = worst.max(severity),
+                None => code = EXIT_DISAGREE,
+            },
             Err(e) => {
                 // One object the runtime cannot take (too large, say) does not stop the others.
-                eprintln!("error: {}:{}: {gk} {id}: {e:#}", obj.source_name, obj.line);
+                let gk = GroupKind::new(&obj.group, &obj.kind);
+                eprintln!(
+                    "error: {}:{}: {gk} {}: {e:#}",
+                    obj.source_name, obj.line, obj.name
+                );
                 code = code.max(EXIT_USAGE);
-                continue;
-            }
-        };
-        match verdict {
-            None => match args.output {
-                OutputKind::Json => println!(
-                    "{}",
-                    json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace,
-                           "name": obj.name, "status": null, "message": "no health rule for this kind", "rule": null})
-                ),
-                OutputKind::Text => println!("{:<12} {gk} {id}: no health rule for this kind", "-"),
-            },
-            Some((rule, Answer::Agreed(v))) => {
-                worst = worst.max(v.severity());
-                let (status, message) = (v.status_str(), v.message);
-                match args.output {
-                    OutputKind::Json => println!(
-                        "{}",
-                        json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace,
-                               "name": obj.name, "status": status, "message": message, "rule": rule})
-                    ),
-                    OutputKind::Text => {
-                        let message = message.replace('\n', "\\n");
-                        println!("{status:<12} {gk} {id}: {message}  [rule {rule}]")
-                    }
-                }
-            }
-            Some((rule, Answer::Disagreed { native, lua })) => {
-                code = EXIT_DISAGREE;
-                match args.output {
-                    OutputKind::Json => {
-                        println!(
-                            "{}",
-                            json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace,
-                                   "name": obj.name, "status": native.status_str(), "message": &native.message, "rule": rule})
-                        );
-                        eprintln!("disagreement: {gk} {id}: native {native}, lua {lua}");
-                    }
-                    OutputKind::Text => println!(
-                        "DISAGREE     {gk} {id}: native {native}, lua {lua}  [rule {rule}]"
-                    ),
-                }
             }
         }
     }

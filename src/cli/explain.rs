@@ -4,7 +4,7 @@ use super::{read_inputs, EXIT_OK, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::argocd::GroupKind;
 use mas_health::rule::eval;
-use mas_health::Catalog;
+use mas_health::{Catalog, Source};
 use std::path::PathBuf;
 
 /// Explain the verdict for each object: every clause tried in priority order, the one that
@@ -19,6 +19,17 @@ fn compact(v: Option<&serde_json::Value>) -> String {
     match v {
         None => "(absent)".to_owned(),
         Some(v) => v.to_string(),
+    }
+}
+
+/// For a kind the catalog has no rule for: Argo CD's own check, or none.
+fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
+    let a = mas_health::assess(catalog, obj);
+    match (&a.source, &a.verdict) {
+        (Source::NoCheck, _) | (_, None) => {
+            println!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once\n")
+        }
+        (source, Some(v)) => println!("  {}: {} {:?}\n", source.label(), v.status_str(), v.message),
     }
 }
 
@@ -37,7 +48,7 @@ pub fn run(args: Args) -> Result<u8> {
         let gk = GroupKind::new(&obj.group, &obj.kind).key();
         println!("{gk} {}/{}", obj.namespace, obj.name);
         let Some(entry) = catalog.lookup(&obj.group, &obj.kind) else {
-            println!("  no health rule for this kind: Argo CD uses its built-in check, or none\n");
+            explain_without_rule(&catalog, &obj.value);
             continue;
         };
         println!("  rule {} ({})", entry.key(), entry.rule.name);

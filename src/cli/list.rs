@@ -1,15 +1,35 @@
-//! `mas-health list`: every rule, its family, and the formats it appears in.
+//! `mas-health list`: every rule, its family, and the formats it appears in; with `--all`, also
+//! Argo CD's built-in checks and the kinds a MAS rollout deploys with no check at all.
 
 use super::EXIT_OK;
 use anyhow::Result;
-use mas_health::Catalog;
+use mas_health::argocd::builtin;
+use mas_health::{Catalog, Entry};
 
 /// List every rule: group/kind (or wildcard), family, and the formats it appears in.
+///
+/// With --all, every kind a MAS GitOps rollout deploys, with where its verdict comes from: a
+/// rule of this catalog, a check built into Argo CD, or none (and why).
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Also list Argo CD's built-in checks and the kinds that have no check.
+    #[arg(long)]
+    all: bool,
+}
 
-pub fn run(_args: Args) -> Result<u8> {
+fn formats(e: &Entry) -> &'static str {
+    if e.is_wildcard() {
+        "argocd-cm (nested key), nested, argocd-cr (extraConfig), helm-values (nested key), upstream"
+    } else {
+        "argocd-cm (split key), nested, argocd-cr (resourceHealthChecks), helm-values, upstream"
+    }
+}
+
+pub fn run(args: Args) -> Result<u8> {
     let catalog = Catalog::standard();
+    if args.all {
+        return list_all(&catalog);
+    }
     let entries = catalog.entries();
     let width = entries.iter().map(|e| e.key().len()).max().unwrap_or(0);
     println!(
@@ -17,18 +37,43 @@ pub fn run(_args: Args) -> Result<u8> {
         "KEY", "MODULE", "RULE"
     );
     for e in entries {
-        let formats = if e.is_wildcard() {
-            "argocd-cm (nested key), nested, argocd-cr (extraConfig), helm-values (nested key), upstream"
-        } else {
-            "argocd-cm (split key), nested, argocd-cr (resourceHealthChecks), helm-values, upstream"
-        };
-        println!(
-            "{:<width$}  {:<12}  {:<48}  {formats}",
-            e.key(),
-            e.module,
-            e.rule.name
-        );
+        let (key, module, rule) = (e.key(), e.module, &e.rule.name);
+        println!("{key:<width$}  {module:<12}  {rule:<48}  {}", formats(e));
     }
     println!("{} rules", entries.len());
+    Ok(EXIT_OK)
+}
+
+/// One row per kind: catalog rules, then built-ins the catalog does not override, then kinds
+/// with no check.
+fn list_all(catalog: &Catalog) -> Result<u8> {
+    let mut rows: Vec<(String, &str, String)> = Vec::new();
+    for e in catalog.entries() {
+        rows.push((e.key(), "rule", format!("{} ({})", e.rule.name, e.module)));
+    }
+    for b in &builtin::ALL {
+        let gk = b.group_kind();
+        if catalog.lookup(&gk.group, &gk.kind).is_none() {
+            rows.push((gk.key(), "built-in", format!("Argo CD {}", b.name())));
+        }
+    }
+    for u in &mas_health::catalog::UNCHECKED {
+        let gk = mas_health::argocd::GroupKind::new(u.group, u.kind);
+        if catalog.lookup(u.group, u.kind).is_none() && builtin::check_for(&gk).is_none() {
+            rows.push((gk.key(), "none", u.why.to_owned()));
+        }
+    }
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    println!("{:<width$}  {:<8}  DETAIL", "KEY", "SOURCE");
+    for (key, source, detail) in &rows {
+        println!("{key:<width$}  {source:<8}  {detail}");
+    }
+    let count = |s: &str| rows.iter().filter(|r| r.1 == s).count();
+    println!(
+        "{} rules, {} Argo CD built-ins, {} kinds with no check",
+        count("rule"),
+        count("built-in"),
+        count("none")
+    );
     Ok(EXIT_OK)
 }

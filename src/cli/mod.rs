@@ -54,7 +54,38 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// Reads every input (paths, or `-` / nothing for standard input) into objects and errors.
+/// The files a path stands for: the path itself, or for a folder every `.yaml`, `.yml` and
+/// `.json` file below it in sorted order, as `kubectl apply -f DIR -R` reads it. Links to folders
+/// are not followed, so a link loop cannot make the walk endless.
+pub fn expand_path(path: &std::path::Path) -> Result<Vec<std::path::PathBuf>, std::io::Error> {
+    if !std::fs::metadata(path)?.is_dir() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut out = Vec::new();
+    let mut pending = vec![path.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let p = entry?.path();
+            let meta = std::fs::symlink_metadata(&p)?;
+            if meta.is_dir() {
+                pending.push(p);
+            } else if is_manifest(&p) && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn is_manifest(p: &std::path::Path) -> bool {
+    p.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+}
+
+/// Reads every input (paths, or `-` / nothing for standard input) into objects and errors;
+/// folders are read recursively.
 pub fn read_inputs(
     paths: &[std::path::PathBuf],
 ) -> Vec<Result<mas_health::input::Object, mas_health::input::InputError>> {
@@ -68,20 +99,34 @@ pub fn read_inputs(
     };
     for p in paths {
         let name = p.display().to_string();
-        let text = if name == "-" {
+        if name == "-" {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s)
-        } else {
-            std::fs::read_to_string(p)
-        };
-        match text {
-            Ok(text) => out.extend(mas_health::input::read_objects(&name, &text)),
-            Err(e) => out.push(Err(mas_health::input::InputError {
-                source_name: name,
-                line: 0,
-                message: format!("cannot read: {e}"),
-            })),
+            match std::io::stdin().read_to_string(&mut s) {
+                Ok(_) => out.extend(mas_health::input::read_objects(&name, &s)),
+                Err(e) => out.push(Err(unreadable(&name, &e))),
+            }
+            continue;
+        }
+        match expand_path(p) {
+            Ok(files) => {
+                for f in files {
+                    let fname = f.display().to_string();
+                    match std::fs::read_to_string(&f) {
+                        Ok(text) => out.extend(mas_health::input::read_objects(&fname, &text)),
+                        Err(e) => out.push(Err(unreadable(&fname, &e))),
+                    }
+                }
+            }
+            Err(e) => out.push(Err(unreadable(&name, &e))),
         }
     }
     out
+}
+
+fn unreadable(name: &str, e: &std::io::Error) -> mas_health::input::InputError {
+    mas_health::input::InputError {
+        source_name: name.to_owned(),
+        line: 0,
+        message: format!("cannot read: {e}"),
+    }
 }

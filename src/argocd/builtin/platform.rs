@@ -1,0 +1,82 @@
+//! gitops-engine's Go checks for Ingress, APIService and HorizontalPodAutoscaler.
+
+use super::fields::{api_version, at, conditions, Condition, Mistyped};
+use crate::rule::{Health, Status};
+use serde_json::Value;
+
+/// Ingress (networking.k8s.io and extensions): Healthy once it has a load-balancer address.
+pub fn ingress(i: &Value) -> Result<Health, Mistyped> {
+    // gitops-engine reads this list without converting the object: a wrong type is no list.
+    let addresses = at(i, &["status", "loadBalancer", "ingress"])
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    let status = if addresses {
+        Status::Healthy
+    } else {
+        Status::Progressing
+    };
+    Ok(Health::new(status, ""))
+}
+
+/// APIService: the first Available condition decides (True is Healthy, else Progressing).
+pub fn api_service(a: &Value) -> Result<Health, Mistyped> {
+    let conds = conditions(a, &["status", "conditions"])?;
+    Ok(match conds.iter().find(|c| c.type_ == "Available") {
+        Some(c) => {
+            let status = if c.status == "True" {
+                Status::Healthy
+            } else {
+                Status::Progressing
+            };
+            Health::new(status, format!("{}: {}", c.reason, c.message))
+        }
+        None => Health::new(Status::Progressing, "Waiting to be processed"),
+    })
+}
+
+const WAITING_TO_AUTOSCALE: &str = "Waiting to Autoscale";
+
+/// Reasons that make an HPA Degraded, by condition type.
+const HPA_FAILURES: [(&str, &str); 8] = [
+    ("AbleToScale", "FailedGetScale"),
+    ("AbleToScale", "FailedUpdateScale"),
+    ("ScalingActive", "FailedGetResourceMetric"),
+    ("ScalingActive", "FailedGetObjectMetric"),
+    ("ScalingActive", "FailedGetPodsMetric"),
+    ("ScalingActive", "FailedGetExternalMetric"),
+    ("ScalingActive", "FailedComputeMetricsReplicas"),
+    ("ScalingActive", "InvalidSelector"),
+];
+
+/// HorizontalPodAutoscaler: v2 reads `status.conditions`, v1 the conditions annotation; a
+/// failure reason is Degraded, AbleToScale or ScalingLimited True is Healthy.
+pub fn hpa(h: &Value) -> Result<Health, Mistyped> {
+    if api_version(h) == "autoscaling/v1" {
+        let key = "autoscaling.alpha.kubernetes.io/conditions";
+        let Some(text) = at(h, &["metadata", "annotations", key]).and_then(Value::as_str) else {
+            return Ok(Health::new(Status::Progressing, WAITING_TO_AUTOSCALE));
+        };
+        let parsed: Value = serde_json::from_str(text).map_err(|e| {
+            Mistyped(format!(
+                "failed to convert conditions annotation to typed: {e}"
+            ))
+        })?;
+        let wrapped = serde_json::json!({ "c": parsed });
+        return Ok(hpa_conditions(&conditions(&wrapped, &["c"])?));
+    }
+    Ok(hpa_conditions(&conditions(h, &["status", "conditions"])?))
+}
+
+fn hpa_conditions(conds: &[Condition<'_>]) -> Health {
+    let failed = |c: &&Condition<'_>| HPA_FAILURES.contains(&(c.type_, c.reason));
+    if let Some(c) = conds.iter().find(failed) {
+        return Health::new(Status::Degraded, c.message);
+    }
+    let scaling = |c: &&Condition<'_>| {
+        matches!(c.type_, "AbleToScale" | "ScalingLimited") && c.status == "True"
+    };
+    match conds.iter().find(scaling) {
+        Some(c) => Health::new(Status::Healthy, c.message),
+        None => Health::new(Status::Progressing, WAITING_TO_AUTOSCALE),
+    }
+}

@@ -1,0 +1,58 @@
+//! Kinds a MAS GitOps rollout deploys (the ibm-mas/gitops charts) that get no health check from
+//! this catalog or from Argo CD, and why. `mas-health list --all` shows them, so an operator can
+//! see which objects a sync wave passes at once.
+
+/// A kind deployed with no health check, and the reason it has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unchecked {
+    /// The API group (`""` for core).
+    pub group: &'static str,
+    /// The kind.
+    pub kind: &'static str,
+    /// Why no check applies.
+    pub why: &'static str,
+}
+
+const NO_STATUS: &str = "configuration only: no status, nothing to wait for";
+
+const fn u(group: &'static str, kind: &'static str, why: &'static str) -> Unchecked {
+    Unchecked { group, kind, why }
+}
+
+/// Every such kind, sorted by key.
+pub const UNCHECKED: [Unchecked; 18] = [
+    u("", "ConfigMap", NO_STATUS),
+    u(
+        "",
+        "Namespace",
+        "Argo CD creates it before the wave; its phase is Active at once",
+    ),
+    u("", "ResourceQuota", NO_STATUS),
+    u("", "Secret", NO_STATUS),
+    u("", "ServiceAccount", NO_STATUS),
+    u(
+        "argoproj.io",
+        "ApplicationSet",
+        "the generated Applications carry the health",
+    ),
+    u("config.openshift.io", "ImageDigestMirrorSet", NO_STATUS),
+    u("config.openshift.io", "ImageTagMirrorSet", NO_STATUS),
+    u("networking.istio.io", "DestinationRule", NO_STATUS),
+    u("networking.k8s.io", "NetworkPolicy", NO_STATUS),
+    u("rbac.authorization.k8s.io", "ClusterRole", NO_STATUS),
+    u("rbac.authorization.k8s.io", "ClusterRoleBinding", NO_STATUS),
+    u("rbac.authorization.k8s.io", "Role", NO_STATUS),
+    u("rbac.authorization.k8s.io", "RoleBinding", NO_STATUS),
+    u(
+        "route.openshift.io",
+        "Route",
+        "admission by the router is immediate; an unadmitted route does not block a rollout",
+    ),
+    u("security.istio.io", "PeerAuthentication", NO_STATUS),
+    u(
+        "security.openshift.io",
+        "SecurityContextConstraints",
+        NO_STATUS,
+    ),
+    u("storage.k8s.io", "StorageClass", NO_STATUS),
+];

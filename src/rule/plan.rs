@@ -4,10 +4,12 @@
 //! then decided over those results. Nothing is allocated until the verdict's message is rendered.
 //! Verdicts are those of [`super::eval::evaluate_rule`]; the differential tests hold them equal.
 
-use super::eval::{conditions, same_tree, scalar_eq, scalars_equal, text_matches};
+use super::eval::{same_tree, scalar_eq, scalars_equal};
 use super::model::{
     ConditionSelector, Health, Message, Part, Path, Predicate, Rule, Scalar, Source, Status,
+    TextMatch,
 };
+use crate::argocd::paths::CONDITIONS;
 use serde_json::Value;
 
 /// Reads a plan keeps on the stack; a rule that reads more falls back to the interpreter.
@@ -127,13 +129,15 @@ impl<'r> Plan<'r> {
             return reads;
         }
         let mut open = self.selectors.len();
-        for c in conditions(obj) {
-            // Each of the three fields is looked up once per condition, not once per selector.
-            let seen = Seen {
-                type_: field(c, "type"),
-                status: field(c, "status"),
-                reason: field(c, "reason"),
-            };
+        let [status, list] = CONDITIONS;
+        let entries = field(obj, status)
+            .and_then(|s| field(s, list))
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        // As a script iterates them: tables only (objects, and arrays without string keys).
+        for c in entries.iter().filter(|c| c.is_object() || c.is_array()) {
+            // One walk over the condition's keys reads all three fields a selector tests.
+            let seen = Seen::of(c);
             for (i, sel) in self.selectors.iter().enumerate() {
                 if reads.matched[i].is_none() && seen.matches(sel) {
                     reads.matched[i] = Some(c);
@@ -155,11 +159,41 @@ struct Seen<'v> {
     reason: Option<&'v Value>,
 }
 
-impl Seen<'_> {
+impl<'v> Seen<'v> {
+    fn of(c: &'v Value) -> Seen<'v> {
+        let mut seen = Seen {
+            type_: None,
+            status: None,
+            reason: None,
+        };
+        for (k, v) in c.as_object().into_iter().flatten() {
+            let slot = match k.as_str() {
+                "type" => &mut seen.type_,
+                "status" => &mut seen.status,
+                "reason" => &mut seen.reason,
+                _ => continue,
+            };
+            *slot = (!v.is_null()).then_some(v);
+        }
+        seen
+    }
+
     fn matches(&self, sel: &ConditionSelector) -> bool {
-        text_matches(&sel.type_, self.type_)
-            && text_matches(&sel.status, self.status)
-            && text_matches(&sel.reason, self.reason)
+        text(&sel.type_, self.type_)
+            && text(&sel.status, self.status)
+            && text(&sel.reason, self.reason)
+    }
+}
+
+/// [`super::eval::text_matches`], inlined into the scan: it runs for every condition and
+/// selector.
+#[inline]
+fn text(m: &TextMatch, v: Option<&Value>) -> bool {
+    let s = v.and_then(Value::as_str);
+    match m {
+        TextMatch::Any => true,
+        TextMatch::OneOf(set) => s.is_some_and(|s| set.iter().any(|x| x == s)),
+        TextMatch::NoneOf(set) => !s.is_some_and(|s| set.iter().any(|x| x == s)),
     }
 }
 

@@ -175,7 +175,7 @@ fn reason(ctx: &Ctx, r: &ResourceNode, outcome: Outcome, status: &str) -> String
         Outcome::Fails => {
             "Degraded: the Application is Degraded, which fails its parent's wave".to_owned()
         }
-        _ if r.health.from == HealthFrom::Unknown && r.result.is_none() => {
+        _ if r.health.from == HealthFrom::Unknown => {
             "Argo CD 3.x does not store resource health: without the live object it is unknown"
                 .to_owned()
         }
@@ -257,7 +257,8 @@ fn is_child(r: &ResourceRef, c: &AppNode) -> bool {
 }
 
 /// The first blocker on the path from `node`: its own, or, when that is a child Application, the
-/// child's (as long as the child's is known rather than "give the live object"); when nothing
+/// child's (unless all that is known of the child's is "give the live object" for a resource its
+/// sync has not reached: then the child itself says more); when nothing
 /// holds `node` itself, the first held child's in wave order (its health may look fine to Argo
 /// CD while something below it holds).
 pub(super) fn deepest(node: &AppNode) -> Option<&Blocker> {

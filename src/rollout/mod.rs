@@ -27,7 +27,7 @@ mod tree;
 
 pub use render::render_text;
 
-use crate::argocd::sync::SyncPhase;
+pub use crate::argocd::sync::SyncPhase;
 use crate::catalog::Catalog;
 use serde::Serialize;
 use serde_json::Value;
@@ -214,7 +214,8 @@ pub struct Blocker {
     pub message: String,
     /// Why it holds the rollout, by Argo CD's rules.
     pub reason: String,
-    /// Whether its health is only unknown (no live object, nothing stored).
+    /// Whether all that is known is "give the live object": no live object, nothing stored,
+    /// and the sync has not recorded anything for it.
     #[serde(skip)]
     pub unknown: bool,
 }
@@ -261,3 +262,6 @@ pub fn rollout(objects: &[Value], catalog: &Catalog) -> Rollout {
         problems,
     }
 }
+
+#[cfg(test)]
+mod tests;

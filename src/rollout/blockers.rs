@@ -294,6 +294,17 @@ pub(super) fn name_of(r: &ResourceRef) -> String {
 /// mas-inst1-core/inst1 (Progressing: waiting for Ready: ...)`.
 pub(super) fn describe(b: &Blocker) -> String {
     let app = b.app.rsplit_once('/').map_or(b.app.as_str(), |(_, n)| n);
+    let place = match (&b.resource, b.phase, b.wave) {
+        (None, _, _) => String::new(),
+        (Some(_), SyncPhase::Sync, Some(w)) => format!("wave {w} "),
+        (Some(_), phase, Some(w)) => format!("{} wave {w} ", phase.as_str()),
+        (Some(_), phase, None) => format!("{} ", phase.as_str()),
+    };
+    format!("{place}{app} {}", what(b))
+}
+
+/// What holds, without where: `waits on KIND NAME (STATUS: MESSAGE)`, `is stopped (...)`.
+pub(super) fn what(b: &Blocker) -> String {
     let detail = if b.message.is_empty() {
         one_line(&b.status)
     } else {
@@ -304,19 +315,14 @@ pub(super) fn describe(b: &Blocker) -> String {
             BlockerKind::Waits => "is waiting",
             BlockerKind::Stops => "is stopped",
         };
-        return format!("{app} {verb} ({detail})");
-    };
-    let place = match (b.phase, b.wave) {
-        (SyncPhase::Sync, Some(w)) => format!("wave {w} "),
-        (phase, Some(w)) => format!("{} wave {w} ", phase.as_str()),
-        (phase, None) => format!("{} ", phase.as_str()),
+        return format!("{verb} ({detail})");
     };
     let verb = match b.kind {
         BlockerKind::Waits => "waits on",
         BlockerKind::Stops => "stopped by",
     };
     let hook = if b.hook { "hook " } else { "" };
-    format!("{place}{app} {verb} {hook}{} ({detail})", name_of(r))
+    format!("{verb} {hook}{} ({detail})", name_of(r))
 }
 
 fn count(node: &AppNode) -> usize {

@@ -1,7 +1,7 @@
 //! The rollout as text: the summary lines, then each root's tree (an Application, what it is
 //! waiting on now, its resources by wave, its children indented below it), then the problems.
 
-use super::blockers::{describe, name_of};
+use super::blockers::{describe, name_of, what};
 use super::{AppNode, HealthView, ResourceNode, Rollout, WaveGroup};
 use crate::argocd::sync::SyncPhase;
 use std::fmt::Write;
@@ -87,7 +87,7 @@ fn now(out: &mut String, node: &AppNode, pad: &str) {
         (Some(c), _) if !c.waits_on.is_empty() => {
             let _ = writeln!(out, "{pad}  now: {}", wave_name(c.phase, c.wave));
             for b in &c.waits_on {
-                let _ = writeln!(out, "{pad}    {}", describe(b));
+                let _ = writeln!(out, "{pad}    {}", what(b));
                 let _ = writeln!(out, "{pad}      why: {}", b.reason);
             }
         }

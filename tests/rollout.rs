@@ -241,6 +241,13 @@ fn bad_documents_exit_2_and_the_good_ones_are_still_used() {
         out.stderr
     );
     assert_eq!(run(&["no/such/dir.yaml"]).code, Some(2));
+    let no_apps = run(&["tests/rollout/finished/live.yaml"]);
+    assert_eq!(no_apps.code, Some(2));
+    assert!(
+        no_apps.stderr.contains("no Argo CD Applications"),
+        "{}",
+        no_apps.stderr
+    );
     let empty = cmd()
         .args(["rollout", "-"])
         .write_stdin("")

@@ -90,10 +90,13 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
+    let view = rollout(&objects, &Catalog::standard());
+    if view.roots.is_empty() {
+        errors.push("no Argo CD Applications (argoproj.io/Application) in the input".to_owned());
+    }
     for e in &errors {
         eprintln!("error: {e}");
     }
-    let view = rollout(&objects, &Catalog::standard());
     match args.output {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&view)?),
         OutputKind::Text => print!("{}", render_text(&view)),

@@ -76,6 +76,7 @@ fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
     out
 }
 
+/// Reads the inputs, prints the rollout view, and decides the exit code.
 pub fn run(args: Args) -> Result<u8> {
     let mut errors = Vec::new();
     let paths = expand(&args.paths, &mut errors);

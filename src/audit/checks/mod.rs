@@ -11,20 +11,26 @@ use super::sandbox::Recorded;
 use super::{Context, Finding, Level, Script};
 use serde_json::Value;
 
+mod array_as_map;
 mod disagrees;
 mod empty_status;
+mod healthy_without_status;
 mod invalid_status;
 mod needs_open_libs;
+mod never_matches;
 mod not_lua51;
 mod open_libs_unneeded;
 mod open_libs_unsafe;
 mod order_dependent;
 mod parse_error;
+mod precedence;
 mod runtime_error;
 mod time_budget;
 pub mod timeout;
 mod too_slow;
 mod touches_machine;
+mod undefined_global;
+mod unordered_message;
 mod unused_key;
 mod wrong_group;
 
@@ -76,6 +82,11 @@ pub static ALL: &[&dyn Check] = &[
     &needs_open_libs::NeedsOpenLibs,
     &open_libs_unsafe::OpenLibsUnsafe,
     &open_libs_unneeded::OpenLibsUnneeded,
+    &precedence::Precedence,
+    &undefined_global::UndefinedGlobal,
+    &never_matches::NeverMatches,
+    &array_as_map::ArrayAsMap,
+    &unordered_message::UnorderedMessage,
     &too_slow::TooSlow,
     &time_budget::TimeBudget,
     &touches_machine::TouchesMachine,
@@ -83,6 +94,7 @@ pub static ALL: &[&dyn Check] = &[
     &invalid_status::InvalidStatus,
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,
+    &healthy_without_status::HealthyWithoutStatus,
     &disagrees::Disagrees,
     &timeout::Timeout,
 ];

@@ -86,6 +86,23 @@ pub struct Context<'a> {
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once
 /// per state in the sandbox when it compiles, and lets every check look at the results.
 pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
+    let (findings, states) = run_checks(script, ctx, checks::ALL);
+    Report {
+        file: script.file.clone(),
+        origin: script.origin.clone(),
+        key: script.key(),
+        open_libs: script.open_libs,
+        states,
+        findings,
+    }
+}
+
+/// The findings of `checks` on `script`, sorted by level, and how many states it ran on.
+pub(crate) fn run_checks(
+    script: &Script,
+    ctx: &Context<'_>,
+    checks: &[&dyn Check],
+) -> (Vec<Finding>, usize) {
     let syntax = crate::argocd::runtime::check_syntax(&script.script);
     let mut runs = Runs::gather(script, ctx);
     if syntax.is_ok() {
@@ -97,18 +114,11 @@ pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
         syntax: &syntax,
         runs: &runs,
     };
-    let mut findings: Vec<Finding> = checks::ALL
+    let mut findings: Vec<Finding> = checks
         .iter()
         .filter(|c| syntax.is_ok() || c.on_unparsable())
         .flat_map(|c| c.check(&input))
         .collect();
     findings.sort_by_key(|f| f.level);
-    Report {
-        file: script.file.clone(),
-        origin: script.origin.clone(),
-        key: script.key(),
-        open_libs: script.open_libs,
-        states: runs.count(),
-        findings,
-    }
+    (findings, runs.count())
 }

@@ -126,8 +126,7 @@ pub(crate) mod test_support {
     //! Running one check on an inline script, the way the audit runs it.
 
     use super::super::{Context, Finding, Script};
-    use super::{Check, Input};
-    use crate::audit::runs::Runs;
+    use super::Check;
     use crate::catalog::Catalog;
 
     /// A script keyed under `group/kind`.
@@ -157,19 +156,7 @@ pub(crate) mod test_support {
             cases,
             catalog: &catalog,
         };
-        let syntax = crate::argocd::runtime::check_syntax(&script.script);
-        let mut runs = Runs::gather(script, &ctx);
-        if syntax.is_ok() {
-            runs.run_all();
-        } else if !check.on_unparsable() {
-            return Vec::new();
-        }
-        check.check(&Input {
-            script,
-            ctx: &ctx,
-            syntax: &syntax,
-            runs: &runs,
-        })
+        crate::audit::run_checks(script, &ctx, &[check]).0
     }
 
     /// The findings of `check` on an `example.com/Inline` script, with 20 generated states.

@@ -4,8 +4,9 @@ use super::{EXIT_OK, EXIT_THRESHOLD};
 use crate::gopher::{Case, Harness};
 use anyhow::{Context, Result};
 use mas_health::argocd::harness::{self as fixtures, HealthTest};
-use mas_health::argocd::runtime::{Libraries, Outcome, Runtime};
+use mas_health::argocd::runtime::{Libraries, Outcome};
 use mas_health::argocd::Verdict;
+use mas_health::audit::Sandbox;
 use mas_health::rule::Status;
 use mas_health::{emit, Catalog};
 use std::path::PathBuf;
@@ -80,9 +81,9 @@ fn run_all(
         _ => {
             // Scripts we did not write run with recorders in place of os.execute, io.* and
             // file loading: testing a folder must not let its scripts touch the machine.
-            let rt = Runtime::with_libraries(libs);
+            let sandbox = Sandbox::new(libs);
             jobs.iter()
-                .map(|(s, o)| Ok(rt.run_recorded(s, o)?.outcome.verdict()))
+                .map(|(s, o)| Ok(sandbox.run(s, o)?.outcome.verdict()))
                 .collect()
         }
     }

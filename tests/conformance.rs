@@ -30,16 +30,11 @@ fn corpus_size() -> usize {
         .unwrap_or(20_000)
 }
 
-#[test]
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
-fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
-    let harness = harness();
-    let entries = catalog::Catalog::standard().entries().to_vec();
-    let scripts: Vec<String> = entries.iter().map(|e| emit::emit(&e.rule)).collect();
-    // (entry index, object)
+/// Every fixture of a catalog kind and `corpus_size()` generated states, each with the index of
+/// its entry; and how many of them are fixtures.
+fn corpus(entries: &[catalog::Entry]) -> (Vec<(usize, Value)>, usize) {
     let mut objects: Vec<(usize, Value)> = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
-    let mut fixture_count = 0;
     for dir in fixtures::discover(&root).expect("health/ is readable") {
         let Some(i) = entries
             .iter()
@@ -49,9 +44,9 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
         };
         for t in &dir.tests {
             objects.push((i, dir.input(t).expect("fixture parses")));
-            fixture_count += 1;
         }
     }
+    let fixture_count = objects.len();
     let per_rule = corpus_size().div_ceil(entries.len());
     let mut runner = TestRunner::default();
     for (i, e) in entries.iter().enumerate() {
@@ -61,6 +56,16 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
             objects.push((i, tree.current()));
         }
     }
+    (objects, fixture_count)
+}
+
+#[test]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
+    let harness = harness();
+    let entries = catalog::Catalog::standard().entries().to_vec();
+    let scripts: Vec<String> = entries.iter().map(|e| emit::emit(&e.rule)).collect();
+    let (objects, fixture_count) = corpus(&entries);
     let cases: Vec<Case<'_>> = objects
         .iter()
         .map(|(i, o)| Case {

@@ -133,24 +133,3 @@ fn rules_round_trip_through_serde() {
     assert_eq!(back, rule);
     let _ = cond("Ready", "True");
 }
-
-// TEMPORARY scaffolding for the families refactor: the catalog must stay identical.
-#[test]
-fn tmp_catalog_snapshot_unchanged() {
-    let path = std::path::Path::new("/work/wt-tidy/target/old-catalog.json");
-    let now: Vec<(String, String, Rule)> = mas_health::catalog::Catalog::standard()
-        .entries()
-        .iter()
-        .map(|e| (e.key(), e.module.to_owned(), e.rule.clone()))
-        .collect();
-    if !path.exists() {
-        std::fs::write(path, serde_json::to_string(&now).expect("ser")).expect("write");
-        return;
-    }
-    let old: Vec<(String, String, Rule)> =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("de");
-    assert_eq!(old.len(), now.len());
-    for (o, n) in old.iter().zip(&now) {
-        assert_eq!(o, n);
-    }
-}

@@ -131,8 +131,8 @@ pub struct ConditionFamily {
     pub failure: Clause,
     /// Kind-specific verdicts that outrank everything but `failure` (none in the family).
     pub overrides: Vec<Clause>,
-    /// `ok` succeeded for an earlier operator version -> Progressing (`None`: the operator
-    /// writes no `status.versions`).
+    /// `ok` succeeded for an earlier operator version -> Progressing (`None` where the kind
+    /// skips the check: [`ConditionFamily::without_version_check`]).
     pub stale: Option<Clause>,
     /// Kind-specific reasons to keep waiting although `ok` succeeded (none in the family).
     pub holds: Vec<Clause>,
@@ -175,7 +175,7 @@ impl ConditionFamily {
         self
     }
 
-    /// Drops the operator-version check, for operators that write no `status.versions`.
+    /// Drops the operator-version check (`stale`), for kinds whose upgrades show elsewhere.
     pub fn without_version_check(mut self) -> ConditionFamily {
         self.stale = None;
         self
@@ -236,6 +236,7 @@ fn not_ready_yet() -> Clause {
 /// an operator that never reports Ready, the Successful family, so a new kind that only writes
 /// Successful does not hold its wave for ever.
 pub fn ready_or_successful() -> Rule {
+    // Only the parts of these two families are used, not their names or defaults.
     let ready = ConditionFamily::of("Ready", "Ready");
     let successful = ConditionFamily::of("Successful", "Successful");
     Rule::named("MAS Ready family, else Successful")

@@ -592,3 +592,30 @@ pub fn any(ps: Vec<Predicate>) -> Predicate {
 pub fn not(p: Predicate) -> Predicate {
     Predicate::Not(Box::new(p))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_selectors_are_listed_once_predicates_first_in_reading_order() {
+        let ready = cond("Ready", "True");
+        let other = cond_any("Other");
+        let rule = Rule::named("r")
+            .when(
+                "a",
+                all(vec![exists("a.b"), not(differ("c", "a.b")), ready.holds()]),
+                Status::Healthy,
+                Message::field("d", "").then(Message::condition(&other, "")),
+            )
+            .otherwise(
+                Status::Progressing,
+                Message::field("a.b", "").then(Message::condition(&ready, "")),
+            );
+        assert_eq!(
+            rule.paths_read(),
+            [&Path::parse("a.b"), &Path::parse("c"), &Path::parse("d")]
+        );
+        assert_eq!(rule.condition_selectors(), [&ready, &other]);
+    }
+}

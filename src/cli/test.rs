@@ -99,51 +99,7 @@ pub fn run(args: Args) -> Result<u8> {
     if dirs.is_empty() {
         anyhow::bail!("no health_test.yaml under {}", args.dir.display());
     }
-    let catalog = Catalog::standard();
-    let mut jobs: Vec<Job> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
-    for dir in &dirs {
-        let own = std::fs::read_to_string(dir.dir.join("health.lua")).ok();
-        let entry = catalog
-            .entries()
-            .iter()
-            .find(|e| e.group == dir.group && e.kind == dir.kind);
-        for t in &dir.tests {
-            let name = format!("{}/{} {}", dir.group, dir.kind, t.input_path);
-            let object = dir.input(t).map_err(|e| e.to_string());
-            let want = match expected(t) {
-                Ok(w) => w,
-                Err(why) => {
-                    missing.push(format!("FAIL {name}: {why}"));
-                    continue;
-                }
-            };
-            let (script, ours) = match (&own, entry) {
-                (Some(s), _) => (s.clone(), None),
-                (None, Some(e)) => {
-                    let native = object
-                        .as_ref()
-                        .map(|o| Verdict::from(mas_health::evaluate(&e.rule, o)))
-                        .unwrap_or_else(|_| Verdict::empty());
-                    (emit(&e.rule), Some(native))
-                }
-                (None, None) => {
-                    missing.push(format!(
-                        "FAIL {name}: no health.lua here and no rule for {}/{}",
-                        dir.group, dir.kind
-                    ));
-                    continue;
-                }
-            };
-            jobs.push(Job {
-                name,
-                script,
-                object,
-                want,
-                ours,
-            });
-        }
-    }
+    let (jobs, missing) = collect_jobs(&dirs, &Catalog::standard());
     let null = serde_json::Value::Null;
     let pairs: Vec<(&str, &serde_json::Value)> = jobs
         .iter()
@@ -155,53 +111,13 @@ pub fn run(args: Args) -> Result<u8> {
         &pairs,
         Libraries::Closed,
     )?;
-    // Only failing foreign tests are re-run with open libraries, to say whether useOpenLibs
-    // would make them pass; always in the recording mlua runtime, never with real os and io.
-    let failing: Vec<usize> = jobs
-        .iter()
-        .enumerate()
-        .filter(|(i, j)| j.ours.is_none() && j.object.is_ok() && closed[*i] != j.want)
-        .map(|(i, _)| i)
-        .collect();
-    let retried: Vec<(&str, &serde_json::Value)> = failing.iter().map(|i| pairs[*i]).collect();
-    let open_results = run_all(Interpreter::Mlua, None, &retried, Libraries::Open)?;
-    let mut open: Vec<Option<Verdict>> = vec![None; jobs.len()];
-    for (i, r) in failing.into_iter().zip(open_results) {
-        open[i] = Some(r);
-    }
+    let open = retry_with_open_libraries(&jobs, &pairs, &closed)?;
     let (mut passed, mut failed) = (0usize, missing.len());
     for line in &missing {
         println!("{line}");
     }
-    for (i, job) in jobs.iter().enumerate() {
-        let got = &closed[i];
-        let verdict = match (&job.object, &job.ours) {
-            (Err(e), _) => Err(e.clone()),
-            (Ok(_), Some(native)) => {
-                let mut problems = Vec::new();
-                if *native != job.want {
-                    problems.push(format!("native {native}"));
-                }
-                if *got != job.want {
-                    problems.push(format!("lua {got}"));
-                }
-                if problems.is_empty() {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "expected {}, got {}",
-                        job.want,
-                        problems.join(", ")
-                    ))
-                }
-            }
-            (Ok(_), None) if *got == job.want => Ok(()),
-            (Ok(_), None) if open[i].as_ref() == Some(&job.want) => Err(format!(
-                "passes only with open libraries (useOpenLibs); closed: {got}"
-            )),
-            (Ok(_), None) => Err(format!("expected {}, got {got}", job.want)),
-        };
-        match verdict {
+    for ((job, got), open) in jobs.iter().zip(&closed).zip(&open) {
+        match judge(job, got, open.as_ref()) {
             Ok(()) => {
                 passed += 1;
                 println!("PASS {}", job.name);
@@ -214,4 +130,113 @@ pub fn run(args: Args) -> Result<u8> {
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed == 0 { EXIT_OK } else { EXIT_THRESHOLD })
+}
+
+/// Every test under `dirs` as a job, and the `FAIL` lines of tests that cannot run.
+fn collect_jobs(dirs: &[fixtures::FixtureDir], catalog: &Catalog) -> (Vec<Job>, Vec<String>) {
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for dir in dirs {
+        let own = std::fs::read_to_string(dir.dir.join("health.lua")).ok();
+        let entry = catalog
+            .entries()
+            .iter()
+            .find(|e| e.group == dir.group && e.kind == dir.kind);
+        for t in &dir.tests {
+            match job(dir, t, own.as_deref(), entry) {
+                Ok(j) => jobs.push(j),
+                Err(line) => missing.push(line),
+            }
+        }
+    }
+    (jobs, missing)
+}
+
+/// One test as a job: the folder's own health.lua, else our rule; a `FAIL` line when neither.
+fn job(
+    dir: &fixtures::FixtureDir,
+    t: &HealthTest,
+    own: Option<&str>,
+    entry: Option<&mas_health::catalog::Entry>,
+) -> Result<Job, String> {
+    let name = format!("{}/{} {}", dir.group, dir.kind, t.input_path);
+    let object = dir.input(t).map_err(|e| e.to_string());
+    let want = expected(t).map_err(|why| format!("FAIL {name}: {why}"))?;
+    let (script, ours) = match (own, entry) {
+        (Some(s), _) => (s.to_owned(), None),
+        (None, Some(e)) => {
+            let native = object
+                .as_ref()
+                .map(|o| Verdict::from(mas_health::evaluate(&e.rule, o)))
+                .unwrap_or_else(|_| Verdict::empty());
+            (emit(&e.rule), Some(native))
+        }
+        (None, None) => {
+            return Err(format!(
+                "FAIL {name}: no health.lua here and no rule for {}/{}",
+                dir.group, dir.kind
+            ))
+        }
+    };
+    Ok(Job {
+        name,
+        script,
+        object,
+        want,
+        ours,
+    })
+}
+
+/// Re-runs only failing foreign tests with open libraries, to say whether useOpenLibs would
+/// make them pass; always in the recording mlua runtime, never with real os and io.
+fn retry_with_open_libraries(
+    jobs: &[Job],
+    pairs: &[(&str, &serde_json::Value)],
+    closed: &[Verdict],
+) -> Result<Vec<Option<Verdict>>> {
+    let failing: Vec<usize> = jobs
+        .iter()
+        .zip(closed)
+        .enumerate()
+        .filter(|(_, (j, got))| j.ours.is_none() && j.object.is_ok() && **got != j.want)
+        .map(|(i, _)| i)
+        .collect();
+    let retried: Vec<(&str, &serde_json::Value)> = failing.iter().map(|i| pairs[*i]).collect();
+    let open_results = run_all(Interpreter::Mlua, None, &retried, Libraries::Open)?;
+    let mut open: Vec<Option<Verdict>> = vec![None; jobs.len()];
+    for (i, r) in failing.into_iter().zip(open_results) {
+        open[i] = Some(r);
+    }
+    Ok(open)
+}
+
+/// Whether a job passed: `got` is the closed-library Lua verdict, `open` the open-library one
+/// for a failing foreign script.
+fn judge(job: &Job, got: &Verdict, open: Option<&Verdict>) -> Result<(), String> {
+    match (&job.object, &job.ours) {
+        (Err(e), _) => Err(e.clone()),
+        (Ok(_), Some(native)) => {
+            let mut problems = Vec::new();
+            if *native != job.want {
+                problems.push(format!("native {native}"));
+            }
+            if *got != job.want {
+                problems.push(format!("lua {got}"));
+            }
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "expected {}, got {}",
+                    job.want,
+                    problems.join(", ")
+                ))
+            }
+        }
+        (Ok(_), None) if *got == job.want => Ok(()),
+        (Ok(_), None) if open == Some(&job.want) => Err(format!(
+            "passes only with open libraries (useOpenLibs); closed: {got}"
+        )),
+        (Ok(_), None) => Err(format!("expected {}, got {got}", job.want)),
+    }
 }

@@ -6,15 +6,16 @@ use crate::rule::model::{Clause, Message, Part, Path, Predicate, Rule, Scalar, S
 
 /// The statements of `rule`'s script, header excluded.
 pub(super) fn chunk(rule: &Rule) -> Vec<Stat> {
+    let groups = verdict_groups(&rule.clauses);
     let mut lower = Lower {
         scope: Scope::new(rule),
-        shared: shared_predicates(rule),
+        shared: shared_predicates(&groups),
         pending: Vec::new(),
         tree: None,
     };
     let mut clauses = Vec::new();
-    for clause in &rule.clauses {
-        clauses.extend(lower.clause(clause));
+    for (tests, clause) in &groups {
+        clauses.extend(lower.clause(tests, clause));
     }
     let message = lower.message(&rule.default_message);
     clauses.push(verdict(rule.default_status, message));
@@ -27,7 +28,7 @@ pub(super) fn chunk(rule: &Rule) -> Vec<Stat> {
 
 struct Lower<'r> {
     scope: Scope,
-    /// Predicates more than one clause tests, with the local holding each once computed.
+    /// Predicates tested more than once, with the local holding each once computed.
     shared: Vec<(&'r Predicate, Option<String>)>,
     /// Locals computed for shared predicates, to place before the clause being lowered.
     pending: Vec<Stat>,
@@ -36,8 +37,10 @@ struct Lower<'r> {
 }
 
 impl<'r> Lower<'r> {
-    fn clause(&mut self, clause: &'r Clause) -> Vec<Stat> {
-        let test = self.predicate(&clause.when);
+    /// `if <any of tests> then return <clause's verdict> end`, after the shared tests it computes.
+    fn clause(&mut self, tests: &[&'r Predicate], clause: &Clause) -> Vec<Stat> {
+        let tests: Vec<Expr> = tests.iter().map(|p| self.predicate(p)).collect();
+        let test = lua::any(tests);
         let mut out = std::mem::take(&mut self.pending);
         let message = self.message(&clause.message);
         out.push(lua::if1(test, verdict(clause.status, message)));
@@ -180,24 +183,58 @@ fn scalar(v: &Scalar) -> Expr {
     }
 }
 
-/// Predicates worth a local: more than a single comparison, and tested by two clauses or more.
-fn shared_predicates(rule: &Rule) -> Vec<(&Predicate, Option<String>)> {
-    let mut seen: Vec<(&Predicate, usize, bool)> = Vec::new();
-    for (i, clause) in rule.clauses.iter().enumerate() {
-        each(&clause.when, &mut |p| {
-            if is_single_test(p) {
-                return;
+/// Clauses in order, consecutive clauses with the same verdict merged into one: `if a then
+/// return v end if b then return v end` decides as `if a or b then return v end`.
+fn verdict_groups(clauses: &[Clause]) -> Vec<(Vec<&Predicate>, &Clause)> {
+    let mut out: Vec<(Vec<&Predicate>, &Clause)> = Vec::new();
+    for c in clauses {
+        match out.last_mut() {
+            Some((tests, last)) if last.status == c.status && last.message == c.message => {
+                tests.push(&c.when);
             }
-            match seen.iter_mut().find(|(q, _, _)| *q == p) {
-                Some(entry) => entry.2 |= entry.1 != i,
-                None => seen.push((p, i, false)),
-            }
-        });
+            _ => out.push((vec![&c.when], c)),
+        }
+    }
+    out
+}
+
+/// Predicates worth a local: more than a single comparison, and tested more than once.
+fn shared_predicates<'r>(
+    groups: &[(Vec<&'r Predicate>, &Clause)],
+) -> Vec<(&'r Predicate, Option<String>)> {
+    let mut seen: Vec<(&Predicate, bool)> = Vec::new();
+    for (tests, _) in groups {
+        for p in tests {
+            count(p, &mut seen);
+        }
     }
     seen.into_iter()
-        .filter(|(_, _, shared)| *shared)
-        .map(|(p, _, _)| (p, None))
+        .filter(|(_, shared)| *shared)
+        .map(|(p, _)| (p, None))
         .collect()
+}
+
+/// Counts `p` and, the first time it is seen, the predicates nested in it (a repeated
+/// predicate's parts are computed within its local, once).
+fn count<'p>(p: &'p Predicate, seen: &mut Vec<(&'p Predicate, bool)>) {
+    if !is_single_test(p) {
+        if let Some(entry) = seen.iter_mut().find(|(q, _)| *q == p) {
+            entry.1 = true;
+            return;
+        }
+        seen.push((p, false));
+    }
+    match p {
+        Predicate::All(ps) | Predicate::Any(ps) => ps.iter().for_each(|q| count(q, seen)),
+        Predicate::Not(q) => count(q, seen),
+        Predicate::Always
+        | Predicate::Exists(_)
+        | Predicate::OneOf(..)
+        | Predicate::Condition(_)
+        | Predicate::FieldsEqual(..)
+        | Predicate::FieldsDiffer(..)
+        | Predicate::ObservedDiffers { .. } => {}
+    }
 }
 
 /// Whether `p` lowers to one comparison or one local, which a local would not make cheaper.
@@ -211,22 +248,6 @@ fn is_single_test(p: &Predicate) -> bool {
         | Predicate::ObservedDiffers { .. }
         | Predicate::All(_)
         | Predicate::Any(_) => false,
-    }
-}
-
-/// Calls `f` on `p` and every predicate nested in it, outermost first.
-fn each<'p>(p: &'p Predicate, f: &mut dyn FnMut(&'p Predicate)) {
-    f(p);
-    match p {
-        Predicate::All(ps) | Predicate::Any(ps) => ps.iter().for_each(|q| each(q, f)),
-        Predicate::Not(q) => each(q, f),
-        Predicate::Always
-        | Predicate::Exists(_)
-        | Predicate::OneOf(..)
-        | Predicate::Condition(_)
-        | Predicate::FieldsEqual(..)
-        | Predicate::FieldsDiffer(..)
-        | Predicate::ObservedDiffers { .. } => {}
     }
 }
 

@@ -182,6 +182,35 @@ fn cases() -> Vec<(&'static str, Rule)> {
                 .otherwise(Status::Healthy, Message::text("ok")),
         ),
         (
+            "same_verdict_merged",
+            Rule::named("consecutive clauses with one verdict")
+                .when(
+                    "a",
+                    exists("status.a"),
+                    Status::Degraded,
+                    Message::text("bad"),
+                )
+                .when(
+                    "b",
+                    exists("status.b"),
+                    Status::Degraded,
+                    Message::text("bad"),
+                )
+                .when(
+                    "c",
+                    exists("status.c"),
+                    Status::Degraded,
+                    Message::text("other"),
+                )
+                .when(
+                    "d",
+                    exists("status.d"),
+                    Status::Degraded,
+                    Message::text("bad"),
+                )
+                .otherwise(Status::Healthy, Message::text("ok")),
+        ),
+        (
             "messages",
             Rule::named("messages")
                 .when(
@@ -294,6 +323,11 @@ fn all_any_not_nest_with_parentheses_only_where_needed() {
 #[test]
 fn a_test_two_clauses_share_is_computed_once() {
     golden("shared_predicate", &case("shared_predicate"));
+}
+
+#[test]
+fn consecutive_clauses_with_one_verdict_share_one_if() {
+    golden("same_verdict_merged", &case("same_verdict_merged"));
 }
 
 #[test]

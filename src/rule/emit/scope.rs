@@ -32,7 +32,9 @@ struct Selector {
 
 impl Scope {
     /// A scope whose first names go to `rule`'s fields in tree order, then its condition tests,
-    /// so the reads at the top of a script come out as `a, b, c, ...`.
+    /// so the reads at the top of a script come out as `a, b, c, ...`. The lists here only set
+    /// that order: lowering asks again for every local it uses, and gets the same one, or a new
+    /// one for anything these lists missed.
     pub(super) fn new(rule: &Rule) -> Scope {
         let mut scope = Scope {
             next: 0,

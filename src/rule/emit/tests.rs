@@ -35,9 +35,26 @@ fn one(name: &str, when: Predicate) -> Rule {
         .otherwise(Status::Healthy, Message::text("ok"))
 }
 
+fn ready() -> ConditionSelector {
+    cond("Ready", "True")
+}
+
+fn failed() -> ConditionSelector {
+    cond_any("Failed").with_reason_not("Retrying")
+}
+
 fn cases() -> Vec<(&'static str, Rule)> {
-    let ready = cond("Ready", "True");
-    let failed = cond_any("Failed").with_reason_not("Retrying");
+    [
+        field_cases(),
+        condition_cases(),
+        combination_cases(),
+        message_cases(),
+    ]
+    .concat()
+}
+
+/// Cases that read fields.
+fn field_cases() -> Vec<(&'static str, Rule)> {
     vec![
         ("exists", one("exists", exists("status.phase"))),
         (
@@ -72,6 +89,12 @@ fn cases() -> Vec<(&'static str, Rule)> {
                 ]),
             ),
         ),
+    ]
+}
+
+/// Cases that test conditions.
+fn condition_cases() -> Vec<(&'static str, Rule)> {
+    vec![
         (
             "condition_one_of",
             one(
@@ -113,18 +136,24 @@ fn cases() -> Vec<(&'static str, Rule)> {
             Rule::named("several selectors")
                 .when(
                     "failed",
-                    failed.holds(),
+                    failed().holds(),
                     Status::Degraded,
                     Message::text("failed"),
                 )
                 .when(
                     "ready",
-                    ready.holds(),
+                    ready().holds(),
                     Status::Healthy,
                     Message::text("ready"),
                 )
                 .otherwise(Status::Progressing, Message::text("waiting")),
         ),
+    ]
+}
+
+/// Cases that compare fields and combine tests.
+fn combination_cases() -> Vec<(&'static str, Rule)> {
+    vec![
         (
             "fields_equal_differ",
             Rule::named("fields equal or differ")
@@ -158,7 +187,7 @@ fn cases() -> Vec<(&'static str, Rule)> {
                 "nesting",
                 any(vec![
                     all(vec![exists("status.a"), not(exists("status.b"))]),
-                    not(any(vec![equals("status.c", "x"), ready.holds()])),
+                    not(any(vec![equals("status.c", "x"), ready().holds()])),
                     all(vec![]),
                     any(vec![]),
                 ]),
@@ -169,7 +198,7 @@ fn cases() -> Vec<(&'static str, Rule)> {
             Rule::named("a test two clauses share")
                 .when(
                     "stale and ready",
-                    all(vec![differ("spec.v", "status.v"), ready.holds()]),
+                    all(vec![differ("spec.v", "status.v"), ready().holds()]),
                     Status::Progressing,
                     Message::text("stale"),
                 )
@@ -210,14 +239,20 @@ fn cases() -> Vec<(&'static str, Rule)> {
                 )
                 .otherwise(Status::Healthy, Message::text("ok")),
         ),
+    ]
+}
+
+/// Cases about messages and literals.
+fn message_cases() -> Vec<(&'static str, Rule)> {
+    vec![
         (
             "messages",
             Rule::named("messages")
                 .when(
                     "bound condition",
-                    failed.holds(),
+                    failed().holds(),
                     Status::Degraded,
-                    Message::condition_after(&failed, "failed: ", "failed"),
+                    Message::condition_after(&failed(), "failed: ", "failed"),
                 )
                 .when(
                     "field with prefix and text around",
@@ -231,9 +266,9 @@ fn cases() -> Vec<(&'static str, Rule)> {
                 )
                 .otherwise(
                     Status::Progressing,
-                    Message::condition(&ready, "not ready")
+                    Message::condition(&ready(), "not ready")
                         .then_text("; ")
-                        .then(Message::condition(&ready, "")),
+                        .then(Message::condition(&ready(), "")),
                 ),
         ),
         (

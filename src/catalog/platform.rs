@@ -7,7 +7,7 @@ use super::families::{condition_true, waiting_for};
 use super::Entry;
 use crate::rule::Clause;
 use crate::rule::{
-    all, all_true, any, cond, cond_any, equals, exists, not, one_of, Message, Rule, Status,
+    all, all_true, cond, cond_any, equals, exists, not, one_of, Message, Rule, Status,
 };
 
 pub(super) fn entries() -> Vec<Entry> {
@@ -206,7 +206,6 @@ const CSI_DRIVERS: [(&str, &str); 2] = [
 // the GCP Filestore CSI driver (conditions to wait for).
 fn csi_driver() -> Rule {
     let mut b = Rule::named("ClusterCSIDriver (services Available)");
-    let mut known = Vec::new();
     for (name, prefix) in CSI_DRIVERS {
         let node = format!("{prefix}NodeServiceControllerAvailable");
         let controller = format!("{prefix}ControllerServiceControllerAvailable");
@@ -232,7 +231,7 @@ fn csi_driver() -> Rule {
             )
             .when(
                 &format!("{name}: controller service not Available"),
-                this.clone(),
+                this,
                 Status::Progressing,
                 Message::condition_after(
                     &cond_any(&controller),
@@ -240,17 +239,11 @@ fn csi_driver() -> Rule {
                     "waiting for the controller service",
                 ),
             );
-        known.push(this);
     }
-    b.when(
-        "another driver",
-        not(any(known)),
+    // Any other driver: its conditions are not known here.
+    b.otherwise(
         Status::Healthy,
         Message::text("no readiness conditions known for this driver"),
-    )
-    .otherwise(
-        Status::Progressing,
-        Message::text("waiting for the CSI driver operator"),
     )
 }
 

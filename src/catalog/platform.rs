@@ -5,10 +5,10 @@
 
 use super::families::{condition_true, waiting_for};
 use super::Entry;
-use crate::rule::Clause;
 use crate::rule::{
     all, all_true, cond, cond_any, equals, exists, not, one_of, Message, Rule, Status,
 };
+use crate::rule::{Clause, RuleBuilder};
 
 pub(super) fn entries() -> Vec<Entry> {
     let e = |group: &str, kind: &str, rule: Rule| Entry::new("platform", group, kind, rule);
@@ -80,18 +80,17 @@ fn node_feature_discovery() -> Rule {
         )
 }
 
-/// Logging 5.x: Ready=True once the ClusterLogging instance is reconciled. The operator writes
-/// Ready=False with reason Invalid both for a spec that fails validation and for an API error
-/// it retries ("error reconciling clusterlogging instance"), so Ready=False cannot tell a person's
-/// fix from a retry: it holds the wave with the operator's message instead of failing the sync.
-// Source: openshift/cluster-logging-operator (release-5.9)
-// internal/controller/clusterlogging/clusterlogging_controller.go (Reconcile).
-fn cluster_logging() -> Rule {
+/// The shape the logging operator's kinds share: Ready=True is Healthy; then `special`, the
+/// Ready states that need a person or are deliberate; any other Ready=False is a reconcile error
+/// the operator retries, and any other Ready (Unknown while in transition) waits.
+fn logging_ready(name: &str, ready: &str, special: RuleBuilder) -> Rule {
     let unready = cond("Ready", "False");
-    Rule::named("ClusterLogging (Ready)")
-        .clause(true_with("Ready", "logging is ready"))
+    Rule::named(name)
+        .clause(true_with("Ready", ready))
+        // clauses_of keeps the clauses only; this default is dropped.
+        .clauses_of(special.otherwise(Status::Unknown, Message::text("")))
         .when(
-            "Ready is False",
+            "Ready is False, retried",
             unready.holds(),
             Status::Progressing,
             Message::condition_after(&unready, "not ready: ", "not ready"),
@@ -103,18 +102,31 @@ fn cluster_logging() -> Rule {
         )
 }
 
+/// Logging 5.x: Ready=True once the ClusterLogging instance is reconciled. The operator writes
+/// Ready=False with reason Invalid both for a spec that fails validation and for an API error
+/// it retries ("error reconciling clusterlogging instance"), so Ready=False cannot tell a person's
+/// fix from a retry: it holds the wave with the operator's message instead of failing the sync.
+// Source: openshift/cluster-logging-operator (release-5.9)
+// internal/controller/clusterlogging/clusterlogging_controller.go (Reconcile).
+fn cluster_logging() -> Rule {
+    logging_ready(
+        "ClusterLogging (Ready)",
+        "logging is ready",
+        Rule::named(""),
+    )
+}
+
 /// Logging 5.x forwarder: Ready=False with reason Invalid (the spec has errors: an unknown output
 /// type, a missing secret key) or ValidationFailure (the loader rejected it) is written after
 /// validation, which only a change of the spec or its secrets can pass; the operator documents
-/// Ready=False as "cannot recover without some external change". Other Ready values wait.
+/// Ready=False as "cannot recover without some external change".
 // Source: openshift/cluster-logging-operator (release-5.9) api/logging/v1/conditions.go,
 // internal/controller/forwarding/forwarding_controller.go, internal/validations/clusterlogforwarder/.
 fn log_forwarder_v5() -> Rule {
     let invalid = cond("Ready", "False").with_reason("Invalid");
     let rejected = cond("Ready", "False").with_reason("ValidationFailure");
     let validation = cond("Validation", "True");
-    Rule::named("ClusterLogForwarder 5.x (Ready)")
-        .clause(true_with("Ready", "the forwarder is ready"))
+    let special = Rule::named("")
         .when(
             "Ready is False: Invalid",
             invalid.holds(),
@@ -130,20 +142,21 @@ fn log_forwarder_v5() -> Rule {
                 "validation failed: ",
                 "the forwarder failed validation",
             ),
-        )
-        .clause(waiting_for("Ready"))
-        .otherwise(
-            Status::Progressing,
-            Message::text("waiting for the logging operator to report Ready"),
-        )
+        );
+    logging_ready(
+        "ClusterLogForwarder 5.x (Ready)",
+        "the forwarder is ready",
+        special,
+    )
 }
 
 /// Logging 6.x forwarder: every reconcile rewrites Ready. Ready=False with reason
 /// ValidationFailure means the spec or the collector's service account failed validation (the
 /// operator then removes the collector): only a person changing the spec or granting the roles
 /// clears it. Its own message is a fixed "collector not ready", so the message of the failing
-/// Authorized or Valid condition is shown. Other Ready=False reasons are reconcile errors the
-/// operator retries; an Unmanaged forwarder is ignored by the operator on purpose.
+/// Authorized or Valid condition is shown. Other Ready=False reasons (DeploymentError,
+/// InitializationFailed) are reconcile errors the operator retries; an Unmanaged forwarder is
+/// ignored by the operator on purpose.
 // Source: openshift/cluster-logging-operator api/observability/v1/conditions.go and
 // internal/controller/observability/clusterlogforwarder_controller.go (Reconcile, validateForwarder).
 fn log_forwarder_v6() -> Rule {
@@ -151,9 +164,7 @@ fn log_forwarder_v6() -> Rule {
     let unauthorized = cond("observability.openshift.io/Authorized", "False");
     let invalid = cond("observability.openshift.io/Valid", "False");
     let unmanaged = cond_any("Ready").with_reason("ManagementStateUnmanaged");
-    let unready = cond("Ready", "False");
-    Rule::named("ClusterLogForwarder 6.x (Ready)")
-        .clause(true_with("Ready", "the forwarder is ready"))
+    let special = Rule::named("")
         .when(
             "Ready is False: ValidationFailure, not authorized",
             all(vec![rejected.holds(), unauthorized.holds()]),
@@ -175,18 +186,12 @@ fn log_forwarder_v6() -> Rule {
             unmanaged.holds(),
             Status::Suspended,
             Message::condition(&unmanaged, "the forwarder is Unmanaged"),
-        )
-        .when(
-            "Ready is False, retried",
-            unready.holds(),
-            Status::Progressing,
-            Message::condition_after(&unready, "not ready: ", "not ready"),
-        )
-        .clause(waiting_for("Ready"))
-        .otherwise(
-            Status::Progressing,
-            Message::text("waiting for the logging operator to report Ready"),
-        )
+        );
+    logging_ready(
+        "ClusterLogForwarder 6.x (Ready)",
+        "the forwarder is ready",
+        special,
+    )
 }
 
 /// Condition prefixes of the optional CSI driver operators, by driver name: library-go names

@@ -9,17 +9,19 @@ end
 -- c1: the first condition with type Ready, status True
 -- c2: the first condition with type Ready, status False, reason Invalid
 -- c3: the first condition with type Ready, status False, reason ValidationFailure
--- c4: the first condition with type Ready
--- c5: the first condition with type Validation, status True
-local c1, c2, c3, c4, c5
+-- c4: the first condition with type Ready, status False
+-- c5: the first condition with type Ready
+-- c6: the first condition with type Validation, status True
+local c1, c2, c3, c4, c5, c6
 if type(f_status_conditions) == "table" then
   for _, c in ipairs(f_status_conditions) do
     if type(c) == "table" then
       if c1 == nil and c.type == "Ready" and c.status == "True" then c1 = c end
       if c2 == nil and c.type == "Ready" and c.status == "False" and c.reason == "Invalid" then c2 = c end
       if c3 == nil and c.type == "Ready" and c.status == "False" and c.reason == "ValidationFailure" then c3 = c end
-      if c4 == nil and c.type == "Ready" then c4 = c end
-      if c5 == nil and c.type == "Validation" and c.status == "True" then c5 = c end
+      if c4 == nil and c.type == "Ready" and c.status == "False" then c4 = c end
+      if c5 == nil and c.type == "Ready" then c5 = c end
+      if c6 == nil and c.type == "Validation" and c.status == "True" then c6 = c end
     end
   end
 end
@@ -33,10 +35,14 @@ if c2 ~= nil then
 end
 -- Ready is False: ValidationFailure
 if c3 ~= nil then
-  return { status = "Degraded", message = (c5 ~= nil and type(c5["message"]) == "string" and c5["message"] ~= "" and "validation failed: " .. c5["message"] or "the forwarder failed validation") }
+  return { status = "Degraded", message = (c6 ~= nil and type(c6["message"]) == "string" and c6["message"] ~= "" and "validation failed: " .. c6["message"] or "the forwarder failed validation") }
+end
+-- Ready is False, retried
+if c4 ~= nil then
+  return { status = "Progressing", message = (type(c4["message"]) == "string" and c4["message"] ~= "" and "not ready: " .. c4["message"] or "not ready") }
 end
 -- Ready is present but not True
-if c4 ~= nil then
-  return { status = "Progressing", message = (type(c4["message"]) == "string" and c4["message"] ~= "" and "waiting for Ready: " .. c4["message"] or "waiting for Ready") }
+if c5 ~= nil then
+  return { status = "Progressing", message = (type(c5["message"]) == "string" and c5["message"] ~= "" and "waiting for Ready: " .. c5["message"] or "waiting for Ready") }
 end
 return { status = "Progressing", message = "waiting for the logging operator to report Ready" }

@@ -23,7 +23,7 @@ end
 if c1 ~= nil then
   return { status = "Healthy", message = (type(c1["message"]) == "string" and c1["message"] ~= "" and c1["message"] or "logging is ready") }
 end
--- Ready is False
+-- Ready is False, retried
 if c2 ~= nil then
   return { status = "Progressing", message = (type(c2["message"]) == "string" and c2["message"] ~= "" and "not ready: " .. c2["message"] or "not ready") }
 end

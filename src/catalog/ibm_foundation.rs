@@ -16,8 +16,7 @@ pub(super) fn entries() -> Vec<Entry> {
 /// ODLM writes the registry's phase once it has read the registry: "Ready for Deployment" while
 /// no OperandRequest uses it, "Running" once one does. Nothing else is ever written (the Failed,
 /// Pending and Waiting phases of the type are unused), so the rule cannot degrade.
-// Source: IBM/operand-deployment-lifecycle-manager controllers/operandregistry/
-// operandregistry_controller.go (Reconcile) and api/v1alpha1/operandregistry_types.go.
+// Source: IBM/operand-deployment-lifecycle-manager controllers/operandregistry/operandregistry_controller.go.
 fn operand_registry() -> Rule {
     Rule::named("OperandRegistry (phase)")
         .when(
@@ -41,9 +40,7 @@ fn operand_registry() -> Rule {
 /// Initialized and Running as done). Failed means reading an operand returned an error other than
 /// "not found" (an API or RBAC error, or a kind whose CRD is not installed yet); ODLM recomputes it
 /// on every reconcile, so it waits with its phase rather than failing the sync.
-// Source: IBM/operand-deployment-lifecycle-manager controllers/operandconfig/
-// operandconfig_controller.go (updateStatus) and api/v1alpha1/operandconfig_types.go
-// (UpdateOperandPhase).
+// Source: IBM/operand-deployment-lifecycle-manager controllers/operandconfig/operandconfig_controller.go.
 fn operand_config() -> Rule {
     Rule::named("OperandConfig (phase)")
         .when(

@@ -31,8 +31,7 @@ pub(super) fn entries() -> Vec<Entry> {
 /// means the groups were synchronized at least once (what the next wave needs); a sync error
 /// with no success yet is retried by the operator (an identity provider unreachable, a secret not
 /// there yet, or wrong credentials: the reason is the same for all), so it waits with its message.
-// Source: redhat-cop/group-sync-operator internal/controller/groupsync_controller.go (Reconcile);
-// redhat-cop/operator-utils v1.3.8 pkg/util/reconciler.go (ManageError, ManageSuccess).
+// Source: redhat-cop/group-sync-operator internal/controller/groupsync_controller.go (operator-utils v1.3.8).
 fn group_sync() -> Rule {
     let success = cond("ReconcileSuccess", "True");
     let error = cond("ReconcileError", "True");
@@ -68,8 +67,7 @@ fn not_true(type_: &str) -> crate::rule::ConditionSelector {
 /// reconcile: ReconcileSucceeded, AllAgentsAvailable (the agent DaemonSets are available and
 /// updated) and, when the k8sensor is enabled, AllK8sSensorsAvailable. A failed reconcile is an
 /// apply error it retries, so nothing here is terminal: the rule cannot degrade.
-// Source: instana/instana-agent-operator pkg/k8s/operator/status/agent_status_manager.go
-// (agentWithUpdatedStatus) and helpers.go; api/v1/instanaagent_types.go.
+// Source: instana/instana-agent-operator pkg/k8s/operator/status/agent_status_manager.go.
 fn instana_agent() -> Rule {
     let failed = cond("ReconcileSucceeded", "False");
     let agents = not_true("AllAgentsAvailable");
@@ -119,8 +117,7 @@ fn instana_agent() -> Rule {
 /// status False) when a step fails. Failed with reason RequirementsNotMet means the install
 /// namespace already runs other workloads: the operator stops without retrying until the CR
 /// names another namespace. Other Failed reasons are API errors it retries.
-// Source: CrowdStrike/falcon-operator internal/controller/falcon_node/
-// falconnodesensor_controller.go (Reconcile, conditionsUpdate); api/falcon/v1alpha1/conditions.go.
+// Source: CrowdStrike/falcon-operator internal/controller/falcon_node/falconnodesensor_controller.go.
 fn falcon_node_sensor() -> Rule {
     let success = cond("Success", "True");
     let refused = cond_any("Failed").with_reason("RequirementsNotMet");
@@ -159,9 +156,7 @@ fn falcon_node_sensor() -> Rule {
 /// message. `status.version` and `status.currentMongoDBMembers` are written only when Running:
 /// a Running status whose version or member count differs from the spec is left over from
 /// before the change.
-// Source: mongodb/mongodb-kubernetes-operator controllers/replica_set_controller.go (Reconcile),
-// controllers/mongodb_status_options.go, pkg/util/result/reconciliationresults.go;
-// api/v1/mongodbcommunity_types.go.
+// Source: mongodb/mongodb-kubernetes-operator controllers/replica_set_controller.go.
 fn mongodb_community() -> Rule {
     let running = equals("status.phase", "Running");
     Rule::named("MongoDBCommunity (phase)")

@@ -52,8 +52,7 @@ fn true_with(ok: &str, fallback: &str) -> Clause {
 /// Degraded=True. Its Degraded is written during every normal start (a Deployment with 0 available
 /// pods, a DaemonSet not scheduled yet) and recomputed each reconcile, so it is not terminal: the
 /// wave waits with its message.
-// Source: openshift/cluster-nfd-operator internal/status/status.go (getComponentConditions,
-// getDeploymentConditions, getDaemonSetConditions).
+// Source: openshift/cluster-nfd-operator internal/status/status.go.
 fn node_feature_discovery() -> Rule {
     let degraded = cond("Degraded", "True");
     let progressing = cond("Progressing", "True");
@@ -106,8 +105,7 @@ fn logging_ready(name: &str, ready: &str, special: RuleBuilder) -> Rule {
 /// Ready=False with reason Invalid both for a spec that fails validation and for an API error
 /// it retries ("error reconciling clusterlogging instance"), so Ready=False cannot tell a person's
 /// fix from a retry: it holds the wave with the operator's message instead of failing the sync.
-// Source: openshift/cluster-logging-operator (release-5.9)
-// internal/controller/clusterlogging/clusterlogging_controller.go (Reconcile).
+// Source: openshift/cluster-logging-operator@release-5.9 internal/controller/clusterlogging/clusterlogging_controller.go.
 fn cluster_logging() -> Rule {
     logging_ready(
         "ClusterLogging (Ready)",
@@ -120,8 +118,7 @@ fn cluster_logging() -> Rule {
 /// type, a missing secret key) or ValidationFailure (the loader rejected it) is written after
 /// validation, which only a change of the spec or its secrets can pass; the operator documents
 /// Ready=False as "cannot recover without some external change".
-// Source: openshift/cluster-logging-operator (release-5.9) api/logging/v1/conditions.go,
-// internal/controller/forwarding/forwarding_controller.go, internal/validations/clusterlogforwarder/.
+// Source: openshift/cluster-logging-operator@release-5.9 internal/controller/forwarding/forwarding_controller.go.
 fn log_forwarder_v5() -> Rule {
     let invalid = cond("Ready", "False").with_reason("Invalid");
     let rejected = cond("Ready", "False").with_reason("ValidationFailure");
@@ -157,8 +154,7 @@ fn log_forwarder_v5() -> Rule {
 /// Authorized or Valid condition is shown. Other Ready=False reasons (DeploymentError,
 /// InitializationFailed) are reconcile errors the operator retries; an Unmanaged forwarder is
 /// ignored by the operator on purpose.
-// Source: openshift/cluster-logging-operator api/observability/v1/conditions.go and
-// internal/controller/observability/clusterlogforwarder_controller.go (Reconcile, validateForwarder).
+// Source: openshift/cluster-logging-operator internal/controller/observability/clusterlogforwarder_controller.go.
 fn log_forwarder_v6() -> Rule {
     let rejected = cond("Ready", "False").with_reason("ValidationFailure");
     let unauthorized = cond("observability.openshift.io/Authorized", "False");
@@ -206,9 +202,7 @@ const CSI_DRIVERS: [(&str, &str); 2] = [
 /// library-go controllers on every sync (a Deployment with no available pod during start-up), so
 /// they wait. For a driver not listed here (its conditions are not known), the check says so and
 /// passes, as Argo CD does without a check.
-// Source: openshift/aws-efs-csi-driver-operator pkg/operator/starter.go (controller names);
-// openshift/api operator/v1 types.go (OperatorStatus); OpenShift docs, persistent storage with
-// the GCP Filestore CSI driver (conditions to wait for).
+// Source: openshift/aws-efs-csi-driver-operator pkg/operator/starter.go; openshift/library-go pkg/operator/csi.
 fn csi_driver() -> Rule {
     let mut b = Rule::named("ClusterCSIDriver (services Available)");
     for (name, prefix) in CSI_DRIVERS {
@@ -256,9 +250,7 @@ fn csi_driver() -> Rule {
 /// MultipleOperatorGroup condition means OLM will not install any operator in the namespace
 /// (its CSVs fail with TooManyOperatorGroups) until a person deletes the extra group. A missing
 /// service account is waited for: OLM clears the condition when the account appears.
-// Source: operator-framework/operator-lifecycle-manager pkg/controller/operators/olm/operatorgroup.go
-// (syncOperatorGroups), pkg/lib/scoped/syncer.go; operator-framework/api
-// pkg/operators/v1/operatorgroup_types.go.
+// Source: operator-framework/operator-lifecycle-manager pkg/controller/operators/olm/operatorgroup.go.
 fn operator_group() -> Rule {
     let multiple = cond("MultipleOperatorGroup", "True");
     let no_account = cond("OperatorGroupServiceAccount", "True");
@@ -306,9 +298,7 @@ const CSV_TERMINAL: [&str; 11] = [
 
 /// The CSV's phase: Succeeded is installed; Failed with a reason from [`CSV_TERMINAL`] needs a
 /// person; everything else (Pending, InstallReady, Installing, Replacing, a retried Failed) waits.
-// Source: operator-framework/api pkg/operators/v1alpha1/clusterserviceversion_types.go (phases,
-// reasons); operator-framework/operator-lifecycle-manager pkg/controller/operators/olm/operator.go
-// (transitionCSVState, case CSVPhaseFailed).
+// Source: operator-framework/operator-lifecycle-manager pkg/controller/operators/olm/operator.go.
 fn cluster_service_version() -> Rule {
     let message = Message::field_after("status.message", ": ", "");
     Rule::named("OLM ClusterServiceVersion (phase)")

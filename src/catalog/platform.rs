@@ -86,8 +86,8 @@ fn logging_ready(name: &str, ready: &str, special: RuleBuilder) -> Rule {
     let unready = cond("Ready", "False");
     Rule::named(name)
         .clause(true_with("Ready", ready))
-        // clauses_of keeps the clauses only; this default is dropped.
-        .clauses_of(special.otherwise(Status::Unknown, Message::text("")))
+        // Only the special clauses are kept; this default is dropped.
+        .clauses(special.otherwise(Status::Unknown, Message::text("")).clauses)
         .when(
             "Ready is False, retried",
             unready.holds(),

@@ -87,7 +87,11 @@ fn logging_ready(name: &str, ready: &str, special: RuleBuilder) -> Rule {
     Rule::named(name)
         .clause(true_with("Ready", ready))
         // Only the special clauses are kept; this default is dropped.
-        .clauses(special.otherwise(Status::Unknown, Message::text("")).clauses)
+        .clauses(
+            special
+                .otherwise(Status::Unknown, Message::text(""))
+                .clauses,
+        )
         .when(
             "Ready is False, retried",
             unready.holds(),
@@ -200,8 +204,8 @@ const CSI_DRIVERS: [(&str, &str); 2] = [
 /// An optional CSI driver is ready when its node and controller services are Available, the
 /// conditions Red Hat's documentation says to wait for. Degraded conditions are recomputed by
 /// library-go controllers on every sync (a Deployment with no available pod during start-up), so
-/// they wait. For a driver not listed here (its conditions are not known), the check says so and
-/// passes, as Argo CD does without a check.
+/// they wait. For a driver not listed here (its conditions are not known), the check waits for a
+/// status, then says so and passes, as Argo CD does without a check.
 // Source: openshift/aws-efs-csi-driver-operator pkg/operator/starter.go; openshift/library-go pkg/operator/csi.
 fn csi_driver() -> Rule {
     let mut b = Rule::named("ClusterCSIDriver (services Available)");
@@ -239,8 +243,15 @@ fn csi_driver() -> Rule {
                 ),
             );
     }
-    // Any other driver: its conditions are not known here.
-    b.otherwise(
+    // Any other driver: its conditions are not known here, but an operator that has not written
+    // a status at all has not started on it.
+    b.when(
+        "no status yet",
+        not(exists("status")),
+        Status::Progressing,
+        Message::text("waiting for the operator to report status"),
+    )
+    .otherwise(
         Status::Healthy,
         Message::text("no readiness conditions known for this driver"),
     )

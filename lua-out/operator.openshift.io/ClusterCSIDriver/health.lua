@@ -24,4 +24,5 @@ if b == "efs.csi.aws.com" then return {status = "Progressing", message = type(n)
 if b == "filestore.csi.storage.gke.io" and g and h then return {status = "Healthy", message = "filestore.csi.storage.gke.io: node and controller services are available"} end
 if b == "filestore.csi.storage.gke.io" and not g then return {status = "Progressing", message = type(o) == "string" and o ~= "" and "node service: " .. o or "waiting for the node service"} end
 if b == "filestore.csi.storage.gke.io" then return {status = "Progressing", message = type(p) == "string" and p ~= "" and "controller service: " .. p or "waiting for the controller service"} end
+if c == nil then return {status = "Progressing", message = "waiting for the operator to report status"} end
 return {status = "Healthy", message = "no readiness conditions known for this driver"}

@@ -2,7 +2,7 @@
 //! sigs.k8s.io/yaml reads them, the script found from the fixture object's group and kind,
 //! libraries open or closed, and a broken file failing only its folder.
 
-use mas_health::argocd::harness::{Answer, Sandboxed, Suite};
+use mas_health::argocd::harness::{Answer, Interpreter, Job, Ran, Sandboxed, Suite};
 use mas_health::argocd::runtime::Libraries;
 use std::path::Path;
 
@@ -283,4 +283,115 @@ fn goto_continue_runs_as_in_gopher_lua() {
         report(dir.path(), Libraries::Closed),
         "PASS example.com/Widget a.yaml\n1 passed, 0 failed\n"
     );
+}
+
+/// An interpreter that cannot parse scripts using goto, as Debian's 2017 gopher-lua.
+struct NoGoto;
+
+impl Interpreter for NoGoto {
+    fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
+        let ran = Sandboxed.run(jobs, libraries)?;
+        Ok(jobs
+            .iter()
+            .zip(ran)
+            .map(|(j, r)| {
+                if j.script.contains("goto") {
+                    Ran::CannotParse("near 'continue': parse error".to_owned())
+                } else {
+                    r
+                }
+            })
+            .collect())
+    }
+}
+
+#[test]
+fn a_script_the_interpreter_cannot_parse_is_named_not_counted_as_a_verdict() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "a.example.com/Loop/health.lua",
+                "goto continue ::continue:: return { status = \"Healthy\" }",
+            ),
+            (
+                "a.example.com/Loop/health_test.yaml",
+                "tests:\n- healthStatus: {status: Healthy}\n  inputPath: a.yaml\n",
+            ),
+            (
+                "a.example.com/Loop/a.yaml",
+                &object("a.example.com/v1", "Loop", "x"),
+            ),
+            ("b.example.com/Plain/health.lua", ECHO),
+            (
+                "b.example.com/Plain/health_test.yaml",
+                "tests:\n- healthStatus: {status: Healthy, message: x}\n  inputPath: a.yaml\n",
+            ),
+            (
+                "b.example.com/Plain/a.yaml",
+                &object("b.example.com/v1", "Plain", "x"),
+            ),
+        ],
+    );
+    let suite = Suite::discover(dir.path()).expect("readable");
+    let report = suite
+        .run(&NoGoto, Libraries::Open, &|_, _| None)
+        .expect("runs");
+    let script = dir.path().join("a.example.com/Loop/health.lua");
+    assert_eq!(report.unparsed, [script.clone()]);
+    assert_eq!(
+        report.to_string(),
+        format!(
+            "FAIL a.example.com/Loop a.yaml: this interpreter cannot parse {0}: near 'continue': parse error\n\
+             PASS b.example.com/Plain a.yaml\n\
+             this interpreter cannot parse 1 script(s) (gopher-lua 1.1 can):\n  {0}\n\
+             1 passed, 1 failed\n",
+            script.display()
+        )
+    );
+    // The same suite in the built-in runtime: goto runs.
+    let ours = suite
+        .run(&Sandboxed, Libraries::Open, &|_, _| None)
+        .expect("runs");
+    assert_eq!(ours.summary(), "2 passed, 0 failed");
+}
+
+#[test]
+fn the_test_command_takes_libraries_and_exits_by_the_result() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "example.com/Widget/health.lua",
+                r#"return { status = "Healthy", message = string.upper(obj.status.phase) }"#,
+            ),
+            (
+                "example.com/Widget/health_test.yaml",
+                "tests:\n- healthStatus: {status: Healthy, message: UP}\n  inputPath: a.yaml\n",
+            ),
+            (
+                "example.com/Widget/a.yaml",
+                &object("example.com/v1", "Widget", "up"),
+            ),
+        ],
+    );
+    let run = |libraries: &str| {
+        assert_cmd::Command::cargo_bin("mas-health")
+            .expect("binary")
+            .args(["test", "--libraries", libraries])
+            .arg(dir.path())
+            .output()
+            .expect("runs")
+    };
+    let open = run("open");
+    assert_eq!(
+        String::from_utf8_lossy(&open.stdout),
+        "PASS example.com/Widget a.yaml\n1 passed, 0 failed\n"
+    );
+    assert_eq!(open.status.code(), Some(0));
+    let closed = run("closed");
+    assert!(String::from_utf8_lossy(&closed.stdout).ends_with("0 passed, 1 failed\n"));
+    assert_eq!(closed.status.code(), Some(1));
 }

@@ -140,6 +140,15 @@ mod tests {
     }
 
     #[test]
+    fn yaml_1_1_booleans_and_keys_that_are_numbers() {
+        let v = parse("a: yes\nb: off\nc: \"yes\"\n1: one\n").map_err(|e| e.1);
+        assert_eq!(
+            v,
+            Ok(json!({"a": true, "b": false, "c": "yes", "1": "one"}))
+        );
+    }
+
+    #[test]
     fn legacy_octal_is_a_number() {
         assert_eq!(parse("m: 0755\n").expect("parses"), json!({"m": 493}));
     }

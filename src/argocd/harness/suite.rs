@@ -84,7 +84,7 @@ impl Suite {
             .filter(|d| d.join(HEALTH_LUA).is_file())
             .map(|d| relative_of(root, d))
             .collect();
-        let folders = found.into_iter().map(|dir| folder(root, dir)).collect();
+        let folders = found.into_iter().map(folder).collect();
         Ok(Suite {
             root: root.to_owned(),
             folders,
@@ -139,14 +139,13 @@ fn read_object(path: &Path) -> Result<Value, FixtureError> {
     }
 }
 
-fn folder(root: &Path, dir: PathBuf) -> Folder {
+fn folder(dir: PathBuf) -> Folder {
     let kind = name_of(&dir);
     let group = dir.parent().map(name_of).unwrap_or_default();
     let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
     let own = dir.join(HEALTH_LUA);
     let script = own.is_file().then_some(own);
     let tests = read_tests(&dir.join(HEALTH_TEST_YAML));
-    let _ = root;
     Folder {
         dir,
         group,

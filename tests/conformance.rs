@@ -7,8 +7,8 @@
 #[allow(dead_code)]
 mod gopher;
 use gopher::{Case, Harness};
-use mas_health::argocd::harness::Ran;
 use mas_health::argocd::harness as fixtures;
+use mas_health::argocd::harness::Ran;
 use mas_health::argocd::runtime::{Outcome, Runtime};
 use mas_health::audit::states;
 use mas_health::catalog;
@@ -146,7 +146,10 @@ fn harness_reproduces_argo_cd_result_handling() {
             Ran::CannotParse(e) => {
                 // Not a disagreement: this gopher-lua predates goto. Say so and go on.
                 println!("this gopher-lua cannot parse (gopher-lua 1.1 can): {s}: {e}");
-                assert!(s.contains("goto"), "only goto is expected to be unparsable: {s}");
+                assert!(
+                    s.contains("goto"),
+                    "only goto is expected to be unparsable: {s}"
+                );
                 continue;
             }
         };

@@ -6,7 +6,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use mas_health::argocd::harness as fixtures;
 use mas_health::argocd::runtime::{self, Runtime};
 use mas_health::catalog::{self, families, Entry};
-use mas_health::rule::{emit, eval};
+use mas_health::rule::{emit, eval, Plan};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::Path;
@@ -84,6 +84,42 @@ fn per_rule(c: &mut Criterion) {
     group.finish();
 }
 
+/// The whole fixture corpus through the native engine: the interpreter (plans built on the fly)
+/// and plans compiled once per rule, as a caller evaluating many objects would hold them.
+fn native_corpus(c: &mut Criterion) {
+    let catalog = catalog::Catalog::standard();
+    let objects = fixture_objects();
+    let work: Vec<(&Entry, &Value)> = objects
+        .iter()
+        .filter_map(|(k, o)| {
+            catalog
+                .entries()
+                .iter()
+                .find(|e| e.key() == *k)
+                .map(|e| (e, o))
+        })
+        .collect();
+    let plans: Vec<(Plan<'_>, &Value)> =
+        work.iter().map(|(e, o)| (Plan::new(&e.rule), *o)).collect();
+    let mut group = c.benchmark_group("native_corpus");
+    group.throughput(Throughput::Elements(work.len() as u64));
+    group.bench_function("interpreted", |b| {
+        b.iter(|| {
+            for (e, o) in &work {
+                black_box(eval::evaluate_rule(&e.rule, o));
+            }
+        })
+    });
+    group.bench_function("plan", |b| {
+        b.iter(|| {
+            for (p, o) in &plans {
+                black_box(p.evaluate(o));
+            }
+        })
+    });
+    group.finish();
+}
+
 fn generated_vs_hand_written(c: &mut Criterion) {
     let entries = catalog::Catalog::standard().entries().to_vec();
     let ready = families::ready();
@@ -154,6 +190,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = per_rule, generated_vs_hand_written, corpus
+    targets = per_rule, native_corpus, generated_vs_hand_written, corpus
 }
 criterion_main!(benches);

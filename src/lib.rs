@@ -32,6 +32,8 @@ pub mod audit;
 pub mod input;
 #[cfg(feature = "output")]
 pub mod output;
+#[cfg(feature = "rollout")]
+pub mod rollout;
 
 pub use argocd::{evaluate, Verdict};
 pub use catalog::{Catalog, Entry};

@@ -6,6 +6,7 @@ pub mod builtin;
 mod health;
 pub mod keys;
 pub mod paths;
+pub mod sync;
 
 #[cfg(feature = "yaml")]
 pub mod harness;

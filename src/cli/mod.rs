@@ -6,6 +6,7 @@ mod eval;
 mod explain;
 mod generate;
 mod list;
+mod rollout;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +40,7 @@ enum Command {
     List(list::Args),
     Bench(bench::Args),
     Audit(audit::Args),
+    Rollout(rollout::Args),
 }
 
 /// Runs a parsed command line.
@@ -51,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::List(a) => list::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Audit(a) => audit::run(a),
+        Command::Rollout(a) => rollout::run(a),
     }
 }
 

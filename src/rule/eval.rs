@@ -87,7 +87,7 @@ pub fn text_matches(m: &TextMatch, v: Option<&Value>) -> bool {
     }
 }
 
-fn scalar_eq(v: &Value, s: &Scalar) -> bool {
+pub(crate) fn scalar_eq(v: &Value, s: &Scalar) -> bool {
     match (v, s) {
         (Value::String(a), Scalar::Str(b)) => a == b,
         (Value::Number(a), Scalar::Num(b)) => a.as_f64() == Some(*b),
@@ -97,7 +97,7 @@ fn scalar_eq(v: &Value, s: &Scalar) -> bool {
 }
 
 /// Equality of two present scalars as Lua's `==` sees them; `None` when either is not a scalar.
-fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
+pub(crate) fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
     let scalar = |v: &Value| matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_));
     if !scalar(a) || !scalar(b) {
         return None;

@@ -5,7 +5,9 @@
 pub mod emit;
 pub mod eval;
 mod model;
+pub mod plan;
 
 pub use emit::emit;
 pub use eval::evaluate_rule;
 pub use model::*;
+pub use plan::Plan;

@@ -1,0 +1,114 @@
+//! `mas-health rollout`: the app-of-apps tree, waves, and what holds the rollout.
+
+use super::{read_inputs, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
+use anyhow::Result;
+use mas_health::rollout::{render_text, rollout, State};
+use mas_health::Catalog;
+use std::path::{Path, PathBuf};
+
+/// Why is my rollout stuck? The app-of-apps tree by sync wave, and what holds it.
+///
+/// Reads Applications (`oc get applications -A -o yaml`) and, when given, the live objects they
+/// manage, from each FILE, DIR (read recursively for *.yaml, *.yml and *.json, not following
+/// directory symlinks) or `-`. Prints one summary line per root Application (the first blocker
+/// on the path from it), then the tree. Exit codes: 0 done, 1 --fail-on reached, 2 usage or
+/// input error (the good documents are still used).
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files or directories to read; `-` (or nothing) for standard input.
+    paths: Vec<PathBuf>,
+    /// text: the summary and the tree; json: one JSON document (keys documented in
+    /// `mas_health::rollout`).
+    #[arg(long, value_enum, default_value = "text")]
+    output: OutputKind,
+    /// Exit 1 when the rollout cannot finish without a person (degraded), or is not finished
+    /// (blocked).
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutputKind {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Degraded,
+    Blocked,
+}
+
+/// The files under `dir` with a YAML or JSON extension, sorted; directory symlinks are not
+/// followed (they can loop), file symlinks are read.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return errors.push(format!("{}:0: cannot read: {e}", dir.display())),
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
+        if p.is_dir() {
+            if !is_link {
+                files_under(&p, out, errors);
+            }
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() != "-" && p.is_dir() {
+            files_under(p, &mut out, errors);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Reads the inputs, prints the rollout view, and decides the exit code.
+pub fn run(args: Args) -> Result<u8> {
+    let mut errors = Vec::new();
+    let paths = expand(&args.paths, &mut errors);
+    let mut objects = Vec::new();
+    if paths.is_empty() && !args.paths.is_empty() {
+        errors.push("no *.yaml, *.yml or *.json files in the given directories".to_owned());
+    } else {
+        for item in read_inputs(&paths) {
+            match item {
+                Ok(obj) => objects.push(obj.value),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    let view = rollout(&objects, &Catalog::standard());
+    if view.roots.is_empty() {
+        errors.push("no Argo CD Applications (argoproj.io/Application) in the input".to_owned());
+    }
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    match args.output {
+        OutputKind::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+        OutputKind::Text => print!("{}", render_text(&view)),
+    }
+    if !errors.is_empty() {
+        return Ok(EXIT_USAGE);
+    }
+    let reached = match args.fail_on {
+        Some(FailOn::Degraded) => view.state == State::Stopped,
+        Some(FailOn::Blocked) => view.state != State::Finished,
+        None => false,
+    };
+    Ok(if reached { EXIT_THRESHOLD } else { EXIT_OK })
+}

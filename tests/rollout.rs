@@ -1,0 +1,299 @@
+//! `mas-health rollout` end to end, on recorded app-of-apps rollouts (tests/rollout/): the
+//! summary line and the `--fail-on` exit codes of each situation, the JSON document, cycles and
+//! children missing from the input, bad input.
+
+use assert_cmd::Command;
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = cmd().arg("rollout").args(args).output().expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Checks a situation: the first line printed, and the exit code without `--fail-on`, with
+/// `--fail-on degraded` and with `--fail-on blocked`.
+fn situation(name: &str, summary: &str, degraded: i32, blocked: i32) {
+    let dir = format!("tests/rollout/{name}");
+    let plain = run(&[&dir]);
+    assert_eq!(plain.code, Some(0), "{name}: {}", plain.stderr);
+    assert_eq!(plain.stdout.lines().next(), Some(summary), "{name}");
+    assert!(plain.stderr.is_empty(), "{name}: {}", plain.stderr);
+    let code = |fail_on: &str| run(&[&dir, "--fail-on", fail_on]).code;
+    assert_eq!(
+        code("degraded"),
+        Some(degraded),
+        "{name} --fail-on degraded"
+    );
+    assert_eq!(code("blocked"), Some(blocked), "{name} --fail-on blocked");
+}
+
+#[test]
+fn finished() {
+    situation("finished", "inst1: finished: 4 Applications Healthy", 0, 0);
+}
+
+#[test]
+fn waiting_on_a_mas_resource() {
+    situation(
+        "waiting-on-suite",
+        "inst1: wave 130 ibm-mas-suite waits on core.mas.ibm.com/Suite mas-inst1-core/inst1 \
+         (Progressing: waiting for Ready: SystemDatabaseReady is not True: waiting for MongoCfg \
+         inst1-system to report Ready)",
+        0,
+        1,
+    );
+}
+
+#[test]
+fn stopped_by_a_degraded_resource() {
+    situation(
+        "degraded",
+        "inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite mas-inst1-core/inst1 \
+         (Degraded: Unable to reach the license service at https://sls.ibm-sls.svc: connection \
+         refused)",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn stopped_by_a_failed_hook() {
+    situation(
+        "failed-hook",
+        "inst1: PreSync wave 0 ibm-mas-suite stopped by hook batch/Job \
+         mas-inst1-core/mas-pre-check (Failed: Job has reached the specified backoff limit)",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn waiting_on_a_missing_child() {
+    situation(
+        "child-missing",
+        "inst1: wave 2 inst1 waits on argoproj.io/Application openshift-gitops/inst1-manage \
+         (Missing: child application is Missing)",
+        0,
+        1,
+    );
+}
+
+#[test]
+fn stale_child_health_does_not_finish_the_wave() {
+    situation(
+        "stale-child-health",
+        "inst1: PreSync wave 0 ibm-mas-suite waits on hook batch/Job \
+         mas-inst1-core/mas-pre-check (Running: job.batch/mas-pre-check created)",
+        0,
+        1,
+    );
+    // The root stored Healthy for the child; the live child says its sync is running.
+    let out = run(&["tests/rollout/stale-child-health"]).stdout;
+    let line = out
+        .lines()
+        .find(|l| l.contains("openshift-gitops/ibm-mas-suite:"))
+        .expect("the child's line");
+    assert!(line.contains("Progressing"), "{line}");
+    assert!(line.contains("(Argo CD stored Healthy)"), "{line}");
+}
+
+#[test]
+fn applications_only_say_what_is_unknown() {
+    // Without live objects, resources of a Healthy Application are taken as Argo CD aggregated
+    // them, and the one a running sync waits on is "unknown: give the live object".
+    let out = run(&["tests/rollout/waiting-on-suite/applications.yaml"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some(
+            "inst1: wave 130 ibm-mas-suite waits on core.mas.ibm.com/Suite mas-inst1-core/inst1 \
+             (unknown: give the live object)"
+        ),
+    );
+    assert!(
+        out.stdout.contains(
+            "Synced     unknown      operators.coreos.com/Subscription ibm-sls/ibm-sls: give \
+             the live object"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("inst1-sls waits on"),
+        "a Healthy child vouches for its resources: {}",
+        out.stdout
+    );
+}
+
+#[test]
+fn json_output_is_one_document_with_documented_keys() {
+    let out = run(&["tests/rollout/degraded", "--output", "json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["state"], "stopped");
+    assert_eq!(
+        doc["summary"][0],
+        "inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite mas-inst1-core/inst1 \
+         (Degraded: Unable to reach the license service at https://sls.ibm-sls.svc: connection \
+         refused)"
+    );
+    let root = &doc["roots"][0];
+    assert_eq!(root["name"], "inst1");
+    assert_eq!(root["operation"]["phase"], "Failed");
+    let children: Vec<&str> = root["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(children, ["inst1-sls", "ibm-mas-suite", "inst1-manage"]);
+    let suite = &root["children"][1];
+    assert_eq!(suite["wave"], 2);
+    assert_eq!(suite["current"]["wave"], 130);
+    let blocker = &suite["blocker"];
+    assert_eq!(blocker["kind"], "stops");
+    assert_eq!(blocker["resource"]["kind"], "Suite");
+    assert_eq!(blocker["status"], "Degraded");
+    let waves = suite["waves"].as_array().expect("waves");
+    let keys: Vec<(String, i64)> = waves
+        .iter()
+        .map(|w| (w["phase"].to_string(), w["wave"].as_i64().unwrap_or(-1)))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("\"PreSync\"".to_owned(), 0),
+            ("\"Sync\"".to_owned(), 100),
+            ("\"Sync\"".to_owned(), 130)
+        ]
+    );
+    let suite_cr = &waves[2]["resources"][0];
+    assert_eq!(suite_cr["health"]["from"], "live");
+    assert_eq!(suite_cr["health"]["check"], "rule core.mas.ibm.com/Suite");
+    assert_eq!(suite_cr["result"]["status"], "Synced");
+    let secret = &waves[1]["resources"][0];
+    assert_eq!(secret["health"]["status"], serde_json::Value::Null);
+    assert!(doc["problems"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn cycles_and_missing_children_are_reported_not_followed() {
+    let out = run(&["tests/rollout/cycle.yaml", "--fail-on", "blocked"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some(
+            "root: wave 3 parent waits on argoproj.io/Application openshift-gitops/ghost \
+             (unknown: give the live object)"
+        )
+    );
+    assert!(
+        out.stdout.contains(
+            "problem: cycle in openshift-gitops/child: cycle openshift-gitops/parent -> \
+             openshift-gitops/child -> openshift-gitops/parent: not followed"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "problem: missing-child in openshift-gitops/parent: lists Application \
+             openshift-gitops/ghost, which is not in the input"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn bad_documents_exit_2_and_the_good_ones_are_still_used() {
+    let out = run(&["tests/rollout/finished", "tests/rollout/bad-input.yaml"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{}", out.stderr);
+    assert!(
+        errors[0].starts_with("error: tests/rollout/bad-input.yaml:10: invalid YAML"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        errors[1].starts_with("error: tests/rollout/bad-input.yaml:12: "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(run(&["no/such/dir.yaml"]).code, Some(2));
+    let no_apps = run(&["tests/rollout/finished/live.yaml"]);
+    assert_eq!(no_apps.code, Some(2));
+    assert!(
+        no_apps.stderr.contains("no Argo CD Applications"),
+        "{}",
+        no_apps.stderr
+    );
+    let empty = cmd()
+        .args(["rollout", "-"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(empty.status.code(), Some(2));
+}
+
+#[test]
+fn standard_input_and_directories_read_the_same() {
+    let text = ["applications.yaml", "live.yaml"]
+        .iter()
+        .map(|f| {
+            std::fs::read_to_string(format!(
+                "{}/tests/rollout/waiting-on-suite/{f}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .expect("fixture")
+        })
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let out = cmd()
+        .args(["rollout", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        run(&["tests/rollout/waiting-on-suite"]).stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn directory_symlinks_are_not_followed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = format!("{}/tests/rollout/finished", env!("CARGO_MANIFEST_DIR"));
+    for f in ["applications.yaml", "live.yaml"] {
+        std::fs::copy(format!("{src}/{f}"), dir.path().join(f)).expect("copy");
+    }
+    std::fs::write(dir.path().join("notes.txt"), "not read").expect("write");
+    // A link back to the directory itself would loop for ever if followed.
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).expect("symlink");
+    let out = cmd().arg("rollout").arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .starts_with("inst1: finished: 4 Applications Healthy\n"));
+}

@@ -339,7 +339,7 @@ fn a_script_the_interpreter_cannot_parse_is_named_not_counted_as_a_verdict() {
         .run(&NoGoto, Libraries::Open, &|_, _| None)
         .expect("runs");
     let script = dir.path().join("a.example.com/Loop/health.lua");
-    assert_eq!(report.unparsed, [script.clone()]);
+    assert_eq!(report.unparsed, std::slice::from_ref(&script));
     assert_eq!(
         report.to_string(),
         format!(

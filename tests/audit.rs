@@ -56,6 +56,12 @@ fn every_broken_check_is_found_with_its_finding() {
         ("example.com/OrderDependent", "order-dependent"),
         ("core.mas.ibm.com/Suite", "disagrees"),
         ("apps.mas.ibm.com/AIServiceApp", "wrong-group"),
+        ("example.com/Precedence", "precedence"),
+        ("example.com/UndefinedGlobal", "undefined-global"),
+        ("example.com/NeverMatches", "never-matches"),
+        ("example.com/ArrayAsMap", "array-as-map"),
+        ("example.com/UnorderedMessage", "unordered-message"),
+        ("example.com/HealthyWithoutStatus", "healthy-without-status"),
     ];
     for (key, code) in expect {
         assert!(
@@ -89,6 +95,7 @@ fn correct_checks_have_no_findings() {
     for key in [
         "*.example.org/*",
         "example.com/FromOperator",
+        "example.com/FromExtraConfig",
         "example.com/FromHelm",
     ] {
         assert!(
@@ -204,7 +211,7 @@ fn audit_cli_exits_one_on_errors_and_prints_json() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(lines.len(), 13);
+    assert_eq!(lines.len(), 19);
     assert!(lines
         .iter()
         .all(|l| l["findings"].is_array() && l["key"].is_string()));
@@ -261,7 +268,7 @@ fn modules_cannot_be_loaded_from_files_and_bytecode_is_refused() {
 #[test]
 fn require_os_and_method_calls_on_tables_are_not_closed_library_uses() {
     let report = audit_inline(
-        "local os = require(\"os\")\nlocal H = {}\nfunction H:verdict() return { status = \"Healthy\", message = type(os.time) } end\nreturn H:verdict()",
+        "local os = require(\"os\")\nlocal H = {}\nfunction H:verdict() if obj.status == nil then return { status = \"Progressing\", message = \"\" } end return { status = \"Healthy\", message = type(os.time) } end\nreturn H:verdict()",
         false,
     );
     assert!(report.findings.is_empty(), "{:?}", report.findings);

@@ -2,8 +2,16 @@
 //! sigs.k8s.io/yaml reads them, the script found from the fixture object's group and kind,
 //! libraries open or closed, and a broken file failing only its folder.
 
-use mas_health::argocd::harness::{Answer, Interpreter, Job, Ran, Sandboxed, Suite};
-use mas_health::argocd::runtime::Libraries;
+use mas_health::argocd::harness::{Answer, Interpreter, Job, Ran, Suite};
+use mas_health::argocd::runtime::{Libraries, Outcome};
+use mas_health::audit::Sandbox;
+use serde_json::Value;
+
+/// The audit's sandbox: scripts under test never run commands or touch files.
+fn sandboxed(script: &str, obj: &Value, libraries: Libraries) -> Result<Outcome, String> {
+    let recorded = Sandbox::new(libraries).run(script, obj);
+    recorded.map(|r| r.outcome).map_err(|e| e.to_string())
+}
 use std::path::Path;
 
 /// Writes `files` (path, text) under `root`.
@@ -25,7 +33,7 @@ const ECHO: &str = r#"return { status = "Healthy", message = obj.status.phase }"
 fn report(root: &Path, libraries: Libraries) -> String {
     let suite = Suite::discover(root).expect("root readable");
     suite
-        .run(&Sandboxed, libraries, &|_, _| None)
+        .run(&sandboxed, &sandboxed, libraries, &|_, _| None)
         .expect("runs")
         .to_string()
 }
@@ -290,7 +298,7 @@ struct NoGoto;
 
 impl Interpreter for NoGoto {
     fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
-        let ran = Sandboxed.run(jobs, libraries)?;
+        let ran = Interpreter::run(&sandboxed, jobs, libraries)?;
         Ok(jobs
             .iter()
             .zip(ran)
@@ -336,7 +344,7 @@ fn a_script_the_interpreter_cannot_parse_is_named_not_counted_as_a_verdict() {
     );
     let suite = Suite::discover(dir.path()).expect("readable");
     let report = suite
-        .run(&NoGoto, Libraries::Open, &|_, _| None)
+        .run(&NoGoto, &sandboxed, Libraries::Open, &|_, _| None)
         .expect("runs");
     let script = dir.path().join("a.example.com/Loop/health.lua");
     assert_eq!(report.unparsed, std::slice::from_ref(&script));
@@ -352,7 +360,7 @@ fn a_script_the_interpreter_cannot_parse_is_named_not_counted_as_a_verdict() {
     );
     // The same suite in the built-in runtime: goto runs.
     let ours = suite
-        .run(&Sandboxed, Libraries::Open, &|_, _| None)
+        .run(&sandboxed, &sandboxed, Libraries::Open, &|_, _| None)
         .expect("runs");
     assert_eq!(ours.summary(), "2 passed, 0 failed");
 }

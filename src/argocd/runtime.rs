@@ -164,11 +164,10 @@ impl Runtime {
     /// Runs `script` on `obj` in a fresh state, as Argo CD up to 3.5 does for every evaluation.
     pub fn run(&self, script: &str, obj: &Value) -> Result<Outcome, RuntimeError> {
         let lua = self.state(obj)?;
-        let func = match lua.load(script).set_name("=health.lua").into_function() {
-            Ok(f) => f,
-            Err(e) => return Ok(Outcome::Error(error_text(&e))),
-        };
-        Ok(call(&lua, &func))
+        Ok(match load(&lua, script) {
+            Ok(f) => call(&f),
+            Err(e) => Outcome::Error(e),
+        })
     }
 
     /// Runs precompiled bytecode (from [`compile`]) on `obj` in a fresh state, as Argo CD 3.6
@@ -184,7 +183,7 @@ impl Runtime {
             Ok(f) => f,
             Err(e) => return Ok(Outcome::Error(error_text(&e))),
         };
-        Ok(call(&lua, &func))
+        Ok(call(&func))
     }
 }
 
@@ -234,212 +233,6 @@ fn close_libraries(lua: &Lua) -> Result<(), RuntimeError> {
     Ok(())
 }
 
-/// Functions that touch the machine: an audit replaces them with recorders.
-pub const DANGEROUS: &[(&str, &str)] = &[
-    ("os", "execute"),
-    ("os", "remove"),
-    ("os", "rename"),
-    ("os", "exit"),
-    ("os", "tmpname"),
-    ("os", "getenv"),
-    ("os", "setlocale"),
-    ("io", "open"),
-    ("io", "popen"),
-    ("io", "lines"),
-    ("io", "read"),
-    ("io", "write"),
-    ("io", "close"),
-    ("io", "input"),
-    ("io", "output"),
-    ("io", "tmpfile"),
-    ("", "dofile"),
-    ("", "loadfile"),
-    ("", "require"),
-    ("package", "loadlib"),
-];
-
-impl Runtime {
-    /// Runs `script` with every function in [`DANGEROUS`] replaced by a recorder that notes the
-    /// call (as `os.execute`, `require("x")`, ...) and returns nil, so a script under audit can
-    /// never touch the machine. `require` still gives the standard modules already loaded.
-    pub fn run_recorded(&self, script: &str, obj: &Value) -> Result<Recorded, RuntimeError> {
-        let lua = self.state(obj)?;
-        let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
-        let globals = lua.globals();
-        let package: Option<Table> = globals.get("package").ok();
-        let loaded: Option<Table> = package.as_ref().and_then(|p| p.get("loaded").ok());
-        let preload: Option<Table> = package.as_ref().and_then(|p| p.get("preload").ok());
-        for (lib, name) in DANGEROUS {
-            let table: Option<Table> = if lib.is_empty() {
-                Some(globals.clone())
-            } else {
-                globals.get(*lib).ok()
-            };
-            let Some(table) = table else { continue };
-            if matches!(table.get::<LuaValue>(*name), Ok(LuaValue::Nil) | Err(_)) {
-                continue;
-            }
-            let label = if lib.is_empty() {
-                (*name).to_owned()
-            } else {
-                format!("{lib}.{name}")
-            };
-            let log = calls.clone();
-            let recorder = if *name == "require" {
-                let (loaded, preload) = (loaded.clone(), preload.clone());
-                lua.create_function(move |lua, module: LuaValue| {
-                    let m = match &module {
-                        LuaValue::String(s) => s.to_string_lossy(),
-                        other => other.type_name().to_owned(),
-                    };
-                    if let Some(v) = loaded
-                        .as_ref()
-                        .and_then(|l| l.get::<LuaValue>(m.as_str()).ok())
-                    {
-                        if !v.is_nil() {
-                            return Ok(v);
-                        }
-                    }
-                    if let Some(f) = preload
-                        .as_ref()
-                        .and_then(|p| p.get::<Function>(m.as_str()).ok())
-                    {
-                        return f.call::<LuaValue>(m.as_str());
-                    }
-                    log.borrow_mut().push(format!("require(\"{m}\")"));
-                    let _ = lua;
-                    Ok(LuaValue::Nil)
-                })?
-            } else {
-                lua.create_function(move |_, _: mlua::MultiValue| {
-                    log.borrow_mut().push(label.clone());
-                    Ok(LuaValue::Nil)
-                })?
-            };
-            table.set(*name, recorder)?;
-        }
-        // No file may be loaded as a module: only preloaded and standard modules resolve.
-        if let Some(package) = &package {
-            package.set("path", "")?;
-            package.set("cpath", "")?;
-            if let Ok(loaders) = package.get::<Table>("loaders") {
-                let only_preload = lua.create_table()?;
-                only_preload.set(1, loaders.get::<LuaValue>(1)?)?;
-                package.set("loaders", only_preload)?;
-            }
-        }
-        // Lua 5.1 loads precompiled bytecode, whose verifier is known to be escapable;
-        // gopher-lua refuses it, so refusing it matches what Argo CD would do.
-        for name in ["load", "loadstring"] {
-            if !globals.contains_key(name)? {
-                continue;
-            }
-            let log = calls.clone();
-            let f =
-                lua.create_function(move |lua, (chunk, chunkname): (LuaValue, Option<String>)| {
-                    let mut bytes: Vec<u8> = Vec::new();
-                    match chunk {
-                        LuaValue::String(s) => bytes.extend_from_slice(&s.as_bytes()),
-                        LuaValue::Function(reader) => loop {
-                            match reader.call::<LuaValue>(())? {
-                                LuaValue::String(piece) if !piece.as_bytes().is_empty() => {
-                                    bytes.extend_from_slice(&piece.as_bytes())
-                                }
-                                _ => break,
-                            }
-                        },
-                        other => {
-                            return Ok((
-                                LuaValue::Nil,
-                                Some(format!(
-                                    "bad argument to load ({} given)",
-                                    other.type_name()
-                                )),
-                            ))
-                        }
-                    }
-                    if bytes.first() == Some(&27) {
-                        log.borrow_mut()
-                            .push("load of precompiled bytecode".to_owned());
-                        return Ok((
-                            LuaValue::Nil,
-                            Some("binary chunks are not loaded".to_owned()),
-                        ));
-                    }
-                    let chunk = lua
-                        .load(bytes)
-                        .set_name(chunkname.unwrap_or_else(|| "=(load)".to_owned()))
-                        .set_mode(mlua::chunk::ChunkMode::Text);
-                    match chunk.into_function() {
-                        Ok(f) => Ok((LuaValue::Function(f), None)),
-                        Err(e) => Ok((LuaValue::Nil, Some(error_text(&e)))),
-                    }
-                })?;
-            globals.set(name, f)?;
-        }
-        // Standard streams are file objects whose methods write; print would mix a script's
-        // output into ours.
-        if let Ok(io) = globals.get::<Table>("io") {
-            for stream in ["stdin", "stdout", "stderr"] {
-                io.set(stream, LuaValue::Nil)?;
-            }
-        }
-        globals.set(
-            "print",
-            lua.create_function(|_, _: mlua::MultiValue| Ok(()))?,
-        )?;
-        let (outcome, empty_reason) = match lua.load(script).set_name("=health.lua").into_function()
-        {
-            Ok(f) => match f.call::<MultiValue>(()) {
-                Ok(values) => {
-                    let last = values.into_iter().last().unwrap_or(LuaValue::Nil);
-                    let outcome = interpret(&last);
-                    let reason = (outcome == Outcome::Empty).then(|| empty_reason(&last));
-                    (outcome, reason)
-                }
-                Err(e) => (Outcome::Error(error_text(&e)), None),
-            },
-            Err(e) => (Outcome::Error(error_text(&e)), None),
-        };
-        let calls = calls.borrow().clone();
-        Ok(Recorded {
-            outcome,
-            calls,
-            empty_reason,
-        })
-    }
-}
-
-/// An evaluation under audit: what Argo CD makes of it, and what the script tried to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    /// What Argo CD makes of the result.
-    pub outcome: Outcome,
-    /// Calls to functions that touch the machine, in order (none of them ran).
-    pub calls: Vec<String>,
-    /// For an empty status, why Argo CD records one.
-    pub empty_reason: Option<String>,
-}
-
-/// Why a returned value gives Argo CD an empty status.
-fn empty_reason(v: &LuaValue) -> String {
-    let LuaValue::Table(t) = v else {
-        return "the script returns nil (or nothing)".to_owned();
-    };
-    for field in ["status", "message"] {
-        for pair in t.pairs::<LuaValue, LuaValue>().flatten() {
-            if let (LuaValue::String(k), val) = &pair {
-                if k.to_string_lossy().eq_ignore_ascii_case(field)
-                    && !matches!(val, LuaValue::String(_))
-                {
-                    return format!("`{field}` is not a string (a Lua {})", val.type_name());
-                }
-            }
-        }
-    }
-    "the script returns an empty table (or a list)".to_owned()
-}
-
 /// Compiles `script` once into bytecode for [`Runtime::run_compiled`]; a syntax error is returned
 /// as the text Argo CD would report.
 pub fn compile(script: &str) -> Result<Vec<u8>, String> {
@@ -457,7 +250,7 @@ pub fn check_syntax(script: &str) -> Result<(), String> {
     compile(script).map(|_| ())
 }
 
-fn error_text(e: &mlua::Error) -> String {
+pub(crate) fn error_text(e: &mlua::Error) -> String {
     // mlua wraps Lua's message with a traceback on callback errors; Argo CD shows the first line.
     let text = match e {
         mlua::Error::CallbackError { cause, .. } => cause.to_string(),
@@ -466,15 +259,28 @@ fn error_text(e: &mlua::Error) -> String {
     text.lines().next().unwrap_or_default().to_owned()
 }
 
-fn call(lua: &Lua, func: &Function) -> Outcome {
-    let values = match func.call::<MultiValue>(()) {
-        Ok(v) => v,
-        Err(e) => return Outcome::Error(error_text(&e)),
-    };
+/// Loads `script` as Argo CD does, as text named `health.lua`; a syntax error is returned as
+/// the text Argo CD reports. Callers may change the state between [`Runtime::state`] and this.
+pub(crate) fn load(lua: &Lua, script: &str) -> Result<Function, String> {
+    lua.load(script)
+        .set_name("=health.lua")
+        .into_function()
+        .map_err(|e| error_text(&e))
+}
+
+/// Calls a loaded script and gives the value Argo CD reads, or the error text it reports.
+pub(crate) fn returned(func: &Function) -> Result<LuaValue, String> {
+    let values = func.call::<MultiValue>(()).map_err(|e| error_text(&e))?;
     // Argo CD reads the top of the stack: the last value returned, nil when there is none.
-    let last = values.into_iter().last().unwrap_or(LuaValue::Nil);
-    let _ = lua;
-    interpret(&last)
+    Ok(values.into_iter().last().unwrap_or(LuaValue::Nil))
+}
+
+/// Calls a loaded script and applies Argo CD's handling of what it returns.
+fn call(func: &Function) -> Outcome {
+    match returned(func) {
+        Ok(last) => interpret(&last),
+        Err(e) => Outcome::Error(e),
+    }
 }
 
 /// Applies Argo CD's handling of a script's return value.

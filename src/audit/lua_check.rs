@@ -1,7 +1,9 @@
 //! Static checks of Lua text: does it parse as strict Lua 5.1, and does it reach for a library
 //! that Argo CD leaves closed.
 
-use full_moon::tokenizer::{Symbol, TokenType};
+use full_moon::ast::{Ast, Expression, Index, Prefix, Suffix, Var};
+use full_moon::node::Node;
+use full_moon::tokenizer::{Symbol, TokenReference, TokenType};
 use full_moon::LuaVersion;
 
 /// Globals that exist only with `useOpenLibs` (or not at all) in Argo CD.
@@ -182,4 +184,82 @@ fn reads_inner(script: &str) -> Reads {
         }
     }
     out
+}
+
+/// Runs `f` on the script's syntax tree when it parses as strict Lua 5.1, on a large stack
+/// (visitors recurse once per nesting level, as the parser does).
+pub fn with_ast<T: Send>(script: &str, f: impl FnOnce(&Ast) -> T + Send) -> Option<T> {
+    on_big_stack(|| {
+        let result = full_moon::parse_fallible(script, LuaVersion::lua51());
+        result.errors().is_empty().then(|| f(result.ast()))
+    })
+    .flatten()
+}
+
+/// A visitor run over the script's syntax tree, when it parses as strict Lua 5.1.
+pub fn visit_with<V: full_moon::visitors::Visitor + Default + Send>(script: &str) -> Option<V> {
+    with_ast(script, |ast| {
+        let mut v = V::default();
+        v.visit_ast(ast);
+        v
+    })
+}
+
+/// The line a node starts on (0 when it has no position).
+pub fn line(node: &impl Node) -> usize {
+    node.start_position().map_or(0, |p| p.line())
+}
+
+/// A node's source text on one line, cut to `max` characters, for a message.
+pub fn snippet(node: &impl std::fmt::Display, max: usize) -> String {
+    let text = node.to_string();
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(max) {
+        Some((i, _)) => format!("{}...", &one_line[..i]),
+        None => one_line,
+    }
+}
+
+/// The value of a string literal expression.
+pub fn string_literal(e: &Expression) -> Option<String> {
+    match e {
+        Expression::String(t) => token_string(t),
+        Expression::Parentheses { expression, .. } => string_literal(expression),
+        _ => None,
+    }
+}
+
+fn token_string(t: &TokenReference) -> Option<String> {
+    match t.token_type() {
+        TokenType::StringLiteral { literal, .. } => Some(literal.to_string()),
+        _ => None,
+    }
+}
+
+/// A name followed by field accesses (`c.status`, `obj.status["conditions"]`) as its parts;
+/// `None` for anything else (calls, computed indexes).
+pub fn dotted(e: &Expression) -> Option<Vec<String>> {
+    let Expression::Var(var) = e else {
+        return None;
+    };
+    match var {
+        Var::Name(t) => Some(vec![t.token().to_string()]),
+        Var::Expression(ve) => {
+            let Prefix::Name(first) = ve.prefix() else {
+                return None;
+            };
+            let mut parts = vec![first.token().to_string()];
+            for s in ve.suffixes() {
+                match s {
+                    Suffix::Index(Index::Dot { name, .. }) => parts.push(name.token().to_string()),
+                    Suffix::Index(Index::Brackets { expression, .. }) => {
+                        parts.push(string_literal(expression).unwrap_or_else(|| "[]".to_owned()))
+                    }
+                    _ => return None,
+                }
+            }
+            Some(parts)
+        }
+        _ => None,
+    }
 }

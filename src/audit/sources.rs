@@ -101,6 +101,47 @@ fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Vec<Script>) {
     }
 }
 
+/// Scripts in an OpenShift GitOps `ArgoCD` resource's spec: `resourceHealthChecks`,
+/// `extraConfig` (argocd-cm keys) and the older `resourceCustomizations` blob.
+fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Vec<Script>) {
+    for (i, check) in spec
+        .and_then(|s| s.get("resourceHealthChecks"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
+        if check.get("check").and_then(Value::as_str).is_some() {
+            out.push(Script {
+                file: file.to_owned(),
+                origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
+                group: text("group").to_owned(),
+                kind: text("kind").to_owned(),
+                script: text("check").to_owned(),
+                open_libs: false,
+            });
+        }
+    }
+    if let Some(extra) = spec
+        .and_then(|s| s.get("extraConfig"))
+        .and_then(Value::as_object)
+    {
+        from_cm_data(file, &format!("{at} ArgoCD spec.extraConfig"), extra, out);
+    }
+    if let Some(blob) = spec
+        .and_then(|s| s.get("resourceCustomizations"))
+        .and_then(Value::as_str)
+    {
+        from_nested(
+            file,
+            &format!("{at} ArgoCD spec.resourceCustomizations"),
+            blob,
+            out,
+        );
+    }
+}
+
 fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
     let at = format!("line {line}");
@@ -120,45 +161,7 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
                 from_cm_data(file, &format!("{at} ConfigMap data"), data, out);
             }
         }
-        "ArgoCD" => {
-            let spec = doc.get("spec");
-            for (i, check) in spec
-                .and_then(|s| s.get("resourceHealthChecks"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
-                if check.get("check").and_then(Value::as_str).is_some() {
-                    out.push(Script {
-                        file: file.to_owned(),
-                        origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
-                        group: text("group").to_owned(),
-                        kind: text("kind").to_owned(),
-                        script: text("check").to_owned(),
-                        open_libs: false,
-                    });
-                }
-            }
-            if let Some(extra) = spec
-                .and_then(|s| s.get("extraConfig"))
-                .and_then(Value::as_object)
-            {
-                from_cm_data(file, &format!("{at} ArgoCD spec.extraConfig"), extra, out);
-            }
-            if let Some(blob) = spec
-                .and_then(|s| s.get("resourceCustomizations"))
-                .and_then(Value::as_str)
-            {
-                from_nested(
-                    file,
-                    &format!("{at} ArgoCD spec.resourceCustomizations"),
-                    blob,
-                    out,
-                );
-            }
-        }
+        "ArgoCD" => from_argocd(file, &at, doc.get("spec"), out),
         _ => {
             // Helm values for the argo-cd chart.
             if let Some(cm) = doc

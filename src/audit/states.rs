@@ -41,37 +41,7 @@ impl Vocabulary {
     pub fn of(rule: &Rule) -> Vocabulary {
         let mut v = Vocabulary::default();
         for c in &rule.clauses {
-            c.when.visit(&mut |p| match p {
-                Predicate::Exists(path) => {
-                    push_unique(&mut v.paths, path.clone());
-                    v.choices.push((path.clone(), vec![Value::from("x")]));
-                }
-                Predicate::OneOf(path, values) => {
-                    push_unique(&mut v.paths, path.clone());
-                    let literal = |s: &Scalar| match s {
-                        Scalar::Str(s) => Value::from(s.as_str()),
-                        Scalar::Num(n) => Value::from(*n),
-                        Scalar::Bool(b) => Value::from(*b),
-                    };
-                    v.choices
-                        .push((path.clone(), values.iter().map(literal).collect()));
-                    for s in values {
-                        if let Scalar::Str(s) = s {
-                            push_unique(&mut v.words, s.clone());
-                        }
-                    }
-                }
-                Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
-                    push_unique(&mut v.paths, a.clone());
-                    push_unique(&mut v.paths, b.clone());
-                }
-                Predicate::ObservedDiffers { desired, observed } => {
-                    push_unique(&mut v.paths, desired.clone());
-                    push_unique(&mut v.paths, observed.clone());
-                    push_unique(&mut v.mirrors, (desired.clone(), observed.clone()));
-                }
-                _ => {}
-            });
+            c.when.visit(&mut |p| v.add_predicate(p));
         }
         for m in rule.messages() {
             for part in &m.0 {
@@ -98,6 +68,41 @@ impl Vocabulary {
         }
         push_unique(&mut v.condition_types, "Running".to_owned());
         v
+    }
+
+    /// Records what one predicate reads.
+    fn add_predicate(&mut self, p: &Predicate) {
+        match p {
+            Predicate::Exists(path) => {
+                push_unique(&mut self.paths, path.clone());
+                self.choices.push((path.clone(), vec![Value::from("x")]));
+            }
+            Predicate::OneOf(path, values) => {
+                push_unique(&mut self.paths, path.clone());
+                let literal = |s: &Scalar| match s {
+                    Scalar::Str(s) => Value::from(s.as_str()),
+                    Scalar::Num(n) => Value::from(*n),
+                    Scalar::Bool(b) => Value::from(*b),
+                };
+                self.choices
+                    .push((path.clone(), values.iter().map(literal).collect()));
+                for s in values {
+                    if let Scalar::Str(s) = s {
+                        push_unique(&mut self.words, s.clone());
+                    }
+                }
+            }
+            Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
+                push_unique(&mut self.paths, a.clone());
+                push_unique(&mut self.paths, b.clone());
+            }
+            Predicate::ObservedDiffers { desired, observed } => {
+                push_unique(&mut self.paths, desired.clone());
+                push_unique(&mut self.paths, observed.clone());
+                push_unique(&mut self.mirrors, (desired.clone(), observed.clone()));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -275,6 +280,143 @@ pub fn objects_for(rule: &Rule) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// One condition of every type the rule reads, mostly True, in random order: the states where
+/// several conditions hold at once and only priority (never order) may decide.
+fn consistent_conditions(v: &Vocabulary) -> BoxedStrategy<Vec<Value>> {
+    let mut reasons = vec![String::new()];
+    reasons.extend(v.words.iter().cloned());
+    let types = v.condition_types.clone();
+    proptest::collection::vec(
+        (
+            prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown"), 2 => Just("")],
+            proptest::sample::select(reasons),
+            0u8..9,
+        ),
+        v.condition_types.len(),
+    )
+    .prop_map(move |statuses| {
+        types
+            .iter()
+            .zip(statuses)
+            .filter(|(_, (s, _, _))| !s.is_empty())
+            .map(|(t, (s, r, m))| {
+                // Mostly a text message; now and then one of another type, as a broken
+                // operator or a hand-edited object may carry.
+                let message = match m {
+                    7 => Value::from(5),
+                    8 => serde_json::json!({"text": t}),
+                    _ => Value::String(format!("{t} is {s}")),
+                };
+                let mut c = serde_json::json!({"type": t, "status": s, "message": message});
+                if !r.is_empty() {
+                    c["reason"] = Value::String(r);
+                }
+                c
+            })
+            .collect::<Vec<Value>>()
+    })
+    .prop_shuffle()
+    .boxed()
+}
+
+/// `status.conditions`: any entries, the consistent set plus a few, absent, or not a list.
+fn conditions(v: &Vocabulary) -> BoxedStrategy<Option<Value>> {
+    prop_oneof![
+        5 => proptest::collection::vec(condition(v), 0..9).prop_map(Value::Array).prop_map(Some),
+        5 => (consistent_conditions(v), proptest::collection::vec(condition(v), 0..3)).prop_map(|(mut a, b)| {
+            a.extend(b);
+            Some(Value::Array(a))
+        }),
+        1 => Just(None),
+        1 => any_json().prop_map(Some),
+    ]
+    .boxed()
+}
+
+/// For every tested path, maybe one of the values the rule looks for, so clauses that need
+/// several fields at once are reached too.
+fn choices(v: &Vocabulary) -> Vec<BoxedStrategy<Option<(Path, Value)>>> {
+    v.choices
+        .iter()
+        .filter(|(_, values)| !values.is_empty())
+        .map(|(path, values)| {
+            let path = path.clone();
+            proptest::option::of(proptest::sample::select(values.clone()))
+                .prop_map(move |v| v.map(|v| (path.clone(), v)))
+                .boxed()
+        })
+        .collect()
+}
+
+/// How drawn values become an object: the paths fields are set at, and the mirrored pairs.
+struct Plan {
+    paths: Vec<Path>,
+    mirrors: Vec<(Path, Path)>,
+}
+
+impl Plan {
+    /// The object for one draw of fields, conditions, chosen values and mirror flags.
+    fn build(
+        &self,
+        fields: &[(usize, Value)],
+        conditions: Option<&Value>,
+        chosen: Vec<Option<(Path, Value)>>,
+        flags: &[u8],
+    ) -> Value {
+        let mut obj = serde_json::json!({
+            "apiVersion": "example.ibm.com/v1",
+            "kind": "Example",
+            "metadata": {"name": "generated", "namespace": "test"},
+        });
+        // Fields before or after the conditions: either may overwrite the other's container.
+        let fields_first = fields.len().is_multiple_of(2);
+        if fields_first {
+            self.apply_fields(&mut obj, fields);
+        }
+        if let Some(c) = conditions {
+            set(
+                &mut obj,
+                &["status".to_owned(), "conditions".to_owned()],
+                c.clone(),
+            );
+        }
+        if !fields_first {
+            self.apply_fields(&mut obj, fields);
+        }
+        if fields.len().is_multiple_of(3) {
+            for (path, value) in chosen.into_iter().flatten() {
+                set(&mut obj, path.keys(), value);
+            }
+        }
+        self.apply_mirrors(&mut obj, flags);
+        obj
+    }
+
+    fn apply_fields(&self, obj: &mut Value, fields: &[(usize, Value)]) {
+        for (i, value) in fields {
+            set(obj, self.paths[*i].keys(), value.clone());
+        }
+    }
+
+    /// Sometimes the observed copy equals the desired tree, give or take unset fields.
+    fn apply_mirrors(&self, obj: &mut Value, flags: &[u8]) {
+        for ((desired, observed), flag) in self.mirrors.iter().zip(flags) {
+            if *flag == 0 {
+                continue;
+            }
+            let mut copy = crate::rule::eval::get(obj, desired)
+                .cloned()
+                .unwrap_or(Value::Null);
+            if *flag == 2 {
+                if let Value::Object(m) = &mut copy {
+                    m.insert("unset".to_owned(), Value::String(String::new()));
+                }
+            }
+            set(obj, observed.keys(), copy);
+        }
+    }
+}
+
 /// States for `rule`: objects whose fields are set from what the rule reads (and, rarely, a
 /// top-level value that is not an object, to prove generated scripts guard even that).
 pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
@@ -286,119 +428,26 @@ pub fn states_for(rule: &Rule) -> BoxedStrategy<Value> {
     }
     let n = paths.len();
     let fields = proptest::collection::vec((0..n, field_value(&v)), 0..(n * 2 + 1));
-    // One condition of every type the rule reads, mostly True, in random order: the states
-    // where several conditions hold at once and only priority (never order) may decide.
-    let mut reasons = vec![String::new()];
-    reasons.extend(v.words.iter().cloned());
-    let consistent = proptest::collection::vec(
-        (
-            prop_oneof![3 => Just("True"), 2 => Just("False"), 1 => Just("Unknown"), 2 => Just("")],
-            proptest::sample::select(reasons),
-            0u8..9,
-        ),
-        v.condition_types.len(),
-    )
-    .prop_map({
-        let types = v.condition_types.clone();
-        move |statuses| {
-            types
-                .iter()
-                .zip(statuses)
-                .filter(|(_, (s, _, _))| !s.is_empty())
-                .map(|(t, (s, r, m))| {
-                    // Mostly a text message; now and then one of another type, as a broken
-                    // operator or a hand-edited object may carry.
-                    let message = match m {
-                        7 => Value::from(5),
-                        8 => serde_json::json!({"text": t}),
-                        _ => Value::String(format!("{t} is {s}")),
-                    };
-                    let mut c = serde_json::json!({"type": t, "status": s, "message": message});
-                    if !r.is_empty() {
-                        c["reason"] = Value::String(r);
-                    }
-                    c
-                })
-                .collect::<Vec<Value>>()
-        }
-    })
-    .prop_shuffle();
-    let conditions = prop_oneof![
-        5 => proptest::collection::vec(condition(&v), 0..9).prop_map(Value::Array).prop_map(Some),
-        5 => (consistent, proptest::collection::vec(condition(&v), 0..3)).prop_map(|(mut a, b)| {
-            a.extend(b);
-            Some(Value::Array(a))
-        }),
-        1 => Just(None),
-        1 => any_json().prop_map(Some),
-    ];
     let shape = prop_oneof![20 => Just(true), 1 => Just(false)];
-    // Sometimes every tested path holds one of the values the rule looks for, so clauses that
-    // need several fields at once are reached too.
-    let choices: Vec<BoxedStrategy<Option<(Path, Value)>>> = v
-        .choices
-        .iter()
-        .filter(|(_, values)| !values.is_empty())
-        .map(|(path, values)| {
-            let path = path.clone();
-            proptest::option::of(proptest::sample::select(values.clone()))
-                .prop_map(move |v| v.map(|v| (path.clone(), v)))
-                .boxed()
-        })
-        .collect();
-    // Sometimes the observed copy equals the desired tree, give or take unset fields.
-    let mirrors = v.mirrors.clone();
-    let mirror_flags = proptest::collection::vec(0u8..4, mirrors.len());
-    (fields, conditions, shape, any_json(), choices, mirror_flags)
+    let mirror_flags = proptest::collection::vec(0u8..4, v.mirrors.len());
+    let plan = Plan {
+        paths,
+        mirrors: v.mirrors.clone(),
+    };
+    (
+        fields,
+        conditions(&v),
+        shape,
+        any_json(),
+        choices(&v),
+        mirror_flags,
+    )
         .prop_map(
             move |(fields, conditions, is_object, other, chosen, flags)| {
                 if !is_object {
                     return other;
                 }
-                let mut obj = serde_json::json!({
-                    "apiVersion": "example.ibm.com/v1",
-                    "kind": "Example",
-                    "metadata": {"name": "generated", "namespace": "test"},
-                });
-                let fields_first = fields.len() % 2 == 0;
-                let apply_fields = |obj: &mut Value| {
-                    for (i, value) in &fields {
-                        set(obj, paths[*i].keys(), value.clone());
-                    }
-                };
-                if fields_first {
-                    apply_fields(&mut obj);
-                }
-                if let Some(c) = &conditions {
-                    set(
-                        &mut obj,
-                        &["status".to_owned(), "conditions".to_owned()],
-                        c.clone(),
-                    );
-                }
-                if !fields_first {
-                    apply_fields(&mut obj);
-                }
-                if fields.len() % 3 == 0 {
-                    for (path, value) in chosen.into_iter().flatten() {
-                        set(&mut obj, path.keys(), value);
-                    }
-                }
-                for ((desired, observed), flag) in mirrors.iter().zip(flags) {
-                    if flag == 0 {
-                        continue;
-                    }
-                    let mut copy = crate::rule::eval::get(&obj, desired)
-                        .cloned()
-                        .unwrap_or(Value::Null);
-                    if flag == 2 {
-                        if let Value::Object(m) = &mut copy {
-                            m.insert("unset".to_owned(), Value::String(String::new()));
-                        }
-                    }
-                    set(&mut obj, observed.keys(), copy);
-                }
-                obj
+                plan.build(&fields, conditions.as_ref(), chosen, &flags)
             },
         )
         .boxed()

@@ -3,6 +3,7 @@
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
+use mas_health::audit::checks::timeout::Timeout;
 use mas_health::audit::{self, Context, Level};
 use mas_health::Catalog;
 use std::path::{Path, PathBuf};
@@ -66,6 +67,95 @@ fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// An audit worker running in a child process of its own.
+struct Worker {
+    index: usize,
+    child: std::process::Child,
+    started: std::time::Instant,
+    out: PathBuf,
+}
+
+/// Starts the worker that audits script number `index`, its report going to a file in `scratch`.
+fn spawn_worker(
+    exe: &Path,
+    args: &Args,
+    fixture_root: Option<&Path>,
+    scratch: &Path,
+    index: usize,
+) -> Result<Worker> {
+    use std::process::{Command, Stdio};
+    let out = scratch.join(format!("{index}.json"));
+    let out_file =
+        std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("audit")
+        .args(&args.files)
+        .args(["--cases", &args.cases.to_string()])
+        .args(["--worker", &index.to_string()]);
+    // The worker must not look for health/ itself when the parent found none.
+    match fixture_root {
+        Some(root) => cmd.arg("--fixtures").arg(root),
+        None => cmd.arg("--no-fixtures"),
+    };
+    if let Some(m) = &args.manifests {
+        cmd.arg("--manifests").arg(m);
+    }
+    let child = cmd
+        .stdout(Stdio::from(out_file))
+        .stderr(Stdio::null())
+        .stdin(Stdio::null())
+        .spawn()
+        .context("cannot start an audit worker")?;
+    Ok(Worker {
+        index,
+        child,
+        started: std::time::Instant::now(),
+        out,
+    })
+}
+
+/// A report for a script whose audit gave none, with the `timeout` finding.
+fn failed(s: &audit::Script, message: String) -> audit::Report {
+    audit::Report {
+        file: s.file.clone(),
+        origin: s.origin.clone(),
+        key: s.key(),
+        open_libs: s.open_libs,
+        states: 0,
+        findings: vec![Timeout::finding_for(message)],
+    }
+}
+
+/// The worker's report once it has ended or run out of time; the worker back while it runs.
+fn poll(
+    mut w: Worker,
+    script: &audit::Script,
+    limit: std::time::Duration,
+) -> Result<std::result::Result<audit::Report, Worker>> {
+    if w.child.try_wait()?.is_some() {
+        let text = std::fs::read_to_string(&w.out).unwrap_or_default();
+        return Ok(Ok(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
+            failed(
+                script,
+                "the audit of this script ended without a report".to_owned(),
+            )
+        })));
+    }
+    if w.started.elapsed() <= limit {
+        return Ok(Err(w));
+    }
+    let _ = w.child.kill();
+    let _ = w.child.wait();
+    Ok(Ok(failed(
+        script,
+        format!(
+            "its audit did not finish in {} s: some evaluation runs a call the \
+             instruction limit cannot stop (Argo CD would stop it at 1 s)",
+            limit.as_secs()
+        ),
+    )))
+}
+
 /// Audits every script in a child process of its own, as many at once as there are cores, each
 /// stopped after `--timeout` seconds: a C function the instruction limit cannot interrupt (a
 /// pathological string pattern under useOpenLibs) cannot hold the audit, and a crash in one
@@ -75,8 +165,6 @@ fn audit_isolated(
     fixture_root: Option<&Path>,
     scripts: &[audit::Script],
 ) -> Result<Vec<audit::Report>> {
-    use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
     let scratch = std::env::temp_dir().join(format!("mas-health-audit-{}", std::process::id()));
@@ -84,75 +172,94 @@ fn audit_isolated(
         .with_context(|| format!("cannot create {}", scratch.display()))?;
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
     let mut next = 0usize;
-    let mut running: Vec<(usize, std::process::Child, Instant, PathBuf)> = Vec::new();
-    let limit = Duration::from_secs(args.timeout.max(1));
+    let mut running: Vec<Worker> = Vec::new();
+    let limit = std::time::Duration::from_secs(args.timeout.max(1));
     while next < scripts.len() || !running.is_empty() {
         while running.len() < slots && next < scripts.len() {
-            let out_path = scratch.join(format!("{next}.json"));
-            let out_file = std::fs::File::create(&out_path)
-                .with_context(|| format!("cannot create {}", out_path.display()))?;
-            let mut cmd = Command::new(&exe);
-            cmd.arg("audit")
-                .args(&args.files)
-                .args(["--cases", &args.cases.to_string()])
-                .args(["--worker", &next.to_string()]);
-            // The worker must not look for health/ itself when the parent found none.
-            match fixture_root {
-                Some(root) => cmd.arg("--fixtures").arg(root),
-                None => cmd.arg("--no-fixtures"),
-            };
-            if let Some(m) = &args.manifests {
-                cmd.arg("--manifests").arg(m);
-            }
-            let child = cmd
-                .stdout(Stdio::from(out_file))
-                .stderr(Stdio::null())
-                .stdin(Stdio::null())
-                .spawn()
-                .context("cannot start an audit worker")?;
-            running.push((next, child, Instant::now(), out_path));
+            running.push(spawn_worker(&exe, args, fixture_root, &scratch, next)?);
             next += 1;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(std::time::Duration::from_millis(10));
         let mut still = Vec::new();
-        for (i, mut child, started, out_path) in running.drain(..) {
-            let s = &scripts[i];
-            let failed = |message: String| audit::Report {
-                file: s.file.clone(),
-                origin: s.origin.clone(),
-                key: s.key(),
-                open_libs: s.open_libs,
-                states: 0,
-                findings: vec![audit::Finding {
-                    level: Level::Error,
-                    code: "timeout".to_owned(),
-                    message,
-                    example: None,
-                }],
-            };
-            match child.try_wait()? {
-                Some(_) => {
-                    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
-                    results[i] = Some(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
-                        failed("the audit of this script ended without a report".to_owned())
-                    }));
-                }
-                None if started.elapsed() > limit => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    results[i] = Some(failed(format!(
-                        "its audit did not finish in {} s: some evaluation runs a call the \
-                         instruction limit cannot stop (Argo CD would stop it at 1 s)",
-                        limit.as_secs()
-                    )));
-                }
-                None => still.push((i, child, started, out_path)),
+        for w in running.drain(..) {
+            let i = w.index;
+            match poll(w, &scripts[i], limit)? {
+                Ok(report) => results[i] = Some(report),
+                Err(w) => still.push(w),
             }
         }
         running = still;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(results.into_iter().flatten().collect())
+}
+
+/// The (group, kind) of every resource in the manifests under `root`.
+fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    yaml_files(root, &mut files);
+    if files.is_empty() {
+        anyhow::bail!("{}: no manifests found", root.display());
+    }
+    let mut kinds = Vec::new();
+    for f in files {
+        let text =
+            std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        kinds.extend(audit::deployed_kinds(&f.display().to_string(), &text));
+    }
+    Ok(kinds)
+}
+
+/// Every script in `files`, and whether some file could not be read or understood (reported
+/// on stderr as it goes).
+fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
+    let mut trouble = false;
+    let mut scripts = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {name}: cannot read: {e}");
+                trouble = true;
+                continue;
+            }
+        };
+        let (found, errors) = audit::scripts_in(&name, &text);
+        for e in errors {
+            eprintln!("error: {e}");
+            trouble = true;
+        }
+        if found.is_empty() {
+            eprintln!("warning: {name}: no health scripts found");
+        }
+        scripts.extend(found);
+    }
+    (scripts, trouble)
+}
+
+/// Prints the reports as text, one block per script, then a count.
+fn print_text(reports: &[audit::Report], errors: usize) {
+    for r in reports {
+        let libs = if r.open_libs { ", useOpenLibs" } else { "" };
+        println!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
+        if r.findings.is_empty() {
+            println!("  ok: no findings on {} states", r.states);
+        }
+        for f in &r.findings {
+            let level = match f.level {
+                Level::Error => "ERROR",
+                Level::Warning => "WARN",
+                Level::Info => "INFO",
+            };
+            println!("  {level:<5} {:<19} {}", f.code, f.message);
+            if let Some(ex) = &f.example {
+                println!("        example: {ex}");
+            }
+        }
+        println!();
+    }
+    println!("{} scripts audited, {} with errors", reports.len(), errors);
 }
 
 pub fn run(args: Args) -> Result<u8> {
@@ -168,23 +275,7 @@ pub fn run(args: Args) -> Result<u8> {
             .with_context(|| format!("cannot read fixtures under {}", root.display()))?,
         None => Vec::new(),
     };
-    let deployed = match &args.manifests {
-        Some(root) => {
-            let mut files = Vec::new();
-            yaml_files(root, &mut files);
-            if files.is_empty() {
-                anyhow::bail!("{}: no manifests found", root.display());
-            }
-            let mut kinds = Vec::new();
-            for f in files {
-                let text = std::fs::read_to_string(&f)
-                    .with_context(|| format!("cannot read {}", f.display()))?;
-                kinds.extend(audit::deployed_kinds(&f.display().to_string(), &text));
-            }
-            Some(kinds)
-        }
-        None => None,
-    };
+    let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let catalog = Catalog::standard();
     let ctx = Context {
         fixtures: &fixture_dirs,
@@ -192,28 +283,7 @@ pub fn run(args: Args) -> Result<u8> {
         cases: args.cases,
         catalog: &catalog,
     };
-    let mut code = EXIT_OK;
-    let mut scripts = Vec::new();
-    for file in &args.files {
-        let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
-                code = EXIT_USAGE;
-                continue;
-            }
-        };
-        let (found, errors) = audit::scripts_in(&name, &text);
-        for e in errors {
-            eprintln!("error: {e}");
-            code = EXIT_USAGE;
-        }
-        if found.is_empty() {
-            eprintln!("warning: {name}: no health scripts found");
-        }
-        scripts.extend(found);
-    }
+    let (scripts, trouble) = read_scripts(&args.files);
     if let Some(i) = args.worker {
         let Some(script) = scripts.get(i) else {
             anyhow::bail!("no script number {i}");
@@ -229,31 +299,13 @@ pub fn run(args: Args) -> Result<u8> {
                 println!("{}", serde_json::to_string(r)?);
             }
         }
-        super::eval::OutputKind::Text => {
-            for r in &reports {
-                let libs = if r.open_libs { ", useOpenLibs" } else { "" };
-                println!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
-                if r.findings.is_empty() {
-                    println!("  ok: no findings on {} states", r.states);
-                }
-                for f in &r.findings {
-                    let level = match f.level {
-                        Level::Error => "ERROR",
-                        Level::Warning => "WARN",
-                        Level::Info => "INFO",
-                    };
-                    println!("  {level:<5} {:<19} {}", f.code, f.message);
-                    if let Some(ex) = &f.example {
-                        println!("        example: {ex}");
-                    }
-                }
-                println!();
-            }
-            println!("{} scripts audited, {} with errors", reports.len(), errors);
-        }
+        super::eval::OutputKind::Text => print_text(&reports, errors),
     }
-    if code != EXIT_OK {
-        return Ok(code);
-    }
-    Ok(if errors > 0 { EXIT_THRESHOLD } else { EXIT_OK })
+    Ok(if trouble {
+        EXIT_USAGE
+    } else if errors > 0 {
+        EXIT_THRESHOLD
+    } else {
+        EXIT_OK
+    })
 }

@@ -4,7 +4,7 @@
 
 use super::suite::{Answer, Case, Folder, Suite};
 use super::{FixtureError, HealthTest};
-use crate::argocd::runtime::{Libraries, Outcome, Runtime};
+use crate::argocd::runtime::{Libraries, Outcome};
 use crate::argocd::Verdict;
 use crate::rule::Status;
 use serde_json::Value;
@@ -37,22 +37,15 @@ pub trait Interpreter {
     fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String>;
 }
 
-/// The built-in runtime with every function that touches the machine (`os.execute`, `io.*`,
-/// file loading) replaced by a recorder: a script under test never runs a command or touches a
-/// file, even with open libraries.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Sandboxed;
-
-impl Interpreter for Sandboxed {
+/// Any function that evaluates one script on one object is an interpreter: the audit's sandbox
+/// (`|s, o, l| Sandbox::new(l).run(s, o)`), for one.
+impl<F> Interpreter for F
+where
+    F: Fn(&str, &Value, Libraries) -> Result<Outcome, String>,
+{
     fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
-        let rt = Runtime::with_libraries(libraries);
         jobs.iter()
-            .map(|j| {
-                let recorded = rt.run_recorded(j.script, j.object);
-                recorded
-                    .map(|r| Ran::Outcome(r.outcome))
-                    .map_err(|e| e.to_string())
-            })
+            .map(|j| self(j.script, j.object, libraries).map(Ran::Outcome))
             .collect()
     }
 }
@@ -197,12 +190,14 @@ pub type RuleFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Rule>;
 
 impl Suite {
     /// Runs every test in `interp` with `libraries`, and reports each. With closed libraries
-    /// a failing test of a health.lua is run again with open libraries in the sandboxed
-    /// runtime, to say whether `useOpenLibs` would make it pass. Folders without a health.lua
-    /// are answered by `rule` (ours), checked on the native engine and in Lua.
+    /// a failing test of a health.lua is run again with open libraries in `sandbox` (which must
+    /// keep scripts from running commands or touching files), to say whether `useOpenLibs`
+    /// would make it pass. Folders without a health.lua are answered by `rule` (ours), checked
+    /// on the native engine and in Lua.
     pub fn run(
         &self,
         interp: &dyn Interpreter,
+        sandbox: &dyn Interpreter,
         libraries: Libraries,
         rule: RuleFor<'_>,
     ) -> Result<Report, String> {
@@ -224,7 +219,7 @@ impl Suite {
             })
             .collect();
         let ran = run_checked(interp, &pending, libraries)?;
-        let open = retry_open(&pending, &ran, libraries)?;
+        let open = retry_open(sandbox, &pending, &ran, libraries)?;
         let mut results = pending.iter().zip(ran).zip(open);
         for slot in &slots {
             match slot {
@@ -266,8 +261,9 @@ fn run_checked(
 }
 
 /// With closed libraries, runs the failing tests of health.lua files again with open ones,
-/// always in the sandboxed runtime (never with a real `os` or `io`).
+/// always in the sandbox (never with a real `os` or `io`).
 fn retry_open(
+    sandbox: &dyn Interpreter,
     pending: &[&Pending<'_>],
     ran: &[Ran],
     libraries: Libraries,
@@ -281,7 +277,7 @@ fn retry_open(
         .filter(|&i| matches!(&ran[i], Ran::Outcome(o) if o.verdict() != pending[i].want))
         .collect();
     let retried: Vec<&Pending<'_>> = failing.iter().map(|&i| pending[i]).collect();
-    let again = run_checked(&Sandboxed, &retried, Libraries::Open)?;
+    let again = run_checked(sandbox, &retried, Libraries::Open)?;
     for (i, r) in failing.into_iter().zip(again) {
         if let Ran::Outcome(o) = r {
             open[i] = Some(o.verdict());

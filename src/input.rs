@@ -153,67 +153,76 @@ fn documents(text: &str) -> Vec<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(v) = serde_json::from_str::<Value>(text) {
-            return vec![Document {
-                line: 1,
-                value: Ok(v),
-            }];
-        }
-        // A stream of JSON values, one after another (what `jq '.items[]'` prints).
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
-        let mut values = Vec::new();
-        let mut ok = true;
-        loop {
-            let offset = stream.byte_offset();
-            match stream.next() {
-                None => break,
-                Some(Ok(v)) => {
-                    let skipped = text.get(..offset).unwrap_or_default();
-                    let lead = text
-                        .get(offset..)
-                        .map_or(0, |rest| rest.len() - rest.trim_start().len());
-                    let line = skipped.lines().count().max(1)
-                        + text
-                            .get(offset..offset + lead)
-                            .map_or(0, |ws| ws.matches('\n').count());
-                    values.push(Document { line, value: Ok(v) });
-                }
-                Some(Err(_)) => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if ok && values.len() > 1 {
-            return values;
-        }
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| (i + 1, l))
-            .collect();
-        let parsed: Vec<(usize, Result<Value, String>)> = lines
-            .iter()
-            .map(|(n, l)| {
-                (
-                    *n,
-                    serde_json::from_str::<Value>(l).map_err(|e| e.to_string()),
-                )
-            })
-            .collect();
-        // JSON Lines: one JSON value per line, most of them readable.
-        if parsed.iter().filter(|(_, r)| r.is_ok()).count() * 2 > parsed.len() {
-            return parsed
-                .into_iter()
-                .map(|(line, r)| Document {
-                    line,
-                    value: r.map_err(|m| (line, format!("invalid JSON: {m}"))),
-                })
-                .collect();
+        if let Some(docs) = json_documents(text) {
+            return docs;
         }
     }
     yaml_documents(text)
+}
+
+/// Reads `text` as one JSON value, a stream of values, or JSON Lines; `None` when it is none of
+/// these (it may still be YAML, whose flow style looks like JSON).
+fn json_documents(text: &str) -> Option<Vec<Document>> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return Some(vec![Document {
+            line: 1,
+            value: Ok(v),
+        }]);
+    }
+    json_stream(text)
+        .filter(|values| values.len() > 1)
+        .or_else(|| json_lines(text))
+}
+
+/// A stream of JSON values, one after another (what `jq '.items[]'` prints); `None` when a
+/// value in it is invalid.
+fn json_stream(text: &str) -> Option<Vec<Document>> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut values = Vec::new();
+    loop {
+        let offset = stream.byte_offset();
+        let v = match stream.next() {
+            None => return Some(values),
+            Some(Ok(v)) => v,
+            Some(Err(_)) => return None,
+        };
+        let skipped = text.get(..offset).unwrap_or_default();
+        let lead = text
+            .get(offset..)
+            .map_or(0, |rest| rest.len() - rest.trim_start().len());
+        let line = skipped.lines().count().max(1)
+            + text
+                .get(offset..offset + lead)
+                .map_or(0, |ws| ws.matches('\n').count());
+        values.push(Document { line, value: Ok(v) });
+    }
+}
+
+/// JSON Lines: one JSON value per line, most of them readable; `None` otherwise.
+fn json_lines(text: &str) -> Option<Vec<Document>> {
+    let parsed: Vec<(usize, Result<Value, String>)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            (
+                i + 1,
+                serde_json::from_str::<Value>(l).map_err(|e| e.to_string()),
+            )
+        })
+        .collect();
+    if parsed.iter().filter(|(_, r)| r.is_ok()).count() * 2 <= parsed.len() {
+        return None;
+    }
+    Some(
+        parsed
+            .into_iter()
+            .map(|(line, r)| Document {
+                line,
+                value: r.map_err(|m| (line, format!("invalid JSON: {m}"))),
+            })
+            .collect(),
+    )
 }
 
 fn is_separator(line: &str) -> bool {
@@ -300,4 +309,87 @@ fn without_hints(message: &str) -> &str {
         .filter_map(|h| message.find(h))
         .min()
         .map_or(message, |i| &message[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A document's value, or the line and text of its error.
+    type Read = Result<Value, (usize, String)>;
+
+    fn lines_and_values(text: &str) -> Vec<(usize, Read)> {
+        documents(text)
+            .into_iter()
+            .map(|d| (d.line, d.value))
+            .collect()
+    }
+
+    #[test]
+    fn yaml_documents_start_after_separators_and_end_markers() {
+        let text = "# head\na: 1\n---\nb: 2\n...\n--- {c: 3}\n---\n# only a comment\n";
+        assert_eq!(
+            lines_and_values(text),
+            vec![
+                (1, Ok(json!({"a": 1}))),
+                (4, Ok(json!({"b": 2}))),
+                (6, Ok(json!({"c": 3}))),
+            ]
+        );
+    }
+
+    #[test]
+    fn separators_need_the_dashes_alone_or_followed_by_a_blank() {
+        assert!(is_separator("---"));
+        assert!(is_separator("---\r"));
+        assert!(is_separator("--- # doc"));
+        assert!(is_separator("---\tx"));
+        assert!(!is_separator("----"));
+        assert!(!is_separator(" ---"));
+        assert!(is_end_marker("..."));
+        assert!(!is_end_marker("...x"));
+    }
+
+    #[test]
+    fn yaml_error_lines_count_from_the_start_of_the_file() {
+        let text = "a: 1\n---\nb: 2\nc: [\n";
+        let docs = lines_and_values(text);
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0], (1, Ok(json!({"a": 1}))));
+        // The document starts on line 3; the unclosed bracket stands on its line 2, file line 4.
+        assert_eq!(
+            docs[1],
+            (3, Err((4, "invalid YAML: unclosed bracket '['".to_owned())))
+        );
+    }
+
+    #[test]
+    fn parser_messages_become_absolute_lines_without_hints() {
+        assert_eq!(
+            yaml_error("line 2 column 3: bad thing; use Options to allow it", 10),
+            (11, "invalid YAML: bad thing".to_owned())
+        );
+        assert_eq!(
+            yaml_error("error: line 1 column 1: oops (set x)\nmore", 1),
+            (1, "invalid YAML: oops".to_owned())
+        );
+        assert_eq!(
+            yaml_error("no position here", 7),
+            (7, "invalid YAML: no position here".to_owned())
+        );
+    }
+
+    #[test]
+    fn json_streams_and_json_lines_keep_the_line_of_each_value() {
+        assert_eq!(
+            lines_and_values("{\"a\": 1}\n\n{\n \"b\": 2\n}\n"),
+            vec![(1, Ok(json!({"a": 1}))), (3, Ok(json!({"b": 2})))]
+        );
+        let lines = lines_and_values("{\"a\": 1}\n{broken\n{\"c\": 3}\n");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0], (1, Ok(json!({"a": 1}))));
+        assert!(matches!(&lines[1], (2, Err((2, m))) if m.starts_with("invalid JSON: ")));
+        assert_eq!(lines[2], (3, Ok(json!({"c": 3}))));
+    }
 }

@@ -1,8 +1,9 @@
-//! The generated outputs carry exactly the generated scripts, and stay within Kubernetes limits.
+//! The generated outputs carry exactly the generated scripts, and the renderer refuses what
+//! Kubernetes would refuse (objects over 1 MiB, invalid ConfigMap keys).
 
 use mas_health::catalog;
-use mas_health::output::{self, Format, Target};
-use mas_health::rule::emit;
+use mas_health::output::{self, Format, OutputError, Target};
+use mas_health::rule::{emit, Message, Rule, Status};
 
 fn nested_of(configmap_yaml: &str) -> serde_json::Value {
     let cm: serde_json::Value = serde_saphyr::from_str(configmap_yaml).expect("ConfigMap YAML");
@@ -50,18 +51,52 @@ fn argocd_cm_split_keys_carry_each_script_and_wildcards_stay_nested() {
     }
 }
 
+/// A catalog of one `example.com/<kind>` rule whose default message is `message`.
+fn one_rule(kind: &str, message: &str) -> catalog::Catalog {
+    let rule = Rule::named("test").otherwise(Status::Healthy, Message::text(message));
+    catalog::Catalog::empty().with([catalog::Entry::new("test", "example.com", kind, rule)])
+}
+
 #[test]
-fn every_configmap_is_under_one_mebibyte_with_valid_keys() {
-    let catalog = catalog::Catalog::standard();
-    for format in [Format::ArgocdCm, Format::Nested, Format::ArgocdCr] {
-        let text = output::render(format, &catalog, &Target::default()).expect("renders");
-        assert!(text.len() < output::MAX_OBJECT_BYTES, "{}", format.name());
+fn objects_over_one_mebibyte_are_refused() {
+    let giant = one_rule("Widget", &"x".repeat(output::MAX_OBJECT_BYTES));
+    for (format, what) in [
+        (Format::ArgocdCm, "argocd-cm"),
+        (Format::Nested, "argocd-cm"),
+        (Format::ArgocdCr, "the ArgoCD resource"),
+    ] {
+        let err = output::render(format, &giant, &Target::default())
+            .expect_err("a script over 1 MiB cannot fit in one object");
+        let OutputError::Invalid(message) = &err else {
+            panic!(
+                "{}: expected OutputError::Invalid, got {err:?}",
+                format.name()
+            );
+        };
+        let bytes: usize = message
+            .strip_prefix(&format!("{what} would be "))
+            .and_then(|m| m.strip_suffix(" bytes, over the 1 MiB object limit"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{}: unexpected message {message:?}", format.name()));
+        assert!(bytes > output::MAX_OBJECT_BYTES, "{message}");
     }
-    let text = output::render(Format::ArgocdCm, &catalog, &Target::default()).expect("renders");
-    let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
-    for key in cm["data"].as_object().expect("data").keys() {
-        assert!(output::valid_configmap_key(key), "{key}");
-    }
+    // The same rule with a short message renders: the size alone was refused.
+    let small = one_rule("Widget", "x");
+    output::render(Format::ArgocdCm, &small, &Target::default()).expect("renders");
+}
+
+#[test]
+fn a_kind_that_makes_an_invalid_configmap_key_is_refused() {
+    let bad = one_rule("Wid get", "x");
+    let err = output::render(Format::ArgocdCm, &bad, &Target::default())
+        .expect_err("a space cannot stand in a ConfigMap key");
+    let OutputError::Invalid(message) = &err else {
+        panic!("expected OutputError::Invalid, got {err:?}");
+    };
+    assert_eq!(
+        message,
+        "`resource.customizations.health.example.com_Wid get` is not a valid ConfigMap key"
+    );
 }
 
 #[test]

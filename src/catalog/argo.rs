@@ -8,8 +8,8 @@
 
 use super::Entry;
 use crate::rule::{
-    any, equals, exists, not, one_of, ConditionSelector, Message, Path, Predicate, Rule, Status,
-    TextMatch,
+    any, equals, exists, not, one_of, Clause, ConditionSelector, Message, Path, Predicate, Rule,
+    Status, TextMatch,
 };
 
 pub(super) fn entries() -> Vec<Entry> {
@@ -28,7 +28,31 @@ fn observed_differs(desired: &str, observed: &str) -> Predicate {
     }
 }
 
+const PHASE: &str = "status.operationState.phase";
+const HEALTH: &str = "status.health.status";
+
 fn application() -> Rule {
+    Rule::named("Argo CD Application (app of apps)")
+        .clause(cannot_render())
+        .clauses(sync_in_flight())
+        .clause(compared_with_another_spec())
+        .clause(sync_failed())
+        .clauses(Status::ALL.map(child_reports))
+        .when(
+            "the child has no health yet",
+            any(vec![not(exists(HEALTH)), equals(HEALTH, "")]),
+            Status::Progressing,
+            Message::text("waiting for health"),
+        )
+        .otherwise(
+            Status::Unknown,
+            Message::text("child application has an invalid health status: ")
+                .then(Message::field(HEALTH, "a value that is not a string")),
+        )
+}
+
+/// ComparisonError or InvalidSpecError -> Degraded: the child cannot render.
+fn cannot_render() -> Clause {
     let cannot_render = ConditionSelector {
         type_: TextMatch::OneOf(vec![
             "ComparisonError".to_owned(),
@@ -38,93 +62,94 @@ fn application() -> Rule {
         status: TextMatch::NoneOf(vec!["False".to_owned()]),
         reason: TextMatch::Any,
     };
-    let phase = "status.operationState.phase";
-    let health = "status.health.status";
-    let mut b = Rule::named("Argo CD Application (app of apps)")
-        .when(
-            "the child cannot render its manifests",
-            cannot_render.holds(),
-            Status::Degraded,
-            Message::condition(
-                &cannot_render,
-                "the application cannot render its manifests",
-            ),
-        )
-        .when(
+    Clause::new(
+        "the child cannot render its manifests",
+        cannot_render.holds(),
+        Status::Degraded,
+        Message::condition(
+            &cannot_render,
+            "the application cannot render its manifests",
+        ),
+    )
+}
+
+/// A sync running, terminating or requested -> Progressing: the health predates it.
+fn sync_in_flight() -> [Clause; 3] {
+    let with_operation_message = |text: &str| {
+        Message::text(text).then(Message::field_after(
+            "status.operationState.message",
+            ": ",
+            "",
+        ))
+    };
+    [
+        Clause::new(
             "a sync is running",
-            equals(phase, "Running"),
+            equals(PHASE, "Running"),
             Status::Progressing,
-            Message::text("sync running").then(Message::field_after(
-                "status.operationState.message",
-                ": ",
-                "",
-            )),
-        )
-        .when(
+            with_operation_message("sync running"),
+        ),
+        Clause::new(
             "a sync is terminating",
-            equals(phase, "Terminating"),
+            equals(PHASE, "Terminating"),
             Status::Progressing,
-            Message::text("sync terminating").then(Message::field_after(
-                "status.operationState.message",
-                ": ",
-                "",
-            )),
-        )
-        .when(
+            with_operation_message("sync terminating"),
+        ),
+        Clause::new(
             "a sync is requested",
             exists("operation"),
             Status::Progressing,
             Message::text("sync requested"),
-        )
-        .when(
-            "status was compared with another spec",
-            // The whole source counts, not only repoURL/path/chart/targetRevision: MAS GitOps
-            // changes a child by re-rendering its plugin values at the same revision. For a
-            // multi-source app Argo CD writes an empty (or first-source) comparedTo.source, so
-            // the single-source comparison applies only where spec.source is set.
-            any(vec![
-                Predicate::All(vec![
-                    exists("spec.source"),
-                    observed_differs("spec.source", "status.sync.comparedTo.source"),
-                ]),
-                observed_differs("spec.sources", "status.sync.comparedTo.sources"),
-            ]),
-            Status::Progressing,
-            Message::text("health not yet refreshed for the current spec"),
-        )
-        .when(
-            "the last sync failed and the child is not synced",
+        ),
+    ]
+}
+
+/// Status compared with another spec than the current one -> Progressing.
+fn compared_with_another_spec() -> Clause {
+    Clause::new(
+        "status was compared with another spec",
+        // The whole source counts, not only repoURL/path/chart/targetRevision: MAS GitOps
+        // changes a child by re-rendering its plugin values at the same revision. For a
+        // multi-source app Argo CD writes an empty (or first-source) comparedTo.source, so
+        // the single-source comparison applies only where spec.source is set.
+        any(vec![
             Predicate::All(vec![
-                one_of(phase, &["Failed", "Error"]),
-                not(equals("status.sync.status", "Synced")),
+                exists("spec.source"),
+                observed_differs("spec.source", "status.sync.comparedTo.source"),
             ]),
-            Status::Degraded,
-            Message::field_after(
-                "status.operationState.message",
-                "sync failed: ",
-                "sync failed",
-            ),
-        );
-    for status in Status::ALL {
-        b = b.when(
-            &format!("the child reports {status}"),
-            equals(health, status.as_str()),
-            status,
-            Message::field(
-                "status.health.message",
-                &format!("child application is {status}"),
-            ),
-        );
-    }
-    b.when(
-        "the child has no health yet",
-        any(vec![not(exists(health)), equals(health, "")]),
+            observed_differs("spec.sources", "status.sync.comparedTo.sources"),
+        ]),
         Status::Progressing,
-        Message::text("waiting for health"),
+        Message::text("health not yet refreshed for the current spec"),
     )
-    .otherwise(
-        Status::Unknown,
-        Message::text("child application has an invalid health status: ")
-            .then(Message::field(health, "a value that is not a string")),
+}
+
+/// The last sync Failed or Errored and the child is not Synced -> Degraded.
+fn sync_failed() -> Clause {
+    Clause::new(
+        "the last sync failed and the child is not synced",
+        Predicate::All(vec![
+            one_of(PHASE, &["Failed", "Error"]),
+            not(equals("status.sync.status", "Synced")),
+        ]),
+        Status::Degraded,
+        Message::field_after(
+            "status.operationState.message",
+            "sync failed: ",
+            "sync failed",
+        ),
+    )
+}
+
+/// The child reports `status` -> that status, with the child's message.
+fn child_reports(status: Status) -> Clause {
+    Clause::new(
+        &format!("the child reports {status}"),
+        equals(HEALTH, status.as_str()),
+        status,
+        Message::field(
+            "status.health.message",
+            &format!("child application is {status}"),
+        ),
     )
 }

@@ -1,11 +1,9 @@
 //! Cloud Pak for Data (cpd.ibm.com and its services) and Zen: the data platform under
 //! Predict, Health and Watson Studio.
 
-use super::families::{
-    condition_true, failure, progress_of, rerun_after_success_clause, waiting_for,
-};
+use super::families::{progress_of, ConditionFamily};
 use super::Entry;
-use crate::rule::{equals, Message, Rule, Status};
+use crate::rule::{equals, Clause, Message, Rule, Status};
 
 /// Each CP4D kind with the status string its operator writes.
 const SERVICES: &[(&str, &str, &str)] = &[
@@ -30,28 +28,20 @@ pub(super) fn entries() -> Vec<Entry> {
 /// upgrade is running); Completed or Successful is Healthy.
 fn cp4d(field: &str) -> Rule {
     let path = format!("status.{field}");
-    Rule::named(&format!("CP4D service ({field})"))
-        .clause(failure())
-        .when(
-            &format!("{field} Failed"),
-            equals(&path, "Failed"),
-            Status::Degraded,
-            Message::text(&format!("{field} Failed")),
+    let state = |value: &str, status: Status| {
+        Clause::new(
+            &format!("{field} {value}"),
+            equals(&path, value),
+            status,
+            Message::text(&format!("{field} {value}")),
         )
-        .when(
-            &format!("{field} InProgress"),
-            equals(&path, "InProgress"),
-            Status::Progressing,
-            Message::text(&format!("{field} InProgress")),
-        )
-        .when(
-            &format!("{field} Completed"),
-            equals(&path, "Completed"),
-            Status::Healthy,
-            Message::text(&format!("{field} Completed")),
-        )
-        .clause(condition_true("Successful"))
-        .clause(rerun_after_success_clause())
-        .clause(waiting_for("Successful"))
+    };
+    // No operator-version check: an upgrade shows as InProgress in the status string.
+    ConditionFamily::of(&format!("CP4D service ({field})"), "Successful")
+        .without_version_check()
+        .with_override(state("Failed", Status::Degraded))
+        .with_override(state("InProgress", Status::Progressing))
+        .with_override(state("Completed", Status::Healthy))
         .otherwise(Status::Progressing, progress_of(&path))
+        .rule()
 }

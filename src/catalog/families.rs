@@ -1,4 +1,7 @@
 //! Families shared by many kinds: a kind names its family in one line of its catalog file.
+//!
+//! A family is a value with named parts ([`ConditionFamily`], [`StateFamily`]); a special kind
+//! changes parts by name, never by position.
 
 use crate::rule::{
     all, any, cond, cond_any, differ, one_of, Clause, ConditionSelector, Message, Predicate, Rule,
@@ -98,33 +101,109 @@ pub fn waiting_for(ok: &str) -> Clause {
     }
 }
 
-/// The clauses of a condition family, without its default.
-pub fn condition_clauses(ok: &str) -> Vec<Clause> {
-    let mut out = vec![failure(), stale(ok), condition_true(ok)];
-    if ok == "Successful" {
-        out.push(rerun_after_success_clause());
+/// The verdict a rule gives when none of its clauses holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Otherwise {
+    /// The status.
+    pub status: Status,
+    /// The message.
+    pub message: Message,
+}
+
+impl Otherwise {
+    /// The default verdict of a condition family: the operator has not reported `ok` at all.
+    pub fn awaiting(ok: &str) -> Otherwise {
+        Otherwise {
+            status: Status::Progressing,
+            message: Message::text(&format!("waiting for the operator to report {ok}")),
+        }
     }
-    out.push(waiting_for(ok));
-    out
 }
 
-/// The default verdict of a condition family: the operator has not reported `ok` at all.
-fn awaiting(ok: &str) -> (Status, Message) {
-    (
-        Status::Progressing,
-        Message::text(&format!("waiting for the operator to report {ok}")),
-    )
+/// A family driven by one condition `ok`, as named parts; [`ConditionFamily::rule`] puts them in
+/// priority order: `failure`, `overrides`, `stale`, `holds`, `ok`, `rerun`, `waiting`, then
+/// `otherwise`. Special kinds change parts by name ([`ConditionFamily::with_override`], ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionFamily {
+    /// The rule's name.
+    pub name: String,
+    /// Failure=True -> Degraded.
+    pub failure: Clause,
+    /// Kind-specific verdicts that outrank everything but `failure` (none in the family).
+    pub overrides: Vec<Clause>,
+    /// `ok` succeeded for an earlier operator version -> Progressing (`None` where the kind
+    /// skips the check: [`ConditionFamily::without_version_check`]).
+    pub stale: Option<Clause>,
+    /// Kind-specific reasons to keep waiting although `ok` succeeded (none in the family).
+    pub holds: Vec<Clause>,
+    /// `ok` is True -> Healthy.
+    pub ok: Clause,
+    /// Successful only: a new reconcile after a success -> still Healthy.
+    pub rerun: Option<Clause>,
+    /// `ok` is present but not True -> Progressing.
+    pub waiting: Clause,
+    /// `ok` is not reported at all.
+    pub otherwise: Otherwise,
 }
 
-/// A family driven by one condition: Failure -> Degraded; `ok` True but stale -> Progressing;
-/// `ok` True -> Healthy; otherwise Progressing, saying what is awaited.
+impl ConditionFamily {
+    /// The family for condition `ok`: Failure -> Degraded; `ok` True but stale -> Progressing;
+    /// `ok` True -> Healthy; otherwise Progressing, saying what is awaited.
+    pub fn of(name: &str, ok: &str) -> ConditionFamily {
+        ConditionFamily {
+            name: name.to_owned(),
+            failure: failure(),
+            overrides: Vec::new(),
+            stale: Some(stale(ok)),
+            holds: Vec::new(),
+            ok: condition_true(ok),
+            rerun: (ok == "Successful").then(rerun_after_success_clause),
+            waiting: waiting_for(ok),
+            otherwise: Otherwise::awaiting(ok),
+        }
+    }
+
+    /// Adds a verdict that outranks everything but `failure` (after earlier overrides).
+    pub fn with_override(mut self, clause: Clause) -> ConditionFamily {
+        self.overrides.push(clause);
+        self
+    }
+
+    /// Adds a reason to keep waiting although `ok` succeeded (after earlier ones).
+    pub fn with_hold(mut self, clause: Clause) -> ConditionFamily {
+        self.holds.push(clause);
+        self
+    }
+
+    /// Drops the operator-version check (`stale`), for kinds whose upgrades show elsewhere.
+    pub fn without_version_check(mut self) -> ConditionFamily {
+        self.stale = None;
+        self
+    }
+
+    /// Replaces the verdict given when `ok` is not reported.
+    pub fn otherwise(mut self, status: Status, message: Message) -> ConditionFamily {
+        self.otherwise = Otherwise { status, message };
+        self
+    }
+
+    /// The rule: the parts in priority order.
+    pub fn rule(self) -> Rule {
+        Rule::named(&self.name)
+            .clause(self.failure)
+            .clauses(self.overrides)
+            .clauses(self.stale)
+            .clauses(self.holds)
+            .clause(self.ok)
+            .clauses(self.rerun)
+            .clause(self.waiting)
+            .otherwise(self.otherwise.status, self.otherwise.message)
+    }
+}
+
+/// A family driven by one condition: see [`ConditionFamily::of`].
 pub fn condition_family(name: &str, ok: &str) -> Rule {
-    let (status, message) = awaiting(ok);
-    let mut b = Rule::named(name);
-    for c in condition_clauses(ok) {
-        b = b.clause(c);
-    }
-    b.otherwise(status, message)
+    ConditionFamily::of(name, ok).rule()
 }
 
 /// The MAS Ready family, used by every Ansible-based MAS operator's resources.
@@ -136,45 +215,44 @@ pub fn ready() -> Rule {
 /// Where such an operator also reports `Ready` (AI service tenants do), a Ready that is not True
 /// still holds the wave: a reconcile can succeed while the workload is still starting.
 pub fn successful() -> Rule {
-    let mut b = Rule::named("Successful family")
-        .clause(failure())
-        .clause(stale("Successful"));
-    b = b.clause(not_ready_yet());
-    for c in condition_clauses("Successful").into_iter().skip(2) {
-        b = b.clause(c);
-    }
-    let (status, message) = awaiting("Successful");
-    b.otherwise(status, message)
+    ConditionFamily::of("Successful family", "Successful")
+        .with_hold(not_ready_yet())
+        .rule()
 }
 
 /// Clause: a `Ready` condition is reported and is not True -> Progressing with its message.
 fn not_ready_yet() -> Clause {
-    let mut c = waiting_for("Ready");
-    c.when = all(vec![
-        cond_any("Ready").holds(),
-        crate::rule::not(cond("Ready", "True").holds()),
-    ]);
-    c.name = "Ready is reported and not True".to_owned();
-    c
+    Clause {
+        name: "Ready is reported and not True".to_owned(),
+        when: all(vec![
+            cond_any("Ready").holds(),
+            crate::rule::not(cond("Ready", "True").holds()),
+        ]),
+        ..waiting_for("Ready")
+    }
 }
 
 /// For MAS kinds not in the catalog (the `*.mas.ibm.com/*` wildcard): the Ready family, and for
 /// an operator that never reports Ready, the Successful family, so a new kind that only writes
 /// Successful does not hold its wave for ever.
 pub fn ready_or_successful() -> Rule {
-    let b = Rule::named("MAS Ready family, else Successful")
-        .clause(failure())
-        .clause(stale("Ready"))
-        .clause(stale("Successful"))
-        .clause(condition_true("Ready"))
-        .clause(waiting_for("Ready"))
-        .clause(condition_true("Successful"))
-        .clause(rerun_after_success_clause())
-        .clause(waiting_for("Successful"));
-    b.otherwise(
-        Status::Progressing,
-        Message::text("waiting for the operator to report Ready or Successful"),
-    )
+    // Only the parts of these two families are used, not their names or defaults.
+    let ready = ConditionFamily::of("Ready", "Ready");
+    let successful = ConditionFamily::of("Successful", "Successful");
+    Rule::named("MAS Ready family, else Successful")
+        .clause(ready.failure)
+        // Either success may be left over from the previous operator version.
+        .clauses(ready.stale)
+        .clauses(successful.stale)
+        .clause(ready.ok)
+        .clause(ready.waiting)
+        .clause(successful.ok)
+        .clauses(successful.rerun)
+        .clause(successful.waiting)
+        .otherwise(
+            Status::Progressing,
+            Message::text("waiting for the operator to report Ready or Successful"),
+        )
 }
 
 /// Which values of a status string mean what.
@@ -185,36 +263,63 @@ pub struct StateValues<'a> {
     pub degraded: &'a [&'a str],
 }
 
-/// Clauses reading one status string: a degraded value -> Degraded, a healthy value -> Healthy.
-pub fn state_clauses(path: &str, values: &StateValues<'_>, detail: Message) -> Vec<Clause> {
-    let mut out = Vec::new();
-    if !values.degraded.is_empty() {
-        out.push(Clause {
-            name: format!("{path} reports a failure"),
-            when: one_of(path, values.degraded),
-            status: Status::Degraded,
-            message: Message::field_after(path, "state ", "failed").then(detail),
-        });
-    }
-    if !values.healthy.is_empty() {
-        out.push(Clause {
-            name: format!("{path} reports ready"),
-            when: one_of(path, values.healthy),
-            status: Status::Healthy,
-            message: Message::field_after(path, "state ", "ready"),
-        });
-    }
-    out
+/// A family driven by one status string, as named parts in priority order: `failed`, `ready`,
+/// then `otherwise`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateFamily {
+    /// The rule's name.
+    pub name: String,
+    /// A degraded value -> Degraded (`None` when no value means failure).
+    pub failed: Option<Clause>,
+    /// A healthy value -> Healthy (`None` when no value means ready).
+    pub ready: Option<Clause>,
+    /// Any other value, or none: Progressing naming the state.
+    pub otherwise: Otherwise,
 }
 
-/// A family driven by one status string: degraded values -> Degraded (with `detail` after the
-/// state), healthy values -> Healthy, anything else Progressing naming the state.
-pub fn state_family(name: &str, path: &str, values: StateValues<'_>, detail: Message) -> Rule {
-    let mut b = Rule::named(name);
-    for c in state_clauses(path, &values, detail) {
-        b = b.clause(c);
+impl StateFamily {
+    /// The family reading `path`: degraded values -> Degraded (with `detail` after the state),
+    /// healthy values -> Healthy, anything else Progressing naming the state.
+    pub fn of(name: &str, path: &str, values: &StateValues<'_>, detail: Message) -> StateFamily {
+        let failed = (!values.degraded.is_empty()).then(|| {
+            Clause::new(
+                &format!("{path} reports a failure"),
+                one_of(path, values.degraded),
+                Status::Degraded,
+                Message::field_after(path, "state ", "failed").then(detail),
+            )
+        });
+        let ready = (!values.healthy.is_empty()).then(|| {
+            Clause::new(
+                &format!("{path} reports ready"),
+                one_of(path, values.healthy),
+                Status::Healthy,
+                Message::field_after(path, "state ", "ready"),
+            )
+        });
+        StateFamily {
+            name: name.to_owned(),
+            failed,
+            ready,
+            otherwise: Otherwise {
+                status: Status::Progressing,
+                message: progress_of(path),
+            },
+        }
     }
-    b.otherwise(Status::Progressing, progress_of(path))
+
+    /// The rule: the parts in priority order.
+    pub fn rule(self) -> Rule {
+        Rule::named(&self.name)
+            .clauses(self.failed)
+            .clauses(self.ready)
+            .otherwise(self.otherwise.status, self.otherwise.message)
+    }
+}
+
+/// A family driven by one status string: see [`StateFamily::of`].
+pub fn state_family(name: &str, path: &str, values: StateValues<'_>, detail: Message) -> Rule {
+    StateFamily::of(name, path, &values, detail).rule()
 }
 
 /// "state <value>", or "waiting for <path>" when the field is absent.

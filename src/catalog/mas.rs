@@ -1,8 +1,8 @@
 //! MAS core and applications, IoT, the data dictionary, add-ons and AI service.
 
-use super::families::{self, condition_clauses, failure, waiting_for};
+use super::families::{self, failure, waiting_for, ConditionFamily};
 use super::Entry;
-use crate::rule::{all_true, cond, equals, not, Message, Rule, Status};
+use crate::rule::{all_true, cond, equals, not, Clause, Message, Rule, Status};
 
 const CORE: &str = "core.mas.ibm.com";
 const APPS: &str = "apps.mas.ibm.com";
@@ -71,27 +71,23 @@ pub(super) fn entries() -> Vec<Entry> {
 /// ManageWorkspace: a workspace scaled down on purpose is Healthy, unless a Failure says
 /// otherwise.
 fn manage_workspace() -> Rule {
-    let mut b = Rule::named("ManageWorkspace (Ready family, down mode)").clause(failure());
-    b = b.when(
-        "deployment mode is down",
-        equals("spec.settings.deployment.mode", "down"),
-        Status::Healthy,
-        Message::text("Manage is down by request"),
-    );
-    for c in condition_clauses("Ready").into_iter().skip(1) {
-        b = b.clause(c);
-    }
-    b.otherwise(
-        Status::Progressing,
-        Message::text("waiting for the operator to report Ready"),
-    )
+    ConditionFamily::of("ManageWorkspace (Ready family, down mode)", "Ready")
+        .with_override(Clause::new(
+            "deployment mode is down",
+            equals("spec.settings.deployment.mode", "down"),
+            Status::Healthy,
+            Message::text("Manage is down by request"),
+        ))
+        .rule()
 }
 
 /// ManageDeployment: Healthy only when the database and the bundles are both ready.
 fn manage_deployment() -> Rule {
-    let mut db = waiting_for("DBReady");
-    db.when = not(cond("DBReady", "True").holds());
-    db.name = "DBReady is not True".to_owned();
+    let db = Clause {
+        name: "DBReady is not True".to_owned(),
+        when: not(cond("DBReady", "True").holds()),
+        ..waiting_for("DBReady")
+    };
     let bundle = waiting_for("BundleReady");
     Rule::named("ManageDeployment (DBReady and BundleReady)")
         .clause(failure())

@@ -1,7 +1,7 @@
 //! Operator Lifecycle Manager (operators.coreos.com): how every operator MAS needs is installed.
 
 use super::Entry;
-use crate::rule::{all, cond, equals, exists, not, one_of, Message, Rule, Status};
+use crate::rule::{all, cond, equals, exists, not, one_of, Clause, Message, Rule, Status};
 
 const OLM: &str = "operators.coreos.com";
 
@@ -14,70 +14,10 @@ pub(super) fn entries() -> Vec<Entry> {
 }
 
 fn subscription() -> Rule {
-    let install_failed = cond("InstallPlanFailed", "True");
-    // ErrorPreventedResolution: OLM could not reach a catalog (a catalog pod being replaced) and
-    // retries; ConstraintsNotSatisfiable and the like need a person.
-    let resolution_failed =
-        cond("ResolutionFailed", "True").with_reason_not("ErrorPreventedResolution");
-    let resolution_retrying =
-        cond("ResolutionFailed", "True").with_reason("ErrorPreventedResolution");
-    let catalog_unhealthy = cond("CatalogSourcesUnhealthy", "True");
-    let installed = exists("status.installedCSV");
-    let upgrade_waiting = one_of("status.state", &["UpgradePending", "UpgradeAvailable"]);
     Rule::named("OLM Subscription")
-        .when(
-            "InstallPlanFailed is True",
-            install_failed.holds(),
-            Status::Degraded,
-            Message::condition(&install_failed, "the install plan failed"),
-        )
-        .when(
-            "ResolutionFailed is True",
-            resolution_failed.holds(),
-            Status::Degraded,
-            Message::condition(&resolution_failed, "dependency resolution failed"),
-        )
-        .when(
-            "installed and at the latest known version",
-            all(vec![
-                installed.clone(),
-                equals("status.state", "AtLatestKnown"),
-            ]),
-            Status::Healthy,
-            Message::field_after("status.installedCSV", "installed ", "installed"),
-        )
-        .when(
-            "installed, upgrade waiting for manual approval",
-            all(vec![
-                installed.clone(),
-                upgrade_waiting.clone(),
-                equals("spec.installPlanApproval", "Manual"),
-            ]),
-            Status::Healthy,
-            Message::field_after(
-                "status.installedCSV",
-                "upgrade waiting for approval; running ",
-                "upgrade waiting for approval",
-            ),
-        )
-        .when(
-            "installed, upgrade in progress",
-            all(vec![installed, upgrade_waiting]),
-            Status::Progressing,
-            Message::field_after("status.currentCSV", "upgrading to ", "upgrade pending"),
-        )
-        .when(
-            "resolution failed and is retried",
-            resolution_retrying.holds(),
-            Status::Progressing,
-            Message::condition(&resolution_retrying, "dependency resolution is retried"),
-        )
-        .when(
-            "catalog sources unhealthy",
-            catalog_unhealthy.holds(),
-            Status::Progressing,
-            Message::condition(&catalog_unhealthy, "catalog sources are unhealthy"),
-        )
+        .clauses(subscription_failed())
+        .clauses(subscription_installed())
+        .clauses(subscription_retrying())
         .when(
             "upgrade failed",
             equals("status.state", "UpgradeFailed"),
@@ -98,6 +38,87 @@ fn subscription() -> Rule {
                 "waiting for OLM to install the operator",
             ),
         )
+}
+
+/// The install plan failed, or resolution failed for a reason no retry fixes -> Degraded.
+fn subscription_failed() -> [Clause; 2] {
+    let install_failed = cond("InstallPlanFailed", "True");
+    // ErrorPreventedResolution: OLM could not reach a catalog (a catalog pod being replaced) and
+    // retries; ConstraintsNotSatisfiable and the like need a person.
+    let resolution_failed =
+        cond("ResolutionFailed", "True").with_reason_not("ErrorPreventedResolution");
+    [
+        Clause::new(
+            "InstallPlanFailed is True",
+            install_failed.holds(),
+            Status::Degraded,
+            Message::condition(&install_failed, "the install plan failed"),
+        ),
+        Clause::new(
+            "ResolutionFailed is True",
+            resolution_failed.holds(),
+            Status::Degraded,
+            Message::condition(&resolution_failed, "dependency resolution failed"),
+        ),
+    ]
+}
+
+/// An installed operator: at the latest version, or with an upgrade waiting or running.
+fn subscription_installed() -> [Clause; 3] {
+    let installed = exists("status.installedCSV");
+    let upgrade_waiting = one_of("status.state", &["UpgradePending", "UpgradeAvailable"]);
+    [
+        Clause::new(
+            "installed and at the latest known version",
+            all(vec![
+                installed.clone(),
+                equals("status.state", "AtLatestKnown"),
+            ]),
+            Status::Healthy,
+            Message::field_after("status.installedCSV", "installed ", "installed"),
+        ),
+        Clause::new(
+            "installed, upgrade waiting for manual approval",
+            all(vec![
+                installed.clone(),
+                upgrade_waiting.clone(),
+                equals("spec.installPlanApproval", "Manual"),
+            ]),
+            Status::Healthy,
+            Message::field_after(
+                "status.installedCSV",
+                "upgrade waiting for approval; running ",
+                "upgrade waiting for approval",
+            ),
+        ),
+        Clause::new(
+            "installed, upgrade in progress",
+            all(vec![installed, upgrade_waiting]),
+            Status::Progressing,
+            Message::field_after("status.currentCSV", "upgrading to ", "upgrade pending"),
+        ),
+    ]
+}
+
+/// OLM retries: resolution blocked by an unreachable catalog, or catalogs unhealthy.
+fn subscription_retrying() -> [Clause; 2] {
+    let resolution_retrying =
+        cond("ResolutionFailed", "True").with_reason("ErrorPreventedResolution");
+    let catalog_unhealthy = cond("CatalogSourcesUnhealthy", "True");
+    [
+        Clause::new(
+            "resolution failed and is retried",
+            resolution_retrying.holds(),
+            Status::Progressing,
+            Message::condition(&resolution_retrying, "dependency resolution is retried"),
+        ),
+        Clause::new(
+            "catalog sources unhealthy",
+            catalog_unhealthy.holds(),
+            Status::Progressing,
+            Message::condition(&catalog_unhealthy, "catalog sources are unhealthy"),
+        ),
+    ]
 }
 
 fn install_plan() -> Rule {

@@ -1,9 +1,9 @@
 //! OpenShift add-ons a MAS cluster installs: Red Hat Marketplace, the NVIDIA GPU operator,
 //! the Compliance operator, cert-manager, and IBM's operand requests.
 
-use super::families::{self, condition_true, progress_of, waiting_for};
+use super::families::{self, condition_true, progress_of, waiting_for, ConditionFamily};
 use super::Entry;
-use crate::rule::{all_true, cond, equals, Message, Rule, Status};
+use crate::rule::{all_true, cond, equals, Clause, Message, Rule, Status};
 
 pub(super) fn entries() -> Vec<Entry> {
     let e = |group: &str, kind: &str, rule: Rule| Entry::new("openshift", group, kind, rule);
@@ -76,27 +76,20 @@ fn gpu_cluster_policy() -> Rule {
 fn scan_setting_binding() -> Rule {
     let invalid = cond("Ready", "False").with_reason("Invalid");
     let suspended = cond("Ready", "False").with_reason("Suspended");
-    let mut b = Rule::named("ScanSettingBinding (Ready family)")
-        .clause(families::failure())
-        .when(
+    ConditionFamily::of("ScanSettingBinding (Ready family)", "Ready")
+        .with_override(Clause::new(
             "Ready is False: Invalid",
             invalid.holds(),
             Status::Degraded,
             Message::condition(&invalid, "the binding is invalid"),
-        )
-        .when(
+        ))
+        .with_override(Clause::new(
             "Ready is False: Suspended",
             suspended.holds(),
             Status::Suspended,
             Message::condition(&suspended, "scans are suspended"),
-        );
-    for c in families::condition_clauses("Ready").into_iter().skip(1) {
-        b = b.clause(c);
-    }
-    b.otherwise(
-        Status::Progressing,
-        Message::text("waiting for the operator to report Ready"),
-    )
+        ))
+        .rule()
 }
 
 fn tailored_profile() -> Rule {

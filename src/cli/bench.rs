@@ -113,7 +113,8 @@ fn peak_memory_kib() -> Option<u64> {
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
+    *v.get(v.len() / 2)
+        .expect("at least one round is measured (--iterations is raised to 1)")
 }
 
 pub fn run(args: Args) -> Result<u8> {
@@ -122,22 +123,8 @@ pub fn run(args: Args) -> Result<u8> {
     }
     let (objects, bad_input) = corpus(&args.paths)?;
     let catalog = Catalog::standard();
-    let ready = families::ready();
     let ready_only = args.kinds == Kinds::ReadyFamily || args.script == ScriptKind::Baseline;
-    // Each object with the entry that applies to it.
-    let work: Vec<(&Entry, &Value)> = objects
-        .iter()
-        .filter_map(|o| {
-            let api = o
-                .get("apiVersion")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
-            let group = mas_health::argocd::group_of(api);
-            catalog.lookup(group, kind).map(|e| (e, o))
-        })
-        .filter(|(e, _)| !ready_only || e.rule == ready)
-        .collect();
+    let work = select_work(&catalog, &objects, ready_only);
     if work.is_empty() {
         bail!("no object has a health rule here (see `mas-health list`)");
     }
@@ -149,75 +136,125 @@ pub fn run(args: Args) -> Result<u8> {
         })
         .collect();
     let rounds = args.iterations.max(1);
+    let ns = median(measure(args.engine, &work, &scripts, rounds)?);
+    report(&args, work.len(), ns, rounds);
+    Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
+}
+
+/// Each object with the entry that applies to it (only Ready-family kinds if `ready_only`).
+fn select_work<'a>(
+    catalog: &'a Catalog,
+    objects: &'a [Value],
+    ready_only: bool,
+) -> Vec<(&'a Entry, &'a Value)> {
+    let ready = families::ready();
+    objects
+        .iter()
+        .filter_map(|o| {
+            let api = o
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
+            let group = mas_health::argocd::group_of(api);
+            catalog.lookup(group, kind).map(|e| (e, o))
+        })
+        .filter(|(e, _)| !ready_only || e.rule == ready)
+        .collect()
+}
+
+/// Nanoseconds per object of each round: `scripts[i]` is what runs on `work[i]` in Lua.
+fn measure(
+    engine: Engine,
+    work: &[(&Entry, &Value)],
+    scripts: &[String],
+    rounds: u32,
+) -> Result<Vec<f64>> {
     let n = work.len() as f64;
-    let mut per_round: Vec<f64> = Vec::new();
-    match args.engine {
-        Engine::Native => {
-            for _ in 0..rounds {
+    let timed = |pass: &mut dyn FnMut() -> Result<()>| -> Result<Vec<f64>> {
+        (0..rounds)
+            .map(|_| {
                 let t = Instant::now();
-                for (e, o) in &work {
-                    black_box(eval::evaluate_rule(&e.rule, o));
-                }
-                per_round.push(t.elapsed().as_nanos() as f64 / n);
+                pass()?;
+                Ok(t.elapsed().as_nanos() as f64 / n)
+            })
+            .collect()
+    };
+    match engine {
+        Engine::Native => timed(&mut || {
+            for (e, o) in work {
+                black_box(eval::evaluate_rule(&e.rule, o));
             }
-        }
+            Ok(())
+        }),
         Engine::Lua => {
             let rt = Runtime::default();
-            for _ in 0..rounds {
-                let t = Instant::now();
-                for ((_, o), s) in work.iter().zip(&scripts) {
+            timed(&mut || {
+                for ((_, o), s) in work.iter().zip(scripts) {
                     black_box(rt.run(s, o)?);
                 }
-                per_round.push(t.elapsed().as_nanos() as f64 / n);
-            }
+                Ok(())
+            })
         }
         Engine::LuaCached => {
             let rt = Runtime::default();
             let mut cache: std::collections::HashMap<&str, Vec<u8>> = Default::default();
-            for s in &scripts {
+            for s in scripts {
                 if !cache.contains_key(s.as_str()) {
                     let code = runtime::compile(s).map_err(anyhow::Error::msg)?;
                     cache.insert(s, code);
                 }
             }
-            for _ in 0..rounds {
-                let t = Instant::now();
-                for ((_, o), s) in work.iter().zip(&scripts) {
+            timed(&mut || {
+                for ((_, o), s) in work.iter().zip(scripts) {
                     black_box(rt.run_compiled(&cache[s.as_str()], o)?);
                 }
-                per_round.push(t.elapsed().as_nanos() as f64 / n);
-            }
+                Ok(())
+            })
         }
-        Engine::Gopher | Engine::GopherCached => {
-            let harness = Harness::build_cached()?;
-            let cases: Vec<Case<'_>> = work
-                .iter()
-                .zip(&scripts)
-                .map(|((_, o), s)| Case {
-                    script: s,
-                    object: o,
-                    open_libs: false,
-                })
-                .collect();
-            for _ in 0..rounds {
-                let cached = args.engine == Engine::GopherCached;
-                let total: u64 = harness
-                    .bench(&cases, 1, cached)?
-                    .iter()
-                    .map(|(_, ns)| ns)
-                    .sum();
-                per_round.push(total as f64 / n);
-            }
-        }
+        Engine::Gopher | Engine::GopherCached => measure_gopher(engine, work, scripts, rounds),
     }
-    let ns = median(per_round);
+}
+
+/// gopher-lua times each call itself (process start and JSON excluded).
+fn measure_gopher(
+    engine: Engine,
+    work: &[(&Entry, &Value)],
+    scripts: &[String],
+    rounds: u32,
+) -> Result<Vec<f64>> {
+    let harness = Harness::build_cached()?;
+    let cases: Vec<Case<'_>> = work
+        .iter()
+        .zip(scripts)
+        .map(|((_, o), s)| Case {
+            script: s,
+            object: o,
+            open_libs: false,
+        })
+        .collect();
+    let cached = engine == Engine::GopherCached;
+    (0..rounds)
+        .map(|_| {
+            let total: u64 = harness
+                .bench(&cases, 1, cached)?
+                .iter()
+                .map(|(_, ns)| ns)
+                .sum();
+            Ok(total as f64 / work.len() as f64)
+        })
+        .collect()
+}
+
+/// Prints the figures as text or one JSON object.
+fn report(args: &Args, objects: usize, ns: f64, rounds: u32) {
     let per_second = if ns > 0.0 { 1e9 / ns } else { 0.0 };
     match args.output {
         super::eval::OutputKind::Json => println!(
             "{}",
             json!({
                 "engine": args.engine.name(),
-                "objects": work.len(),
+                "objects": objects,
                 "ns_per_object": ns.round() as u64,
                 "objects_per_second": per_second.round() as u64,
             })
@@ -231,9 +268,9 @@ pub fn run(args: Args) -> Result<u8> {
                     ScriptKind::Baseline => "hand-written first-match baseline",
                 }
             );
-            println!("objects:            {}", work.len());
-            println!("ns per object:      {:.0} (median of {rounds} rounds)", ns);
-            println!("objects per second: {:.0}", per_second);
+            println!("objects:            {objects}");
+            println!("ns per object:      {ns:.0} (median of {rounds} rounds)");
+            println!("objects per second: {per_second:.0}");
             match peak_memory_kib() {
                 Some(k) => println!(
                     "peak memory:        {:.1} MiB (this process)",
@@ -243,5 +280,4 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
-    Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
 }

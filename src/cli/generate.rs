@@ -101,36 +101,39 @@ pub fn run(args: Args) -> Result<u8> {
             eprintln!("{}: wrote {} files", dir.display(), files.len());
             Ok(EXIT_OK)
         }
-        Some(format) => {
-            let text = output::render(format, &entries, &target)?;
-            match (&args.out, args.check) {
-                (Some(path), true) => {
-                    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-                    if on_disk == text {
-                        Ok(EXIT_OK)
-                    } else {
-                        eprintln!(
-                            "{} differs from what {} produces",
-                            path.display(),
-                            format.name()
-                        );
-                        Ok(super::EXIT_THRESHOLD)
-                    }
-                }
-                (None, true) => {
-                    eprintln!("--check with --format needs --out FILE");
-                    Ok(EXIT_USAGE)
-                }
-                (Some(path), false) => {
-                    std::fs::write(path, &text)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    Ok(EXIT_OK)
-                }
-                (None, false) => {
-                    print!("{text}");
-                    Ok(EXIT_OK)
-                }
+        Some(format) => single_file(format, &entries, &target, &args),
+    }
+}
+
+/// Writes (or with --check compares) one single-file format.
+fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) -> Result<u8> {
+    let text = output::render(format, entries, target)?;
+    match (&args.out, args.check) {
+        (Some(path), true) => {
+            let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+            if on_disk == text {
+                Ok(EXIT_OK)
+            } else {
+                eprintln!(
+                    "{} differs from what {} produces",
+                    path.display(),
+                    format.name()
+                );
+                Ok(super::EXIT_THRESHOLD)
             }
+        }
+        (None, true) => {
+            eprintln!("--check with --format needs --out FILE");
+            Ok(EXIT_USAGE)
+        }
+        (Some(path), false) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(EXIT_OK)
+        }
+        (None, false) => {
+            print!("{text}");
+            Ok(EXIT_OK)
         }
     }
 }

@@ -87,12 +87,12 @@ pub fn text_matches(m: &TextMatch, v: Option<&Value>) -> bool {
     }
 }
 
+/// Whether `v` is a scalar of the same type as `s` and equal to it (numbers as f64).
 pub(crate) fn scalar_eq(v: &Value, s: &Scalar) -> bool {
-    match (v, s) {
-        (Value::String(a), Scalar::Str(b)) => a == b,
-        (Value::Number(a), Scalar::Num(b)) => a.as_f64() == Some(*b),
-        (Value::Bool(a), Scalar::Bool(b)) => a == b,
-        _ => false,
+    match s {
+        Scalar::Str(b) => v.as_str() == Some(b.as_str()),
+        Scalar::Num(b) => v.as_f64() == Some(*b),
+        Scalar::Bool(b) => v.as_bool() == Some(*b),
     }
 }
 
@@ -228,4 +228,54 @@ pub fn render(m: &Message, obj: &Value) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn is_zero_counts_absent_null_empty_false_zero_and_tables_of_them_as_unset() {
+        for v in [
+            json!(null),
+            json!(""),
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!([]),
+            json!({}),
+            json!({"a": "", "b": [0, false, null], "c": {"d": null}}),
+        ] {
+            assert!(is_zero(Some(&v)), "{v} counts as unset");
+        }
+        assert!(is_zero(None));
+        for v in [
+            json!("x"),
+            json!(true),
+            json!(1),
+            json!(-0.5),
+            json!([0, 1]),
+            json!({"a": {"b": "x"}}),
+        ] {
+            assert!(!is_zero(Some(&v)), "{v} is set");
+        }
+    }
+
+    #[test]
+    fn same_tree_ignores_zero_values_and_compares_scalars_like_lua() {
+        let same = |a: Value, b: Value| same_tree(Some(&a), Some(&b));
+        assert!(same(json!({"a": 1, "b": ""}), json!({"a": 1.0})));
+        assert!(same(json!({"a": {"x": null}}), json!({})));
+        assert!(same(json!(null), json!({"a": false})));
+        assert!(same_tree(None, Some(&json!({"a": 0}))));
+        assert!(same(json!([1, null, 2]), json!([1, 2])));
+        assert!(!same(json!({"a": 1}), json!({"a": 2})));
+        assert!(!same(json!({"a": "1"}), json!({"a": 1})));
+        assert!(!same(json!({"a": 1}), json!({})));
+        assert!(!same(json!({}), json!({"a": 1})));
+        assert!(!same(json!([1, 2]), json!([2, 1])));
+        assert!(!same(json!({"a": [1]}), json!({"a": "x"})));
+        assert!(!same_tree(None, Some(&json!("x"))));
+    }
 }

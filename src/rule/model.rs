@@ -311,6 +311,18 @@ pub struct Clause {
     pub message: Message,
 }
 
+impl Clause {
+    /// A clause named `name`: when `when` holds, `status` with `message`.
+    pub fn new(name: &str, when: Predicate, status: Status, message: Message) -> Clause {
+        Clause {
+            name: name.to_owned(),
+            when,
+            status,
+            message,
+        }
+    }
+}
+
 /// A health rule: clauses in priority order, then a default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
@@ -333,66 +345,23 @@ impl Rule {
         }
     }
 
-    /// Every condition selector the rule reads, in clause order, without duplicates.
+    /// Every condition selector the rule reads (predicates in clause order, then messages),
+    /// without duplicates.
     pub fn condition_selectors(&self) -> Vec<&ConditionSelector> {
-        let mut out: Vec<&ConditionSelector> = Vec::new();
-        for c in &self.clauses {
-            c.when.visit(&mut |p| {
-                if let Predicate::Condition(s) = p {
-                    if !out.contains(&s) {
-                        out.push(s);
-                    }
-                }
-            });
-        }
-        for m in self.messages() {
-            for part in &m.0 {
-                if let Part::Read {
-                    source: Source::Condition(s, _),
-                    ..
-                } = part
-                {
-                    if !out.contains(&s) {
-                        out.push(s);
-                    }
-                }
-            }
-        }
-        out
+        unique(|f| {
+            self.clauses
+                .iter()
+                .for_each(|c| c.when.for_each_selector(f));
+            self.messages().for_each(|m| m.for_each_selector(f));
+        })
     }
 
     /// Every field path the rule reads (predicates, then messages), without duplicates.
     pub fn paths_read(&self) -> Vec<&Path> {
-        let mut out: Vec<&Path> = Vec::new();
-        for c in &self.clauses {
-            c.when.visit(&mut |p| {
-                let paths: Vec<&Path> = match p {
-                    Predicate::Exists(a) | Predicate::OneOf(a, _) => vec![a],
-                    Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => vec![a, b],
-                    Predicate::ObservedDiffers { desired, observed } => vec![desired, observed],
-                    _ => vec![],
-                };
-                for path in paths {
-                    if !out.contains(&path) {
-                        out.push(path);
-                    }
-                }
-            });
-        }
-        for m in self.messages() {
-            for part in &m.0 {
-                if let Part::Read {
-                    source: Source::Field(path),
-                    ..
-                } = part
-                {
-                    if !out.contains(&path) {
-                        out.push(path);
-                    }
-                }
-            }
-        }
-        out
+        unique(|f| {
+            self.clauses.iter().for_each(|c| c.when.for_each_path(f));
+            self.messages().for_each(|m| m.for_each_path(f));
+        })
     }
 
     /// Every message of the rule: clause messages in order, then the default.
@@ -404,6 +373,19 @@ impl Rule {
     }
 }
 
+/// What `visit` reports, in first-seen order without duplicates.
+fn unique<'a, T: PartialEq>(visit: impl FnOnce(&mut dyn FnMut(&'a T))) -> Vec<&'a T> {
+    let mut out: Vec<&'a T> = Vec::new();
+    visit(&mut |x| {
+        if !out.contains(&x) {
+            out.push(x);
+        }
+    });
+    out
+}
+
+// The visitors below match every variant by name, without `_` arms: a new variant of
+// `Predicate`, `Part` or `Source` makes the compiler point at each of them.
 impl Predicate {
     /// Calls `f` on this predicate and every predicate nested in it, depth first.
     pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Predicate)) {
@@ -411,7 +393,79 @@ impl Predicate {
         match self {
             Predicate::All(ps) | Predicate::Any(ps) => ps.iter().for_each(|p| p.visit(f)),
             Predicate::Not(p) => p.visit(f),
-            _ => {}
+            Predicate::Always
+            | Predicate::Exists(_)
+            | Predicate::OneOf(..)
+            | Predicate::Condition(_)
+            | Predicate::FieldsEqual(..)
+            | Predicate::FieldsDiffer(..)
+            | Predicate::ObservedDiffers { .. } => {}
+        }
+    }
+
+    /// Calls `f` on every field path this predicate reads, depth first, left to right.
+    /// Condition selectors read `status.conditions`, which is not reported here.
+    pub fn for_each_path<'a>(&'a self, f: &mut dyn FnMut(&'a Path)) {
+        match self {
+            Predicate::Always | Predicate::Condition(_) => {}
+            Predicate::Exists(a) | Predicate::OneOf(a, _) => f(a),
+            Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
+                f(a);
+                f(b);
+            }
+            Predicate::ObservedDiffers { desired, observed } => {
+                f(desired);
+                f(observed);
+            }
+            Predicate::All(ps) | Predicate::Any(ps) => {
+                ps.iter().for_each(|p| p.for_each_path(f));
+            }
+            Predicate::Not(p) => p.for_each_path(f),
+        }
+    }
+
+    /// Calls `f` on every condition selector this predicate tests, depth first, left to right.
+    pub fn for_each_selector<'a>(&'a self, f: &mut dyn FnMut(&'a ConditionSelector)) {
+        match self {
+            Predicate::Condition(sel) => f(sel),
+            Predicate::Always
+            | Predicate::Exists(_)
+            | Predicate::OneOf(..)
+            | Predicate::FieldsEqual(..)
+            | Predicate::FieldsDiffer(..)
+            | Predicate::ObservedDiffers { .. } => {}
+            Predicate::All(ps) | Predicate::Any(ps) => {
+                ps.iter().for_each(|p| p.for_each_selector(f));
+            }
+            Predicate::Not(p) => p.for_each_selector(f),
+        }
+    }
+}
+
+impl Message {
+    /// Calls `f` on every field path the message reads, in part order.
+    pub fn for_each_path<'a>(&'a self, f: &mut dyn FnMut(&'a Path)) {
+        for part in &self.0 {
+            match part {
+                Part::Text(_) => {}
+                Part::Read { source, .. } => match source {
+                    Source::Field(path) => f(path),
+                    Source::Condition(..) => {}
+                },
+            }
+        }
+    }
+
+    /// Calls `f` on every condition selector the message reads from, in part order.
+    pub fn for_each_selector<'a>(&'a self, f: &mut dyn FnMut(&'a ConditionSelector)) {
+        for part in &self.0 {
+            match part {
+                Part::Text(_) => {}
+                Part::Read { source, .. } => match source {
+                    Source::Field(_) => {}
+                    Source::Condition(sel, _) => f(sel),
+                },
+            }
         }
     }
 }
@@ -426,12 +480,7 @@ pub struct RuleBuilder {
 impl RuleBuilder {
     /// Adds a clause named `name`: when `when` holds, `status` with `message`.
     pub fn when(mut self, name: &str, when: Predicate, status: Status, message: Message) -> Self {
-        self.clauses.push(Clause {
-            name: name.to_owned(),
-            when,
-            status,
-            message,
-        });
+        self.clauses.push(Clause::new(name, when, status, message));
         self
     }
 
@@ -441,9 +490,9 @@ impl RuleBuilder {
         self
     }
 
-    /// Appends every clause of another rule (its default is dropped).
-    pub fn clauses_of(mut self, rule: Rule) -> Self {
-        self.clauses.extend(rule.clauses);
+    /// Adds clauses built elsewhere, in order (a family's optional or repeated parts).
+    pub fn clauses(mut self, clauses: impl IntoIterator<Item = Clause>) -> Self {
+        self.clauses.extend(clauses);
         self
     }
 
@@ -542,4 +591,31 @@ pub fn any(ps: Vec<Predicate>) -> Predicate {
 /// Predicate: `p` does not hold.
 pub fn not(p: Predicate) -> Predicate {
     Predicate::Not(Box::new(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_selectors_are_listed_once_predicates_first_in_reading_order() {
+        let ready = cond("Ready", "True");
+        let other = cond_any("Other");
+        let rule = Rule::named("r")
+            .when(
+                "a",
+                all(vec![exists("a.b"), not(differ("c", "a.b")), ready.holds()]),
+                Status::Healthy,
+                Message::field("d", "").then(Message::condition(&other, "")),
+            )
+            .otherwise(
+                Status::Progressing,
+                Message::field("a.b", "").then(Message::condition(&ready, "")),
+            );
+        assert_eq!(
+            rule.paths_read(),
+            [&Path::parse("a.b"), &Path::parse("c"), &Path::parse("d")]
+        );
+        assert_eq!(rule.condition_selectors(), [&ready, &other]);
+    }
 }

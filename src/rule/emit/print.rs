@@ -1,0 +1,292 @@
+//! Prints the Lua tree: parentheses come from Lua 5.1 precedence, literals are escaped so every
+//! Lua reader decodes the same bytes, and each statement takes one line.
+
+use super::lua::{BinOp, Expr, Stat};
+use std::fmt::Write as _;
+
+/// Lua 5.1 keywords, which cannot be names or `t.k` keys.
+const KEYWORDS: [&str; 21] = [
+    "and", "break", "do", "else", "elseif", "end", "false", "for", "function", "if", "in", "local",
+    "nil", "not", "or", "repeat", "return", "then", "true", "until", "while",
+];
+
+/// Binding strength, Lua 5.1 (manual 2.5.6): or < and < comparison < `..` < `+ -` < `* / %` <
+/// unary (`not # -`) < `^`. Only the operators the tree has are listed; the gaps keep the levels.
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::Or => 1,
+        BinOp::And => 2,
+        BinOp::Eq | BinOp::Ne => 3,
+        BinOp::Concat => 4,
+    }
+}
+
+/// The level of unary operators.
+const UNARY: u8 = 7;
+/// The level of anything that never needs parentheses around it.
+const ATOM: u8 = 9;
+
+fn right_assoc(op: BinOp) -> bool {
+    match op {
+        BinOp::Concat => true,
+        BinOp::Or | BinOp::And | BinOp::Eq | BinOp::Ne => false,
+    }
+}
+
+fn symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Or => "or",
+        BinOp::And => "and",
+        BinOp::Eq => "==",
+        BinOp::Ne => "~=",
+        BinOp::Concat => "..",
+    }
+}
+
+/// How strongly `e` binds, as an operand.
+fn level(e: &Expr) -> u8 {
+    match e {
+        Expr::Bin(_, op, _) => precedence(*op),
+        Expr::Not(_) => UNARY,
+        // A negative numeral is a unary minus applied to a positive one.
+        Expr::Num(n) if n.is_finite() && n.is_sign_negative() => UNARY,
+        Expr::Nil
+        | Expr::Bool(_)
+        | Expr::Num(_)
+        | Expr::Str(_)
+        | Expr::Name(_)
+        | Expr::Index(..)
+        | Expr::Call(..)
+        | Expr::Table(_) => ATOM,
+    }
+}
+
+/// Whether `s` can be written as a Lua name (a local, or the key of `t.k`).
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&s)
+}
+
+/// Quotes `s` as a Lua 5.1 string literal that every Lua reader decodes to the same bytes.
+///
+/// Only printable ASCII is written as itself: gopher-lua's scanner reads a literal rune by rune
+/// and keeps only the low byte of each, so raw UTF-8 would be corrupted there. Every other byte
+/// becomes a three-digit decimal escape, which no following digit can extend.
+pub fn lua_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for b in s.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\{b:03}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A Lua numeral for a finite f64 that reads back exactly (Rust's `{:e}` is the shortest form
+/// that round-trips); non-finite values can never equal a number converted from JSON, so they
+/// become an expression that equals nothing.
+fn number(n: f64) -> String {
+    if n.is_finite() {
+        format!("{n:e}")
+    } else {
+        "(0/0)".to_owned()
+    }
+}
+
+/// Prints an expression.
+#[cfg(test)]
+pub fn expr(e: &Expr) -> String {
+    let mut out = String::new();
+    write_expr(&mut out, e);
+    out
+}
+
+fn write_expr(out: &mut String, e: &Expr) {
+    match e {
+        Expr::Nil => out.push_str("nil"),
+        Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Expr::Num(n) => out.push_str(&number(*n)),
+        Expr::Str(s) => out.push_str(&lua_string(s)),
+        Expr::Name(n) => out.push_str(n),
+        Expr::Index(t, k) => {
+            write_prefix(out, t);
+            match k.as_ref() {
+                Expr::Str(s) if is_name(s) => {
+                    out.push('.');
+                    out.push_str(s);
+                }
+                k => {
+                    out.push('[');
+                    write_expr(out, k);
+                    out.push(']');
+                }
+            }
+        }
+        Expr::Call(f, args) => {
+            write_prefix(out, f);
+            out.push('(');
+            write_list(out, args);
+            out.push(')');
+        }
+        Expr::Bin(a, op, b) => write_bin(out, a, *op, b),
+        Expr::Not(a) => {
+            out.push_str("not ");
+            write_operand(out, a, UNARY);
+        }
+        Expr::Table(fields) => {
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(" = ");
+                write_expr(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_bin(out: &mut String, a: &Expr, op: BinOp, b: &Expr) {
+    let p = precedence(op);
+    // The side the operator associates towards may hold the same operator bare.
+    let (left, right) = if right_assoc(op) {
+        (p + 1, p)
+    } else {
+        (p, p + 1)
+    };
+    write_operand(out, a, left);
+    out.push(' ');
+    out.push_str(symbol(op));
+    out.push(' ');
+    write_operand(out, b, right);
+}
+
+/// Writes `e`, in parentheses when it binds more loosely than `min`.
+fn write_operand(out: &mut String, e: &Expr, min: u8) {
+    if level(e) < min {
+        out.push('(');
+        write_expr(out, e);
+        out.push(')');
+    } else {
+        write_expr(out, e);
+    }
+}
+
+/// Writes the table or function part of `t[k]` or `f()`, which Lua requires to be a name, an
+/// index, a call or a parenthesised expression.
+fn write_prefix(out: &mut String, e: &Expr) {
+    match e {
+        Expr::Name(_) | Expr::Index(..) | Expr::Call(..) => write_expr(out, e),
+        Expr::Nil
+        | Expr::Bool(_)
+        | Expr::Num(_)
+        | Expr::Str(_)
+        | Expr::Bin(..)
+        | Expr::Not(_)
+        | Expr::Table(_) => {
+            out.push('(');
+            write_expr(out, e);
+            out.push(')');
+        }
+    }
+}
+
+fn write_list(out: &mut String, es: &[Expr]) {
+    for (i, e) in es.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write_expr(out, e);
+    }
+}
+
+/// Prints statements, one a line, each block indented by one space.
+pub fn block(stats: &[Stat]) -> String {
+    let mut out = String::new();
+    write_block(&mut out, stats, 0);
+    out
+}
+
+fn write_block(out: &mut String, stats: &[Stat], depth: usize) {
+    for s in stats {
+        out.push_str(&" ".repeat(depth));
+        write_stat(out, s, depth);
+        out.push('\n');
+    }
+}
+
+fn write_stat(out: &mut String, s: &Stat, depth: usize) {
+    match s {
+        Stat::Local(names, values) => {
+            out.push_str("local ");
+            write_assign(out, names, values);
+        }
+        Stat::Assign(names, values) => write_assign(out, names, values),
+        Stat::If(c, body) => {
+            out.push_str("if ");
+            write_expr(out, c);
+            out.push_str(" then");
+            write_body(out, body, depth);
+        }
+        Stat::ForIn(names, e, body) => {
+            let _ = write!(out, "for {} in ", names.join(", "));
+            write_expr(out, e);
+            out.push_str(" do");
+            write_body(out, body, depth);
+        }
+        Stat::Function(f, params, body) => {
+            let _ = write!(out, "local function {f}({})", params.join(", "));
+            write_body(out, body, depth);
+        }
+        Stat::Return(e) => {
+            out.push_str("return ");
+            write_expr(out, e);
+        }
+    }
+}
+
+fn write_assign(out: &mut String, names: &[String], values: &[Expr]) {
+    out.push_str(&names.join(", "));
+    if !values.is_empty() {
+        out.push_str(" = ");
+        write_list(out, values);
+    }
+}
+
+/// A block's statements then `end`: on the opening line when the block is one statement that
+/// opens no block of its own, else one a line below it.
+fn write_body(out: &mut String, body: &[Stat], depth: usize) {
+    if let [single] = body {
+        if !opens_block(single) {
+            out.push(' ');
+            write_stat(out, single, depth);
+            out.push_str(" end");
+            return;
+        }
+    }
+    out.push('\n');
+    write_block(out, body, depth + 1);
+    out.push_str(&" ".repeat(depth));
+    out.push_str("end");
+}
+
+fn opens_block(s: &Stat) -> bool {
+    match s {
+        Stat::If(..) | Stat::ForIn(..) | Stat::Function(..) => true,
+        Stat::Local(..) | Stat::Assign(..) | Stat::Return(_) => false,
+    }
+}

@@ -140,7 +140,7 @@ fn helm_values_go_under_configs_cm() {
     ]);
     let v: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
     let cm = v["configs"]["cm"].as_object().expect("configs.cm");
-    assert_eq!(cm.len(), 3);
+    assert_eq!(cm.len(), 5);
     assert!(cm.contains_key("resource.customizations.health.operators.coreos.com_Subscription"));
 }
 

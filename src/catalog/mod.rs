@@ -11,10 +11,13 @@ mod atlas;
 mod config;
 mod cp4d;
 mod db2u;
+mod ibm_foundation;
 mod mas;
 mod olm;
 mod opendatahub;
 mod openshift;
+mod partners;
+mod platform;
 mod sls;
 mod unchecked;
 
@@ -88,6 +91,9 @@ impl Catalog {
                 opendatahub::entries(),
                 atlas::entries(),
                 openshift::entries(),
+                ibm_foundation::entries(),
+                platform::entries(),
+                partners::entries(),
                 argo::entries(),
             ]
             .into_iter()

@@ -20,7 +20,7 @@ const fn u(group: &'static str, kind: &'static str, why: &'static str) -> Unchec
 }
 
 /// Every such kind, sorted by key.
-pub const UNCHECKED: [Unchecked; 18] = [
+pub const UNCHECKED: [Unchecked; 21] = [
     u("", "ConfigMap", NO_STATUS),
     u(
         "",
@@ -37,8 +37,25 @@ pub const UNCHECKED: [Unchecked; 18] = [
     ),
     u("config.openshift.io", "ImageDigestMirrorSet", NO_STATUS),
     u("config.openshift.io", "ImageTagMirrorSet", NO_STATUS),
+    u(
+        "marketplace.redhat.com",
+        "DataReporterConfig",
+        "status holds only failure conditions (NoLicense, DataFilterInvalid, UploadFailed): \
+         an empty status means both not yet reconciled and fine",
+    ),
     u("networking.istio.io", "DestinationRule", NO_STATUS),
     u("networking.k8s.io", "NetworkPolicy", NO_STATUS),
+    u(
+        "operator.ibm.com",
+        "IBMLicensing",
+        "status.state only marks which instance is active (ACTIVE/INACTIVE, set before any \
+         reconcile); readiness is only in the list of pod statuses, which a rule cannot index",
+    ),
+    u(
+        "operator.ibm.com",
+        "NamespaceScope",
+        "status lists the validated namespaces and patched CSVs; it never says ready or failed",
+    ),
     u("rbac.authorization.k8s.io", "ClusterRole", NO_STATUS),
     u("rbac.authorization.k8s.io", "ClusterRoleBinding", NO_STATUS),
     u("rbac.authorization.k8s.io", "Role", NO_STATUS),

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use mas_health::argocd::harness as fixtures;
 use mas_health::argocd::runtime::{self, Runtime};
 use mas_health::catalog::{families, Catalog, Entry};
-use mas_health::rule::{emit, eval};
+use mas_health::rule::{emit, Plan};
 use serde_json::{json, Value};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -41,6 +41,11 @@ pub struct Args {
     /// all: every object with a rule; ready-family: only kinds of the MAS Ready family.
     #[arg(long, value_enum, default_value = "all")]
     kinds: Kinds,
+    /// Measure every engine in one run and print ratios: native against each Lua path, and the
+    /// generated Ready-family script against the hand-written baseline on each Lua path (gopher
+    /// paths only when Go and gopher-lua are installed).
+    #[arg(long, conflicts_with_all = ["engine", "script"])]
+    compare: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -118,6 +123,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 pub fn run(args: Args) -> Result<u8> {
+    if args.compare {
+        return compare(&args);
+    }
     if args.script == ScriptKind::Baseline && args.engine == Engine::Native {
         bail!("the baseline is a Lua script: use --engine lua, lua-cached or gopher");
     }
@@ -181,12 +189,16 @@ fn measure(
             .collect()
     };
     match engine {
-        Engine::Native => timed(&mut || {
-            for (e, o) in work {
-                black_box(eval::evaluate_rule(&e.rule, o));
-            }
-            Ok(())
-        }),
+        Engine::Native => {
+            // A caller evaluating many objects compiles each rule once (rule::Plan).
+            let plans: Vec<Plan<'_>> = work.iter().map(|(e, _)| Plan::new(&e.rule)).collect();
+            timed(&mut || {
+                for (p, (_, o)) in plans.iter().zip(work) {
+                    black_box(p.evaluate(o));
+                }
+                Ok(())
+            })
+        }
         Engine::Lua => {
             let rt = Runtime::default();
             timed(&mut || {
@@ -277,6 +289,95 @@ fn report(args: &Args, objects: usize, ns: f64, rounds: u32) {
                     k as f64 / 1024.0
                 ),
                 None => println!("peak memory:        unavailable on this system"),
+            }
+        }
+    }
+}
+
+/// One figure of a comparison run.
+struct Figure {
+    name: String,
+    ns: f64,
+}
+
+/// Every engine on the same corpus, then generated vs hand-written on the Ready family.
+fn compare(args: &Args) -> Result<u8> {
+    let (objects, bad_input) = corpus(&args.paths)?;
+    let catalog = Catalog::standard();
+    let rounds = args.iterations.max(1);
+    let gopher = Harness::available().is_ok();
+    let mut lua_engines = vec![Engine::Lua, Engine::LuaCached];
+    if gopher {
+        lua_engines.extend([Engine::Gopher, Engine::GopherCached]);
+    }
+    let all = select_work(&catalog, &objects, false);
+    let ready = select_work(&catalog, &objects, true);
+    if all.is_empty() || ready.is_empty() {
+        bail!("--compare needs objects with rules, Ready-family kinds among them");
+    }
+    let generated: Vec<String> = all.iter().map(|(e, _)| emit::emit(&e.rule)).collect();
+    let native = median(measure(Engine::Native, &all, &generated, rounds)?);
+    let mut figures = vec![Figure {
+        name: "native".to_owned(),
+        ns: native,
+    }];
+    let mut ratios = Vec::new();
+    for engine in &lua_engines {
+        let ns = median(measure(*engine, &all, &generated, rounds)?);
+        ratios.push((format!("{} / native", engine.name()), ns / native));
+        figures.push(Figure {
+            name: engine.name().to_owned(),
+            ns,
+        });
+    }
+    let ours: Vec<String> = ready.iter().map(|(e, _)| emit::emit(&e.rule)).collect();
+    let theirs = vec![BASELINE_READY.to_owned(); ready.len()];
+    for engine in &lua_engines {
+        let g = median(measure(*engine, &ready, &ours, rounds)?);
+        let h = median(measure(*engine, &ready, &theirs, rounds)?);
+        ratios.push((
+            format!("generated / hand-written, {}", engine.name()),
+            g / h,
+        ));
+    }
+    print_comparison(args, all.len(), ready.len(), &figures, &ratios, gopher);
+    Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
+}
+
+fn print_comparison(
+    args: &Args,
+    objects: usize,
+    ready: usize,
+    figures: &[Figure],
+    ratios: &[(String, f64)],
+    gopher: bool,
+) {
+    match args.output {
+        super::eval::OutputKind::Json => {
+            let ns: serde_json::Map<String, Value> = figures
+                .iter()
+                .map(|f| (f.name.clone(), json!(f.ns.round() as u64)))
+                .collect();
+            let r: serde_json::Map<String, Value> = ratios
+                .iter()
+                .map(|(k, v)| (k.clone(), json!((v * 100.0).round() / 100.0)))
+                .collect();
+            println!(
+                "{}",
+                json!({"objects": objects, "ready_family_objects": ready,
+                       "ns_per_object": ns, "ratios": r})
+            );
+        }
+        super::eval::OutputKind::Text => {
+            println!("objects: {objects} ({ready} of the Ready family)");
+            for f in figures {
+                println!("{:<28} {:>10.0} ns per object", f.name, f.ns);
+            }
+            for (name, r) in ratios {
+                println!("{name:<44} {r:>8.2}");
+            }
+            if !gopher {
+                println!("(gopher-lua paths skipped: Go and gopher-lua are not installed)");
             }
         }
     }

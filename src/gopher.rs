@@ -4,7 +4,8 @@
 //! gopher-lua. It is built on demand from Debian's packages (`golang-go`,
 //! `golang-github-yuin-gopher-lua-dev`) with modules off, since no module download is possible.
 
-use mas_health::argocd::runtime::{Outcome, INVALID_STATUS};
+use mas_health::argocd::harness::{Interpreter, Job, Ran};
+use mas_health::argocd::runtime::{self, Libraries, Outcome, INVALID_STATUS};
 use mas_health::rule::{Health, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -53,6 +54,9 @@ struct Reply {
     status: String,
     message: String,
     error: String,
+    /// The script did not parse.
+    #[serde(default)]
+    syntax: bool,
     #[serde(default)]
     ns: u64,
 }
@@ -215,11 +219,32 @@ impl Harness {
     }
 
     /// Evaluates every case in one harness process, in order.
+    // The conformance tests include this file and call it; the binary uses `run_parsed`.
+    #[allow(dead_code)]
     pub fn run(&self, cases: &[Case<'_>]) -> Result<Vec<Outcome>, GopherError> {
         Ok(self
             .exchange(cases, 0, false)?
             .into_iter()
             .map(Reply::outcome)
+            .collect())
+    }
+
+    /// Evaluates every case in one harness process, in order; a script this gopher-lua cannot
+    /// parse but gopher-lua 1.1 (and our runtime) can, such as one using `goto` in Debian's 2017
+    /// build, is [`Ran::CannotParse`] rather than a verdict.
+    pub fn run_parsed(&self, cases: &[Case<'_>]) -> Result<Vec<Ran>, GopherError> {
+        Ok(self
+            .exchange(cases, 0, false)?
+            .into_iter()
+            .zip(cases)
+            .map(|(r, c)| {
+                if r.syntax && runtime::check_syntax(c.script).is_ok() {
+                    let first = r.error.lines().next().unwrap_or_default().to_owned();
+                    Ran::CannotParse(first)
+                } else {
+                    Ran::Outcome(r.outcome())
+                }
+            })
             .collect())
     }
 
@@ -240,5 +265,19 @@ impl Harness {
                 (r.outcome(), ns)
             })
             .collect())
+    }
+}
+
+impl Interpreter for Harness {
+    fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
+        let cases: Vec<Case<'_>> = jobs
+            .iter()
+            .map(|j| Case {
+                script: j.script,
+                object: j.object,
+                open_libs: libraries == Libraries::Open,
+            })
+            .collect();
+        self.run_parsed(&cases).map_err(|e| e.to_string())
     }
 }

@@ -8,6 +8,7 @@
 mod gopher;
 use gopher::{Case, Harness};
 use mas_health::argocd::harness as fixtures;
+use mas_health::argocd::harness::Ran;
 use mas_health::argocd::runtime::{Outcome, Runtime};
 use mas_health::audit::states;
 use mas_health::catalog;
@@ -122,6 +123,8 @@ fn harness_reproduces_argo_cd_result_handling() {
         r#"local os = require("os") return { status = "Healthy", message = type(os.time) .. type(os.execute) }"#,
         r#"return { status = "Healthy", message = type(table.time) .. type(os) .. type(newproxy) }"#,
         r#"local t = {} return { status = "Healthy", a = t, b = t }"#,
+        // gopher-lua 1.1 (Argo CD's) runs goto; Debian's 2017 build cannot parse it.
+        r#"for i = 1, 2 do if i == 1 then goto continue end ::continue:: end return { status = "Healthy" }"#,
     ];
     let cases: Vec<Case<'_>> = scripts
         .iter()
@@ -131,10 +134,22 @@ fn harness_reproduces_argo_cd_result_handling() {
             open_libs: false,
         })
         .collect();
-    let gopher = harness.run(&cases).expect("the harness runs");
+    let gopher = harness.run_parsed(&cases).expect("the harness runs");
     let rt = Runtime::default();
     for (s, g) in scripts.iter().zip(gopher) {
         let m = rt.run(s, &obj).expect("mlua runs");
+        let g = match g {
+            Ran::Outcome(g) => g,
+            Ran::CannotParse(e) => {
+                // Not a disagreement: this gopher-lua predates goto. Say so and go on.
+                println!("this gopher-lua cannot parse (gopher-lua 1.1 can): {s}: {e}");
+                assert!(
+                    s.contains("goto"),
+                    "only goto is expected to be unparsable: {s}"
+                );
+                continue;
+            }
+        };
         match (&m, &g) {
             // Error texts differ between interpreters; both must be errors.
             (Outcome::Error(_), Outcome::Error(_)) => {}

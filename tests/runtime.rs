@@ -222,3 +222,82 @@ fn a_table_returned_twice_in_the_result_is_an_error_as_in_gopher_json() {
     );
     assert!(matches!(out, Outcome::Error(_)), "{out:?}");
 }
+
+#[test]
+fn goto_and_labels_run_as_gopher_lua_runs_them() {
+    let script = r#"
+        local n = 0
+        for i = 1, 5 do
+          if i % 2 == 0 then goto continue end
+          n = n + i
+          ::continue::
+        end
+        return { status = "Healthy", message = tostring(n) }
+    "#;
+    assert_eq!(run(script, json!({})), healthy("9"));
+}
+
+#[test]
+fn luajit_libraries_are_absent_in_both_modes_as_in_gopher_lua() {
+    let script = r#"
+        local found = {}
+        for _, name in ipairs({"jit", "bit", "ffi"}) do
+          if _G[name] ~= nil or package.loaded[name] ~= nil then table.insert(found, name) end
+          if pcall(require, name) then table.insert(found, "require " .. name) end
+        end
+        for _, name in ipairs({"table.new", "string.buffer", "jit.util"}) do
+          if pcall(require, name) then table.insert(found, "require " .. name) end
+        end
+        return { status = "Healthy", message = table.concat(found, ",") }
+    "#;
+    for libs in [Libraries::Closed, Libraries::Open] {
+        let out = Runtime::with_libraries(libs)
+            .run(script, &json!({}))
+            .expect("runtime starts");
+        assert_eq!(out, healthy(""), "{libs:?}");
+    }
+}
+
+#[test]
+fn endless_loops_stop_with_open_libraries_too() {
+    for script in [
+        "while true do end",
+        "local i = 0 repeat i = i + 1 until false",
+        "local t = {} for i = 1, 1e12 do t[i % 10] = i end",
+    ] {
+        let out = Runtime::with_libraries(Libraries::Open)
+            .run(script, &json!({}))
+            .expect("runtime starts");
+        assert_eq!(
+            out,
+            Outcome::Error("runtime error: context deadline exceeded".to_owned()),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn numbers_print_as_lua_5_1_prints_them() {
+    let script = r#"
+        return { status = "Healthy", message = table.concat({ tostring(3), tostring(0.5),
+          tostring(1e15), tostring(1e16), tostring(-0.25), tostring(2^53), tostring(obj.n) }, " ") }
+    "#;
+    assert_eq!(
+        run(script, json!({"n": 42})),
+        healthy("3 0.5 1e+15 1e+16 -0.25 9.007199254741e+15 42")
+    );
+}
+
+#[test]
+fn a_script_that_allocates_without_bound_is_stopped() {
+    let out = Runtime::with_libraries(Libraries::Open)
+        .run(
+            r#"local s = string.rep("x", 2^30) return { status = "Healthy" }"#,
+            &json!({}),
+        )
+        .expect("runtime starts");
+    assert!(
+        matches!(&out, Outcome::Error(e) if e.contains("memory")),
+        "{out:?}"
+    );
+}

@@ -1,6 +1,22 @@
 //! Fixtures in Argo CD's resource_customizations layout:
 //! `<group>/<Kind>/health_test.yaml` listing `tests: [{healthStatus: {status, message}, inputPath}]`
 //! with the inputs under `testdata/`.
+//!
+//! Files are read as Argo CD's own harness (util/lua/health_test.go) reads them, through
+//! sigs.k8s.io/yaml: field names match without regard to case, only the first document counts,
+//! a repeated key keeps its last value. A [`Suite`] finds the script for each test from the
+//! fixture object's group and kind, as Argo CD's VM does.
+
+mod lenient;
+mod lookup;
+#[cfg(feature = "runtime")]
+mod run;
+mod suite;
+
+pub use lookup::{config_map_key, path_match, Scripts, HEALTH_LUA};
+#[cfg(feature = "runtime")]
+pub use run::{expected, Interpreter, Job, Line, Ran, Report, Rule, RuleFor, Settled};
+pub use suite::{Answer, Case, Folder, Suite, HEALTH_TEST_YAML};
 
 use super::keys::GroupKind;
 use serde::{Deserialize, Serialize};
@@ -20,17 +36,19 @@ pub enum FixtureError {
         source: std::io::Error,
     },
     /// A file is not valid YAML of the expected shape.
-    #[error("{path}: {message}")]
+    #[error("{path}:{line}: {message}")]
     Parse {
         /// The file.
         path: PathBuf,
+        /// The 1-based line where the problem stands.
+        line: usize,
         /// What the parser said.
         message: String,
     },
 }
 
 /// The expected verdict of one test, as Argo CD's health_test.yaml writes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ExpectedHealth {
     /// The expected status string.
     pub status: String,
@@ -40,7 +58,7 @@ pub struct ExpectedHealth {
 }
 
 /// One test of a health_test.yaml.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthTest {
     /// The verdict the script must return.
@@ -76,16 +94,111 @@ impl FixtureDir {
     }
 }
 
-/// Reads one YAML (or JSON) document as a JSON value.
+/// Reads a YAML (or JSON) file as a JSON value the way sigs.k8s.io/yaml does: its first
+/// document, the last value of a repeated key.
 pub fn read_yaml(path: &Path) -> Result<Value, FixtureError> {
-    let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
+    let text = read_text(path)?;
+    lenient::parse(&text).map_err(|(line, message)| FixtureError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    })
+}
+
+fn read_text(path: &Path) -> Result<String, FixtureError> {
+    std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
         path: path.to_owned(),
         source,
-    })?;
-    serde_saphyr::from_str::<Value>(&text).map_err(|e| FixtureError::Parse {
-        path: path.to_owned(),
-        message: e.to_string(),
     })
+}
+
+/// Reads a health_test.yaml as Go's encoding/json fills Argo CD's `TestStructure` from it:
+/// `tests`, `inputPath`, `healthStatus`, `status` and `message` in any case; null or absent
+/// fields are empty; a value of the wrong type fails the whole file.
+pub fn read_tests(path: &Path) -> Result<Vec<HealthTest>, FixtureError> {
+    let text = read_text(path)?;
+    let shape = |line: usize, message: String| FixtureError::Parse {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    let doc = lenient::parse(&text).map_err(|(line, m)| shape(line, m))?;
+    let tests = match &doc {
+        Value::Null => return Ok(Vec::new()),
+        Value::Object(map) => lenient::field(map, "tests"),
+        other => {
+            return Err(shape(
+                1,
+                format!("the file is {}, not a mapping", json_type(other)),
+            ))
+        }
+    };
+    let items = match tests {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(other) => {
+            let line = lenient::line_of(&text, "tests", None);
+            return Err(shape(
+                line,
+                format!("`tests` is {}, not a list", json_type(other)),
+            ));
+        }
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| test_of(item).map_err(|(key, m)| shape(test_line(&text, key, n), m)))
+        .collect()
+}
+
+/// The line to blame for test `n`: where its `key` stands, or where the test starts.
+fn test_line(text: &str, key: &str, n: usize) -> usize {
+    lenient::line_of(text, key, Some(n))
+}
+
+/// One test from its YAML value; an error names the key to blame and what is wrong.
+fn test_of(item: &Value) -> Result<HealthTest, (&'static str, String)> {
+    let map = match item {
+        Value::Null => return Ok(HealthTest::default()),
+        Value::Object(map) => map,
+        other => return Err(("", format!("a test is {}, not a mapping", json_type(other)))),
+    };
+    let text = |m: &serde_json::Map<String, Value>, key: &'static str| match lenient::field(m, key)
+    {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err((
+            key,
+            format!("`{key}` is {}, not a string", json_type(other)),
+        )),
+    };
+    let input_path = text(map, "inputPath")?;
+    let health_status = match lenient::field(map, "healthStatus") {
+        None | Some(Value::Null) => ExpectedHealth::default(),
+        Some(Value::Object(h)) => ExpectedHealth {
+            status: text(h, "status")?,
+            message: text(h, "message")?,
+        },
+        Some(other) => {
+            let why = format!("`healthStatus` is {}, not a mapping", json_type(other));
+            return Err(("healthStatus", why));
+        }
+    };
+    Ok(HealthTest {
+        health_status,
+        input_path,
+    })
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
 }
 
 /// Finds every health_test.yaml below `root`, sorted by path.
@@ -99,27 +212,19 @@ pub fn discover(root: &Path) -> Result<Vec<FixtureDir>, FixtureError> {
             let dir = file.parent().unwrap_or(root).to_owned();
             let kind = name_of(&dir);
             let group = dir.parent().map(name_of).unwrap_or_default();
-            let text = std::fs::read_to_string(&file).map_err(|source| FixtureError::Io {
-                path: file.clone(),
-                source,
-            })?;
-            let tests: HealthTests =
-                serde_saphyr::from_str(&text).map_err(|e| FixtureError::Parse {
-                    path: file.clone(),
-                    message: e.to_string(),
-                })?;
+            let tests = read_tests(&file)?;
             let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
             Ok(FixtureDir {
                 dir,
                 group,
                 kind,
-                tests: tests.tests,
+                tests,
             })
         })
         .collect()
 }
 
-fn name_of(p: &Path) -> String {
+pub(crate) fn name_of(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -116,40 +116,32 @@ impl Runtime {
 
     /// Creates a fresh state prepared as Argo CD prepares one, with `obj` set.
     pub fn state(&self, obj: &Value) -> Result<Lua, RuntimeError> {
-        let lua = match self.libraries {
-            Libraries::Closed => Lua::new_with(
-                StdLib::TABLE | StdLib::PACKAGE | StdLib::OS,
-                LuaOptions::default(),
-            )?,
-            Libraries::Open => Lua::new_with(StdLib::ALL_SAFE, LuaOptions::default())?,
+        // `jit` is opened only to switch the compiler off (see `interpret_only`), then removed.
+        let libs = match self.libraries {
+            Libraries::Closed => StdLib::TABLE | StdLib::PACKAGE | StdLib::OS | StdLib::JIT,
+            // ALL_SAFE leaves out ffi; bit and jit are removed below.
+            Libraries::Open => StdLib::ALL_SAFE,
         };
+        let lua = Lua::new_with(libs, LuaOptions::default())?;
+        interpret_only(&lua)?;
         if self.libraries == Libraries::Closed {
-            // Lua 5.1's base library also opens `coroutine`, and the os library is only wanted
-            // behind require: Argo CD's closed state has neither as a global.
-            let globals = lua.globals();
-            let os: Table = globals.get("os")?;
-            let safe = lua.create_table()?;
-            safe.set("time", os.get::<LuaValue>("time")?)?;
-            safe.set("date", os.get::<LuaValue>("date")?)?;
-            // Argo CD's OpenSafeOs registers its functions under the table library's name, so
-            // `table.time` and `table.date` exist there too.
-            let table: Table = globals.get("table")?;
-            table.set("time", os.get::<LuaValue>("time")?)?;
-            table.set("date", os.get::<LuaValue>("date")?)?;
-            globals.set("os", LuaValue::Nil)?;
-            globals.set("coroutine", LuaValue::Nil)?;
-            let package: Table = globals.get("package")?;
-            let loaded: Table = package.get("loaded")?;
-            loaded.set("os", LuaValue::Nil)?;
-            loaded.set("coroutine", LuaValue::Nil)?;
-            let preload: Table = package.get("preload")?;
-            preload.set("os", lua.create_function(move |_, ()| Ok(safe.clone()))?)?;
+            close_libraries(&lua)?;
         }
         // gopher-lua has neither: newproxy's __gc could also run code after the time limit.
         lua.globals().set("newproxy", LuaValue::Nil)?;
         lua.globals().set("gcinfo", LuaValue::Nil)?;
-        lua.set_memory_limit(self.memory_limit)?;
+        // LuaJIT states take mlua's allocator only in GC64 builds; elsewhere the memory is
+        // bounded by the process (the audit's child process, LuaJIT's own 2 GB ceiling).
+        match lua.set_memory_limit(self.memory_limit) {
+            Ok(_) | Err(mlua::Error::MemoryControlNotAvailable) => {}
+            Err(e) => return Err(e.into()),
+        }
         lua.globals().set("obj", to_lua(&lua, obj)?)?;
+        self.limit_instructions(&lua)?;
+        Ok(lua)
+    }
+
+    fn limit_instructions(&self, lua: &Lua) -> Result<(), RuntimeError> {
         let budget = self.instruction_limit;
         let used = Cell::new(0u64);
         // A global hook also counts instructions run inside coroutines.
@@ -166,7 +158,7 @@ impl Runtime {
                 }
             },
         )?;
-        Ok(lua)
+        Ok(())
     }
 
     /// Runs `script` on `obj` in a fresh state, as Argo CD up to 3.5 does for every evaluation.
@@ -193,6 +185,52 @@ impl Runtime {
         };
         Ok(call(&func))
     }
+}
+
+/// Switches LuaJIT's compiler off and removes the libraries gopher-lua does not have.
+///
+/// The instruction hook that stands in for Argo CD's timeout does not fire inside compiled
+/// traces, so `while true do end` would never stop with the JIT on; interpreting only also keeps
+/// each evaluation's cost flat (a fresh state never lives long enough to profit from traces).
+fn interpret_only(lua: &Lua) -> Result<(), RuntimeError> {
+    let globals = lua.globals();
+    let jit: Table = globals.get("jit")?;
+    jit.get::<Function>("off")?.call::<()>(())?;
+    let package: Table = globals.get("package")?;
+    let loaded: Table = package.get("loaded")?;
+    for name in ["jit", "bit", "ffi"] {
+        globals.set(name, LuaValue::Nil)?;
+        loaded.set(name, LuaValue::Nil)?;
+    }
+    // LuaJIT preloads `table.new`, `table.clear`, `string.buffer` and `jit.*` modules.
+    package.set("preload", lua.create_table()?)?;
+    Ok(())
+}
+
+/// Leaves what Argo CD's closed state has: base, table, package, and `require("os")` giving
+/// `time` and `date`.
+fn close_libraries(lua: &Lua) -> Result<(), RuntimeError> {
+    // Lua 5.1's base library also opens `coroutine`, and the os library is only wanted
+    // behind require: Argo CD's closed state has neither as a global.
+    let globals = lua.globals();
+    let os: Table = globals.get("os")?;
+    let safe = lua.create_table()?;
+    safe.set("time", os.get::<LuaValue>("time")?)?;
+    safe.set("date", os.get::<LuaValue>("date")?)?;
+    // Argo CD's OpenSafeOs registers its functions under the table library's name, so
+    // `table.time` and `table.date` exist there too.
+    let table: Table = globals.get("table")?;
+    table.set("time", os.get::<LuaValue>("time")?)?;
+    table.set("date", os.get::<LuaValue>("date")?)?;
+    globals.set("os", LuaValue::Nil)?;
+    globals.set("coroutine", LuaValue::Nil)?;
+    let package: Table = globals.get("package")?;
+    let loaded: Table = package.get("loaded")?;
+    loaded.set("os", LuaValue::Nil)?;
+    loaded.set("coroutine", LuaValue::Nil)?;
+    let preload: Table = package.get("preload")?;
+    preload.set("os", lua.create_function(move |_, ()| Ok(safe.clone()))?)?;
+    Ok(())
 }
 
 /// Compiles `script` once into bytecode for [`Runtime::run_compiled`]; a syntax error is returned

@@ -2,7 +2,10 @@
 // does (util/lua/lua.go), so generated scripts can be checked in the interpreter that ships them.
 //
 // Input: JSON Lines {"script": "...", "object": {...}, "openLibs": false} on stdin.
-// Output: one JSON line {"status": "...", "message": "...", "error": "..."} per input, in order.
+// Output: one JSON line {"status": "...", "message": "...", "error": "..."} per input, in order;
+// "syntax": true when the script does not parse (an older gopher-lua cannot parse `goto`).
+// Functions that run commands or touch files are replaced by stubs returning nil, and print by
+// a no-op (it would write into this protocol), so open libraries never touch the machine.
 // With -bench N, each input is evaluated N times and {"ns": total} is added to its line.
 // With -cached, each script is compiled once and every evaluation reuses the compiled
 // prototype in a fresh state, as Argo CD 3.6's script cache does.
@@ -35,6 +38,7 @@ type output struct {
 	Status  string `json:"status"`
 	Message string `json:"message"`
 	Error   string `json:"error"`
+	Syntax  bool   `json:"syntax,omitempty"`
 	Ns      int64  `json:"ns,omitempty"`
 }
 
@@ -143,9 +147,47 @@ func encode(v lua.LValue, visited map[*lua.LTable]bool) (interface{}, error) {
 	return nil, fmt.Errorf("cannot encode %s to JSON", v.Type().String())
 }
 
+// dangerous lists the functions stubbed out in every state: gopher-lua's os and io run real
+// commands and touch real files, and print writes into this program's output.
+var dangerous = map[string][]string{
+	"os":      {"execute", "remove", "rename", "exit", "tmpname", "getenv", "setlocale"},
+	"io":      {"open", "popen", "lines", "read", "write", "close", "input", "output", "tmpfile", "stdin", "stdout", "stderr"},
+	"":        {"dofile", "loadfile", "print"},
+	"package": {"loadlib"},
+}
+
+func stub(L *lua.LState) int {
+	L.Push(lua.LNil)
+	return 1
+}
+
+func sandbox(L *lua.LState) {
+	for lib, names := range dangerous {
+		var tbl *lua.LTable
+		if lib == "" {
+			tbl = L.G.Global
+		} else if t, ok := L.GetGlobal(lib).(*lua.LTable); ok {
+			tbl = t
+		} else {
+			continue
+		}
+		for _, name := range names {
+			if tbl.RawGetString(name) != lua.LNil {
+				tbl.RawSetString(name, L.NewFunction(stub))
+			}
+		}
+	}
+	// No file may be loaded as a module: only preloaded and already loaded modules resolve.
+	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
+		pkg.RawSetString("path", lua.LString(""))
+		pkg.RawSetString("cpath", lua.LString(""))
+	}
+}
+
 func newState(open bool) (*lua.LState, error) {
 	L := lua.NewState(lua.Options{SkipOpenLibs: !open})
 	if open {
+		sandbox(L)
 		return L, nil
 	}
 	for _, pair := range []struct {
@@ -183,6 +225,7 @@ func newState(open bool) (*lua.LState, error) {
 		L.Push(safe)
 		return 1
 	})
+	sandbox(L)
 	return L, nil
 }
 
@@ -210,8 +253,15 @@ func evaluate(in input, proto *lua.FunctionProto) output {
 		if err := L.PCall(0, lua.MultRet, nil); err != nil {
 			return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
 		}
-	} else if err := L.DoString(in.Script); err != nil {
-		return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+	} else {
+		fn, err := L.LoadString(in.Script)
+		if err != nil {
+			return output{Status: "Unknown", Message: err.Error(), Error: err.Error(), Syntax: true}
+		}
+		L.Push(fn)
+		if err := L.PCall(0, lua.MultRet, nil); err != nil {
+			return output{Status: "Unknown", Message: err.Error(), Error: err.Error()}
+		}
 	}
 	ret := L.Get(-1)
 	switch ret.Type() {

@@ -1,0 +1,399 @@
+//! Running a [`Suite`]: each test's script on its object in an interpreter, compared with the
+//! verdict the test expects, as Argo CD's `TestLuaHealthScript` compares them (status and
+//! message both equal).
+
+use super::suite::{Answer, Case, Folder, Suite};
+use super::{FixtureError, HealthTest};
+use crate::argocd::runtime::{Libraries, Outcome};
+use crate::argocd::Verdict;
+use crate::rule::Status;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One evaluation: a script on an object.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    /// The Lua script.
+    pub script: &'a str,
+    /// The object, set as the global `obj`.
+    pub object: &'a Value,
+}
+
+/// What an interpreter made of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ran {
+    /// What Argo CD makes of the evaluation.
+    Outcome(Outcome),
+    /// This interpreter cannot parse a script that gopher-lua 1.1 accepts (an older build
+    /// without `goto`): no verdict, and not a disagreement either.
+    CannotParse(String),
+}
+
+/// A Lua interpreter that runs jobs in order.
+pub trait Interpreter {
+    /// Runs every job with the given libraries, one result per job, in order.
+    fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String>;
+}
+
+/// Any function that evaluates one script on one object is an interpreter: the audit's sandbox
+/// (`|s, o, l| Sandbox::new(l).run(s, o)`), for one.
+impl<F> Interpreter for F
+where
+    F: Fn(&str, &Value, Libraries) -> Result<Outcome, String>,
+{
+    fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
+        jobs.iter()
+            .map(|j| self(j.script, j.object, libraries).map(Ran::Outcome))
+            .collect()
+    }
+}
+
+/// Our own rule answering a folder that has no health.lua: its script and the native verdict.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The emitted Lua.
+    pub script: String,
+    /// What the native evaluator says for the object.
+    pub native: Verdict,
+}
+
+/// A test's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settled {
+    /// Passed.
+    Pass,
+    /// Failed, with why.
+    Fail(String),
+}
+
+/// One line of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The test (`group/Kind inputPath`) or the file that could not be read.
+    pub name: String,
+    /// Its result.
+    pub result: Settled,
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.result {
+            Settled::Pass => write!(f, "PASS {}", self.name),
+            Settled::Fail(why) => write!(f, "FAIL {}: {why}", self.name),
+        }
+    }
+}
+
+/// What a run of a suite found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// One line per test, and one per folder whose tests could not be read.
+    pub lines: Vec<Line>,
+    /// Scripts the interpreter could not parse (sorted, once each).
+    pub unparsed: Vec<PathBuf>,
+}
+
+impl Report {
+    /// Tests that passed.
+    pub fn passed(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| l.result == Settled::Pass)
+            .count()
+    }
+
+    /// Tests (and unreadable folders) that failed.
+    pub fn failed(&self) -> usize {
+        self.lines.len() - self.passed()
+    }
+
+    /// The closing line: `N passed, N failed`.
+    pub fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed(), self.failed())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.lines {
+            writeln!(f, "{line}")?;
+        }
+        if !self.unparsed.is_empty() {
+            writeln!(
+                f,
+                "this interpreter cannot parse {} script(s) (gopher-lua 1.1 can):",
+                self.unparsed.len()
+            )?;
+            for p in &self.unparsed {
+                writeln!(f, "  {}", p.display())?;
+            }
+        }
+        writeln!(f, "{}", self.summary())
+    }
+}
+
+/// What a test expects; a status Argo CD does not know can never be returned.
+pub fn expected(t: &HealthTest) -> Result<Verdict, String> {
+    let status = match t.health_status.status.as_str() {
+        "" => None,
+        s => Some(
+            Status::parse(s).ok_or_else(|| format!("the test expects an invalid status {s:?}"))?,
+        ),
+    };
+    Ok(Verdict {
+        status,
+        message: t.health_status.message.clone(),
+    })
+}
+
+/// A test whose script is to run.
+struct Pending<'c> {
+    name: String,
+    want: Verdict,
+    script: String,
+    /// The health.lua that answers, when it is a file (not our rule).
+    path: Option<PathBuf>,
+    object: &'c Value,
+    /// For our own rule: what the native evaluator says.
+    native: Option<Verdict>,
+}
+
+/// A test settled without running anything, or waiting for its run.
+enum Slot<'c> {
+    Done(Line),
+    Run(Box<Pending<'c>>),
+}
+
+fn fail(name: impl Into<String>, why: impl Into<String>) -> Line {
+    Line {
+        name: name.into(),
+        result: Settled::Fail(why.into()),
+    }
+}
+
+/// The one failure of a folder whose file cannot be read: named by the file and line.
+fn broken(e: &FixtureError) -> Line {
+    match e {
+        FixtureError::Io { path, source } => fail(path.display().to_string(), source.to_string()),
+        FixtureError::Parse {
+            path,
+            line,
+            message,
+        } => fail(format!("{}:{line}", path.display()), message.clone()),
+    }
+}
+
+/// The caller's rule for folders without a health.lua of their own.
+pub type RuleFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Rule>;
+
+impl Suite {
+    /// Runs every test in `interp` with `libraries`, and reports each. With closed libraries
+    /// a failing test of a health.lua is run again with open libraries in `sandbox` (which must
+    /// keep scripts from running commands or touching files), to say whether `useOpenLibs`
+    /// would make it pass. Folders without a health.lua are answered by `rule` (ours), checked
+    /// on the native engine and in Lua.
+    pub fn run(
+        &self,
+        interp: &dyn Interpreter,
+        sandbox: &dyn Interpreter,
+        libraries: Libraries,
+        rule: RuleFor<'_>,
+    ) -> Result<Report, String> {
+        let mut report = Report::default();
+        report.lines.extend(self.unreadable.iter().map(broken));
+        report.lines.extend(
+            self.folders
+                .iter()
+                .filter_map(|f| f.tests.as_ref().err().map(broken)),
+        );
+        let cases = self.cases();
+        let mut texts = HashMap::new();
+        let slots: Vec<Slot<'_>> = cases.iter().map(|c| prepare(c, &mut texts, rule)).collect();
+        let pending: Vec<&Pending<'_>> = slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Run(p) => Some(p.as_ref()),
+                Slot::Done(_) => None,
+            })
+            .collect();
+        let ran = run_checked(interp, &pending, libraries)?;
+        let open = retry_open(sandbox, &pending, &ran, libraries)?;
+        let mut results = pending.iter().zip(ran).zip(open);
+        for slot in &slots {
+            match slot {
+                Slot::Done(line) => report.lines.push(line.clone()),
+                Slot::Run(_) => {
+                    let Some(((p, ran), open)) = results.next() else {
+                        return Err("fewer results than tests".to_owned());
+                    };
+                    if let (Ran::CannotParse(_), Some(path)) = (&ran, &p.path) {
+                        report.unparsed.push(path.clone());
+                    }
+                    report.lines.push(settle(p, &ran, open.as_ref()));
+                }
+            }
+        }
+        report.unparsed.sort();
+        report.unparsed.dedup();
+        Ok(report)
+    }
+}
+
+fn run_checked(
+    interp: &dyn Interpreter,
+    pending: &[&Pending<'_>],
+    libraries: Libraries,
+) -> Result<Vec<Ran>, String> {
+    let jobs: Vec<Job<'_>> = pending
+        .iter()
+        .map(|p| Job {
+            script: &p.script,
+            object: p.object,
+        })
+        .collect();
+    let ran = interp.run(&jobs, libraries)?;
+    if ran.len() != jobs.len() {
+        return Err(format!("{} results for {} tests", ran.len(), jobs.len()));
+    }
+    Ok(ran)
+}
+
+/// With closed libraries, runs the failing tests of health.lua files again with open ones,
+/// always in the sandbox (never with a real `os` or `io`).
+fn retry_open(
+    sandbox: &dyn Interpreter,
+    pending: &[&Pending<'_>],
+    ran: &[Ran],
+    libraries: Libraries,
+) -> Result<Vec<Option<Verdict>>, String> {
+    let mut open = vec![None; pending.len()];
+    if libraries == Libraries::Open {
+        return Ok(open);
+    }
+    let failing: Vec<usize> = (0..pending.len())
+        .filter(|&i| pending[i].native.is_none())
+        .filter(|&i| matches!(&ran[i], Ran::Outcome(o) if o.verdict() != pending[i].want))
+        .collect();
+    let retried: Vec<&Pending<'_>> = failing.iter().map(|&i| pending[i]).collect();
+    let again = run_checked(sandbox, &retried, Libraries::Open)?;
+    for (i, r) in failing.into_iter().zip(again) {
+        if let Ran::Outcome(o) = r {
+            open[i] = Some(o.verdict());
+        }
+    }
+    Ok(open)
+}
+
+/// Reads what a case needs, or settles it at once when nothing is to run.
+fn prepare<'c>(
+    case: &'c Case<'_>,
+    texts: &mut HashMap<PathBuf, Result<String, String>>,
+    rule: RuleFor<'_>,
+) -> Slot<'c> {
+    let name = case.name.clone();
+    let want = match expected(case.test) {
+        Ok(w) => w,
+        Err(why) => return Slot::Done(fail(name, why)),
+    };
+    let object = match &case.object {
+        Ok(o) => o,
+        Err(e) => return Slot::Done(broken(e)),
+    };
+    let (script, path, native) = match &case.answer {
+        Answer::Nothing => return Slot::Done(nothing(name, &want, object)),
+        Answer::Rule => match rule(case.folder, object) {
+            Some(r) => (r.script, None, Some(r.native)),
+            None => {
+                let why = format!(
+                    "no health.lua here and no rule for {}/{}",
+                    case.folder.group, case.folder.kind
+                );
+                return Slot::Done(fail(name, why));
+            }
+        },
+        Answer::Script(path) => match script_text(texts, path) {
+            Ok(s) => (s, Some(path.clone()), None),
+            Err(why) => return Slot::Done(fail(name, why)),
+        },
+    };
+    Slot::Run(Box::new(Pending {
+        name,
+        want,
+        script,
+        path,
+        object,
+        native,
+    }))
+}
+
+fn script_text(
+    texts: &mut HashMap<PathBuf, Result<String, String>>,
+    path: &Path,
+) -> Result<String, String> {
+    texts
+        .entry(path.to_owned())
+        .or_insert_with(|| {
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .clone()
+}
+
+/// No health.lua answers the object: Argo CD runs an empty script, an empty status.
+fn nothing(name: String, want: &Verdict, object: &Value) -> Line {
+    if *want == Verdict::empty() {
+        return Line {
+            name,
+            result: Settled::Pass,
+        };
+    }
+    let key = super::config_map_key(object);
+    let why = format!(
+        "expected {want}, got {}: no health.lua answers {key:?}",
+        Verdict::empty()
+    );
+    fail(name, why)
+}
+
+/// Compares a run with what the test expects.
+fn settle(p: &Pending<'_>, ran: &Ran, open: Option<&Verdict>) -> Line {
+    let got = match ran {
+        Ran::Outcome(o) => o.verdict(),
+        Ran::CannotParse(e) => {
+            let what = p
+                .path
+                .as_ref()
+                .map_or("the script".to_owned(), |s| s.display().to_string());
+            return fail(
+                p.name.clone(),
+                format!("this interpreter cannot parse {what}: {e}"),
+            );
+        }
+    };
+    let why = match &p.native {
+        Some(native) => {
+            let mut problems = Vec::new();
+            if *native != p.want {
+                problems.push(format!("native {native}"));
+            }
+            if got != p.want {
+                problems.push(format!("lua {got}"));
+            }
+            (!problems.is_empty())
+                .then(|| format!("expected {}, got {}", p.want, problems.join(", ")))
+        }
+        None if got == p.want => None,
+        None if open == Some(&p.want) => Some(format!(
+            "passes only with open libraries (useOpenLibs); closed: {got}"
+        )),
+        None => Some(format!("expected {}, got {got}", p.want)),
+    };
+    match why {
+        None => Line {
+            name: p.name.clone(),
+            result: Settled::Pass,
+        },
+        Some(why) => fail(p.name.clone(), why),
+    }
+}

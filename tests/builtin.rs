@@ -100,3 +100,47 @@ fn go_checks_and_lua_equivalents_are_told_apart() {
     assert_eq!(origin("cert-manager.io", "Certificate"), Some(Origin::Lua));
     assert_eq!(origin("", "ConfigMap"), None);
 }
+
+#[test]
+fn the_test_command_runs_the_built_in_fixtures() {
+    let out = assert_cmd::Command::cargo_bin("mas-health")
+        .expect("binary builds")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["test", "tests/builtin"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.lines().last(), Some("63 passed, 0 failed"));
+}
+
+#[test]
+fn the_test_command_fails_a_built_in_fixture_with_the_wrong_verdict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("batch/Job");
+    std::fs::create_dir_all(folder.join("testdata")).expect("folders");
+    std::fs::write(
+        folder.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n  inputPath: testdata/failed.yaml\n",
+    )
+    .expect("test file");
+    std::fs::write(
+        folder.join("testdata/failed.yaml"),
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nstatus:\n  conditions:\n  - {type: Failed, status: \"True\", message: boom}\n",
+    )
+    .expect("fixture");
+    let out = assert_cmd::Command::cargo_bin("mas-health")
+        .expect("binary builds")
+        .args(["test"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "FAIL batch/Job testdata/failed.yaml: expected Healthy \"\", got Degraded \"boom\" (Argo CD built-in, gitops-engine (Go))"
+        ),
+        "{text}"
+    );
+}

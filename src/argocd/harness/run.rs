@@ -305,13 +305,7 @@ fn prepare<'c>(
         Answer::Nothing => return Slot::Done(nothing(name, &want, object)),
         Answer::Rule => match rule(case.folder, object) {
             Some(r) => (r.script, None, Some(r.native)),
-            None => {
-                let why = format!(
-                    "no health.lua here and no rule for {}/{}",
-                    case.folder.group, case.folder.kind
-                );
-                return Slot::Done(fail(name, why));
-            }
+            None => return Slot::Done(built_in(name, &want, object, case.folder)),
         },
         Answer::Script(path) => match script_text(texts, path) {
             Ok(s) => (s, Some(path.clone()), None),
@@ -338,6 +332,33 @@ fn script_text(
             std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
         })
         .clone()
+}
+
+/// No health.lua here and no rule of ours: Argo CD's own check for the object's kind decides
+/// (it has no script to run here, so only its native equivalent is compared).
+fn built_in(name: String, want: &Verdict, object: &Value, folder: &Folder) -> Line {
+    let gk = crate::health::group_kind_of(object);
+    let Some(check) = crate::argocd::builtin::check_for(&gk) else {
+        let why = format!(
+            "no health.lua here, no rule and no Argo CD built-in check for {}/{}",
+            folder.group, folder.kind
+        );
+        return fail(name, why);
+    };
+    let got = Verdict::from(check.health(object));
+    if got == *want {
+        return Line {
+            name,
+            result: Settled::Pass,
+        };
+    }
+    fail(
+        name,
+        format!(
+            "expected {want}, got {got} (Argo CD built-in, {})",
+            check.name()
+        ),
+    )
 }
 
 /// No health.lua answers the object: Argo CD runs an empty script, an empty status.

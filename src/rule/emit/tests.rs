@@ -48,6 +48,7 @@ fn cases() -> Vec<(&'static str, Rule)> {
         field_cases(),
         condition_cases(),
         combination_cases(),
+        sharing_cases(),
         message_cases(),
     ]
     .concat()
@@ -193,6 +194,12 @@ fn combination_cases() -> Vec<(&'static str, Rule)> {
                 ]),
             ),
         ),
+    ]
+}
+
+/// Cases where the emitter shares work between clauses: one computed test, merged verdicts.
+fn sharing_cases() -> Vec<(&'static str, Rule)> {
+    vec![
         (
             "shared_predicate",
             Rule::named("a test two clauses share")

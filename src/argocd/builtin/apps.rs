@@ -1,6 +1,7 @@
 //! gitops-engine's Go checks for apps/v1 Deployment, StatefulSet, DaemonSet and ReplicaSet.
 
 use super::fields::{conditions, int, name, opt_int, string, Mistyped};
+use crate::argocd::paths::CONDITIONS;
 use crate::rule::{Health, Status};
 use serde_json::Value;
 
@@ -15,7 +16,7 @@ pub fn deployment(d: &Value) -> Result<Health, Mistyped> {
             "observed deployment generation less than desired generation",
         ));
     }
-    let conds = conditions(d, &["status", "conditions"])?;
+    let conds = conditions(d, &CONDITIONS)?;
     let progressing = conds.iter().find(|c| c.type_ == "Progressing");
     if progressing.is_some_and(|c| c.reason == "ProgressDeadlineExceeded") {
         let msg = format!("Deployment {:?} exceeded its progress deadline", name(d));
@@ -142,7 +143,7 @@ pub fn replica_set(r: &Value) -> Result<Health, Mistyped> {
             "observed replica set generation less than desired generation",
         ));
     }
-    let conds = conditions(r, &["status", "conditions"])?;
+    let conds = conditions(r, &CONDITIONS)?;
     if let Some(c) = conds.iter().find(|c| c.type_ == "ReplicaFailure") {
         if c.status == "True" {
             return Ok(Health::new(Status::Degraded, c.message));

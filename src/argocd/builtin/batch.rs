@@ -2,6 +2,7 @@
 //! script.
 
 use super::fields::{at, boolean, conditions, list, string, Mistyped};
+use crate::argocd::paths::CONDITIONS;
 use crate::rule::{Health, Status};
 use serde_json::Value;
 
@@ -10,7 +11,7 @@ use serde_json::Value;
 pub fn job(j: &Value) -> Result<Health, Mistyped> {
     let (mut failed, mut complete, mut suspended) = (false, false, false);
     let (mut fail_message, mut message) = ("", "");
-    for c in conditions(j, &["status", "conditions"])? {
+    for c in conditions(j, &CONDITIONS)? {
         match c.type_ {
             "Failed" => (failed, complete, fail_message) = (true, true, c.message),
             "Complete" => (complete, message) = (true, c.message),

@@ -1,6 +1,7 @@
 //! gitops-engine's Go checks for core v1 Pod, PersistentVolumeClaim and Service.
 
 use super::fields::{at, conditions, int, list, string, Mistyped};
+use crate::argocd::paths::CONDITIONS;
 use crate::rule::{Health, Status};
 use serde_json::Value;
 
@@ -89,7 +90,7 @@ fn failure_of(p: &Value) -> Result<String, Mistyped> {
 /// A running pod that restarts: Ready is Healthy, a container that terminated before is
 /// Degraded, otherwise Progressing.
 fn running(p: &Value, message: &str) -> Result<Health, Mistyped> {
-    let conds = conditions(p, &["status", "conditions"])?;
+    let conds = conditions(p, &CONDITIONS)?;
     if conds
         .iter()
         .any(|c| c.type_ == "Ready" && c.status == "True")

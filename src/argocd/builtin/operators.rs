@@ -3,11 +3,12 @@
 //! Kafka. Like Argo CD's scripts, each takes the first matching condition in array order.
 
 use super::fields::{conditions, Condition, Mistyped};
+use crate::argocd::paths::CONDITIONS;
 use crate::rule::{Health, Status};
 use serde_json::Value;
 
 fn status_conditions(obj: &Value) -> Result<Vec<Condition<'_>>, Mistyped> {
-    conditions(obj, &["status", "conditions"])
+    conditions(obj, &CONDITIONS)
 }
 
 /// Ready False is Degraded, Ready True Healthy (first Ready in array order), else `waiting`.

@@ -1,6 +1,7 @@
 //! gitops-engine's Go checks for Ingress, APIService and HorizontalPodAutoscaler.
 
 use super::fields::{api_version, at, conditions, Condition, Mistyped};
+use crate::argocd::paths::CONDITIONS;
 use crate::rule::{Health, Status};
 use serde_json::Value;
 
@@ -20,7 +21,7 @@ pub fn ingress(i: &Value) -> Result<Health, Mistyped> {
 
 /// APIService: the first Available condition decides (True is Healthy, else Progressing).
 pub fn api_service(a: &Value) -> Result<Health, Mistyped> {
-    let conds = conditions(a, &["status", "conditions"])?;
+    let conds = conditions(a, &CONDITIONS)?;
     Ok(match conds.iter().find(|c| c.type_ == "Available") {
         Some(c) => {
             let status = if c.status == "True" {
@@ -64,7 +65,7 @@ pub fn hpa(h: &Value) -> Result<Health, Mistyped> {
         let wrapped = serde_json::json!({ "c": parsed });
         return Ok(hpa_conditions(&conditions(&wrapped, &["c"])?));
     }
-    Ok(hpa_conditions(&conditions(h, &["status", "conditions"])?))
+    Ok(hpa_conditions(&conditions(h, &CONDITIONS)?))
 }
 
 fn hpa_conditions(conds: &[Condition<'_>]) -> Health {

@@ -18,7 +18,7 @@ if type(b) == "table" then
 end
 if f then return {status = "Degraded", message = type(l) == "string" and l ~= "" and l or "the operator reported a failed reconcile"} end
 local r = e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d
-if r and g or r and (h or i) then return {status = "Progressing", message = "reconciling " .. (type(d) == "string" and d ~= "" and d or "a new operator version") .. ", last reconciled " .. (type(e) == "string" and e ~= "" and e or "an earlier version")} end
+if r and g or (r and (h or i)) then return {status = "Progressing", message = "reconciling " .. (type(d) == "string" and d ~= "" and d or "a new operator version") .. ", last reconciled " .. (type(e) == "string" and e ~= "" and e or "an earlier version")} end
 if g then return {status = "Healthy", message = type(m) == "string" and m ~= "" and m or "Ready"} end
 if j then return {status = "Progressing", message = type(n) == "string" and n ~= "" and "waiting for Ready: " .. n or "waiting for Ready"} end
 if h then return {status = "Healthy", message = type(o) == "string" and o ~= "" and o or "Successful"} end

@@ -38,7 +38,7 @@ if r then return {status = "Degraded", message = type(s) == "string" and s ~= ""
 if l == "Running" then return {status = "Progressing", message = "sync running" .. (type(k) == "string" and k ~= "" and ": " .. k or "")} end
 if l == "Terminating" then return {status = "Progressing", message = "sync terminating" .. (type(k) == "string" and k ~= "" and ": " .. k or "")} end
 if a ~= nil then return {status = "Progressing", message = "sync requested"} end
-if c ~= nil and o ~= nil and not u(c, o) or p ~= nil and not u(d, p) then return {status = "Progressing", message = "health not yet refreshed for the current spec"} end
+if c ~= nil and o ~= nil and not u(c, o) or (p ~= nil and not u(d, p)) then return {status = "Progressing", message = "health not yet refreshed for the current spec"} end
 if (l == "Failed" or l == "Error") and q ~= "Synced" then return {status = "Degraded", message = type(k) == "string" and k ~= "" and "sync failed: " .. k or "sync failed"} end
 if i == "Healthy" then return {status = "Healthy", message = type(h) == "string" and h ~= "" and h or "child application is Healthy"} end
 if i == "Progressing" then return {status = "Progressing", message = type(h) == "string" and h ~= "" and h or "child application is Progressing"} end

@@ -172,7 +172,10 @@ fn write_bin(out: &mut String, a: &Expr, op: BinOp, b: &Expr) {
     out.push(' ');
     out.push_str(symbol(op));
     out.push(' ');
-    write_operand(out, b, right);
+    // `a or b and c` is legal and means `a or (b and c)`, but reads otherwise: write the
+    // parentheses, as a reviewer (and the audit's `precedence` check) would want them.
+    let and_under_or = op == BinOp::Or && matches!(b, Expr::Bin(_, BinOp::And, _));
+    write_operand(out, b, if and_under_or { u8::MAX } else { right });
 }
 
 /// Writes `e`, in parentheses when it binds more loosely than `min`.

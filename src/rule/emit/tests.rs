@@ -457,10 +457,10 @@ fn cat(a: Expr, b: Expr) -> Expr {
 }
 
 #[test]
-fn and_inside_or_needs_no_parentheses() {
+fn and_right_of_or_is_parenthesised_for_the_reader_and_the_idiom_is_not() {
     assert_eq!(
         print::expr(&or(n("a"), and(n("b"), n("c")))),
-        "a or b and c"
+        "a or (b and c)"
     );
     assert_eq!(
         print::expr(&or(and(n("a"), n("b")), n("c"))),

@@ -513,3 +513,30 @@ fn an_empty_namespace_is_left_out_of_argocd_cm() {
     let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("valid YAML");
     assert!(cm["metadata"].get("namespace").is_none(), "{text}");
 }
+
+#[test]
+fn excluding_the_wildcard_rule_by_its_key_keeps_every_exact_kind() {
+    let out = cmd()
+        .args([
+            "generate",
+            "--format",
+            "argocd-cm",
+            "--exclude",
+            "*.mas.ibm.com/*",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let exact = mas_health::Catalog::standard()
+        .entries()
+        .iter()
+        .filter(|e| !e.is_wildcard())
+        .count();
+    assert_eq!(
+        text.matches("resource.customizations.health.").count(),
+        exact
+    );
+    assert!(text.contains("core.mas.ibm.com_Suite"));
+    assert!(!text.contains("resource.customizations: "));
+}

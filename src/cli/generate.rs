@@ -19,10 +19,12 @@ pub struct Args {
     /// (OpenShift GitOps ArgoCD resource), helm-values (argo-cd chart), upstream (a folder).
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
-    /// Only these kinds: GROUP/KIND, `*` allowed (repeatable).
+    /// Only these kinds: GROUP/KIND, `*` allowed (repeatable). A pattern that is a rule's own key
+    /// (`*.mas.ibm.com/*`) names that rule alone.
     #[arg(long, value_name = "GROUP/KIND")]
     only: Vec<String>,
-    /// Leave out these kinds: GROUP/KIND, `*` allowed (repeatable).
+    /// Leave out these kinds: GROUP/KIND, `*` allowed (repeatable). A pattern that is a rule's
+    /// own key (`*.mas.ibm.com/*`) names that rule alone.
     #[arg(long, value_name = "GROUP/KIND")]
     exclude: Vec<String>,
     /// Where to write: a file for single-file formats, a folder for upstream (required) and for
@@ -53,17 +55,32 @@ fn parse_format(name: &str) -> Result<Format, String> {
     })
 }
 
+/// Whether a `--only`/`--exclude` pattern names an entry: a pattern that is itself a key of the
+/// catalog (a wildcard rule's key included) names that entry alone; any other is a glob.
+fn names(catalog: &Catalog, pattern: &str, key: &str) -> bool {
+    if catalog.entries().iter().any(|e| e.key() == pattern) {
+        return pattern == key;
+    }
+    glob(pattern, key)
+}
+
 fn select(args: &Args) -> Result<Catalog> {
     let all = Catalog::standard();
     for pattern in args.only.iter().chain(&args.exclude) {
-        if !all.entries().iter().any(|e| glob(pattern, &e.key())) {
+        if !all.entries().iter().any(|e| names(&all, pattern, &e.key())) {
             bail!("`{pattern}` matches no rule (see `mas-health list`)");
         }
     }
-    Ok(all.filtered(|e| {
-        (args.only.is_empty() || args.only.iter().any(|p| glob(p, &e.key())))
-            && !args.exclude.iter().any(|p| glob(p, &e.key()))
-    }))
+    let picked = |e: &mas_health::Entry, patterns: &[String]| {
+        patterns.iter().any(|p| names(&all, p, &e.key()))
+    };
+    let keep: Vec<String> = all
+        .entries()
+        .iter()
+        .filter(|e| (args.only.is_empty() || picked(e, &args.only)) && !picked(e, &args.exclude))
+        .map(|e| e.key())
+        .collect();
+    Ok(all.clone().filtered(|e| keep.contains(&e.key())))
 }
 
 pub fn run(args: Args) -> Result<u8> {

@@ -14,6 +14,7 @@ use mlua::{
 };
 use serde_json::{Map, Value};
 use std::cell::Cell;
+use std::time::{Duration, Instant};
 use thiserror::Error;
 
 /// The message Argo CD reports when a script returns a status it does not know.
@@ -85,6 +86,8 @@ pub struct Runtime {
     pub instruction_limit: u64,
     /// Bytes the state may allocate.
     pub memory_limit: usize,
+    /// Wall-clock time one evaluation may take, Argo CD's timeout (1 s).
+    pub time_limit: Duration,
 }
 
 impl Default for Runtime {
@@ -94,11 +97,15 @@ impl Default for Runtime {
             // Far more than any health check needs, and well under a second of interpretation.
             instruction_limit: 20_000_000,
             memory_limit: 64 << 20,
+            time_limit: Duration::from_secs(1),
         }
     }
 }
 
 const HOOK_EVERY: u32 = 1000;
+
+/// The error Argo CD reports when an evaluation runs out of time.
+pub const DEADLINE: &str = "context deadline exceeded";
 
 /// Runs `script` on `obj` with the default (closed-library) runtime.
 pub fn run(script: &str, obj: &Value) -> Result<Outcome, RuntimeError> {
@@ -141,21 +148,27 @@ impl Runtime {
         Ok(lua)
     }
 
+    /// Stops the run once it has used its instructions or its wall-clock time. Once spent, the
+    /// limit stays spent: every later hook call fails again, so a script that catches the error
+    /// with `pcall` and loops cannot go on.
     fn limit_instructions(&self, lua: &Lua) -> Result<(), RuntimeError> {
         let budget = self.instruction_limit;
+        let deadline = Instant::now() + self.time_limit;
         let used = Cell::new(0u64);
         // A global hook also counts instructions run inside coroutines.
         lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
-            move |_, _| {
-                used.set(used.get() + u64::from(HOOK_EVERY));
-                if used.get() > budget {
-                    Err(mlua::Error::RuntimeError(
-                        "context deadline exceeded".to_owned(),
-                    ))
-                } else {
-                    Ok(VmState::Continue)
+            move |lua, _| {
+                used.set(used.get().saturating_add(u64::from(HOOK_EVERY)));
+                if used.get() <= budget && Instant::now() < deadline {
+                    return Ok(VmState::Continue);
                 }
+                // From now on every instruction fails, so the error also reaches code outside
+                // the `pcall` that catches this one.
+                lua.set_global_hook(HookTriggers::new().every_nth_instruction(1), |_, _| {
+                    Err(mlua::Error::RuntimeError(DEADLINE.to_owned()))
+                })?;
+                Err(mlua::Error::RuntimeError(DEADLINE.to_owned()))
             },
         )?;
         Ok(())

@@ -1,0 +1,127 @@
+//! Hostile and careless input (issue #17): scripts and fixtures written to hang, exhaust or
+//! escape `mas-health test` and `audit` end with a clear answer instead.
+
+use assert_cmd::Command;
+use mas_health::argocd::runtime::{Libraries, Outcome, Runtime};
+use mas_health::audit::Sandbox;
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn deadline(out: &Outcome) -> bool {
+    matches!(out, Outcome::Error(e) if e.contains("context deadline exceeded"))
+}
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+/// One folder of Argo CD's layout holding `health.lua` (raw bytes) and one test.
+fn suite(root: &Path, script: &[u8], expected: &str) {
+    let dir = root.join("example.com/Thing");
+    std::fs::create_dir_all(dir.join("testdata")).expect("mkdir");
+    std::fs::write(dir.join("health.lua"), script).expect("write");
+    std::fs::write(
+        dir.join("health_test.yaml"),
+        format!("tests:\n- healthStatus:\n    status: {expected}\n  inputPath: testdata/a.yaml\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("testdata/a.yaml"),
+        "apiVersion: example.com/v1\nkind: Thing\n",
+    )
+    .expect("write");
+}
+
+// Item 1: every run ends, and the limit cannot be caught.
+
+#[test]
+fn the_time_limit_cannot_be_caught_by_pcall() {
+    let script = "while true do pcall(function() while true do end end) end";
+    for libs in [Libraries::Closed, Libraries::Open] {
+        let start = Instant::now();
+        let out = Runtime::with_libraries(libs)
+            .run(script, &json!({}))
+            .expect("state");
+        assert!(deadline(&out), "{out:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        let rec = Sandbox::new(libs).run(script, &json!({})).expect("state");
+        assert!(deadline(&rec.outcome), "{:?}", rec.outcome);
+    }
+}
+
+#[test]
+fn a_caught_limit_does_not_let_the_script_return_a_verdict() {
+    let script = "local ok = pcall(function() while true do end end)\n\
+                  return { status = 'Healthy', message = tostring(ok) }";
+    let out = Runtime::default().run(script, &json!({})).expect("state");
+    assert!(deadline(&out), "{out:?}");
+}
+
+#[test]
+fn the_wall_clock_limit_stops_slow_instructions() {
+    // Few instructions, each slow: the instruction count alone would allow this for minutes.
+    let script = "local s = string.rep('x', 1000000) \
+                  while true do local t = s:upper() end";
+    let rt = Runtime {
+        instruction_limit: u64::MAX,
+        ..Runtime::with_libraries(Libraries::Open)
+    };
+    let start = Instant::now();
+    let out = rt.run(script, &json!({})).expect("state");
+    assert!(deadline(&out), "{out:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn test_stops_a_pattern_bomb_under_open_libraries() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        br#"local x = ("a"):rep(28):match(("a*"):rep(28) .. "b")
+return { status = "Healthy" }"#,
+        "Healthy",
+    );
+    let start = Instant::now();
+    let out = cmd()
+        .args(["test", "--libraries", "open"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "FAIL example.com/Thing testdata/a.yaml: expected Healthy \"\", got Unknown \
+         \"context deadline exceeded\"\n0 passed, 1 failed\n"
+    );
+}
+
+#[test]
+fn test_stops_a_pcall_loop() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        b"while true do pcall(function() while true do end end) end",
+        "Healthy",
+    );
+    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("context deadline exceeded"), "{stdout}");
+}

@@ -125,3 +125,31 @@ fn test_stops_a_pcall_loop() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("context deadline exceeded"), "{stdout}");
 }
+
+// Item 2: what `load` collects from a reader counts against the memory limit.
+
+#[test]
+fn load_with_a_reader_stops_at_the_memory_limit() {
+    // 16 MiB built with closed libraries, handed to load 100,000 times (1.6 TB).
+    let script = r#"
+        local s = "x"
+        for _ = 1, 24 do s = s .. s end
+        local n = 0
+        local f, err = load(function()
+          n = n + 1
+          if n > 100000 then return nil end
+          return s
+        end)
+        return { status = "Degraded", message = tostring(f) .. " " .. tostring(err) }
+    "#;
+    let rec = Sandbox::new(Libraries::Closed)
+        .run(script, &json!({}))
+        .expect("state");
+    assert_eq!(
+        rec.outcome,
+        Outcome::Health(mas_health::rule::Health::new(
+            mas_health::rule::Status::Degraded,
+            "nil not enough memory"
+        ))
+    );
+}

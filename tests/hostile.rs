@@ -153,3 +153,22 @@ fn load_with_a_reader_stops_at_the_memory_limit() {
         ))
     );
 }
+
+// Item 3: a script is text; precompiled bytecode is a parse error, as in Argo CD.
+
+#[test]
+fn bytecode_scripts_are_parse_errors_everywhere() {
+    use mas_health::argocd::runtime::{check_syntax, compile};
+    const BINARY: &str = "syntax error: attempt to load a binary chunk (mode is 't')";
+    for script in ["\x1bLJ\x02\x0a", "\x1bLua\x51\x00", "\x1bLJ"] {
+        let err = check_syntax(script).expect_err("bytecode is not a script");
+        assert_eq!(err, BINARY);
+        assert!(compile(script).is_err());
+        let out = Runtime::default().run(script, &json!({})).expect("state");
+        assert_eq!(out, Outcome::Error(BINARY.to_owned()));
+        let rec = Sandbox::new(Libraries::Open)
+            .run(script, &json!({}))
+            .expect("state");
+        assert_eq!(rec.outcome, Outcome::Error(BINARY.to_owned()));
+    }
+}

@@ -250,11 +250,7 @@ fn close_libraries(lua: &Lua) -> Result<(), RuntimeError> {
 /// as the text Argo CD would report.
 pub fn compile(script: &str) -> Result<Vec<u8>, String> {
     let lua = Lua::new_with(StdLib::NONE, LuaOptions::default()).map_err(|e| e.to_string())?;
-    let func = lua
-        .load(script)
-        .set_name("=health.lua")
-        .into_function()
-        .map_err(|e| error_text(&e))?;
+    let func = load(&lua, script)?;
     Ok(func.dump(false))
 }
 
@@ -274,9 +270,13 @@ pub(crate) fn error_text(e: &mlua::Error) -> String {
 
 /// Loads `script` as Argo CD does, as text named `health.lua`; a syntax error is returned as
 /// the text Argo CD reports. Callers may change the state between [`Runtime::state`] and this.
+///
+/// Text only: gopher-lua cannot load precompiled bytecode (`\x1bLua`, LuaJIT's `\x1bLJ`), so
+/// a script that is bytecode is a parse error here too, never run.
 pub(crate) fn load(lua: &Lua, script: &str) -> Result<Function, String> {
     lua.load(script)
         .set_name("=health.lua")
+        .set_mode(mlua::chunk::ChunkMode::Text)
         .into_function()
         .map_err(|e| error_text(&e))
 }

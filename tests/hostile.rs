@@ -172,3 +172,46 @@ fn bytecode_scripts_are_parse_errors_everywhere() {
         assert_eq!(rec.outcome, Outcome::Error(BINARY.to_owned()));
     }
 }
+
+// Item 4: audit's workers report through pipes: nothing under $TMPDIR to plant, follow or leave.
+
+#[test]
+fn audit_writes_nothing_under_tmpdir() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cm = tmp.path().join("argocd-cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+         resource.customizations.health.example.com_Thing: |\n    \
+         return { status = \"Healthy\", message = \"\" }\n",
+    )
+    .expect("write");
+    let audit = |tmpdir: &Path| {
+        cmd()
+            .env("TMPDIR", tmpdir)
+            .current_dir(tmp.path())
+            .args([
+                "audit",
+                "argocd-cm.yaml",
+                "--cases",
+                "5",
+                "--output",
+                "json",
+            ])
+            .output()
+            .expect("runs")
+    };
+    // (The check returns Healthy without a status: one error-level finding, exit 1.)
+    // A private, empty folder stays empty...
+    let private = tmp.path().join("private");
+    std::fs::create_dir(&private).expect("mkdir");
+    let normal = audit(&private);
+    assert_eq!(normal.status.code(), Some(1), "{normal:?}");
+    assert_eq!(std::fs::read_dir(&private).expect("ls").count(), 0);
+    // ... and a TMPDIR where no folder can be made (a file) changes nothing.
+    let not_a_dir = tmp.path().join("file");
+    std::fs::write(&not_a_dir, "").expect("write");
+    let out = audit(&not_a_dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, normal.stdout);
+}

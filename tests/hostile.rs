@@ -18,6 +18,11 @@ fn cmd() -> Command {
     c
 }
 
+/// `mas-health test DIR`.
+fn mas_test(dir: &Path) -> std::process::Output {
+    cmd().arg("test").arg(dir).output().expect("runs")
+}
+
 /// One folder of Argo CD's layout holding `health.lua` (raw bytes) and one test.
 fn suite(root: &Path, script: &[u8], expected: &str) {
     let dir = root.join("example.com/Thing");
@@ -120,7 +125,7 @@ fn test_stops_a_pcall_loop() {
         b"while true do pcall(function() while true do end end) end",
         "Healthy",
     );
-    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    let out = mas_test(tmp.path());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("context deadline exceeded"), "{stdout}");
@@ -214,4 +219,48 @@ fn audit_writes_nothing_under_tmpdir() {
     let out = audit(&not_a_dir);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(out.stdout, normal.stdout);
+}
+
+// Item 5: a health.lua that cannot be read fails, naming itself; Lua source is bytes.
+
+#[test]
+fn test_fails_a_health_lua_that_is_a_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(tmp.path(), b"", "Healthy");
+    let dir = tmp.path().join("example.com/Thing");
+    std::fs::remove_file(dir.join("health.lua")).expect("rm");
+    std::fs::create_dir(dir.join("health.lua")).expect("mkdir");
+    // An object Argo CD's built-in Service check calls Healthy: without the folder's script
+    // in the way, the test would pass on that check.
+    std::fs::write(
+        dir.join("testdata/a.yaml"),
+        "apiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n",
+    )
+    .expect("write");
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "FAIL example.com/Thing testdata/a.yaml: cannot read {}: Is a directory (os error 21)\n\
+             0 passed, 1 failed\n",
+            dir.join("health.lua").display()
+        )
+    );
+}
+
+#[test]
+fn test_runs_a_health_lua_with_a_latin1_comment() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        b"-- caf\xe9 cr\xe8me\nreturn { status = \"Healthy\", message = \"\" }\n",
+        "Healthy",
+    );
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "PASS example.com/Thing testdata/a.yaml\n1 passed, 0 failed\n"
+    );
 }

@@ -2,7 +2,7 @@
 //! reads it: every folder holding a health.lua or a health_test.yaml, each test's object, and
 //! the script that answers that object.
 
-use super::lookup::{Scripts, HEALTH_LUA};
+use super::lookup::{present, Scripts, HEALTH_LUA};
 use super::{name_of, read_tests, read_yaml, FixtureError, HealthTest};
 use crate::argocd::keys::GroupKind;
 use serde_json::Value;
@@ -81,7 +81,7 @@ impl Suite {
         found.sort();
         let relative: Vec<String> = found
             .iter()
-            .filter(|d| d.join(HEALTH_LUA).is_file())
+            .filter(|d| present(&d.join(HEALTH_LUA)))
             .map(|d| relative_of(root, d))
             .collect();
         let folders = found.into_iter().map(folder).collect();
@@ -144,7 +144,7 @@ fn folder(dir: PathBuf) -> Folder {
     let group = dir.parent().map(name_of).unwrap_or_default();
     let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
     let own = dir.join(HEALTH_LUA);
-    let script = own.is_file().then_some(own);
+    let script = present(&own).then_some(own);
     let tests = read_tests(&dir.join(HEALTH_TEST_YAML));
     Folder {
         dir,

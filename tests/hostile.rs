@@ -264,3 +264,45 @@ fn test_runs_a_health_lua_with_a_latin1_comment() {
         "PASS example.com/Thing testdata/a.yaml\n1 passed, 0 failed\n"
     );
 }
+
+// Item 6: a fixture's inputPath stays inside its test folder.
+
+#[test]
+fn test_refuses_inputs_outside_the_test_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(tmp.path(), b"return { status = 'Healthy' }", "Healthy");
+    let dir = tmp.path().join("example.com/Thing");
+    let secret = tmp.path().join("secret.yaml");
+    std::fs::write(&secret, "password: hunter2\n").expect("write");
+    std::os::unix::fs::symlink(&secret, dir.join("testdata/link.yaml")).expect("symlink");
+    std::fs::write(
+        dir.join("health_test.yaml"),
+        format!(
+            "tests:\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: {}}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: ../../secret.yaml}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: testdata/link.yaml}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: testdata/a.yaml}}\n",
+            secret.display()
+        ),
+    )
+    .expect("write");
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let yaml = dir.join("health_test.yaml");
+    let refused = |input: &str| {
+        format!(
+            "FAIL {}: inputPath {input:?} is outside the test folder\n",
+            yaml.display()
+        )
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}{}{}PASS example.com/Thing testdata/a.yaml\n1 passed, 3 failed\n",
+            refused(&secret.display().to_string()),
+            refused("../../secret.yaml"),
+            refused("testdata/link.yaml"),
+        )
+    );
+}

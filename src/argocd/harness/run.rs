@@ -177,6 +177,10 @@ fn fail(name: impl Into<String>, why: impl Into<String>) -> Line {
 fn broken(e: &FixtureError) -> Line {
     match e {
         FixtureError::Io { path, source } => fail(path.display().to_string(), source.to_string()),
+        FixtureError::Outside { path, input } => fail(
+            path.display().to_string(),
+            format!("inputPath {input:?} is outside the test folder"),
+        ),
         FixtureError::Parse {
             path,
             line,

@@ -104,7 +104,7 @@ impl Suite {
         for folder in &self.folders {
             let Ok(tests) = &folder.tests else { continue };
             for test in tests {
-                let object = read_object(&folder.dir.join(&test.input_path));
+                let object = input_of(&folder.dir, &test.input_path).and_then(|p| read_object(&p));
                 let answer = match (&folder.script, &object) {
                     (None, _) => Answer::Rule,
                     (Some(_), Ok(obj)) => {
@@ -122,6 +122,30 @@ impl Suite {
             }
         }
         out
+    }
+}
+
+/// The file a test's `inputPath` names, which must stay inside `dir` (the folder of its
+/// health_test.yaml): not absolute, no `..`, and no link leading out of it. A file that does
+/// not exist is left for the read to report.
+fn input_of(dir: &Path, input: &str) -> Result<PathBuf, FixtureError> {
+    use std::path::Component;
+    let outside = || FixtureError::Outside {
+        path: dir.join(HEALTH_TEST_YAML),
+        input: input.to_owned(),
+    };
+    let rel = Path::new(input);
+    if !rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(outside());
+    }
+    let joined = dir.join(rel);
+    match (dir.canonicalize(), joined.canonicalize()) {
+        (Ok(base), Ok(real)) if real.starts_with(&base) => Ok(joined),
+        (Ok(_), Ok(_)) => Err(outside()),
+        _ => Ok(joined),
     }
 }
 

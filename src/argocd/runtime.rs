@@ -2,9 +2,9 @@
 //!
 //! A fresh state per evaluation with only base, table and package opened (plus `require("os")`
 //! giving `time` and `date`), the object set as global `obj` after Argo CD's conversion (null ->
-//! nil, nulls dropped from arrays, every number a float, no array metatables), an instruction
-//! limit standing in for Argo CD's one-second timeout, and Argo CD's handling of what the script
-//! returns.
+//! nil, nulls dropped from arrays, every number a float, no array metatables), Argo CD's
+//! one-second timeout (a wall-clock and an instruction limit, which `pcall` cannot catch), scripts
+//! loaded as text only, and Argo CD's handling of what the script returns.
 
 use super::Verdict;
 use crate::rule::{Health, Status};

@@ -181,6 +181,8 @@ fn compiled_bytecode_gives_the_same_outcome() {
 
 #[test]
 fn endless_loops_stop_even_inside_coroutines() {
+    // As Argo CD's deadline ends the whole evaluation, catching the error in the coroutine's
+    // resume does not let the script go on to return a verdict (issue #17).
     let script = r#"
         local co = coroutine.create(function() while true do end end)
         local ok, err = coroutine.resume(co)
@@ -189,9 +191,8 @@ fn endless_loops_stop_even_inside_coroutines() {
     let out = Runtime::with_libraries(Libraries::Open)
         .run(script, &json!({}))
         .expect("runtime starts");
-    let msg = out.health().map(|h| h.message.clone()).unwrap_or_default();
     assert!(
-        msg.starts_with("false") && msg.contains("deadline"),
+        matches!(&out, Outcome::Error(e) if e.contains("context deadline exceeded")),
         "{out:?}"
     );
 }

@@ -35,6 +35,15 @@ pub enum FixtureError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A test's `inputPath` names a file outside the folder of its health_test.yaml (absolute,
+    /// climbing out with `..`, or through a link).
+    #[error("{path}: inputPath {input:?} is outside the test folder")]
+    Outside {
+        /// The health_test.yaml.
+        path: PathBuf,
+        /// The inputPath as written.
+        input: String,
+    },
     /// A file is not valid YAML of the expected shape.
     #[error("{path}:{line}: {message}")]
     Parse {

@@ -2,9 +2,9 @@
 //!
 //! A fresh state per evaluation with only base, table and package opened (plus `require("os")`
 //! giving `time` and `date`), the object set as global `obj` after Argo CD's conversion (null ->
-//! nil, nulls dropped from arrays, every number a float, no array metatables), an instruction
-//! limit standing in for Argo CD's one-second timeout, and Argo CD's handling of what the script
-//! returns.
+//! nil, nulls dropped from arrays, every number a float, no array metatables), Argo CD's
+//! one-second timeout (a wall-clock and an instruction limit, which `pcall` cannot catch), scripts
+//! loaded as text only, and Argo CD's handling of what the script returns.
 
 use super::Verdict;
 use crate::rule::{Health, Status};
@@ -14,6 +14,7 @@ use mlua::{
 };
 use serde_json::{Map, Value};
 use std::cell::Cell;
+use std::time::{Duration, Instant};
 use thiserror::Error;
 
 /// The message Argo CD reports when a script returns a status it does not know.
@@ -85,6 +86,8 @@ pub struct Runtime {
     pub instruction_limit: u64,
     /// Bytes the state may allocate.
     pub memory_limit: usize,
+    /// Wall-clock time one evaluation may take, Argo CD's timeout (1 s).
+    pub time_limit: Duration,
 }
 
 impl Default for Runtime {
@@ -94,11 +97,15 @@ impl Default for Runtime {
             // Far more than any health check needs, and well under a second of interpretation.
             instruction_limit: 20_000_000,
             memory_limit: 64 << 20,
+            time_limit: Duration::from_secs(1),
         }
     }
 }
 
 const HOOK_EVERY: u32 = 1000;
+
+/// The error Argo CD reports when an evaluation runs out of time.
+pub const DEADLINE: &str = "context deadline exceeded";
 
 /// Runs `script` on `obj` with the default (closed-library) runtime.
 pub fn run(script: &str, obj: &Value) -> Result<Outcome, RuntimeError> {
@@ -141,21 +148,27 @@ impl Runtime {
         Ok(lua)
     }
 
+    /// Stops the run once it has used its instructions or its wall-clock time. Once spent, the
+    /// limit stays spent: every later hook call fails again, so a script that catches the error
+    /// with `pcall` and loops cannot go on.
     fn limit_instructions(&self, lua: &Lua) -> Result<(), RuntimeError> {
         let budget = self.instruction_limit;
+        let deadline = Instant::now() + self.time_limit;
         let used = Cell::new(0u64);
         // A global hook also counts instructions run inside coroutines.
         lua.set_global_hook(
             HookTriggers::new().every_nth_instruction(HOOK_EVERY),
-            move |_, _| {
-                used.set(used.get() + u64::from(HOOK_EVERY));
-                if used.get() > budget {
-                    Err(mlua::Error::RuntimeError(
-                        "context deadline exceeded".to_owned(),
-                    ))
-                } else {
-                    Ok(VmState::Continue)
+            move |lua, _| {
+                used.set(used.get().saturating_add(u64::from(HOOK_EVERY)));
+                if used.get() <= budget && Instant::now() < deadline {
+                    return Ok(VmState::Continue);
                 }
+                // From now on every instruction fails, so the error also reaches code outside
+                // the `pcall` that catches this one.
+                lua.set_global_hook(HookTriggers::new().every_nth_instruction(1), |_, _| {
+                    Err(mlua::Error::RuntimeError(DEADLINE.to_owned()))
+                })?;
+                Err(mlua::Error::RuntimeError(DEADLINE.to_owned()))
             },
         )?;
         Ok(())
@@ -237,11 +250,7 @@ fn close_libraries(lua: &Lua) -> Result<(), RuntimeError> {
 /// as the text Argo CD would report.
 pub fn compile(script: &str) -> Result<Vec<u8>, String> {
     let lua = Lua::new_with(StdLib::NONE, LuaOptions::default()).map_err(|e| e.to_string())?;
-    let func = lua
-        .load(script)
-        .set_name("=health.lua")
-        .into_function()
-        .map_err(|e| error_text(&e))?;
+    let func = load(&lua, script)?;
     Ok(func.dump(false))
 }
 
@@ -261,9 +270,13 @@ pub(crate) fn error_text(e: &mlua::Error) -> String {
 
 /// Loads `script` as Argo CD does, as text named `health.lua`; a syntax error is returned as
 /// the text Argo CD reports. Callers may change the state between [`Runtime::state`] and this.
+///
+/// Text only: gopher-lua cannot load precompiled bytecode (`\x1bLua`, LuaJIT's `\x1bLJ`), so
+/// a script that is bytecode is a parse error here too, never run.
 pub(crate) fn load(lua: &Lua, script: &str) -> Result<Function, String> {
     lua.load(script)
         .set_name("=health.lua")
+        .set_mode(mlua::chunk::ChunkMode::Text)
         .into_function()
         .map_err(|e| error_text(&e))
 }

@@ -79,7 +79,7 @@ impl Sandbox {
         let log = Log::default();
         record_dangerous(&lua, &log)?;
         close_file_loaders(&lua)?;
-        refuse_bytecode(&lua, &log)?;
+        refuse_bytecode(&lua, &log, self.runtime.memory_limit)?;
         silence_output(&lua)?;
         let (outcome, empty_reason) =
             match runtime::load(&lua, script).and_then(|f| runtime::returned(&f)) {
@@ -179,7 +179,10 @@ fn close_file_loaders(lua: &Lua) -> mlua::Result<()> {
 
 /// `load` and `loadstring` that take text only. Lua 5.1 loads precompiled bytecode, whose
 /// verifier is known to be escapable; gopher-lua refuses it, so refusing it matches Argo CD.
-fn refuse_bytecode(lua: &Lua, log: &Log) -> mlua::Result<()> {
+/// The pieces a reader function gives are collected outside the Lua state, so they are capped
+/// at the state's memory limit: beyond it `load` answers nil and "not enough memory", as Lua
+/// does when the state runs out.
+fn refuse_bytecode(lua: &Lua, log: &Log, memory_limit: usize) -> mlua::Result<()> {
     let globals = lua.globals();
     for name in ["load", "loadstring"] {
         if !globals.contains_key(name)? {
@@ -188,7 +191,7 @@ fn refuse_bytecode(lua: &Lua, log: &Log) -> mlua::Result<()> {
         let log = log.clone();
         let f =
             lua.create_function(move |lua, (chunk, chunkname): (LuaValue, Option<String>)| {
-                let bytes = match chunk_bytes(chunk)? {
+                let bytes = match chunk_bytes(chunk, memory_limit)? {
                     Ok(b) => b,
                     Err(why) => return Ok((LuaValue::Nil, Some(why))),
                 };
@@ -214,15 +217,20 @@ fn refuse_bytecode(lua: &Lua, log: &Log) -> mlua::Result<()> {
     Ok(())
 }
 
-/// The text of a chunk given to `load`: a string, or the pieces a reader function returns.
-fn chunk_bytes(chunk: LuaValue) -> mlua::Result<Result<Vec<u8>, String>> {
+/// The text of a chunk given to `load`: a string, or the pieces a reader function returns,
+/// at most `limit` bytes of them.
+fn chunk_bytes(chunk: LuaValue, limit: usize) -> mlua::Result<Result<Vec<u8>, String>> {
     let mut bytes: Vec<u8> = Vec::new();
     match chunk {
         LuaValue::String(s) => bytes.extend_from_slice(&s.as_bytes()),
         LuaValue::Function(reader) => loop {
             match reader.call::<LuaValue>(())? {
                 LuaValue::String(piece) if !piece.as_bytes().is_empty() => {
-                    bytes.extend_from_slice(&piece.as_bytes())
+                    let piece = piece.as_bytes();
+                    if bytes.len().saturating_add(piece.len()) > limit {
+                        return Ok(Err("not enough memory".to_owned()));
+                    }
+                    bytes.extend_from_slice(&piece)
                 }
                 _ => break,
             }

@@ -72,21 +72,20 @@ struct Worker {
     index: usize,
     child: std::process::Child,
     started: std::time::Instant,
-    out: PathBuf,
+    /// Reads the worker's report from its standard output (a pipe: no file on disk another
+    /// user could plant, read or leave behind).
+    report: std::thread::JoinHandle<String>,
 }
 
-/// Starts the worker that audits script number `index`, its report going to a file in `scratch`.
+/// Starts the worker that audits script number `index`, its report read from its standard output.
 fn spawn_worker(
     exe: &Path,
     args: &Args,
     fixture_root: Option<&Path>,
-    scratch: &Path,
     index: usize,
 ) -> Result<Worker> {
+    use std::io::Read;
     use std::process::{Command, Stdio};
-    let out = scratch.join(format!("{index}.json"));
-    let out_file =
-        std::fs::File::create(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut cmd = Command::new(exe);
     cmd.arg("audit")
         .args(&args.files)
@@ -100,17 +99,26 @@ fn spawn_worker(
     if let Some(m) = &args.manifests {
         cmd.arg("--manifests").arg(m);
     }
-    let child = cmd
-        .stdout(Stdio::from(out_file))
+    let mut child = cmd
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .stdin(Stdio::null())
         .spawn()
         .context("cannot start an audit worker")?;
+    let mut stdout = child.stdout.take();
+    // Read while the worker runs, so a large report never fills the pipe and blocks it.
+    let report = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.read_to_string(&mut text);
+        }
+        text
+    });
     Ok(Worker {
         index,
         child,
         started: std::time::Instant::now(),
-        out,
+        report,
     })
 }
 
@@ -133,7 +141,7 @@ fn poll(
     limit: std::time::Duration,
 ) -> Result<std::result::Result<audit::Report, Worker>> {
     if w.child.try_wait()?.is_some() {
-        let text = std::fs::read_to_string(&w.out).unwrap_or_default();
+        let text = w.report.join().unwrap_or_default();
         return Ok(Ok(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
             failed(
                 script,
@@ -146,6 +154,7 @@ fn poll(
     }
     let _ = w.child.kill();
     let _ = w.child.wait();
+    let _ = w.report.join();
     Ok(Ok(failed(
         script,
         format!(
@@ -167,16 +176,13 @@ fn audit_isolated(
 ) -> Result<Vec<audit::Report>> {
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let scratch = std::env::temp_dir().join(format!("mas-health-audit-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)
-        .with_context(|| format!("cannot create {}", scratch.display()))?;
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
     let mut next = 0usize;
     let mut running: Vec<Worker> = Vec::new();
     let limit = std::time::Duration::from_secs(args.timeout.max(1));
     while next < scripts.len() || !running.is_empty() {
         while running.len() < slots && next < scripts.len() {
-            running.push(spawn_worker(&exe, args, fixture_root, &scratch, next)?);
+            running.push(spawn_worker(&exe, args, fixture_root, next)?);
             next += 1;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -190,7 +196,6 @@ fn audit_isolated(
         }
         running = still;
     }
-    let _ = std::fs::remove_dir_all(&scratch);
     Ok(results.into_iter().flatten().collect())
 }
 

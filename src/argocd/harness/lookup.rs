@@ -43,7 +43,7 @@ impl Scripts {
         let safe = !key.is_empty() && key.split('/').all(|s| !s.is_empty() && s != "..");
         if safe {
             let exact = self.root.join(&key).join(HEALTH_LUA);
-            if exact.is_file() {
+            if present(&exact) {
                 return Some(exact);
             }
         }
@@ -96,6 +96,13 @@ fn segment_match(pattern: &str, name: &str) -> bool {
         }
         tail = chars.as_str();
     }
+}
+
+/// Whether a health.lua stands at `path`, readable or not: a folder, a dangling link or a file
+/// without permission still answers its objects (and fails, naming itself, when read), rather
+/// than leaving them to another check.
+pub(crate) fn present(path: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 #[cfg(test)]

@@ -177,6 +177,10 @@ fn fail(name: impl Into<String>, why: impl Into<String>) -> Line {
 fn broken(e: &FixtureError) -> Line {
     match e {
         FixtureError::Io { path, source } => fail(path.display().to_string(), source.to_string()),
+        FixtureError::Outside { path, input } => fail(
+            path.display().to_string(),
+            format!("inputPath {input:?} is outside the test folder"),
+        ),
         FixtureError::Parse {
             path,
             line,
@@ -301,6 +305,12 @@ fn prepare<'c>(
         Ok(o) => o,
         Err(e) => return Slot::Done(broken(e)),
     };
+    // A health.lua that cannot be read fails every test of its folder, whatever answers them.
+    if let Some(own) = &case.folder.script {
+        if let Err(why) = script_text(texts, own) {
+            return Slot::Done(fail(name, why));
+        }
+    }
     let (script, path, native) = match &case.answer {
         Answer::Nothing => return Slot::Done(nothing(name, &want, object)),
         Answer::Rule => match rule(case.folder, object) {
@@ -328,10 +338,19 @@ fn script_text(
 ) -> Result<String, String> {
     texts
         .entry(path.to_owned())
-        .or_insert_with(|| {
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-        })
+        .or_insert_with(|| read_script(path))
         .clone()
+}
+
+/// Reads a script as the bytes it is: Lua source need not be UTF-8 (a Latin-1 comment is valid
+/// Lua, and valid in Argo CD). Bytes that are not UTF-8 reach the interpreter as U+FFFD, as Go's
+/// JSON encoding shows them in a message anyway; in a comment they change nothing.
+fn read_script(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 /// No health.lua here and no rule of ours: Argo CD's own check for the object's kind decides

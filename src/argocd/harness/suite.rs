@@ -2,7 +2,7 @@
 //! reads it: every folder holding a health.lua or a health_test.yaml, each test's object, and
 //! the script that answers that object.
 
-use super::lookup::{Scripts, HEALTH_LUA};
+use super::lookup::{present, Scripts, HEALTH_LUA};
 use super::{name_of, read_tests, read_yaml, FixtureError, HealthTest};
 use crate::argocd::keys::GroupKind;
 use serde_json::Value;
@@ -81,7 +81,7 @@ impl Suite {
         found.sort();
         let relative: Vec<String> = found
             .iter()
-            .filter(|d| d.join(HEALTH_LUA).is_file())
+            .filter(|d| present(&d.join(HEALTH_LUA)))
             .map(|d| relative_of(root, d))
             .collect();
         let folders = found.into_iter().map(folder).collect();
@@ -104,7 +104,7 @@ impl Suite {
         for folder in &self.folders {
             let Ok(tests) = &folder.tests else { continue };
             for test in tests {
-                let object = read_object(&folder.dir.join(&test.input_path));
+                let object = input_of(&folder.dir, &test.input_path).and_then(|p| read_object(&p));
                 let answer = match (&folder.script, &object) {
                     (None, _) => Answer::Rule,
                     (Some(_), Ok(obj)) => {
@@ -122,6 +122,30 @@ impl Suite {
             }
         }
         out
+    }
+}
+
+/// The file a test's `inputPath` names, which must stay inside `dir` (the folder of its
+/// health_test.yaml): not absolute, no `..`, and no link leading out of it. A file that does
+/// not exist is left for the read to report.
+fn input_of(dir: &Path, input: &str) -> Result<PathBuf, FixtureError> {
+    use std::path::Component;
+    let outside = || FixtureError::Outside {
+        path: dir.join(HEALTH_TEST_YAML),
+        input: input.to_owned(),
+    };
+    let rel = Path::new(input);
+    if !rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(outside());
+    }
+    let joined = dir.join(rel);
+    match (dir.canonicalize(), joined.canonicalize()) {
+        (Ok(base), Ok(real)) if real.starts_with(&base) => Ok(joined),
+        (Ok(_), Ok(_)) => Err(outside()),
+        _ => Ok(joined),
     }
 }
 
@@ -144,7 +168,7 @@ fn folder(dir: PathBuf) -> Folder {
     let group = dir.parent().map(name_of).unwrap_or_default();
     let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
     let own = dir.join(HEALTH_LUA);
-    let script = own.is_file().then_some(own);
+    let script = present(&own).then_some(own);
     let tests = read_tests(&dir.join(HEALTH_TEST_YAML));
     Folder {
         dir,

@@ -1,0 +1,308 @@
+//! Hostile and careless input (issue #17): scripts and fixtures written to hang, exhaust or
+//! escape `mas-health test` and `audit` end with a clear answer instead.
+
+use assert_cmd::Command;
+use mas_health::argocd::runtime::{Libraries, Outcome, Runtime};
+use mas_health::audit::Sandbox;
+use serde_json::json;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn deadline(out: &Outcome) -> bool {
+    matches!(out, Outcome::Error(e) if e.contains("context deadline exceeded"))
+}
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+/// `mas-health test DIR`.
+fn mas_test(dir: &Path) -> std::process::Output {
+    cmd().arg("test").arg(dir).output().expect("runs")
+}
+
+/// One folder of Argo CD's layout holding `health.lua` (raw bytes) and one test.
+fn suite(root: &Path, script: &[u8], expected: &str) {
+    let dir = root.join("example.com/Thing");
+    std::fs::create_dir_all(dir.join("testdata")).expect("mkdir");
+    std::fs::write(dir.join("health.lua"), script).expect("write");
+    std::fs::write(
+        dir.join("health_test.yaml"),
+        format!("tests:\n- healthStatus:\n    status: {expected}\n  inputPath: testdata/a.yaml\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("testdata/a.yaml"),
+        "apiVersion: example.com/v1\nkind: Thing\n",
+    )
+    .expect("write");
+}
+
+// Item 1: every run ends, and the limit cannot be caught.
+
+#[test]
+fn the_time_limit_cannot_be_caught_by_pcall() {
+    let script = "while true do pcall(function() while true do end end) end";
+    for libs in [Libraries::Closed, Libraries::Open] {
+        let start = Instant::now();
+        let out = Runtime::with_libraries(libs)
+            .run(script, &json!({}))
+            .expect("state");
+        assert!(deadline(&out), "{out:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            start.elapsed()
+        );
+        let rec = Sandbox::new(libs).run(script, &json!({})).expect("state");
+        assert!(deadline(&rec.outcome), "{:?}", rec.outcome);
+    }
+}
+
+#[test]
+fn a_caught_limit_does_not_let_the_script_return_a_verdict() {
+    let script = "local ok = pcall(function() while true do end end)\n\
+                  return { status = 'Healthy', message = tostring(ok) }";
+    let out = Runtime::default().run(script, &json!({})).expect("state");
+    assert!(deadline(&out), "{out:?}");
+}
+
+#[test]
+fn the_wall_clock_limit_stops_slow_instructions() {
+    // Few instructions, each slow: the instruction count alone would allow this for minutes.
+    let script = "local s = string.rep('x', 1000000) \
+                  while true do local t = s:upper() end";
+    let rt = Runtime {
+        instruction_limit: u64::MAX,
+        ..Runtime::with_libraries(Libraries::Open)
+    };
+    let start = Instant::now();
+    let out = rt.run(script, &json!({})).expect("state");
+    assert!(deadline(&out), "{out:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn test_stops_a_pattern_bomb_under_open_libraries() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        br#"local x = ("a"):rep(28):match(("a*"):rep(28) .. "b")
+return { status = "Healthy" }"#,
+        "Healthy",
+    );
+    let start = Instant::now();
+    let out = cmd()
+        .args(["test", "--libraries", "open"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        stdout,
+        "FAIL example.com/Thing testdata/a.yaml: expected Healthy \"\", got Unknown \
+         \"context deadline exceeded\"\n0 passed, 1 failed\n"
+    );
+}
+
+#[test]
+fn test_stops_a_pcall_loop() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        b"while true do pcall(function() while true do end end) end",
+        "Healthy",
+    );
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("context deadline exceeded"), "{stdout}");
+}
+
+// Item 2: what `load` collects from a reader counts against the memory limit.
+
+#[test]
+fn load_with_a_reader_stops_at_the_memory_limit() {
+    // 16 MiB built with closed libraries, handed to load 100,000 times (1.6 TB).
+    let script = r#"
+        local s = "x"
+        for _ = 1, 24 do s = s .. s end
+        local n = 0
+        local f, err = load(function()
+          n = n + 1
+          if n > 100000 then return nil end
+          return s
+        end)
+        return { status = "Degraded", message = tostring(f) .. " " .. tostring(err) }
+    "#;
+    let rec = Sandbox::new(Libraries::Closed)
+        .run(script, &json!({}))
+        .expect("state");
+    assert_eq!(
+        rec.outcome,
+        Outcome::Health(mas_health::rule::Health::new(
+            mas_health::rule::Status::Degraded,
+            "nil not enough memory"
+        ))
+    );
+}
+
+// Item 3: a script is text; precompiled bytecode is a parse error, as in Argo CD.
+
+#[test]
+fn bytecode_scripts_are_parse_errors_everywhere() {
+    use mas_health::argocd::runtime::{check_syntax, compile};
+    const BINARY: &str = "syntax error: attempt to load a binary chunk (mode is 't')";
+    for script in ["\x1bLJ\x02\x0a", "\x1bLua\x51\x00", "\x1bLJ"] {
+        let err = check_syntax(script).expect_err("bytecode is not a script");
+        assert_eq!(err, BINARY);
+        assert!(compile(script).is_err());
+        let out = Runtime::default().run(script, &json!({})).expect("state");
+        assert_eq!(out, Outcome::Error(BINARY.to_owned()));
+        let rec = Sandbox::new(Libraries::Open)
+            .run(script, &json!({}))
+            .expect("state");
+        assert_eq!(rec.outcome, Outcome::Error(BINARY.to_owned()));
+    }
+}
+
+// Item 4: audit's workers report through pipes: nothing under $TMPDIR to plant, follow or leave.
+
+#[test]
+fn audit_writes_nothing_under_tmpdir() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cm = tmp.path().join("argocd-cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+         resource.customizations.health.example.com_Thing: |\n    \
+         return { status = \"Healthy\", message = \"\" }\n",
+    )
+    .expect("write");
+    let audit = |tmpdir: &Path| {
+        cmd()
+            .env("TMPDIR", tmpdir)
+            .current_dir(tmp.path())
+            .args([
+                "audit",
+                "argocd-cm.yaml",
+                "--cases",
+                "5",
+                "--output",
+                "json",
+            ])
+            .output()
+            .expect("runs")
+    };
+    // (The check returns Healthy without a status: one error-level finding, exit 1.)
+    // A private, empty folder stays empty...
+    let private = tmp.path().join("private");
+    std::fs::create_dir(&private).expect("mkdir");
+    let normal = audit(&private);
+    assert_eq!(normal.status.code(), Some(1), "{normal:?}");
+    assert_eq!(std::fs::read_dir(&private).expect("ls").count(), 0);
+    // ... and a TMPDIR where no folder can be made (a file) changes nothing.
+    let not_a_dir = tmp.path().join("file");
+    std::fs::write(&not_a_dir, "").expect("write");
+    let out = audit(&not_a_dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(out.stdout, normal.stdout);
+}
+
+// Item 5: a health.lua that cannot be read fails, naming itself; Lua source is bytes.
+
+#[test]
+fn test_fails_a_health_lua_that_is_a_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(tmp.path(), b"", "Healthy");
+    let dir = tmp.path().join("example.com/Thing");
+    std::fs::remove_file(dir.join("health.lua")).expect("rm");
+    std::fs::create_dir(dir.join("health.lua")).expect("mkdir");
+    // An object Argo CD's built-in Service check calls Healthy: without the folder's script
+    // in the way, the test would pass on that check.
+    std::fs::write(
+        dir.join("testdata/a.yaml"),
+        "apiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n",
+    )
+    .expect("write");
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "FAIL example.com/Thing testdata/a.yaml: cannot read {}: Is a directory (os error 21)\n\
+             0 passed, 1 failed\n",
+            dir.join("health.lua").display()
+        )
+    );
+}
+
+#[test]
+fn test_runs_a_health_lua_with_a_latin1_comment() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(
+        tmp.path(),
+        b"-- caf\xe9 cr\xe8me\nreturn { status = \"Healthy\", message = \"\" }\n",
+        "Healthy",
+    );
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "PASS example.com/Thing testdata/a.yaml\n1 passed, 0 failed\n"
+    );
+}
+
+// Item 6: a fixture's inputPath stays inside its test folder.
+
+#[test]
+fn test_refuses_inputs_outside_the_test_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    suite(tmp.path(), b"return { status = 'Healthy' }", "Healthy");
+    let dir = tmp.path().join("example.com/Thing");
+    let secret = tmp.path().join("secret.yaml");
+    std::fs::write(&secret, "password: hunter2\n").expect("write");
+    std::os::unix::fs::symlink(&secret, dir.join("testdata/link.yaml")).expect("symlink");
+    std::fs::write(
+        dir.join("health_test.yaml"),
+        format!(
+            "tests:\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: {}}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: ../../secret.yaml}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: testdata/link.yaml}}\n\
+             - {{healthStatus: {{status: Healthy}}, inputPath: testdata/a.yaml}}\n",
+            secret.display()
+        ),
+    )
+    .expect("write");
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let yaml = dir.join("health_test.yaml");
+    let refused = |input: &str| {
+        format!(
+            "FAIL {}: inputPath {input:?} is outside the test folder\n",
+            yaml.display()
+        )
+    };
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "{}{}{}PASS example.com/Thing testdata/a.yaml\n1 passed, 3 failed\n",
+            refused(&secret.display().to_string()),
+            refused("../../secret.yaml"),
+            refused("testdata/link.yaml"),
+        )
+    );
+}

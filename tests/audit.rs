@@ -27,6 +27,7 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
         deployed: deployed.as_deref(),
         cases: 150,
         catalog: &entries,
+        keys: &[],
     };
     scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
 }
@@ -154,6 +155,7 @@ fn audited_scripts_never_touch_the_machine() {
         deployed: None,
         cases: 5,
         catalog: &entries,
+        keys: &[],
     };
     let report = audit::audit(&s, &ctx);
     assert!(!canary.exists(), "a script under audit created a file");
@@ -232,6 +234,7 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         deployed: None,
         cases: 3,
         catalog: &entries,
+        keys: &[],
     };
     audit::audit(&s, &ctx)
 }
@@ -295,4 +298,28 @@ fn an_audit_that_cannot_be_interrupted_is_stopped_by_its_timeout() {
     let text = String::from_utf8_lossy(&out.stdout);
     let report: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
     assert_eq!(report["findings"][0]["code"], "timeout", "{text}");
+}
+
+#[test]
+fn overlapping_wildcard_keys_are_an_error_of_each() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cm = dir.path().join("argocd-cm.yaml");
+    let ok = "return { status = \\\"Healthy\\\", message = \\\"ok\\\" }";
+    std::fs::write(
+        &cm,
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: argocd-cm}}\ndata:\n  resource.customizations: |\n    \"*.mas.ibm.com/*\":\n      health.lua: \"{ok}\"\n    \"*.ibm.com/*\":\n      health.lua: \"{ok}\"\n"
+        ),
+    )
+    .expect("config");
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary builds")
+        .args(["audit", "--no-fixtures", "--cases", "5"])
+        .arg(&cm)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(text.matches("ERROR wildcard-overlap").count(), 2, "{text}");
+    assert!(text.contains("`*.ibm.com/*` and `*.mas.ibm.com/*` both match some kinds"));
 }

@@ -81,6 +81,9 @@ pub struct Context<'a> {
     pub cases: u32,
     /// This crate's rules, to compare with.
     pub catalog: &'a Catalog,
+    /// The keys of every script audited together (checks across scripts, such as overlapping
+    /// wildcards, read them).
+    pub keys: &'a [crate::argocd::GroupKind],
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

@@ -282,13 +282,15 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let catalog = Catalog::standard();
+    let (scripts, trouble) = read_scripts(&args.files);
+    let keys: Vec<_> = scripts.iter().map(|s| s.group_kind()).collect();
     let ctx = Context {
         fixtures: &fixture_dirs,
         deployed: deployed.as_deref(),
         cases: args.cases,
         catalog: &catalog,
+        keys: &keys,
     };
-    let (scripts, trouble) = read_scripts(&args.files);
     if let Some(i) = args.worker {
         let Some(script) = scripts.get(i) else {
             anyhow::bail!("no script number {i}");

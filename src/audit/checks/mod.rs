@@ -32,6 +32,7 @@ mod touches_machine;
 mod undefined_global;
 mod unordered_message;
 mod unused_key;
+mod wildcard_overlap;
 mod wrong_group;
 
 /// What a check looks at: the script, what the audit runs against, and what running it gave.
@@ -87,6 +88,7 @@ pub static ALL: &[&dyn Check] = &[
     &never_matches::NeverMatches,
     &array_as_map::ArrayAsMap,
     &unordered_message::UnorderedMessage,
+    &wildcard_overlap::WildcardOverlap,
     &too_slow::TooSlow,
     &time_budget::TimeBudget,
     &touches_machine::TouchesMachine,
@@ -155,6 +157,7 @@ pub(crate) mod test_support {
             deployed,
             cases,
             catalog: &catalog,
+            keys: &[],
         };
         crate::audit::run_checks(script, &ctx, &[check]).0
     }

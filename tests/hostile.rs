@@ -306,3 +306,45 @@ fn test_refuses_inputs_outside_the_test_folder() {
         )
     );
 }
+
+// Item 11: links to `.` in a folder that is walked.
+
+/// Two links to the folder itself at every level would make a walk that follows links
+/// exponential: test, audit --manifests and eval must each see the one real folder once.
+#[cfg(unix)]
+#[test]
+fn folder_walks_do_not_follow_links_to_folders() {
+    let root = tempfile::tempdir().expect("temp dir");
+    suite(
+        root.path(),
+        b"return { status = \"Healthy\", message = \"\" }",
+        "Healthy",
+    );
+    let thing = root.path().join("example.com/Thing");
+    for dir in [root.path(), thing.as_path()] {
+        std::os::unix::fs::symlink(".", dir.join("again")).expect("link");
+        std::os::unix::fs::symlink(".", dir.join("and-again")).expect("link");
+    }
+    let out = mas_test(root.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(text.lines().last(), Some("1 passed, 0 failed"));
+
+    let eval = cmd().arg("eval").arg(&thing).output().expect("runs");
+    let text = String::from_utf8_lossy(&eval.stdout);
+    assert_eq!(text.matches("example.com/Thing").count(), 1, "{text}");
+
+    let cm = root.path().join("cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  resource.customizations.health.example.com_Thing: |\n    return { status = \"Healthy\", message = \"ok\" }\n",
+    )
+    .expect("config");
+    let audit = cmd()
+        .args(["audit", "--no-fixtures", "--cases", "5", "--manifests"])
+        .arg(root.path())
+        .arg(&cm)
+        .output()
+        .expect("runs");
+    assert!(audit.status.code().is_some(), "audit ends");
+}

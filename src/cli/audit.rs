@@ -45,26 +45,10 @@ pub struct Args {
     no_fixtures: bool,
 }
 
+/// The manifest files under `root` (links to folders are not followed); an unreadable folder
+/// contributes nothing, as before.
 fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
-    if root.is_file() {
-        out.push(root.to_owned());
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(root) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            yaml_files(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            out.push(p);
-        }
-    }
+    out.extend(super::expand_path(root).unwrap_or_default());
 }
 
 /// An audit worker running in a child process of its own.

@@ -4,7 +4,7 @@ use super::{read_inputs, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::rollout::{render_text, rollout, State};
 use mas_health::Catalog;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why is my rollout stuck? The app-of-apps tree by sync wave, and what holds it.
 ///
@@ -39,36 +39,15 @@ enum FailOn {
     Blocked,
 }
 
-/// The files under `dir` with a YAML or JSON extension, sorted; directory symlinks are not
-/// followed (they can loop), file symlinks are read.
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => return errors.push(format!("{}:0: cannot read: {e}", dir.display())),
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
-        if p.is_dir() {
-            if !is_link {
-                files_under(&p, out, errors);
-            }
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
-        {
-            out.push(p);
-        }
-    }
-}
-
 fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() != "-" && p.is_dir() {
-            files_under(p, &mut out, errors);
+            // Folders as `eval` reads them: recursively, links to folders not followed.
+            match super::expand_path(p) {
+                Ok(files) => out.extend(files),
+                Err(e) => errors.push(format!("{}:0: cannot read: {e}", p.display())),
+            }
         } else {
             out.push(p.clone());
         }

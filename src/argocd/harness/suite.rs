@@ -209,7 +209,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, unreadable: &mut Vec<FixtureError>
         };
         let path = entry.path();
         let name = entry.file_name();
-        if path.is_dir() {
+        // The entry's own type: a link to a folder is not followed, so links to `.` or `..`
+        // cannot make the walk endless (or exponential).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             walk(&path, found, unreadable);
         } else if name == HEALTH_LUA || name == HEALTH_TEST_YAML {
             holds = true;

@@ -8,11 +8,12 @@ use thiserror::Error;
 
 /// A document that could not be used, with where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{source_name}:{line}: {message}")]
+#[error("{source_name}{}: {message}", if *line == 0 { String::new() } else { format!(":{line}") })]
 pub struct InputError {
     /// The file name (or `-` for standard input).
     pub source_name: String,
-    /// The 1-based line where the document (or the parser's error) stands.
+    /// The 1-based line where the document (or the parser's error) stands; 0 for the whole
+    /// file (it could not be read at all), which is then shown without a line.
     pub line: usize,
     /// What is wrong.
     pub message: String,

@@ -15,11 +15,35 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let args = cli::Cli::parse();
-    match cli::run(args) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    quiet_output_failures();
+    match std::panic::catch_unwind(|| cli::run(args)) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::from(cli::EXIT_USAGE)
         }
+        // Only a failed write to standard output gets here (see below): exit 2, one line said.
+        Err(_) => ExitCode::from(cli::EXIT_USAGE),
     }
+}
+
+/// `println!` panics when standard output cannot be written (a full disk, a closed descriptor).
+/// That is a usage error, not a bug: say it in one line; any other panic keeps Rust's report.
+fn quiet_output_failures() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        match text.strip_prefix("failed printing to stdout: ") {
+            Some(why) => eprintln!("error: cannot write the output: {why}"),
+            None => {
+                default(info);
+                std::process::exit(101);
+            }
+        }
+    }));
 }

@@ -348,3 +348,46 @@ fn folder_walks_do_not_follow_links_to_folders() {
         .expect("runs");
     assert!(audit.status.code().is_some(), "audit ends");
 }
+
+// Item 19: read errors and output errors are one line and exit 2.
+
+#[test]
+fn a_utf16_file_and_a_missing_file_are_one_line_each_without_a_line_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let u16 = dir.path().join("dump.yaml");
+    std::fs::write(&u16, b"\xff\xfea\x00p\x00").expect("write");
+    let out = cmd()
+        .arg("eval")
+        .arg(&u16)
+        .arg(dir.path().join("missing.yaml"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].ends_with(
+        "dump.yaml: the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+    ));
+    assert!(lines[1].contains("missing.yaml: cannot read: "), "{err}");
+    assert!(!err.contains(":0:"), "{err}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_a_one_line_error_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("mas-health"))
+        .args(["generate", "--format", "nested"])
+        .stdout(full)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: cannot write the output: No space left on device (os error 28)"
+    );
+}

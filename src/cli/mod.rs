@@ -114,9 +114,13 @@ pub fn read_inputs(
             Ok(files) => {
                 for f in files {
                     let fname = f.display().to_string();
-                    match std::fs::read_to_string(&f) {
+                    match read_text(&f) {
                         Ok(text) => out.extend(mas_health::input::read_objects(&fname, &text)),
-                        Err(e) => out.push(Err(unreadable(&fname, &e))),
+                        Err(message) => out.push(Err(mas_health::input::InputError {
+                            source_name: fname,
+                            line: 0,
+                            message,
+                        })),
                     }
                 }
             }
@@ -132,4 +136,19 @@ fn unreadable(name: &str, e: &std::io::Error) -> mas_health::input::InputError {
         line: 0,
         message: format!("cannot read: {e}"),
     }
+}
+
+/// Reads a file as UTF-8 text, saying plainly when it is UTF-16 (PowerShell's `>` writes it).
+fn read_text(path: &std::path::Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"
+                .to_owned(),
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("not UTF-8 text: invalid byte at offset {at}")
+    })
 }

@@ -159,13 +159,8 @@ fn select_work<'a>(
     objects
         .iter()
         .filter_map(|o| {
-            let api = o
-                .get("apiVersion")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let kind = o.get("kind").and_then(Value::as_str).unwrap_or_default();
-            let group = mas_health::argocd::group_of(api);
-            catalog.lookup(group, kind).map(|e| (e, o))
+            let gk = mas_health::health::group_kind_of(o);
+            catalog.lookup(&gk.group, &gk.kind).map(|e| (e, o))
         })
         .filter(|(e, _)| !ready_only || e.rule == ready)
         .collect()

@@ -391,3 +391,90 @@ fn a_full_standard_output_is_a_one_line_error_not_a_panic() {
         "error: cannot write the output: No space left on device (os error 28)"
     );
 }
+
+// Item 16: control characters from objects and scripts are escaped in text output.
+
+/// No byte of `out` is a control character but the line feed.
+fn no_raw_controls(out: &[u8]) {
+    let text = String::from_utf8_lossy(out);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn control_characters_from_objects_are_escaped_in_eval_explain_and_rollout() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cm = tmp.path().join("cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"cm\\r\\e[2K\\u009b\"}\n",
+    )
+    .expect("write");
+    let eval = cmd().arg("eval").arg(&cm).output().expect("runs");
+    assert_eq!(eval.status.code(), Some(0), "{eval:?}");
+    no_raw_controls(&eval.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&eval.stdout),
+        "-            ConfigMap cm\\r\\u{1b}[2K\\u{9b}: no health check: Argo CD treats it as \
+         healthy for sync waves  [no check]\n"
+    );
+    let explain = cmd().arg("explain").arg(&cm).output().expect("runs");
+    assert_eq!(explain.status.code(), Some(0), "{explain:?}");
+    no_raw_controls(&explain.stdout);
+    assert!(
+        String::from_utf8_lossy(&explain.stdout).starts_with("ConfigMap /cm\\r\\u{1b}[2K\\u{9b}\n")
+    );
+
+    let app = tmp.path().join("app.yaml");
+    std::fs::write(
+        &app,
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\n\
+         metadata: {name: app, namespace: argocd}\n\
+         status: {health: {status: Degraded, message: \"x\\r\\e[2KHealthy\"}}\n",
+    )
+    .expect("write");
+    let rollout = cmd().arg("rollout").arg(&app).output().expect("runs");
+    no_raw_controls(&rollout.stdout);
+    assert!(
+        String::from_utf8_lossy(&rollout.stdout)
+            .contains("health Degraded: x \\u{1b}[2KHealthy  [rule"),
+        "{rollout:?}"
+    );
+}
+
+#[test]
+fn control_characters_from_scripts_are_escaped_in_test_and_audit() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let script = b"return { status = \"Degraded\", message = \"\\r\\27[2KPASS\" }";
+    suite(tmp.path(), script, "Healthy");
+    let out = mas_test(tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    no_raw_controls(&out.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "FAIL example.com/Thing testdata/a.yaml: expected Healthy \"\", got Degraded \
+         \"\\r\\u{1b}[2KPASS\"\n0 passed, 1 failed\n"
+    );
+
+    // A file name is input too.
+    let cm = tmp.path().join("cm\r\x1b[2K.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+         resource.customizations.health.example.com_Thing: \"return {status = 1}\"\n",
+    )
+    .expect("write");
+    let audit = cmd()
+        .args(["audit", "--no-fixtures", "--cases", "5"])
+        .arg(&cm)
+        .output()
+        .expect("runs");
+    assert_eq!(audit.status.code(), Some(1), "{audit:?}");
+    no_raw_controls(&audit.stdout);
+    assert!(
+        String::from_utf8_lossy(&audit.stdout).contains("cm\\r\\u{1b}[2K.yaml\n"),
+        "{audit:?}"
+    );
+}

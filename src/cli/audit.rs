@@ -231,9 +231,9 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
 fn print_text(reports: &[audit::Report], errors: usize) {
     for r in reports {
         let libs = if r.open_libs { ", useOpenLibs" } else { "" };
-        println!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
+        say!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
         if r.findings.is_empty() {
-            println!("  ok: no findings on {} states", r.states);
+            say!("  ok: no findings on {} states", r.states);
         }
         for f in &r.findings {
             let level = match f.level {
@@ -241,14 +241,14 @@ fn print_text(reports: &[audit::Report], errors: usize) {
                 Level::Warning => "WARN",
                 Level::Info => "INFO",
             };
-            println!("  {level:<5} {:<19} {}", f.code, f.message);
+            say!("  {level:<5} {:<19} {}", f.code, f.message);
             if let Some(ex) = &f.example {
-                println!("        example: {ex}");
+                say!("        example: {ex}");
             }
         }
         println!();
     }
-    println!("{} scripts audited, {} with errors", reports.len(), errors);
+    say!("{} scripts audited, {} with errors", reports.len(), errors);
 }
 
 pub fn run(args: Args) -> Result<u8> {

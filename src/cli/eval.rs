@@ -145,7 +145,7 @@ fn print(
         None => {
             match output {
                 OutputKind::Json => println!("{}", line(None, NO_CHECK)),
-                OutputKind::Text => println!("{:<12} {gk} {id}: {NO_CHECK}  [{label}]", "-"),
+                OutputKind::Text => say!("{:<12} {gk} {id}: {NO_CHECK}  [{label}]", "-"),
             }
             return Some(Severity::Healthy);
         }
@@ -153,10 +153,15 @@ fn print(
             match output {
                 OutputKind::Json => {
                     println!("{}", line(Some(native.status_str()), &native.message));
-                    eprintln!("disagreement: {gk} {id}: native {native}, lua {lua}");
+                    eprintln!(
+                        "{}",
+                        super::printable(&format!(
+                            "disagreement: {gk} {id}: native {native}, lua {lua}"
+                        ))
+                    );
                 }
                 OutputKind::Text => {
-                    println!("DISAGREE     {gk} {id}: native {native}, lua {lua}  [{label}]")
+                    say!("DISAGREE     {gk} {id}: native {native}, lua {lua}  [{label}]")
                 }
             }
             return None;
@@ -167,7 +172,7 @@ fn print(
         OutputKind::Json => println!("{}", line(Some(v.status_str()), &v.message)),
         OutputKind::Text => {
             let message = v.message.replace('\n', "\\n");
-            println!("{:<12} {gk} {id}: {message}  [{label}]", v.status_str())
+            say!("{:<12} {gk} {id}: {message}  [{label}]", v.status_str())
         }
     }
     Some(v.severity())

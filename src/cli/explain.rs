@@ -27,9 +27,9 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
     let a = mas_health::assess(catalog, obj);
     match (&a.source, &a.verdict) {
         (Source::NoCheck, _) | (_, None) => {
-            println!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once\n")
+            say!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once\n")
         }
-        (source, Some(v)) => println!("  {}: {} {:?}\n", source.label(), v.status_str(), v.message),
+        (source, Some(v)) => say!("  {}: {} {:?}\n", source.label(), v.status_str(), v.message),
     }
 }
 
@@ -46,14 +46,14 @@ pub fn run(args: Args) -> Result<u8> {
             }
         };
         let gk = GroupKind::new(&obj.group, &obj.kind).key();
-        println!("{gk} {}/{}", obj.namespace, obj.name);
+        say!("{gk} {}/{}", obj.namespace, obj.name);
         let Some(entry) = catalog.lookup(&obj.group, &obj.kind) else {
             explain_without_rule(&catalog, &obj.value);
             continue;
         };
-        println!("  rule {} ({})", entry.key(), entry.rule.name);
+        say!("  rule {} ({})", entry.key(), entry.rule.name);
         if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
-            println!(
+            say!(
                 "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs\n",
                 h.status, h.message
             );
@@ -63,33 +63,34 @@ pub fn run(args: Args) -> Result<u8> {
         for (i, clause) in entry.rule.clauses.iter().enumerate() {
             let decided = decision.clause.is_some_and(|c| std::ptr::eq(c, clause));
             let mark = if decided { "=>" } else { "  " };
-            println!("  {mark} {}. {} -> {}", i + 1, clause.name, clause.status);
+            say!("  {mark} {}. {} -> {}", i + 1, clause.name, clause.status);
             if decided {
                 break;
             }
         }
         if decision.clause.is_none() {
-            println!("  => otherwise -> {}", entry.rule.default_status);
+            say!("  => otherwise -> {}", entry.rule.default_status);
         }
-        println!(
+        say!(
             "  verdict: {} \"{}\"",
-            decision.health.status, decision.health.message
+            decision.health.status,
+            decision.health.message
         );
         let paths = entry.rule.paths_read();
         if !paths.is_empty() {
-            println!("  fields read:");
+            say!("  fields read:");
             for p in paths {
-                println!("    {p} = {}", compact(eval::get(&obj.value, p)));
+                say!("    {p} = {}", compact(eval::get(&obj.value, p)));
             }
         }
         let sels = entry.rule.condition_selectors();
         if !sels.is_empty() {
-            println!("  conditions (in the order the object lists them):");
+            say!("  conditions (in the order the object lists them):");
             let mut any = false;
             for c in eval::conditions(&obj.value) {
                 any = true;
                 let f = |k: &str| compact(eval::field(c, k));
-                println!(
+                say!(
                     "    type={} status={} reason={} message={}",
                     f("type"),
                     f("status"),
@@ -98,7 +99,7 @@ pub fn run(args: Args) -> Result<u8> {
                 );
             }
             if !any {
-                println!("    (none)");
+                say!("    (none)");
             }
         }
         println!();

@@ -1,5 +1,13 @@
 //! Commands of `mas-health`: each reads its arguments, calls the library, and returns an exit code.
 
+/// `println!` for text read on a terminal: what objects and scripts put in it (names, messages)
+/// cannot move the cursor or recolour a line, so a Degraded line never shows as Healthy.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::cli::printable(&format!($($arg)*)))
+    };
+}
+
 mod audit;
 mod bench;
 mod eval;
@@ -41,6 +49,27 @@ enum Command {
     Bench(bench::Args),
     Audit(audit::Args),
     Rollout(rollout::Args),
+}
+
+/// `text` with every control character but the line feed (CR, ESC, backspace, C1 codes) and
+/// every bidirectional override written as an escape (`\r`, `\u{1b}`): the line breaks are
+/// this output's own, anything else would let input rewrite what a terminal shows.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if hostile(c) => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Runs a parsed command line.

@@ -2,8 +2,12 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod strict;
+
 use crate::argocd::group_of;
 use serde_json::Value;
+use strict::StrictValue;
+pub use strict::MAX_DEPTH;
 use thiserror::Error;
 
 /// A document that could not be used, with where it stands.
@@ -97,15 +101,27 @@ fn objects_of(
         return;
     };
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
-    if kind == "List" || kind.ends_with("List") && map.get("items").is_some_and(Value::is_array) {
-        if let Some(Value::Array(items)) = map.get("items") {
-            for item in items {
-                objects_of(item.clone(), line, err, source_name, out);
-            }
-            return;
-        }
-    }
     let api_version = map.get("apiVersion").and_then(Value::as_str);
+    // Only the core `v1` List is a list of objects (`oc get -o yaml`); `FooList` with `items`
+    // is an object of its own kind, as Argo CD sees it.
+    if kind == "List" && api_version.is_none_or(|v| v == "v1") {
+        match map.get("items") {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    objects_of(item.clone(), line, err, source_name, out);
+                }
+            }
+            None | Some(Value::Null) => {}
+            Some(other) => out.push(Err(err(
+                line,
+                format!(
+                    "kind: List has items that are {}, not a list",
+                    kind_of(other)
+                ),
+            ))),
+        }
+        return;
+    }
     let (Some(api_version), false) = (api_version, kind.is_empty()) else {
         let missing = match (api_version, kind.is_empty()) {
             (None, true) => "apiVersion and kind",
@@ -153,38 +169,63 @@ struct Document {
 fn documents(text: &str) -> Vec<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Some(docs) = json_documents(text) {
-            return docs;
-        }
+    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
+        return yaml_documents(text);
     }
-    yaml_documents(text)
+    let json_error = match json_documents(text) {
+        Ok(docs) => return docs,
+        Err(e) => e,
+    };
+    // YAML's flow style reads much that JSON does not (comments, trailing commas); when YAML
+    // cannot read it either, the text was meant as JSON and JSON's error is the one to give.
+    let docs = yaml_documents(text);
+    if docs.iter().all(|d| d.value.is_ok()) {
+        return docs;
+    }
+    vec![Document {
+        line: json_error.0,
+        value: Err(json_error),
+    }]
 }
 
-/// Reads `text` as one JSON value, a stream of values, or JSON Lines; `None` when it is none of
-/// these (it may still be YAML, whose flow style looks like JSON).
-fn json_documents(text: &str) -> Option<Vec<Document>> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Some(vec![Document {
-            line: 1,
-            value: Ok(v),
-        }]);
-    }
+/// Reads `text` as one JSON value, a stream of values, or JSON Lines; otherwise the error of
+/// reading it as one value (it may still be YAML, whose flow style looks like JSON).
+fn json_documents(text: &str) -> Result<Vec<Document>, (usize, String)> {
+    let error = match serde_json::from_str::<StrictValue>(text) {
+        Ok(v) => {
+            return Ok(vec![Document {
+                line: 1,
+                value: Ok(v.0),
+            }])
+        }
+        Err(e) => json_error(&e, 0),
+    };
     json_stream(text)
         .filter(|values| values.len() > 1)
         .or_else(|| json_lines(text))
+        .ok_or(error)
+}
+
+/// serde_json's error as a line and a message: "invalid JSON: WHAT" without its position,
+/// which the line already says. `before` is the number of lines before the text parsed.
+fn json_error(e: &serde_json::Error, before: usize) -> (usize, String) {
+    let text = e.to_string();
+    let what = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i]);
+    (before + e.line().max(1), format!("invalid JSON: {what}"))
 }
 
 /// A stream of JSON values, one after another (what `jq '.items[]'` prints); `None` when a
 /// value in it is invalid.
 fn json_stream(text: &str) -> Option<Vec<Document>> {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<StrictValue>();
     let mut values = Vec::new();
     loop {
         let offset = stream.byte_offset();
         let v = match stream.next() {
             None => return Some(values),
-            Some(Ok(v)) => v,
+            Some(Ok(v)) => v.0,
             Some(Err(_)) => return None,
         };
         let skipped = text.get(..offset).unwrap_or_default();
@@ -208,7 +249,9 @@ fn json_lines(text: &str) -> Option<Vec<Document>> {
         .map(|(i, l)| {
             (
                 i + 1,
-                serde_json::from_str::<Value>(l).map_err(|e| e.to_string()),
+                serde_json::from_str::<StrictValue>(l)
+                    .map(|v| v.0)
+                    .map_err(|e| json_error(&e, i).1),
             )
         })
         .collect();
@@ -220,7 +263,7 @@ fn json_lines(text: &str) -> Option<Vec<Document>> {
             .into_iter()
             .map(|(line, r)| Document {
                 line,
-                value: r.map_err(|m| (line, format!("invalid JSON: {m}"))),
+                value: r.map_err(|m| (line, m)),
             })
             .collect(),
     )
@@ -243,6 +286,8 @@ fn yaml_options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_events = 100_000_000;
     budget.max_nodes = 50_000_000;
+    // The same bound as JSON's; the breach is said in our words (`without_hints`).
+    budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);
     options
 }
@@ -303,13 +348,21 @@ fn yaml_error(text: &str, start: usize) -> (usize, String) {
     (start, format!("invalid YAML: {}", without_hints(first)))
 }
 
-/// The parser's own message without advice addressed to programmers using the library.
-fn without_hints(message: &str) -> &str {
-    ["; use ", " (use ", "; set ", " (set "]
+/// The parser's own message without advice addressed to programmers using the library, and
+/// in this tool's words where JSON says the same thing (a duplicate key, nesting too deep).
+fn without_hints(message: &str) -> String {
+    let message = ["; use ", " (use ", "; set ", " (set ", ", set "]
         .iter()
         .filter_map(|h| message.find(h))
         .min()
-        .map_or(message, |i| &message[..i])
+        .map_or(message, |i| &message[..i]);
+    if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
+        return strict::duplicate(key);
+    }
+    if message.starts_with("budget breached: Depth") {
+        return strict::too_deep();
+    }
+    message.to_owned()
 }
 
 #[cfg(test)]

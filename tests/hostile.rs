@@ -478,3 +478,110 @@ fn control_characters_from_scripts_are_escaped_in_test_and_audit() {
         "{audit:?}"
     );
 }
+
+// Items 18 and 19: one rule for YAML and JSON, said in this tool's words.
+
+/// `eval` on files written in `dir`: the exit code, stdout, and stderr's lines with the
+/// folder's path taken out.
+fn eval_files(files: &[(&str, &str)]) -> (Option<i32>, String, Vec<String>) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut c = cmd();
+    c.arg("eval");
+    for (name, text) in files {
+        std::fs::write(tmp.path().join(name), text).expect("write");
+        c.arg(tmp.path().join(name));
+    }
+    let out = c.output().expect("runs");
+    let prefix = format!("{}/", tmp.path().display());
+    let err = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        err.lines().map(str::to_owned).collect(),
+    )
+}
+
+#[test]
+fn a_list_whose_items_are_not_a_list_is_an_error_in_yaml_and_json() {
+    let (code, stdout, err) = eval_files(&[
+        ("a.yaml", "apiVersion: v1\nkind: List\nitems: oops\n"),
+        (
+            "b.json",
+            r#"{"apiVersion": "v1", "kind": "List", "items": {"a": 1}}"#,
+        ),
+        (
+            "c.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n",
+        ),
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        [
+            "error: a.yaml:1: kind: List has items that are a string, not a list",
+            "error: b.json:1: kind: List has items that are an object, not a list",
+        ]
+    );
+    assert!(stdout.contains("ConfigMap good"), "{stdout}");
+}
+
+#[test]
+fn only_the_core_list_is_flattened() {
+    let item = "{apiVersion: v1, kind: ConfigMap, metadata: {name: inner}}";
+    let (code, stdout, err) = eval_files(&[(
+        "a.yaml",
+        &format!(
+            "apiVersion: example.com/v1\nkind: ThingList\nmetadata: {{name: outer}}\n\
+             items: [{item}]\n---\napiVersion: v1\nkind: List\nitems: [{item}]\n"
+        ),
+    )]);
+    assert_eq!(code, Some(0), "{err:?}");
+    assert_eq!(
+        stdout,
+        "-            example.com/ThingList outer: no health check: Argo CD treats it as healthy \
+         for sync waves  [no check]\n\
+         -            ConfigMap inner: no health check: Argo CD treats it as healthy for sync \
+         waves  [no check]\n"
+    );
+}
+
+#[test]
+fn duplicate_keys_and_deep_nesting_are_errors_in_yaml_and_json_alike() {
+    let deep = |n: usize| "[".repeat(n) + &"]".repeat(n);
+    let cm = "\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"";
+    let (code, _, err) = eval_files(&[
+        ("a.yaml", "apiVersion: v1\nkind: ConfigMap\nkind: Secret\n"),
+        ("b.json", &format!("{{{cm},\n \"kind\": \"Secret\"}}")),
+        // The object is the first level, so 63 more are the most either format reads.
+        (
+            "c.yaml",
+            &format!("apiVersion: v1\nkind: ConfigMap\ndata: {}\n", deep(64)),
+        ),
+        ("d.json", &format!("{{{cm}, \"data\": {}}}", deep(64))),
+        ("e.json", &format!("{{{cm}, \"data\": {}}}", deep(63))),
+        (
+            "f.yaml",
+            &format!("apiVersion: v1\nkind: ConfigMap\ndata: {}\n", deep(63)),
+        ),
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        [
+            "error: a.yaml:3: invalid YAML: duplicate key \"kind\"",
+            "error: b.json:2: invalid JSON: duplicate key \"kind\"",
+            "error: c.yaml:3: invalid YAML: nested deeper than 64 levels",
+            "error: d.json:1: invalid JSON: nested deeper than 64 levels",
+        ]
+    );
+}
+
+#[test]
+fn json_that_does_not_parse_is_called_invalid_json() {
+    let (code, _, err) = eval_files(&[(
+        "a.json",
+        "{\"apiVersion\": \"v1\",\n \"kind\": \"ConfigMap\"\n \"metadata\": {}}\n",
+    )]);
+    assert_eq!(code, Some(2));
+    assert_eq!(err, ["error: a.json:3: invalid JSON: expected `,` or `}`"]);
+}

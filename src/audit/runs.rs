@@ -55,6 +55,8 @@ pub struct Runs {
     states: Vec<State>,
     results: Vec<Recorded>,
     slowest: Duration,
+    /// When gathering began: running and shrinking share [`SCRIPT_BUDGET`] from here.
+    started: Instant,
 }
 
 /// This crate's rule for the script's key (none for wildcard keys).
@@ -69,6 +71,7 @@ pub(crate) fn ours<'c>(script: &Script, ctx: &Context<'c>) -> Option<&'c Entry> 
 impl Runs {
     /// Gathers the states for `script` (no run yet).
     pub fn gather(script: &Script, ctx: &Context<'_>) -> Runs {
+        let started = Instant::now();
         let libraries = if script.open_libs {
             Libraries::Open
         } else {
@@ -91,15 +94,20 @@ impl Runs {
             states,
             results: Vec::new(),
             slowest: Duration::ZERO,
+            started,
         }
+    }
+
+    /// Whether the script's time budget is spent.
+    fn spent(&self) -> bool {
+        self.started.elapsed() > SCRIPT_BUDGET
     }
 
     /// Runs the script once per state, in order, until the time budget is spent.
     pub fn run_all(&mut self) {
-        let started = Instant::now();
         for i in 0..self.states.len() {
             // A script that is slow on every state would keep the audit busy for minutes.
-            if started.elapsed() > SCRIPT_BUDGET {
+            if self.spent() {
                 break;
             }
             let t = Instant::now();
@@ -137,7 +145,8 @@ impl Runs {
     }
 
     /// The first state whose run `shows` a problem (given this, the state and its run), with the
-    /// smallest generated state that shows it when that state was generated.
+    /// smallest generated state that shows it when that state was generated; shrinking stops
+    /// when the script's time budget is spent (the state found so far is the example).
     pub fn first_shown(&self, shows: &Shows) -> Option<Shown> {
         let (state, what) = self
             .ran()
@@ -149,7 +158,10 @@ impl Runs {
                 fixture: state.fixture.clone(),
             });
         }
-        let still = |v: &Value| shows(self, v, &self.run(v));
+        let still = |v: &Value| match self.spent() {
+            true => None,
+            false => shows(self, v, &self.run(v)),
+        };
         let small = self.shrink(&still).unwrap_or_else(|| state.value.clone());
         let small = super::shrink::minimize(small, &|v| still(v).is_some());
         Some(Shown {
@@ -276,4 +288,45 @@ fn deterministic(cases: u32) -> TestRunner {
         },
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::checks::test_support::script;
+    use crate::catalog::Catalog;
+
+    /// A state's example, shrunk with the budget whole and with it spent.
+    #[test]
+    fn shrinking_stops_when_the_budget_is_spent() {
+        let catalog = Catalog::standard();
+        let ctx = Context {
+            fixtures: &[],
+            deployed: None,
+            cases: 20,
+            catalog: &catalog,
+            keys: &[],
+        };
+        let s = script(
+            "example.com",
+            "Thing",
+            "return { status = 'Degraded' }",
+            false,
+        );
+        let mut runs = Runs::gather(&s, &ctx);
+        runs.run_all();
+        let shows: &Shows = &|_, v, _| v.get("status").map(|_| "has a status".to_owned());
+        let first = runs
+            .ran()
+            .find(|(st, _)| st.value.get("status").is_some())
+            .map(|(st, _)| st.value.clone())
+            .expect("a generated state has a status");
+        let whole = runs.first_shown(shows).expect("shown");
+        assert_ne!(whole.example, first, "shrinking makes it smaller");
+        runs.started = Instant::now()
+            .checked_sub(SCRIPT_BUDGET + Duration::from_secs(1))
+            .expect("an instant in the past");
+        let spent = runs.first_shown(shows).expect("shown");
+        assert_eq!(spent.example, first);
+    }
 }

@@ -585,3 +585,84 @@ fn json_that_does_not_parse_is_called_invalid_json() {
     assert_eq!(code, Some(2));
     assert_eq!(err, ["error: a.json:3: invalid JSON: expected `,` or `}`"]);
 }
+
+// Items 14 and 20: what audit says of configurations it cannot use.
+
+/// `audit` on one argocd-cm holding `data` (indented under `data:`), with `extra` arguments.
+fn audit_cm(data: &str, extra: &[&str]) -> std::process::Output {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cm = tmp.path().join("cm.yaml");
+    std::fs::write(
+        &cm,
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: argocd-cm}}\ndata:\n{data}"),
+    )
+    .expect("write");
+    cmd()
+        .args(["audit", "--no-fixtures"])
+        .args(extra)
+        .arg(&cm)
+        .current_dir(tmp.path())
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn audit_reports_a_nested_value_that_does_not_parse() {
+    let out = audit_cm(
+        "  resource.customizations: |\n    a/B:\n      health.lua: [\n",
+        &["--cases", "3"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "  ERROR unreadable-key      Argo CD cannot read this value, so none of its checks \
+             run: line 2 of the value: invalid YAML: unclosed bracket '['\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn audit_reports_a_split_key_with_two_underscores_instead_of_auditing_it() {
+    let out = audit_cm(
+        "  resource.customizations.health.a_b_C: |\n    return { status = 'Healthy' }\n",
+        &["--cases", "3"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "  ERROR unreadable-key      Argo CD does not read this key: a split key has one \
+             `_`, between the group and the kind, and \"a_b_C\" has 2; use the nested \
+             resource.customizations form for this kind\n\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("a/b_C"), "{text}");
+}
+
+#[test]
+fn audit_of_a_file_without_scripts_exits_2_as_eval_does() {
+    let out = audit_cm("  other: x\n", &[]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.ends_with("cm.yaml: no health scripts found\n"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn audit_refuses_a_case_count_it_cannot_generate() {
+    let out = audit_cm(
+        "  resource.customizations.health.a_B: return {}\n",
+        &["--cases", "4000000000"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "error: invalid value '4000000000' for '--cases <CASES>': 4000000000 is not in \
+             1..=100000\n"
+        ),
+        "{out:?}"
+    );
+}

@@ -9,6 +9,31 @@ use crate::input::{read_documents, InputError};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+/// An entry of a configuration Argo CD cannot read, so none of the checks it meant to hold run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The file it came from.
+    pub file: String,
+    /// Where in the file, as for a script.
+    pub origin: String,
+    /// The key as written.
+    pub key: String,
+    /// Why Argo CD cannot read it.
+    pub message: String,
+}
+
+/// What a configuration holds: its scripts, the entries Argo CD cannot read, and the documents
+/// that could not be read at all.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Every health script.
+    pub scripts: Vec<Script>,
+    /// Entries Argo CD cannot read (a nested value that does not parse, a bad split key).
+    pub unreadable: Vec<Unreadable>,
+    /// Documents that are not YAML or JSON.
+    pub errors: Vec<InputError>,
+}
+
 /// One health script found in a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Script {
@@ -53,7 +78,7 @@ fn truthy(v: Option<&Value>) -> bool {
 }
 
 /// Scripts in an argocd-cm style map (ConfigMap data, ArgoCD extraConfig, Helm configs.cm).
-fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut Vec<Script>) {
+fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut Config) {
     let mut open: BTreeMap<String, bool> = BTreeMap::new();
     for (k, v) in data {
         if let Some(suffix) = k.strip_prefix(OPEN_LIBS_PREFIX) {
@@ -64,9 +89,20 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut V
         if let (Some(suffix), Some(script)) = (k.strip_prefix(HEALTH_PREFIX), v.as_str()) {
             // Argo CD rejects a split key with a second `_`: it holds no script.
             let Some(GroupKind { group, kind }) = GroupKind::parse_split_suffix(suffix) else {
+                out.unreadable.push(Unreadable {
+                    file: file.to_owned(),
+                    origin: format!("{where_}[{k}]"),
+                    key: suffix.to_owned(),
+                    message: format!(
+                        "Argo CD does not read this key: a split key has one `_`, between the \
+                         group and the kind, and {suffix:?} has {}; use the nested \
+                         resource.customizations form for this kind",
+                        suffix.matches('_').count()
+                    ),
+                });
                 continue;
             };
-            out.push(Script {
+            out.scripts.push(Script {
                 file: file.to_owned(),
                 origin: format!("{where_}[{k}]"),
                 group,
@@ -82,14 +118,27 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut V
 }
 
 /// Scripts in the nested form: a YAML map of `group/Kind` to `health.lua`.
-fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Vec<Script>) {
-    let Ok(Value::Object(map)) = serde_saphyr::from_str::<Value>(blob) else {
-        return;
+fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Config) {
+    let why = match read_documents(where_, blob).into_iter().next() {
+        Some(Ok((_, Value::Object(map)))) => return from_nested_map(file, where_, &map, out),
+        Some(Ok((_, other))) if other.is_null() => return,
+        Some(Ok(_)) => "it is not a map of group/Kind to checks".to_owned(),
+        Some(Err(e)) => format!("line {} of the value: {}", e.line, e.message),
+        None => return,
     };
-    for (key, entry) in &map {
+    out.unreadable.push(Unreadable {
+        file: file.to_owned(),
+        origin: where_.to_owned(),
+        key: NESTED_KEY.to_owned(),
+        message: format!("Argo CD cannot read this value, so none of its checks run: {why}"),
+    });
+}
+
+fn from_nested_map(file: &str, where_: &str, map: &Map<String, Value>, out: &mut Config) {
+    for (key, entry) in map {
         if let Some(script) = entry.get(HEALTH_LUA).and_then(Value::as_str) {
             let GroupKind { group, kind } = GroupKind::parse_key(key);
-            out.push(Script {
+            out.scripts.push(Script {
                 file: file.to_owned(),
                 origin: format!("{where_}.\"{key}\""),
                 group,
@@ -103,7 +152,7 @@ fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Vec<Script>) {
 
 /// Scripts in an OpenShift GitOps `ArgoCD` resource's spec: `resourceHealthChecks`,
 /// `extraConfig` (argocd-cm keys) and the older `resourceCustomizations` blob.
-fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Vec<Script>) {
+fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
     for (i, check) in spec
         .and_then(|s| s.get("resourceHealthChecks"))
         .and_then(Value::as_array)
@@ -113,7 +162,7 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Vec<Script>
     {
         let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
         if check.get("check").and_then(Value::as_str).is_some() {
-            out.push(Script {
+            out.scripts.push(Script {
                 file: file.to_owned(),
                 origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
                 group: text("group").to_owned(),
@@ -142,7 +191,7 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Vec<Script>
     }
 }
 
-fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
+fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
     let at = format!("line {line}");
     match kind {
@@ -178,15 +227,20 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
 /// Every health script in `text` (the contents of `file`), with the documents that could not
 /// be read.
 pub fn scripts_in(file: &str, text: &str) -> (Vec<Script>, Vec<InputError>) {
-    let mut scripts = Vec::new();
-    let mut errors = Vec::new();
+    let config = read_config(file, text);
+    (config.scripts, config.errors)
+}
+
+/// Everything in `text` (the contents of `file`): scripts, unreadable entries, bad documents.
+pub fn read_config(file: &str, text: &str) -> Config {
+    let mut config = Config::default();
     for doc in read_documents(file, text) {
         match doc {
-            Ok((line, value)) => from_document(file, line, &value, &mut scripts),
-            Err(e) => errors.push(e),
+            Ok((line, value)) => from_document(file, line, &value, &mut config),
+            Err(e) => config.errors.push(e),
         }
     }
-    (scripts, errors)
+    config
 }
 
 /// The (group, kind) of every object in manifests (any YAML or JSON documents).

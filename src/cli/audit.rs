@@ -4,6 +4,7 @@ use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
 use mas_health::audit::checks::timeout::Timeout;
+use mas_health::audit::checks::unreadable_key::UnreadableKey;
 use mas_health::audit::{self, Context, Level};
 use mas_health::Catalog;
 use std::path::{Path, PathBuf};
@@ -29,8 +30,8 @@ pub struct Args {
     /// A folder (or file) of the manifests you deploy, to find checks keyed under a wrong group.
     #[arg(long)]
     manifests: Option<PathBuf>,
-    /// Generated states per script.
-    #[arg(long, default_value_t = 200)]
+    /// Generated states per script (at most 100000: they are made before the first run).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=MAX_CASES))]
     cases: u32,
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
@@ -44,6 +45,10 @@ pub struct Args {
     #[arg(long, hide = true)]
     no_fixtures: bool,
 }
+
+/// The most generated states a script may be given: every state is made before the first run,
+/// so a huge count would fill memory instead of auditing.
+const MAX_CASES: i64 = 100_000;
 
 /// The manifest files under `root` (links to folders are not followed); an unreadable folder
 /// contributes nothing, as before.
@@ -199,11 +204,12 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
     Ok(kinds)
 }
 
-/// Every script in `files`, and whether some file could not be read or understood (reported
-/// on stderr as it goes).
-fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
+/// Every script in `files`, the entries Argo CD cannot read, and whether some file could not be
+/// read or understood or holds no script (reported on stderr as it goes, as `eval` does).
+fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable>, bool) {
     let mut trouble = false;
     let mut scripts = Vec::new();
+    let mut unreadable = Vec::new();
     for file in files {
         let name = file.display().to_string();
         let text = match std::fs::read_to_string(file) {
@@ -214,17 +220,19 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
                 continue;
             }
         };
-        let (found, errors) = audit::scripts_in(&name, &text);
-        for e in errors {
+        let config = audit::read_config(&name, &text);
+        for e in &config.errors {
             eprintln!("error: {e}");
             trouble = true;
         }
-        if found.is_empty() {
-            eprintln!("warning: {name}: no health scripts found");
+        if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
+            eprintln!("error: {name}: no health scripts found");
+            trouble = true;
         }
-        scripts.extend(found);
+        scripts.extend(config.scripts);
+        unreadable.extend(config.unreadable);
     }
-    (scripts, trouble)
+    (scripts, unreadable, trouble)
 }
 
 /// Prints the reports as text, one block per script, then a count.
@@ -266,7 +274,7 @@ pub fn run(args: Args) -> Result<u8> {
     };
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let catalog = Catalog::standard();
-    let (scripts, trouble) = read_scripts(&args.files);
+    let (scripts, unreadable, trouble) = read_scripts(&args.files);
     let keys: Vec<_> = scripts.iter().map(|s| s.group_kind()).collect();
     let ctx = Context {
         fixtures: &fixture_dirs,
@@ -282,7 +290,8 @@ pub fn run(args: Args) -> Result<u8> {
         println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
         return Ok(EXIT_OK);
     }
-    let reports = audit_isolated(&args, fixture_root.as_deref(), &scripts)?;
+    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &scripts)?;
+    reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {
         super::eval::OutputKind::Json => {

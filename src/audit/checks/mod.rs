@@ -31,6 +31,7 @@ mod too_slow;
 mod touches_machine;
 mod undefined_global;
 mod unordered_message;
+pub mod unreadable_key;
 mod unused_key;
 mod wildcard_overlap;
 mod wrong_group;
@@ -99,6 +100,7 @@ pub static ALL: &[&dyn Check] = &[
     &healthy_without_status::HealthyWithoutStatus,
     &disagrees::Disagrees,
     &timeout::Timeout,
+    &unreadable_key::UnreadableKey,
 ];
 
 /// Whether a run (of the script on a state) shows a problem, and what it looks like.

@@ -666,3 +666,161 @@ fn audit_refuses_a_case_count_it_cannot_generate() {
         "{out:?}"
     );
 }
+
+// Item 9: killing audit ends its workers too.
+
+/// The processes whose parent is `pid`.
+#[cfg(target_os = "linux")]
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // pid (comm) state ppid ...: the comm may hold spaces, so read after its last ')'.
+        let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let ppid = after
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            out.push(child);
+        }
+    }
+    out
+}
+
+/// Whether `pid` still runs (a zombie waiting for a reaper does not).
+#[cfg(target_os = "linux")]
+fn running(pid: u32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+    state.is_some_and(|s| !s.starts_with('Z') && !s.starts_with('X'))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn killing_audit_ends_its_worker() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let cm = tmp.path().join("cm.yaml");
+    // Under open libraries a pattern bomb is one C call: only the process boundary stops it.
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+         resource.customizations.useOpenLibs.example.com_Thing: \"true\"\n  \
+         resource.customizations.health.example.com_Thing: |\n    \
+         local x = (\"a\"):rep(28):match((\"a*\"):rep(28) .. \"b\")\n    \
+         return { status = \"Healthy\" }\n",
+    )
+    .expect("write");
+    let mut audit = std::process::Command::new(assert_cmd::cargo::cargo_bin("mas-health"))
+        .args(["audit", "--no-fixtures", "--cases", "3", "--timeout", "600"])
+        .arg(&cm)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let started = Instant::now();
+    let workers = loop {
+        let w = children_of(audit.id());
+        if !w.is_empty() || started.elapsed() > Duration::from_secs(20) {
+            break w;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(workers.len(), 1, "one worker starts");
+    audit.kill().expect("kill");
+    audit.wait().expect("reaped");
+    let killed = Instant::now();
+    while workers.iter().any(|w| running(*w)) && killed.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left: Vec<_> = workers.iter().filter(|w| running(**w)).collect();
+    for w in &left {
+        // Leave nothing behind even when the test fails.
+        let _ = std::process::Command::new("kill")
+            .arg("-9")
+            .arg(w.to_string())
+            .status();
+    }
+    assert!(left.is_empty(), "the worker outlived audit: {left:?}");
+}
+
+// Item 10: audit reads a pipe or standard input once.
+
+#[test]
+fn audit_reads_a_pipe_and_standard_input() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+                resource.customizations.health.example.com_Thing: |\n    \
+                return { status = \"Degraded\", message = \"x\" }\n";
+    let cm = tmp.path().join("cm.yaml");
+    std::fs::write(&cm, text).expect("write");
+    let expected = |name: &str| {
+        format!(
+            "example.com/Thing (line 1 ConfigMap data[resource.customizations.health.\
+             example.com_Thing]) - {name}\n  ok: no findings on 3 states\n\n\
+             1 scripts audited, 0 with errors\n"
+        )
+    };
+    let stdin = cmd()
+        .args(["audit", "--no-fixtures", "--cases", "3", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(stdin.status.code(), Some(0), "{stdin:?}");
+    assert_eq!(String::from_utf8_lossy(&stdin.stdout), expected("-"));
+    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let piped = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "exec {:?} audit --no-fixtures --cases 3 <(cat {:?})",
+            exe, cm
+        ))
+        .output()
+        .expect("bash runs");
+    assert_eq!(piped.status.code(), Some(0), "{piped:?}");
+    let stdout = String::from_utf8_lossy(&piped.stdout);
+    assert!(
+        stdout.starts_with("example.com/Thing (line 1 ConfigMap")
+            && stdout
+                .ends_with("  ok: no findings on 3 states\n\n1 scripts audited, 0 with errors\n"),
+        "{stdout}"
+    );
+}
+
+// Item 20: a device or a FIFO is refused, not read for ever.
+
+#[cfg(unix)]
+#[test]
+fn eval_refuses_devices_and_named_pipes() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let fifo = tmp.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = cmd()
+        .arg("eval")
+        .arg("/dev/zero")
+        .arg(&fifo)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: /dev/zero: not a regular file (a character device): give a file, or `-` \
+             and pipe it in\n\
+             error: {}: not a regular file (a named pipe, which may never be written): give a \
+             file, or `-` and pipe it in\n",
+            fifo.display()
+        )
+    );
+}

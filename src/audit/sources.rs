@@ -35,7 +35,7 @@ pub struct Config {
 }
 
 /// One health script found in a configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     /// The file it came from.
     pub file: String,

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 /// no deployed resource uses. Exit 1 when any error-level finding exists.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Configuration files to audit.
-    #[arg(required = true)]
+    /// Configuration files to audit; `-` for standard input (each is read once, so a pipe
+    /// such as `<(oc get cm argocd-cm -o yaml)` works).
+    #[arg(required_unless_present = "worker")]
     files: Vec<PathBuf>,
     /// Fixtures in Argo CD's layout to run the scripts on (default: health/ when present).
     #[arg(long)]
@@ -56,10 +57,25 @@ fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
     out.extend(super::expand_path(root).unwrap_or_default());
 }
 
+/// What the parent hands every worker on its standard input, as one JSON line: what it read
+/// once (the input may be a pipe that cannot be read twice).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WorkerInput {
+    scripts: Vec<audit::Script>,
+    deployed: Option<Vec<(String, String)>>,
+}
+
+/// How long a worker lives beyond `--timeout` before it ends itself, should its parent not have
+/// stopped it (the parent stops it at `--timeout`).
+const WORKER_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// An audit worker running in a child process of its own.
 struct Worker {
     index: usize,
     child: std::process::Child,
+    /// Held open while the worker runs: the worker ends when it reads the end of it, so it
+    /// ends with its parent however the parent ends.
+    _stdin: std::process::ChildStdin,
     started: std::time::Instant,
     /// Reads the worker's report from its standard output (a pipe: no file on disk another
     /// user could plant, read or leave behind).
@@ -71,30 +87,39 @@ fn spawn_worker(
     exe: &Path,
     args: &Args,
     fixture_root: Option<&Path>,
+    input: &[u8],
     index: usize,
 ) -> Result<Worker> {
-    use std::io::Read;
+    use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     let mut cmd = Command::new(exe);
+    super::die_with_parent(&mut cmd);
     cmd.arg("audit")
-        .args(&args.files)
         .args(["--cases", &args.cases.to_string()])
+        .args(["--timeout", &args.timeout.to_string()])
         .args(["--worker", &index.to_string()]);
     // The worker must not look for health/ itself when the parent found none.
     match fixture_root {
         Some(root) => cmd.arg("--fixtures").arg(root),
         None => cmd.arg("--no-fixtures"),
     };
-    if let Some(m) = &args.manifests {
-        cmd.arg("--manifests").arg(m);
-    }
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
-        .stdin(Stdio::null())
+        .stdin(Stdio::piped())
         .spawn()
         .context("cannot start an audit worker")?;
-    let mut stdout = child.stdout.take();
+    let (Some(mut stdin), mut stdout) = (child.stdin.take(), child.stdout.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        anyhow::bail!("cannot talk to an audit worker");
+    };
+    // The worker reads its input before anything else, so this does not wait for long.
+    if let Err(e) = stdin.write_all(input).and_then(|()| stdin.flush()) {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(e).context("cannot hand an audit worker its input");
+    }
     // Read while the worker runs, so a large report never fills the pipe and blocks it.
     let report = std::thread::spawn(move || {
         let mut text = String::new();
@@ -106,6 +131,7 @@ fn spawn_worker(
     Ok(Worker {
         index,
         child,
+        _stdin: stdin,
         started: std::time::Instant::now(),
         report,
     })
@@ -161,8 +187,11 @@ fn poll(
 fn audit_isolated(
     args: &Args,
     fixture_root: Option<&Path>,
-    scripts: &[audit::Script],
+    input: &WorkerInput,
 ) -> Result<Vec<audit::Report>> {
+    let scripts = &input.scripts;
+    let mut line = serde_json::to_vec(input)?;
+    line.push(b'\n');
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
@@ -171,7 +200,7 @@ fn audit_isolated(
     let limit = std::time::Duration::from_secs(args.timeout.max(1));
     while next < scripts.len() || !running.is_empty() {
         while running.len() < slots && next < scripts.len() {
-            running.push(spawn_worker(&exe, args, fixture_root, next)?);
+            running.push(spawn_worker(&exe, args, fixture_root, &line, next)?);
             next += 1;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -212,10 +241,10 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
     let mut unreadable = Vec::new();
     for file in files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
+        let text = match super::read_text(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
+                eprintln!("error: {name}: {e}");
                 trouble = true;
                 continue;
             }
@@ -259,6 +288,43 @@ fn print_text(reports: &[audit::Report], errors: usize) {
     say!("{} scripts audited, {} with errors", reports.len(), errors);
 }
 
+/// A worker: audits script number `index` of what its parent hands it on standard input and
+/// prints the report. It ends itself when its parent closes that input (the parent ended) or
+/// `--timeout` and some slack have passed, whichever comes first.
+fn worker(args: &Args, index: usize, fixture_dirs: &[fixtures::FixtureDir]) -> Result<u8> {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the worker's input")?;
+    let input: WorkerInput =
+        serde_json::from_str(&line).context("the worker's input is not valid")?;
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(EXIT_USAGE.into());
+    });
+    let limit = std::time::Duration::from_secs(args.timeout.max(1)) + WORKER_SLACK;
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        std::process::exit(EXIT_USAGE.into());
+    });
+    let Some(script) = input.scripts.get(index) else {
+        anyhow::bail!("no script number {index}");
+    };
+    let catalog = Catalog::standard();
+    let keys: Vec<_> = input.scripts.iter().map(|s| s.group_kind()).collect();
+    let ctx = Context {
+        fixtures: fixture_dirs,
+        deployed: input.deployed.as_deref(),
+        cases: args.cases,
+        catalog: &catalog,
+        keys: &keys,
+    };
+    println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
+    Ok(EXIT_OK)
+}
+
 pub fn run(args: Args) -> Result<u8> {
     let fixture_root = if args.no_fixtures {
         None
@@ -272,25 +338,13 @@ pub fn run(args: Args) -> Result<u8> {
             .with_context(|| format!("cannot read fixtures under {}", root.display()))?,
         None => Vec::new(),
     };
-    let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
-    let catalog = Catalog::standard();
-    let (scripts, unreadable, trouble) = read_scripts(&args.files);
-    let keys: Vec<_> = scripts.iter().map(|s| s.group_kind()).collect();
-    let ctx = Context {
-        fixtures: &fixture_dirs,
-        deployed: deployed.as_deref(),
-        cases: args.cases,
-        catalog: &catalog,
-        keys: &keys,
-    };
     if let Some(i) = args.worker {
-        let Some(script) = scripts.get(i) else {
-            anyhow::bail!("no script number {i}");
-        };
-        println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
-        return Ok(EXIT_OK);
+        return worker(&args, i, &fixture_dirs);
     }
-    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &scripts)?;
+    let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
+    let (scripts, unreadable, trouble) = read_scripts(&args.files);
+    let input = WorkerInput { scripts, deployed };
+    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input)?;
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {

@@ -72,6 +72,30 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Makes a child process we start die with us: on Linux the kernel kills it when we end, however
+/// we end (a worker stuck in a C call would otherwise outlive a killed `audit` or `test`).
+pub fn die_with_parent(cmd: &mut std::process::Command) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let parent = std::process::id();
+        // SAFETY: prctl and getppid are async-signal-safe, as code between fork and exec must
+        // be; the error is built from a number, without allocating.
+        unsafe {
+            cmd.pre_exec(move || {
+                let armed = libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0;
+                // We may have ended between the fork and the prctl: then nobody would kill it.
+                if !armed || libc::getppid() as u32 != parent {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = cmd;
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -90,6 +114,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// `.json` file below it in sorted order, as `kubectl apply -f DIR -R` reads it. Links to folders
 /// are not followed, so a link loop cannot make the walk endless.
 pub fn expand_path(path: &std::path::Path) -> Result<Vec<std::path::PathBuf>, std::io::Error> {
+    if path == std::path::Path::new("-") {
+        return Ok(vec![path.to_owned()]);
+    }
     if !std::fs::metadata(path)?.is_dir() {
         return Ok(vec![path.to_owned()]);
     }
@@ -121,7 +148,6 @@ fn is_manifest(p: &std::path::Path) -> bool {
 pub fn read_inputs(
     paths: &[std::path::PathBuf],
 ) -> Vec<Result<mas_health::input::Object, mas_health::input::InputError>> {
-    use std::io::Read;
     let mut out = Vec::new();
     let stdin_only = [std::path::PathBuf::from("-")];
     let paths = if paths.is_empty() {
@@ -131,11 +157,15 @@ pub fn read_inputs(
     };
     for p in paths {
         let name = p.display().to_string();
-        if name == "-" {
-            let mut s = String::new();
-            match std::io::stdin().read_to_string(&mut s) {
-                Ok(_) => out.extend(mas_health::input::read_objects(&name, &s)),
-                Err(e) => out.push(Err(unreadable(&name, &e))),
+        let single = name == "-" || std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+        if single {
+            match read_text(p) {
+                Ok(text) => out.extend(mas_health::input::read_objects(&name, &text)),
+                Err(message) => out.push(Err(mas_health::input::InputError {
+                    source_name: name,
+                    line: 0,
+                    message,
+                })),
             }
             continue;
         }
@@ -167,9 +197,70 @@ fn unreadable(name: &str, e: &std::io::Error) -> mas_health::input::InputError {
     }
 }
 
-/// Reads a file as UTF-8 text, saying plainly when it is UTF-16 (PowerShell's `>` writes it).
-fn read_text(path: &std::path::Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+/// The largest input read: a cluster dump of hundreds of MB fits, `/dev/zero` or an endless
+/// pipe is stopped with a clear error instead of filling memory.
+pub const MAX_INPUT: u64 = 1 << 30;
+
+/// Reads an input's bytes: `-` is standard input; a regular file; or a pipe named explicitly
+/// (`<(cmd)` gives `/dev/fd/N`). Anything else (a device such as `/dev/zero`, a named FIFO that
+/// may never be written, a socket) is refused before it is opened, and no input is read past
+/// [`MAX_INPUT`].
+pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let mut bytes = Vec::new();
+    if path == std::path::Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(cannot)?;
+        let explicit_pipe = meta.file_type().is_fifo()
+            && (path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd"));
+        if !meta.is_file() && !explicit_pipe {
+            return Err(format!(
+                "not a regular file ({}): give a file, or `-` and pipe it in",
+                file_type(&meta)
+            ));
+        }
+        if meta.len() > MAX_INPUT {
+            return Err(too_large());
+        }
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn too_large() -> String {
+    format!("larger than {} MiB: split it", MAX_INPUT >> 20)
+}
+
+/// What a file that is not regular is, for the error that refuses it.
+fn file_type(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    match () {
+        _ if t.is_dir() => "a folder",
+        _ if t.is_fifo() => "a named pipe, which may never be written",
+        _ if t.is_char_device() => "a character device",
+        _ if t.is_block_device() => "a block device",
+        _ if t.is_socket() => "a socket",
+        _ => "not a file",
+    }
+}
+
+/// Reads an input (see [`read_bytes`]) as UTF-8 text, saying plainly when it is UTF-16
+/// (PowerShell's `>` writes it).
+pub fn read_text(path: &std::path::Path) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
             "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8"

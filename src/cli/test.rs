@@ -168,7 +168,9 @@ impl Isolated {
             serde_json::to_writer(&mut input, &job).map_err(|e| e.to_string())?;
             input.push(b'\n');
         }
-        let mut child = Command::new(&self.exe)
+        let mut command = Command::new(&self.exe);
+        super::die_with_parent(&mut command);
+        let mut child = command
             .args(["test", "--worker"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

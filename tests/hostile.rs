@@ -824,3 +824,148 @@ fn eval_refuses_devices_and_named_pipes() {
         )
     );
 }
+
+// Items 7, 8 and 20: generate touches only its own files, never through a link.
+
+/// `mas-health generate ARGS` run in `dir`.
+fn generate(dir: &Path, args: &[&str]) -> std::process::Output {
+    cmd()
+        .arg("generate")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("runs")
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn generate_replaces_only_the_files_it_wrote() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("g");
+    assert_eq!(generate(tmp.path(), &["--out", "g"]).status.code(), Some(0));
+    std::fs::create_dir(out.join(".git")).expect("mkdir");
+    std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/main\n").expect("write");
+    std::fs::write(out.join("README"), "mine\n").expect("write");
+    std::fs::write(out.join("apps.mas.ibm.com/notes.txt"), "mine\n").expect("write");
+    // A file the last run wrote for a rule that is gone since.
+    std::fs::create_dir_all(out.join("gone.example.com/Gone")).expect("mkdir");
+    std::fs::write(out.join("gone.example.com/Gone/health.lua"), "return {}\n").expect("write");
+    let marker = out.join(".mas-health-generated");
+    let list = std::fs::read_to_string(&marker).expect("marker");
+    std::fs::write(&marker, format!("{list}gone.example.com/Gone/health.lua\n")).expect("write");
+
+    let again = generate(tmp.path(), &["--out", "g"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert_eq!(
+        std::fs::read_to_string(out.join(".git/HEAD")).expect("kept"),
+        "ref: refs/heads/main\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("README")).expect("kept"),
+        "mine\n"
+    );
+    assert!(out.join("apps.mas.ibm.com/notes.txt").is_file());
+    assert!(!out.join("gone.example.com").exists());
+    assert!(out.join("core.mas.ibm.com/Suite/health.lua").is_file());
+    assert_eq!(
+        names_in(tmp.path()),
+        ["g"],
+        "no lock or sibling folder is left"
+    );
+}
+
+#[test]
+fn two_generates_on_one_folder_do_not_mix() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // The lock another generate holds while it writes.
+    std::fs::write(tmp.path().join(".g.generate-lock"), "").expect("write");
+    let out = generate(tmp.path(), &["--out", "g"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: another `mas-health generate` is writing g (if none is running, one was \
+         stopped: remove .g.generate-lock)\n"
+    );
+    assert!(!tmp.path().join("g").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn upstream_never_writes_or_copies_through_links() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::create_dir(tmp.path().join("up")).expect("mkdir");
+    std::os::unix::fs::symlink(&outside, tmp.path().join("up/core.mas.ibm.com")).expect("link");
+    let fixtures = tmp.path().join("fx");
+    std::fs::create_dir(&fixtures).expect("mkdir");
+    let only = [
+        "--format",
+        "upstream",
+        "--only",
+        "core.mas.ibm.com/Suite",
+        "--fixtures",
+        "fx",
+    ];
+    let out = generate(tmp.path(), &[&only[..], &["--out", "up"]].concat());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: up/core.mas.ibm.com: a link or a file where a folder goes: not written through\n"
+    );
+    assert!(names_in(&outside).is_empty());
+
+    let suite = fixtures.join("core.mas.ibm.com/Suite");
+    std::fs::create_dir_all(suite.join("testdata")).expect("mkdir");
+    std::fs::write(suite.join("health_test.yaml"), "tests: []\n").expect("write");
+    std::fs::write(tmp.path().join("secret"), "hunter2\n").expect("write");
+    std::os::unix::fs::symlink(tmp.path().join("secret"), suite.join("testdata/a.yaml"))
+        .expect("link");
+    let out = generate(tmp.path(), &[&only[..], &["--out", "fresh"]].concat());
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: fx/core.mas.ibm.com/Suite/testdata/a.yaml: a link; fixtures are copied only \
+         from files inside fx\n"
+    );
+}
+
+#[test]
+fn upstream_with_a_missing_fixture_folder_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = generate(
+        tmp.path(),
+        &["--format", "upstream", "--fixtures", "/typo", "--out", "up"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: /typo: no such fixture folder (give --fixtures DIR)\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn generate_check_does_not_follow_links_out_of_the_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    assert_eq!(generate(tmp.path(), &["--out", "g"]).status.code(), Some(0));
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).expect("mkdir");
+    std::fs::write(outside.join("private.txt"), "x").expect("write");
+    std::os::unix::fs::symlink(&outside, tmp.path().join("g/escape")).expect("link");
+    let out = generate(tmp.path(), &["--check", "--out", "g"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "g is out of date (run `mas-health generate`):\n  g/escape is not generated\n"
+    );
+}

@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, value_name = "GROUP/KIND")]
     exclude: Vec<String>,
     /// Where to write: a file for single-file formats, a folder for upstream (required) and for
-    /// lua-out. A lua-out folder is cleared first, and only if mas-health generated it.
+    /// lua-out. In a lua-out folder mas-health generated, only the files it wrote are replaced.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Namespace of argocd-cm.
@@ -114,6 +114,9 @@ pub fn run(args: Args) -> Result<u8> {
             }
             // Into an existing resource_customizations checkout: add and overwrite our files,
             // never delete anything.
+            let _lock = Lock::take(&dir)?;
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
             write_files(&dir, &files)?;
             eprintln!("{}: wrote {} files", dir.display(), files.len());
             Ok(EXIT_OK)
@@ -155,53 +158,257 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
     }
 }
 
-/// Marks a folder as written by `generate`, so regenerating may clear it.
+/// Marks a folder as written by `generate`, and lists the files it wrote there (the only
+/// files a later `generate` replaces or removes).
 const MARKER: &str = ".mas-health-generated";
 
-/// Regenerates a folder this command owns: cleared first (so removed rules disappear), but only
-/// when it is empty or carries the marker a previous `generate` left.
+/// The marker's first line; the files written follow, one relative path a line.
+const MARKER_HEAD: &str =
+    "Written by `mas-health generate`, which replaces the files listed below and keeps any other.";
+
+/// A sibling of `out` named after it: `.NAME.WHAT`.
+fn sibling(out: &Path, what: &str) -> Result<PathBuf> {
+    let name = out
+        .file_name()
+        .with_context(|| format!("{}: not a folder name", out.display()))?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let mut file = std::ffi::OsString::from(".");
+    file.push(name);
+    file.push(format!(".{what}"));
+    Ok(parent.map_or_else(|| PathBuf::from(&file), |p| p.join(&file)))
+}
+
+/// One `generate` at a time on a folder: a lock file beside it, made with O_EXCL, removed when
+/// this value is dropped.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn take(out: &Path) -> Result<Lock> {
+        let path = sibling(out, "generate-lock")?;
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => Ok(Lock(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "another `mas-health generate` is writing {} (if none is running, one was \
+                 stopped: remove {})",
+                out.display(),
+                path.display()
+            ),
+            Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// The files a previous `generate` wrote in `out` (from its marker); `None` when `out` does not
+/// exist. A folder with other things and no marker is refused; an older marker without a list
+/// stands for `files`.
+fn written_before(out: &Path, files: &[output::File]) -> Result<Option<BTreeSet<PathBuf>>> {
+    let Ok(meta) = std::fs::symlink_metadata(out) else {
+        return Ok(None);
+    };
+    if !meta.is_dir() {
+        bail!("{} is not a folder", out.display());
+    }
+    let mut entries =
+        std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))?;
+    if entries.next().is_none() {
+        return Ok(Some(BTreeSet::new()));
+    }
+    let marker = out.join(MARKER);
+    let text = match std::fs::symlink_metadata(&marker) {
+        Ok(m) if m.is_file() => std::fs::read_to_string(&marker)
+            .with_context(|| format!("cannot read {}", marker.display()))?,
+        _ => bail!(
+            "{} is not a folder mas-health generated (no {MARKER}): refusing to write in it; \
+             give an empty or new folder",
+            out.display()
+        ),
+    };
+    let mut listed: BTreeSet<PathBuf> = text.lines().skip(1).map(PathBuf::from).collect();
+    if !text.starts_with(MARKER_HEAD) {
+        listed = files.iter().map(|f| f.path.clone()).collect();
+    }
+    listed.insert(PathBuf::from(MARKER));
+    Ok(Some(listed))
+}
+
+/// Regenerates a folder this command owns. The new files and their list are written to a new
+/// sibling folder; what the previous `generate` did not write (`.git`, a README) is moved
+/// into it; then it takes the old folder's place, and of the old folder only the files the
+/// previous `generate` wrote are removed. A failure before the swap leaves the folder as it was.
 fn replace_generated_dir(out: &Path, files: &[output::File]) -> Result<()> {
-    if out.exists() {
-        let empty = std::fs::read_dir(out)
-            .with_context(|| format!("cannot read {}", out.display()))?
-            .next()
-            .is_none();
-        if !empty && !out.join(MARKER).is_file() {
+    let _lock = Lock::take(out)?;
+    let before = written_before(out, files)?;
+    let fresh = sibling(out, "generate-new")?;
+    let old = sibling(out, "generate-old")?;
+    for leftover in [&fresh, &old] {
+        if std::fs::symlink_metadata(leftover).is_ok() {
             bail!(
-                "{} is not a folder mas-health generated (no {MARKER}): refusing to clear it; \
-                 give an empty or new folder",
-                out.display()
+                "{} is left from a stopped `mas-health generate`: look at it and remove it",
+                leftover.display()
             );
         }
-        std::fs::remove_dir_all(out).with_context(|| format!("cannot clear {}", out.display()))?;
     }
-    write_files(out, files)?;
-    std::fs::write(
-        out.join(MARKER),
-        "Written by `mas-health generate`; the command clears and rewrites this folder.\n",
-    )
-    .with_context(|| format!("cannot write {}", out.join(MARKER).display()))?;
+    std::fs::create_dir(&fresh).with_context(|| format!("cannot create {}", fresh.display()))?;
+    let written = write_files(&fresh, files).and_then(|()| {
+        let mut list = format!("{MARKER_HEAD}\n");
+        for f in files {
+            list.push_str(&format!("{}\n", f.path.display()));
+        }
+        write_file(&fresh, Path::new(MARKER), &list)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Err(e);
+    }
+    let Some(before) = before else {
+        return std::fs::rename(&fresh, out)
+            .with_context(|| format!("cannot rename {} to {}", fresh.display(), out.display()));
+    };
+    swap_in(out, &fresh, &old, &before)
+}
+
+/// Moves what `out` holds beyond `ours` into `fresh`, puts `fresh` in the place of `out`, and
+/// removes the files listed in `ours` from the old folder, then the old folder once empty.
+fn swap_in(out: &Path, fresh: &Path, old: &Path, ours: &BTreeSet<PathBuf>) -> Result<()> {
+    let mut moved = Vec::new();
+    let kept = keep_foreign(out, fresh, Path::new(""), ours, &mut moved);
+    let swapped = kept.and_then(|()| {
+        std::fs::rename(out, old).with_context(|| format!("cannot move {}", out.display()))
+    });
+    if let Err(e) = swapped {
+        // Put back what was moved; the folder is as it was.
+        for rel in moved.iter().rev() {
+            let _ = std::fs::rename(fresh.join(rel), out.join(rel));
+        }
+        let _ = std::fs::remove_dir_all(fresh);
+        return Err(e);
+    }
+    if let Err(e) = std::fs::rename(fresh, out) {
+        let _ = std::fs::rename(old, out);
+        return Err(e).with_context(|| format!("cannot rename {}", fresh.display()));
+    }
+    for rel in ours {
+        let _ = std::fs::remove_file(old.join(rel));
+    }
+    remove_empty_dirs(old);
+    if std::fs::symlink_metadata(old).is_ok() {
+        eprintln!("warning: {} still holds files: look at them", old.display());
+    }
     Ok(())
+}
+
+/// Moves every entry under `out/rel` that `ours` does not list into the same place under
+/// `fresh`, recording each move; a folder with none of ours in it moves whole.
+fn keep_foreign(
+    out: &Path,
+    fresh: &Path,
+    rel: &Path,
+    ours: &BTreeSet<PathBuf>,
+    moved: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let dir = out.join(rel);
+    let entries =
+        std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let path = rel.join(entry.file_name());
+        if ours.contains(&path) {
+            continue;
+        }
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && ours.iter().any(|o| o.starts_with(&path)) {
+            keep_foreign(out, fresh, &path, ours, moved)?;
+            continue;
+        }
+        let target = fresh.join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        if std::fs::symlink_metadata(&target).is_ok() {
+            bail!(
+                "{} is not one of the files mas-health wrote, and generate writes a file there \
+                 now: move it away first",
+                out.join(&path).display()
+            );
+        }
+        std::fs::rename(out.join(&path), &target)
+            .with_context(|| format!("cannot move {}", out.join(&path).display()))?;
+        moved.push(path);
+    }
+    Ok(())
+}
+
+/// Removes `dir` and the folders below it that are empty (after their own empty folders go).
+fn remove_empty_dirs(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_empty_dirs(&entry.path());
+            }
+        }
+    }
+    let _ = std::fs::remove_dir(dir);
 }
 
 fn write_files(out: &Path, files: &[output::File]) -> Result<()> {
     for f in files {
-        let path = out.join(&f.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&path, &f.contents)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(out, &f.path, &f.contents)?;
     }
     Ok(())
+}
+
+/// Writes `out/rel` without following a link: no folder on the way below `out` and not the
+/// file itself may be a link (one would send the bytes anywhere on the machine).
+fn write_file(out: &Path, rel: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut at = out.to_owned();
+    let parts: Vec<_> = rel.components().collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => bail!(
+                "{}: a link or a file where a folder goes: not written through",
+                at.display()
+            ),
+            Err(_) => std::fs::create_dir(&at)
+                .with_context(|| format!("cannot create {}", at.display()))?,
+        }
+    }
+    let path = out.join(rel);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => anyhow::anyhow!("{}: a link: not written through", path.display()),
+            _ => anyhow::Error::new(e).context(format!("cannot write {}", path.display())),
+        })?;
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
     let mut problems = Vec::new();
     for f in files {
         let path = out.join(&f.path);
+        let link = std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file());
         match std::fs::read_to_string(&path) {
+            _ if link => problems.push(format!("{} is not a file (a link?)", path.display())),
             Ok(text) if text == f.contents => {}
             Ok(_) => problems.push(format!("{} differs", path.display())),
             Err(_) => problems.push(format!("{} is missing", path.display())),
@@ -215,7 +422,8 @@ fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
         };
         for entry in rd.flatten() {
             let p = entry.path();
-            if p.is_dir() {
+            // Never into a link: it may lead anywhere on the machine.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(p);
             } else if !expected.contains(&p) && p.file_name().is_none_or(|n| n != MARKER) {
                 problems.push(format!("{} is not generated", p.display()));

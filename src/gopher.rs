@@ -79,6 +79,49 @@ impl Reply {
 #[derive(Debug, Clone)]
 pub struct Harness {
     binary: PathBuf,
+    /// The private folder the binary was built in when there is no cache to keep it in;
+    /// removed with the harness.
+    _scratch: Option<std::sync::Arc<Scratch>>,
+}
+
+/// A folder only we can use, made fresh (mkdtemp: a random name, mode 0700) and removed when
+/// dropped.
+#[derive(Debug)]
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Result<Scratch, GopherError> {
+        use std::os::unix::ffi::OsStringExt;
+        let template = std::env::temp_dir().join("mas-health-gopher-XXXXXX");
+        let mut bytes = template.into_os_string().into_vec();
+        bytes.push(0);
+        // SAFETY: `bytes` is a writable, NUL-terminated template that mkdtemp fills in place.
+        let made = unsafe { libc::mkdtemp(bytes.as_mut_ptr().cast()) };
+        if made.is_null() {
+            return Err(GopherError::Build(format!(
+                "cannot make a private folder: {}",
+                std::io::Error::last_os_error()
+            )));
+        }
+        bytes.pop();
+        Ok(Scratch(PathBuf::from(std::ffi::OsString::from_vec(bytes))))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether `path` is ours alone: not a link, owned by us, writable by no one else. A binary or
+/// folder anyone else could have put or changed there is never run or built into.
+fn ours(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    std::fs::symlink_metadata(path)
+        .is_ok_and(|m| !m.file_type().is_symlink() && m.uid() == me && m.mode() & 0o022 == 0)
 }
 
 fn source_hash() -> u64 {
@@ -112,8 +155,11 @@ impl Harness {
     pub fn build(dir: &Path) -> Result<Harness, GopherError> {
         Self::available()?;
         let binary = dir.join(format!("gopher-harness-{:016x}", source_hash()));
-        if binary.is_file() {
-            return Ok(Harness { binary });
+        if ours(&binary) && binary.is_file() {
+            return Ok(Harness {
+                binary,
+                _scratch: None,
+            });
         }
         static BUILDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let unique = format!(
@@ -148,17 +194,37 @@ impl Harness {
             ));
         }
         std::fs::rename(&partial, &binary).map_err(|e| GopherError::Build(e.to_string()))?;
-        Ok(Harness { binary })
+        Ok(Harness {
+            binary,
+            _scratch: None,
+        })
     }
 
-    /// Builds the harness in the user's cache folder (or the temporary folder).
+    /// Builds the harness in the user's cache folder, kept for the next run; without one (no
+    /// HOME), or when that folder is not ours alone, in a fresh private folder used once. Never
+    /// under a predictable name in the shared temporary folder, where another user could plant
+    /// a binary for us to run.
     pub fn build_cached() -> Result<Harness, GopherError> {
+        use std::os::unix::fs::DirBuilderExt;
         let base = std::env::var_os("XDG_CACHE_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(std::env::temp_dir)
-            .join("mas-health");
-        Self::build(&base)
+            .filter(|b| b.is_absolute());
+        if let Some(dir) = base.map(|b| b.join("mas-health")) {
+            let _ = std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&dir);
+            if ours(&dir) {
+                return Self::build(&dir);
+            }
+        }
+        let scratch = Scratch::new()?;
+        let built = Self::build(&scratch.0)?;
+        Ok(Harness {
+            binary: built.binary,
+            _scratch: Some(std::sync::Arc::new(scratch)),
+        })
     }
 
     fn exchange(

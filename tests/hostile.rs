@@ -969,3 +969,50 @@ fn generate_check_does_not_follow_links_out_of_the_folder() {
         "g is out of date (run `mas-health generate`):\n  g/escape is not generated\n"
     );
 }
+
+// Item 17: without HOME, the gopher-lua harness is built in a private folder, never run from
+// a predictable place in the temporary folder.
+
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[test]
+fn a_harness_planted_in_the_temporary_folder_is_never_run() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let suites = tmp.path().join("suites");
+    suite(
+        &suites,
+        b"return { status = \"Healthy\", message = \"\" }",
+        "Healthy",
+    );
+    // The name the harness had there: FNV-1a of its source.
+    let hash = include_str!("gopher/main.go")
+        .bytes()
+        .fold(0xcbf29ce484222325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+        });
+    let planted_dir = tmp.path().join("mas-health");
+    std::fs::create_dir(&planted_dir).expect("mkdir");
+    let planted = planted_dir.join(format!("gopher-harness-{hash:016x}"));
+    let ran = tmp.path().join("planted-ran");
+    std::fs::write(&planted, format!("#!/bin/sh\ntouch {:?}\n", ran)).expect("write");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = cmd()
+        .timeout(Duration::from_secs(300))
+        .env_remove("HOME")
+        .env_remove("XDG_CACHE_HOME")
+        .env("TMPDIR", tmp.path())
+        .args(["test", "--interpreter", "gopher"])
+        .arg(&suites)
+        .output()
+        .expect("runs");
+    assert!(!ran.exists(), "the planted harness ran");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "PASS example.com/Thing testdata/a.yaml\n1 passed, 0 failed\n"
+    );
+    // The private folder it was built in is gone.
+    let mut left = names_in(tmp.path());
+    left.retain(|n| n.starts_with("mas-health-gopher"));
+    assert!(left.is_empty(), "{left:?}");
+}

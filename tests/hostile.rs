@@ -1016,3 +1016,23 @@ fn a_harness_planted_in_the_temporary_folder_is_never_run() {
     left.retain(|n| n.starts_with("mas-health-gopher"));
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn audit_does_not_call_a_two_gib_string_rep_clean() {
+    let out = audit_cm(
+        "  resource.customizations.useOpenLibs.example.com_Thing: \"true\"\n  \
+         resource.customizations.health.example.com_Thing: |\n    \
+         local pad = string.rep(\" \", 2^31)\n    \
+         return { status = \"Progressing\", message = \"waiting\" .. pad }\n",
+        &["--cases", "3"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "  ERROR huge-allocation     asks for string.rep of 1 byte(s) 2147483648 times \
+             (2048 MiB): gopher-lua in Argo CD allocates all of it"
+        ),
+        "{text}"
+    );
+}

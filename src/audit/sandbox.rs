@@ -42,6 +42,9 @@ pub struct Recorded {
     pub calls: Vec<String>,
     /// For an empty status, why Argo CD records one.
     pub empty_reason: Option<String>,
+    /// `string.rep` calls whose result gopher-lua would allocate past the memory limit (in
+    /// PUC Lua and LuaJIT a count of 2^31 or more wraps to nothing: the run shows no sign).
+    pub allocations: Vec<String>,
 }
 
 impl Recorded {
@@ -51,6 +54,7 @@ impl Recorded {
             outcome: Outcome::Error(error.into()),
             calls: Vec::new(),
             empty_reason: None,
+            allocations: Vec::new(),
         }
     }
 }
@@ -81,6 +85,8 @@ impl Sandbox {
         close_file_loaders(&lua)?;
         refuse_bytecode(&lua, &log, self.runtime.memory_limit)?;
         silence_output(&lua)?;
+        let allocations = Log::default();
+        record_huge_rep(&lua, &allocations, self.runtime.memory_limit)?;
         let (outcome, empty_reason) =
             match runtime::load(&lua, script).and_then(|f| runtime::returned(&f)) {
                 Ok(last) => {
@@ -91,12 +97,47 @@ impl Sandbox {
                 Err(e) => (Outcome::Error(e), None),
             };
         let calls = log.borrow().clone();
+        let allocations = allocations.borrow().clone();
         Ok(Recorded {
             outcome,
             calls,
             empty_reason,
+            allocations,
         })
     }
+}
+
+/// Wraps `string.rep` (the string methods share it) to note calls whose result gopher-lua
+/// would allocate beyond `limit` bytes: it converts the count to a 64-bit int and allocates
+/// `len * count`, where PUC Lua and LuaJIT convert to a 32-bit int, so 2^31 wraps to "".
+fn record_huge_rep(lua: &Lua, log: &Log, limit: usize) -> mlua::Result<()> {
+    let Ok(string) = lua.globals().get::<Table>("string") else {
+        return Ok(());
+    };
+    let Ok(rep) = string.get::<Function>("rep") else {
+        return Ok(());
+    };
+    let log = log.clone();
+    let wrapped = lua.create_function(move |lua, args: MultiValue| {
+        let mut it = args.iter();
+        let len = it
+            .next()
+            .and_then(|v| lua.coerce_string(v.clone()).ok().flatten())
+            .map_or(0, |s| s.as_bytes().len());
+        let count = it
+            .next()
+            .and_then(|v| lua.coerce_number(v.clone()).ok().flatten())
+            .map_or(0.0, f64::trunc);
+        let bytes = len as f64 * count;
+        if bytes > limit as f64 {
+            log.borrow_mut().push(format!(
+                "string.rep of {len} byte(s) {count} times ({} MiB)",
+                (bytes / 1048576.0).round()
+            ));
+        }
+        rep.call::<MultiValue>(args)
+    })?;
+    string.set("rep", wrapped)
 }
 
 /// Replaces every function of [`DANGEROUS`] present in the state by a recorder that notes the

@@ -15,6 +15,7 @@ mod array_as_map;
 mod disagrees;
 mod empty_status;
 mod healthy_without_status;
+mod huge_allocation;
 mod invalid_status;
 mod needs_open_libs;
 mod never_matches;
@@ -94,6 +95,7 @@ pub static ALL: &[&dyn Check] = &[
     &time_budget::TimeBudget,
     &touches_machine::TouchesMachine,
     &runtime_error::RuntimeError,
+    &huge_allocation::HugeAllocation,
     &invalid_status::InvalidStatus,
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,

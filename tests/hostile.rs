@@ -1036,3 +1036,49 @@ fn audit_does_not_call_a_two_gib_string_rep_clean() {
         "{text}"
     );
 }
+
+// Item 15: encoding a returned table is linear, and deep nesting is an error, not a stack
+// overflow.
+
+#[test]
+fn a_result_of_many_tables_encodes_in_linear_time() {
+    let script = "local items = {}\n\
+                  for i = 1, 400000 do items[i] = {} end\n\
+                  return { status = 'Healthy', message = 'many', items = items }";
+    let rt = Runtime::with_libraries(Libraries::Closed);
+    let start = Instant::now();
+    let out = rt.run(script, &json!({})).expect("state");
+    assert_eq!(
+        out,
+        Outcome::Health(mas_health::rule::Health::new(
+            mas_health::rule::Status::Healthy,
+            "many"
+        ))
+    );
+    // Quadratic, this took 40 s here; linear, a fraction of a second.
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_result_nested_too_deep_is_an_error_not_a_stack_overflow() {
+    let nested = |levels: usize| {
+        format!(
+            "local t = {{}}\nfor i = 2, {levels} do t = {{ t }} end\n\
+             return {{ status = 'Healthy', message = 'deep', x = t }}"
+        )
+    };
+    let rt = Runtime::with_libraries(Libraries::Closed);
+    // The result object is one level, `x` the rest.
+    let out = rt.run(&nested(999), &json!({})).expect("state");
+    assert!(matches!(out, Outcome::Health(_)), "{out:?}");
+    let too_deep =
+        Outcome::Error("cannot encode a result nested deeper than 1000 levels".to_owned());
+    for levels in [1_000, 100_000] {
+        let out = rt.run(&nested(levels), &json!({})).expect("state");
+        assert_eq!(out, too_deep);
+    }
+}

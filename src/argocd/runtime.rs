@@ -14,6 +14,7 @@ use mlua::{
 };
 use serde_json::{Map, Value};
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -300,7 +301,7 @@ fn call(func: &Function) -> Outcome {
 pub fn interpret(v: &LuaValue) -> Outcome {
     match v {
         LuaValue::Nil => Outcome::Empty,
-        LuaValue::Table(_) => match encode(v, &mut Vec::new()) {
+        LuaValue::Table(_) => match encode(v, &mut HashSet::new(), 1) {
             Err(e) => Outcome::Error(e),
             Ok(Value::Array(_)) => Outcome::Empty,
             Ok(Value::Object(map)) => decode(&map),
@@ -353,14 +354,24 @@ fn fold(s: &str) -> String {
 /// with keys 1..n is an array, one with string keys an object; anything else is an error.
 ///
 /// Like gopher-json, a table met a second time anywhere in the value (not only within its own
-/// nesting) is an error: its set of visited tables is never emptied.
-fn encode(v: &LuaValue, visited: &mut Vec<*const std::ffi::c_void>) -> Result<Value, String> {
+/// nesting) is an error: its set of visited tables is never emptied. The set is hashed, so a
+/// result of many tables encodes in linear time (a list kept quadratic time: 40 s of CPU).
+fn encode(
+    v: &LuaValue,
+    visited: &mut HashSet<*const std::ffi::c_void>,
+    depth: usize,
+) -> Result<Value, String> {
     if let LuaValue::Table(t) = v {
-        let p = t.to_pointer();
-        if visited.contains(&p) {
+        if !visited.insert(t.to_pointer()) {
             return Err("cannot encode recursively nested tables to JSON".to_owned());
         }
-        visited.push(p);
+        // Each level holds a frame of ours and Lua references: a bound keeps both in reach on
+        // any thread's stack. No health result comes near it.
+        if depth > MAX_RESULT_DEPTH {
+            return Err(format!(
+                "cannot encode a result nested deeper than {MAX_RESULT_DEPTH} levels"
+            ));
+        }
     }
     match v {
         LuaValue::Nil => Ok(Value::Null),
@@ -375,7 +386,7 @@ fn encode(v: &LuaValue, visited: &mut Vec<*const std::ffi::c_void>) -> Result<Va
             let mut strs: Map<String, Value> = Map::new();
             for pair in t.pairs::<LuaValue, LuaValue>() {
                 let (k, val) = pair.map_err(|e| e.to_string())?;
-                let encoded = encode(&val, visited)?;
+                let encoded = encode(&val, visited, depth + 1)?;
                 match k {
                     LuaValue::Integer(i) => ints.push((i, encoded)),
                     LuaValue::Number(n) if n.fract() == 0.0 && n.abs() < 9e15 => {
@@ -406,6 +417,9 @@ fn encode(v: &LuaValue, visited: &mut Vec<*const std::ffi::c_void>) -> Result<Va
         other => Err(format!("cannot encode {} to JSON", other.type_name())),
     }
 }
+
+/// The deepest result encoded.
+const MAX_RESULT_DEPTH: usize = 1_000;
 
 /// Removes nulls from every array, as gopher-lua's `LTable.Append` does when Argo CD converts
 /// an object; object members that are null are kept here and become nil (absent) in Lua.

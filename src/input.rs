@@ -2,9 +2,11 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod list;
 mod strict;
 
 use crate::argocd::group_of;
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 use strict::StrictValue;
 pub use strict::MAX_DEPTH;
@@ -86,6 +88,81 @@ pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputEr
     out
 }
 
+/// Hands every object of `text` to `each`, in order, as [`read_objects`] reads them. A large
+/// `kind: List` (at least [`STREAM_FROM`] bytes, one document) is read one item at a time, so
+/// memory holds the text and one object instead of all of them.
+pub fn for_each_object(
+    source_name: &str,
+    text: &str,
+    each: &mut dyn FnMut(Result<Object, InputError>),
+) {
+    if text.len() < STREAM_FROM || !stream_list(source_name, text, each) {
+        read_objects(source_name, text).into_iter().for_each(each);
+    }
+}
+
+/// The size from which a `kind: List` is read one item at a time (smaller inputs are read
+/// whole: one pass, and the same errors at the same lines).
+pub const STREAM_FROM: usize = 8 << 20;
+
+/// Streams the items of `text` when it is one `kind: List` document; `false` (nothing handed
+/// on) when it is anything else.
+fn stream_list(
+    source_name: &str,
+    text: &str,
+    each: &mut dyn FnMut(Result<Object, InputError>),
+) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let json = text.trim_start().starts_with('{');
+    let one_yaml_document = !text.lines().any(|l| is_separator(l) || is_end_marker(l));
+    if !json && (text.trim_start().starts_with('[') || !one_yaml_document) {
+        return false;
+    }
+    let mut header = list::Header::default();
+    let seed = list::HeaderSeed {
+        header: &mut header,
+    };
+    // A failure here is found again, at its line, by the second pass or the whole reading.
+    let _ = match json {
+        true => seed
+            .deserialize(&mut serde_json::Deserializer::from_str(text))
+            .map_err(|e| e.to_string()),
+        false => serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |d| {
+            seed.deserialize(d)
+        })
+        .map_err(|e| e.to_string()),
+    };
+    if !header.is_list() {
+        return false;
+    }
+    let err = |line: usize, message: String| InputError {
+        source_name: source_name.to_owned(),
+        line,
+        message,
+    };
+    let mut hand_on = |item: Value| {
+        let mut out = Vec::new();
+        objects_of(item, 1, &err, source_name, &mut out);
+        out.into_iter().for_each(&mut *each);
+    };
+    let items = list::Items { each: &mut hand_on };
+    let failed = match json {
+        true => items
+            .deserialize(&mut serde_json::Deserializer::from_str(text))
+            .err()
+            .map(|e| json_error(&e, 0)),
+        false => serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |d| {
+            items.deserialize(d)
+        })
+        .err()
+        .map(|e| yaml_error(&e.to_string(), 1)),
+    };
+    if let Some((line, message)) = failed {
+        each(Err(err(line, message)));
+    }
+    true
+}
+
 fn objects_of(
     value: Value,
     line: usize,
@@ -93,22 +170,22 @@ fn objects_of(
     source_name: &str,
     out: &mut Vec<Result<Object, InputError>>,
 ) {
-    let Value::Object(map) = &value else {
+    let Value::Object(mut map) = value else {
         out.push(Err(err(
             line,
             format!("the document is {}, not an object", kind_of(&value)),
         )));
         return;
     };
-    let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
-    let api_version = map.get("apiVersion").and_then(Value::as_str);
+    let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (kind, api_version) = (text("kind").unwrap_or_default(), text("apiVersion"));
     // Only the core `v1` List is a list of objects (`oc get -o yaml`); `FooList` with `items`
     // is an object of its own kind, as Argo CD sees it.
-    if kind == "List" && api_version.is_none_or(|v| v == "v1") {
-        match map.get("items") {
+    if kind == "List" && api_version.as_deref().is_none_or(|v| v == "v1") {
+        match map.remove("items") {
             Some(Value::Array(items)) => {
                 for item in items {
-                    objects_of(item.clone(), line, err, source_name, out);
+                    objects_of(item, line, err, source_name, out);
                 }
             }
             None | Some(Value::Null) => {}
@@ -116,14 +193,14 @@ fn objects_of(
                 line,
                 format!(
                     "kind: List has items that are {}, not a list",
-                    kind_of(other)
+                    kind_of(&other)
                 ),
             ))),
         }
         return;
     }
-    let (Some(api_version), false) = (api_version, kind.is_empty()) else {
-        let missing = match (api_version, kind.is_empty()) {
+    let (Some(api_version), false) = (api_version.as_deref(), kind.is_empty()) else {
+        let missing = match (&api_version, kind.is_empty()) {
             (None, true) => "apiVersion and kind",
             (None, false) => "apiVersion",
             _ => "kind",
@@ -132,21 +209,21 @@ fn objects_of(
         return;
     };
     let meta = |k: &str| {
-        value
-            .get("metadata")
+        map.get("metadata")
             .and_then(|m| m.get(k))
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned()
     };
+    let (namespace, name) = (meta("namespace"), meta("name"));
     out.push(Ok(Object {
         source_name: source_name.to_owned(),
         line,
         group: group_of(api_version).to_owned(),
-        kind: kind.to_owned(),
-        namespace: meta("namespace"),
-        name: meta("name"),
-        value,
+        kind,
+        namespace,
+        name,
+        value: Value::Object(map),
     }));
 }
 
@@ -280,12 +357,15 @@ fn is_end_marker(line: &str) -> bool {
 }
 
 /// Parser limits for large dumps: `oc get -A -o yaml` of a big cluster runs to millions of
-/// nodes; depth stays bounded against hostile nesting.
+/// nodes and hundreds of MB of text (the parser's default stops at 64 MiB of scalars); the
+/// limits scale with the text, which the caller bounds, while alias expansion keeps the
+/// parser's own limits and depth stays bounded against hostile nesting.
 fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_events = 100_000_000;
-    budget.max_nodes = 50_000_000;
+    budget.max_events = 1_000_000_000;
+    budget.max_nodes = 500_000_000;
+    budget.max_total_scalar_bytes = 1 << 30;
     // The same bound as JSON's; the breach is said in our words (`without_hints`).
     budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);

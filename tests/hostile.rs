@@ -1082,3 +1082,96 @@ fn a_result_nested_too_deep_is_an_error_not_a_stack_overflow() {
         assert_eq!(out, too_deep);
     }
 }
+
+// Item 12: a large kind: List is read one item at a time.
+
+/// A `kind: List` of `n` Deployments, as `oc get -o json` prints it (items before kind).
+fn big_list(n: usize) -> String {
+    let item = |i: usize| {
+        format!(
+            r#"{{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {{"name": "app-{i}",
+ "namespace": "ns", "labels": {{"app": "app-{i}", "team": "platform"}},
+ "annotations": {{"note": "{pad}"}}}}, "spec": {{"replicas": 3}},
+ "status": {{"observedGeneration": 1, "replicas": 3, "updatedReplicas": 3,
+ "availableReplicas": 3, "readyReplicas": 3, "conditions": [{{"type": "Available",
+ "status": "True", "reason": "MinimumReplicasAvailable"}}]}}}}"#,
+            pad = "x".repeat(300)
+        )
+    };
+    let items: Vec<String> = (0..n).map(item).collect();
+    format!(
+        "{{\"apiVersion\": \"v1\", \"items\": [\n{}\n], \"kind\": \"List\", \"metadata\": {{}}}}\n",
+        items.join(",\n")
+    )
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_large_list_is_evaluated_in_little_memory() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("dump.json");
+    let n = 80_000;
+    let text = big_list(n);
+    assert!(text.len() > 48 << 20, "{} bytes", text.len());
+    std::fs::write(&file, &text).expect("write");
+    drop(text);
+    // 512 MiB of address space: read whole, the objects alone took over 1 GB.
+    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 524288; exec {exe:?} eval {file:?}"))
+        .output()
+        .expect("bash runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), n);
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            format!(
+                "Healthy      apps/Deployment ns/app-{}:   [built-in gitops-engine (Go)]",
+                n - 1
+            )
+            .as_str()
+        )
+    );
+}
+
+#[test]
+fn a_large_yaml_list_with_a_bad_item_keeps_the_items_before_it() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("dump.yaml");
+    let n = 20_000;
+    let item = |i: usize| {
+        format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: cm-{i}, annotations: \
+             {{note: {}}}}}}}\n",
+            "y".repeat(400)
+        )
+    };
+    let mut text = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..n {
+        text.push_str(&item(i));
+    }
+    text.push_str("- {apiVersion: v1, kind: ConfigMap, kind: Secret}\n");
+    assert!(text.len() > 8 << 20, "{} bytes", text.len());
+    std::fs::write(&file, &text).expect("write");
+    let out = cmd().arg("eval").arg(&file).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), n);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:{}: invalid YAML: duplicate key \"kind\"\n",
+            file.display(),
+            n + 4
+        )
+    );
+}

@@ -1,6 +1,6 @@
 //! `mas-health eval`: the health Argo CD would give each saved object.
 
-use super::{read_inputs, EXIT_DISAGREE, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
+use super::{for_each_input, EXIT_DISAGREE, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::argocd::runtime::Runtime;
 use mas_health::argocd::{GroupKind, Severity, Verdict};
@@ -182,13 +182,14 @@ pub fn run(args: Args) -> Result<u8> {
     let mut ev = Evaluator::new(Catalog::standard());
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;
-    for item in read_inputs(&args.paths) {
+    // Each object is evaluated as it is read: a dump of hundreds of MB is never held whole.
+    for_each_input(&args.paths, &mut |item| {
         let obj = match item {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("error: {e}");
                 code = code.max(EXIT_USAGE);
-                continue;
+                return;
             }
         };
         match ev.verdict(&obj, args.engine) {
@@ -206,7 +207,7 @@ pub fn run(args: Args) -> Result<u8> {
                 code = code.max(EXIT_USAGE);
             }
         }
-    }
+    });
     if code != EXIT_OK {
         return Ok(code);
     }

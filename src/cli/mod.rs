@@ -143,50 +143,52 @@ fn is_manifest(p: &std::path::Path) -> bool {
         .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
 }
 
+/// An object read from an input, or why a document could not be.
+pub type Input = Result<mas_health::input::Object, mas_health::input::InputError>;
+
 /// Reads every input (paths, or `-` / nothing for standard input) into objects and errors;
 /// folders are read recursively.
-pub fn read_inputs(
-    paths: &[std::path::PathBuf],
-) -> Vec<Result<mas_health::input::Object, mas_health::input::InputError>> {
+pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Input> {
     let mut out = Vec::new();
+    for_each_input(paths, &mut |item| out.push(item));
+    out
+}
+
+/// Hands every object (or error) of the inputs to `each` as it is read, so a large
+/// `kind: List` is never held whole (see [`mas_health::input::for_each_object`]).
+pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input)) {
+    use mas_health::input::{for_each_object, InputError};
     let stdin_only = [std::path::PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
     } else {
         paths
     };
+    let read =
+        |name: String, path: &std::path::Path, each: &mut dyn FnMut(Input)| match read_text(path) {
+            Ok(text) => for_each_object(&name, &text, each),
+            Err(message) => each(Err(InputError {
+                source_name: name,
+                line: 0,
+                message,
+            })),
+        };
     for p in paths {
         let name = p.display().to_string();
         let single = name == "-" || std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
         if single {
-            match read_text(p) {
-                Ok(text) => out.extend(mas_health::input::read_objects(&name, &text)),
-                Err(message) => out.push(Err(mas_health::input::InputError {
-                    source_name: name,
-                    line: 0,
-                    message,
-                })),
-            }
+            read(name, p, each);
             continue;
         }
         match expand_path(p) {
             Ok(files) => {
                 for f in files {
-                    let fname = f.display().to_string();
-                    match read_text(&f) {
-                        Ok(text) => out.extend(mas_health::input::read_objects(&fname, &text)),
-                        Err(message) => out.push(Err(mas_health::input::InputError {
-                            source_name: fname,
-                            line: 0,
-                            message,
-                        })),
-                    }
+                    read(f.display().to_string(), &f, each);
                 }
             }
-            Err(e) => out.push(Err(unreadable(&name, &e))),
+            Err(e) => each(Err(unreadable(&name, &e))),
         }
     }
-    out
 }
 
 fn unreadable(name: &str, e: &std::io::Error) -> mas_health::input::InputError {

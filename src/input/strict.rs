@@ -31,8 +31,8 @@ impl<'de> de::Deserialize<'de> for StrictValue {
 
 /// Reads one value `depth` levels down.
 #[derive(Clone, Copy)]
-struct Strict {
-    depth: usize,
+pub(super) struct Strict {
+    pub(super) depth: usize,
 }
 
 impl Strict {

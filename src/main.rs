@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", cli::printable(&format!("{e:#}")));
             ExitCode::from(cli::EXIT_USAGE)
         }
         // Only a failed write to standard output gets here (see below): exit 2, one line said.

@@ -1175,3 +1175,20 @@ fn a_large_yaml_list_with_a_bad_item_keeps_the_items_before_it() {
         )
     );
 }
+
+#[test]
+fn control_characters_in_error_lines_are_escaped() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let bad = tmp.path().join("bad\r\x1b[2K.yaml");
+    std::fs::write(&bad, "apiVersion: v1\n").expect("write");
+    let out = cmd().arg("eval").arg(&bad).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    no_raw_controls(&out.stderr);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}/bad\\r\\u{{1b}}[2K.yaml:1: the object has no kind\n",
+            tmp.path().display()
+        )
+    );
+}

@@ -244,18 +244,18 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
         let text = match super::read_text(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {name}: {e}");
+                complain!("error: {name}: {e}");
                 trouble = true;
                 continue;
             }
         };
         let config = audit::read_config(&name, &text);
         for e in &config.errors {
-            eprintln!("error: {e}");
+            complain!("error: {e}");
             trouble = true;
         }
         if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
-            eprintln!("error: {name}: no health scripts found");
+            complain!("error: {name}: no health scripts found");
             trouble = true;
         }
         scripts.extend(config.scripts);

@@ -153,12 +153,7 @@ fn print(
             match output {
                 OutputKind::Json => {
                     println!("{}", line(Some(native.status_str()), &native.message));
-                    eprintln!(
-                        "{}",
-                        super::printable(&format!(
-                            "disagreement: {gk} {id}: native {native}, lua {lua}"
-                        ))
-                    );
+                    complain!("disagreement: {gk} {id}: native {native}, lua {lua}");
                 }
                 OutputKind::Text => {
                     say!("DISAGREE     {gk} {id}: native {native}, lua {lua}  [{label}]")
@@ -187,7 +182,7 @@ pub fn run(args: Args) -> Result<u8> {
         let obj = match item {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("error: {e}");
+                complain!("error: {e}");
                 code = code.max(EXIT_USAGE);
                 return;
             }
@@ -200,9 +195,11 @@ pub fn run(args: Args) -> Result<u8> {
             Err(e) => {
                 // One object the runtime cannot take (too large, say) does not stop the others.
                 let gk = GroupKind::new(&obj.group, &obj.kind);
-                eprintln!(
+                complain!(
                     "error: {}:{}: {gk} {}: {e:#}",
-                    obj.source_name, obj.line, obj.name
+                    obj.source_name,
+                    obj.line,
+                    obj.name
                 );
                 code = code.max(EXIT_USAGE);
             }

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<u8> {
         let obj = match item {
             Ok(o) => o,
             Err(e) => {
-                eprintln!("error: {e}");
+                complain!("error: {e}");
                 code = EXIT_USAGE;
                 continue;
             }

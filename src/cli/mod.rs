@@ -8,6 +8,13 @@ macro_rules! say {
     };
 }
 
+/// `eprintln!` with the same escaping as [`say!`]: errors quote file names and documents.
+macro_rules! complain {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::cli::printable(&format!($($arg)*)))
+    };
+}
+
 mod audit;
 mod bench;
 mod eval;

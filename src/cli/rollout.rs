@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<u8> {
         errors.push("no Argo CD Applications (argoproj.io/Application) in the input".to_owned());
     }
     for e in &errors {
-        eprintln!("error: {e}");
+        complain!("error: {e}");
     }
     match args.output {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&view)?),

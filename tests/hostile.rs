@@ -639,6 +639,12 @@ fn audit_reports_a_split_key_with_two_underscores_instead_of_auditing_it() {
         ),
         "{text}"
     );
+    assert!(
+        text.ends_with(
+            "0 scripts audited, 1 with errors (1 of them entries Argo CD cannot read)\n"
+        ),
+        "{text}"
+    );
     assert!(!text.contains("a/b_C"), "{text}");
 }
 

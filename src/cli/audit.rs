@@ -265,7 +265,7 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
 }
 
 /// Prints the reports as text, one block per script, then a count.
-fn print_text(reports: &[audit::Report], errors: usize) {
+fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize) {
     for r in reports {
         let libs = if r.open_libs { ", useOpenLibs" } else { "" };
         say!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
@@ -285,7 +285,11 @@ fn print_text(reports: &[audit::Report], errors: usize) {
         }
         println!();
     }
-    say!("{} scripts audited, {} with errors", reports.len(), errors);
+    let scripts = reports.len() - unreadable;
+    match unreadable {
+        0 => say!("{scripts} scripts audited, {errors} with errors"),
+        n => say!("{scripts} scripts audited, {errors} with errors ({n} of them entries Argo CD cannot read)"),
+    }
 }
 
 /// A worker: audits script number `index` of what its parent hands it on standard input and
@@ -353,7 +357,7 @@ pub fn run(args: Args) -> Result<u8> {
                 println!("{}", serde_json::to_string(r)?);
             }
         }
-        super::eval::OutputKind::Text => print_text(&reports, errors),
+        super::eval::OutputKind::Text => print_text(&reports, unreadable.len(), errors),
     }
     Ok(if trouble {
         EXIT_USAGE

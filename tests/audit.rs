@@ -28,6 +28,8 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
         cases: 150,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
 }
@@ -156,6 +158,8 @@ fn audited_scripts_never_touch_the_machine() {
         cases: 5,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     let report = audit::audit(&s, &ctx);
     assert!(!canary.exists(), "a script under audit created a file");
@@ -235,6 +239,8 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         cases: 3,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     audit::audit(&s, &ctx)
 }

@@ -84,6 +84,10 @@ pub struct Context<'a> {
     /// The keys of every script audited together (checks across scripts, such as overlapping
     /// wildcards, read them).
     pub keys: &'a [crate::argocd::GroupKind],
+    /// Whether to run wrong-typed states too (`--malformed`); what they show is a warning.
+    pub malformed: bool,
+    /// The schemas of custom resources (`--crds`), so states satisfy them.
+    pub schemas: Option<&'a states::crd::Schemas>,
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

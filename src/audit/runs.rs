@@ -4,6 +4,7 @@
 
 use super::checks::Shows;
 use super::sandbox::{Recorded, Sandbox};
+use super::states::realistic::Shape;
 use super::{lua_check, states, Context, Script};
 use crate::argocd::keys::GroupKind;
 use crate::argocd::runtime::Libraries;
@@ -24,6 +25,8 @@ pub struct State {
     pub fixture: Option<String>,
     /// The object.
     pub value: Value,
+    /// Whether it has wrong-typed fields no API server stores (`--malformed` only).
+    pub malformed: bool,
 }
 
 /// A problem shown by some state, with the example to report.
@@ -35,6 +38,8 @@ pub struct Shown {
     pub example: Value,
     /// The fixture the example comes from.
     pub fixture: Option<String>,
+    /// Whether only malformed states (wrong types) show it.
+    pub malformed: bool,
 }
 
 impl Shown {
@@ -51,7 +56,9 @@ impl Shown {
 pub struct Runs {
     script: String,
     sandbox: Sandbox,
+    /// Realistic states, and with `--malformed` wrong-typed ones.
     strategy: BoxedStrategy<Value>,
+    malformed: Option<BoxedStrategy<Value>>,
     states: Vec<State>,
     results: Vec<Recorded>,
     slowest: Duration,
@@ -74,20 +81,28 @@ impl Runs {
         } else {
             Libraries::Closed
         };
-        let strategy = strategy(script, ctx);
         let mut states = fixture_states(script, ctx);
-        states.extend(
-            generate(&strategy, ctx.cases)
+        let fixtures: Vec<Value> = states.iter().map(|s| s.value.clone()).collect();
+        let strategy = realistic(script, ctx, &fixtures);
+        let malformed = ctx.malformed.then(|| malformed(script, ctx));
+        let generated = |strategy: &BoxedStrategy<Value>, malformed: bool| {
+            generate(strategy, ctx.cases)
                 .into_iter()
-                .map(|value| State {
+                .map(move |value| State {
                     fixture: None,
                     value,
-                }),
-        );
+                    malformed,
+                })
+        };
+        states.extend(generated(&strategy, false));
+        if let Some(m) = &malformed {
+            states.extend(generated(m, true));
+        }
         Runs {
             script: script.script.clone(),
             sandbox: Sandbox::new(libraries),
             strategy,
+            malformed,
             states,
             results: Vec::new(),
             slowest: Duration::ZERO,
@@ -147,28 +162,37 @@ impl Runs {
                 what,
                 example: state.value.clone(),
                 fixture: state.fixture.clone(),
+                malformed: false,
             });
         }
         let still = |v: &Value| shows(self, v, &self.run(v));
-        let small = self.shrink(&still).unwrap_or_else(|| state.value.clone());
+        let strategy = match (&self.malformed, state.malformed) {
+            (Some(m), true) => m,
+            _ => &self.strategy,
+        };
+        let small = shrink(strategy, &still).unwrap_or_else(|| state.value.clone());
         let small = super::shrink::minimize(small, &|v| still(v).is_some());
         Some(Shown {
             what: still(&small).unwrap_or(what),
             example: small,
             fixture: None,
+            malformed: state.malformed,
         })
     }
+}
 
-    /// The smallest generated state that still shows the problem, by proptest's shrinking.
-    fn shrink(&self, still: &dyn Fn(&Value) -> Option<String>) -> Option<Value> {
-        let mut tr = deterministic(512);
-        match tr.run(&self.strategy, |obj| match still(&obj) {
-            Some(what) => Err(TestCaseError::fail(what)),
-            None => Ok(()),
-        }) {
-            Err(TestError::Fail(_, v)) => Some(v),
-            _ => None,
-        }
+/// The smallest state of `strategy` that still shows the problem, by proptest's shrinking.
+fn shrink(
+    strategy: &BoxedStrategy<Value>,
+    still: &dyn Fn(&Value) -> Option<String>,
+) -> Option<Value> {
+    let mut tr = deterministic(512);
+    match tr.run(strategy, |obj| match still(&obj) {
+        Some(what) => Err(TestCaseError::fail(what)),
+        None => Ok(()),
+    }) {
+        Err(TestError::Fail(_, v)) => Some(v),
+        _ => None,
     }
 }
 
@@ -188,6 +212,7 @@ fn fixture_states(script: &Script, ctx: &Context<'_>) -> Vec<State> {
                 out.push(State {
                     fixture: Some(format!("{}/{}", dir.dir.display(), t.input_path)),
                     value,
+                    malformed: false,
                 });
             }
         }
@@ -195,24 +220,55 @@ fn fixture_states(script: &Script, ctx: &Context<'_>) -> Vec<State> {
     out
 }
 
-/// Generated states for the script: from our rule for its kind when there is one, from what
-/// the script reads otherwise, claiming to be the kind the script is keyed under as real
-/// objects would.
-fn strategy(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
+/// The `apiVersion` and `kind` generated states claim, as real objects of the key would.
+fn identity(script: &Script, ctx: &Context<'_>) -> (String, String) {
+    if script.is_wildcard() {
+        return ("example.ibm.com/v1".to_owned(), "Example".to_owned());
+    }
+    let version = ctx
+        .schemas
+        .and_then(|s| s.lookup(&script.group, &script.kind))
+        .map_or("v1", |s| s.version.as_str());
+    let api = if script.group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{}/{version}", script.group)
+    };
+    (api, script.kind.clone())
+}
+
+/// Realistic states for the script, learnt from what it reads, this crate's rule for its kind,
+/// the kind's schema (with `--crds`) and the fixtures of its kind.
+fn realistic(script: &Script, ctx: &Context<'_>, fixtures: &[Value]) -> BoxedStrategy<Value> {
+    let (api, kind) = identity(script, ctx);
+    let mut shape = Shape::new(&api, &kind);
+    shape.learn_script(&lua_check::reads(&script.script));
+    if let Some(e) = ours(script, ctx) {
+        let v = states::Vocabulary::of(&e.rule);
+        shape.learn_words(&v.condition_types, &v.words);
+    }
+    if let Some(schema) = ctx
+        .schemas
+        .filter(|_| !script.is_wildcard())
+        .and_then(|s| s.lookup(&script.group, &script.kind))
+    {
+        shape.learn_schema(&schema.schema);
+    }
+    shape.learn_fixtures(fixtures);
+    shape.strategy()
+}
+
+/// Malformed states (`--malformed`): from our rule for its kind when there is one, from what
+/// the script reads otherwise, with any type anywhere, claiming to be the kind the script is
+/// keyed under.
+fn malformed(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
     let vocab = ours(script, ctx)
         .map(|e| e.rule.clone())
         .unwrap_or_else(|| vocabulary_rule(&script.script));
-    let identity = (!script.is_wildcard()).then(|| {
-        let api = if script.group.is_empty() {
-            "v1".to_owned()
-        } else {
-            format!("{}/v1", script.group)
-        };
-        (api, script.kind.clone())
-    });
+    let (api, kind) = identity(script, ctx);
     states::objects_for(&vocab)
         .prop_map(move |mut v| {
-            if let (Some((api, kind)), Some(m)) = (&identity, v.as_object_mut()) {
+            if let Some(m) = v.as_object_mut() {
                 m.insert("apiVersion".to_owned(), Value::String(api.clone()));
                 m.insert("kind".to_owned(), Value::String(kind.clone()));
             }

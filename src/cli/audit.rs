@@ -32,6 +32,14 @@ pub struct Args {
     /// Generated states per script.
     #[arg(long, default_value_t = 200)]
     cases: u32,
+    /// CustomResourceDefinitions (`oc get crd -o yaml`): states of their kinds satisfy the
+    /// served version's openAPIV3Schema (types, enums, required fields).
+    #[arg(long)]
+    crds: Option<PathBuf>,
+    /// Also run states with wrong-typed fields no API server stores; what only they show is a
+    /// warning.
+    #[arg(long)]
+    malformed: bool,
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
     /// Seconds one script's audit may take before it is stopped and reported.
@@ -82,6 +90,12 @@ fn spawn_worker(
     };
     if let Some(m) = &args.manifests {
         cmd.arg("--manifests").arg(m);
+    }
+    if let Some(c) = &args.crds {
+        cmd.arg("--crds").arg(c);
+    }
+    if args.malformed {
+        cmd.arg("--malformed");
     }
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -199,6 +213,13 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
     Ok(kinds)
 }
 
+/// The schemas of the CustomResourceDefinitions in `path`.
+fn read_crds(path: &Path) -> Result<audit::states::crd::Schemas> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    Ok(audit::states::crd::Schemas::read(&name, &text)?)
+}
+
 /// Every script in `files`, and whether some file could not be read or understood (reported
 /// on stderr as it goes).
 fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
@@ -265,6 +286,7 @@ pub fn run(args: Args) -> Result<u8> {
         None => Vec::new(),
     };
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
+    let schemas = args.crds.as_deref().map(read_crds).transpose()?;
     let catalog = Catalog::standard();
     let (scripts, trouble) = read_scripts(&args.files);
     let keys: Vec<_> = scripts.iter().map(|s| s.group_kind()).collect();
@@ -274,6 +296,8 @@ pub fn run(args: Args) -> Result<u8> {
         cases: args.cases,
         catalog: &catalog,
         keys: &keys,
+        malformed: args.malformed,
+        schemas: schemas.as_ref(),
     };
     if let Some(i) = args.worker {
         let Some(script) = scripts.get(i) else {

@@ -65,6 +65,7 @@ fn every_broken_check_is_found_with_its_finding() {
         ("example.com/ArrayAsMap", "array-as-map"),
         ("example.com/UnorderedMessage", "unordered-message"),
         ("example.com/HealthyWithoutStatus", "healthy-without-status"),
+        ("example.com/TransientDegraded", "transient-degraded"),
     ];
     for (key, code) in expect {
         assert!(
@@ -217,7 +218,7 @@ fn audit_cli_exits_one_on_errors_and_prints_json() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(lines.len(), 19);
+    assert_eq!(lines.len(), 20);
     assert!(lines
         .iter()
         .all(|l| l["findings"].is_array() && l["key"].is_string()));

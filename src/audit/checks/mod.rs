@@ -29,6 +29,7 @@ mod time_budget;
 pub mod timeout;
 mod too_slow;
 mod touches_machine;
+mod transient_degraded;
 mod undefined_global;
 mod unordered_message;
 mod unused_key;
@@ -97,6 +98,7 @@ pub static ALL: &[&dyn Check] = &[
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,
     &healthy_without_status::HealthyWithoutStatus,
+    &transient_degraded::TransientDegraded,
     &disagrees::Disagrees,
     &timeout::Timeout,
 ];

@@ -330,3 +330,41 @@ fn overlapping_wildcard_keys_are_an_error_of_each() {
     assert_eq!(text.matches("ERROR wildcard-overlap").count(), 2, "{text}");
     assert!(text.contains("`*.ibm.com/*` and `*.mas.ibm.com/*` both match some kinds"));
 }
+
+/// Item 4 of #13: Helm templates and Kustomize trees under --manifests, read without rendering.
+#[test]
+fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "audit",
+            "tests/audit/charts-config.yaml",
+            "--manifests",
+            "tests/audit/manifests",
+            "--no-fixtures",
+            "--cases",
+            "5",
+            "--output",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let reports: Vec<Report> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let expect: [(&str, &[&str]); 7] = [
+        ("widgets.example.com/Widget", &[]),
+        ("example.com/Widget", &["wrong-group"]),
+        ("gizmos.example.com/Gizmo", &[]),
+        ("gadgets.example.com/Gadget", &[]),
+        ("widgets.example.com/Sprocket", &[]),
+        ("example.com/Gizmo", &["wrong-group"]),
+        ("example.com/Sprocket", &["unused-key"]),
+    ];
+    for (key, want) in expect {
+        assert_eq!(codes(&reports, key), want, "{key}");
+    }
+}

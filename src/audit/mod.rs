@@ -8,7 +8,7 @@ pub mod lua_check;
 mod runs;
 mod sandbox;
 mod shrink;
-mod sources;
+pub mod sources;
 pub mod states;
 
 pub use checks::{Check, Input};

@@ -204,13 +204,14 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
     if files.is_empty() {
         anyhow::bail!("{}: no manifests found", root.display());
     }
-    let mut kinds = Vec::new();
+    let mut texts = Vec::new();
     for f in files {
         let text =
             std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
-        kinds.extend(audit::deployed_kinds(&f.display().to_string(), &text));
+        texts.push((f.display().to_string(), text));
     }
-    Ok(kinds)
+    // All files at once: a Helm template's templated kind is resolved from values elsewhere.
+    Ok(audit::sources::deployed_kinds_in(&texts))
 }
 
 /// The schemas of the CustomResourceDefinitions in `path`.

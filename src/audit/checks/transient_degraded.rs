@@ -37,10 +37,16 @@ const IN_PROGRESS: &[&str] = &[
     "upgrad",
 ];
 
-/// Whether `reason` reads as work in progress.
+/// Words of a reason that tell a failure, whatever else it says (`UpdateFailed`).
+const FAILED: &[&str] = &["fail", "error", "invalid", "denied", "timeout", "backoff"];
+
+/// Whether `reason` reads as work in progress: not a failure, and not done (`Reconciled`,
+/// `Initialized` are past).
 fn in_progress(reason: &str) -> bool {
     let r = reason.to_ascii_lowercase();
     IN_PROGRESS.iter().any(|w| r.contains(w))
+        && !FAILED.iter().any(|w| r.contains(w))
+        && !r.ends_with("ed")
 }
 
 /// Words that are condition statuses or Argo CD statuses, not reasons.
@@ -87,24 +93,27 @@ fn passing_states(script: &Script, words: &[String], rule: Option<&Entry>) -> Ve
         Some(e) => eval::evaluate_rule(&e.rule, &ready_false(r)).status == Status::Progressing,
         None => in_progress(r),
     };
-    let mut reasons: Vec<&str> = vec!["Reconciling", "Pending"];
-    reasons.extend(
-        words
-            .iter()
-            .map(String::as_str)
-            .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
-            .filter(|w| !reasons_known(w) && transient(w)),
-    );
-    for r in reasons {
-        for s in ["False", "Unknown"] {
-            out.push((
-                with_status(
-                    &obj,
-                    one_condition("Ready", s, r, "the operator is working"),
-                ),
-                format!("Ready {s} with reason {r} while the operator is working"),
-            ));
+    // Ready Unknown is not known yet, for any operator. Ready False is transient only for a
+    // reason this kind is known to give while working: one the script names that reads as
+    // in progress, or, where our rule for the kind says Progressing, a generic one too.
+    let mut ready = vec![("Unknown", "Reconciling")];
+    if rule.is_some() && transient("Reconciling") {
+        ready.push(("False", "Reconciling"));
+    }
+    for w in words {
+        let reason_like = !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric());
+        if reason_like && !reasons_known(w) && transient(w) {
+            ready.push(("False", w.as_str()));
         }
+    }
+    for (s, r) in ready {
+        out.push((
+            with_status(
+                &obj,
+                one_condition("Ready", s, r, "the operator is working"),
+            ),
+            format!("Ready {s} with reason {r} while the operator is working"),
+        ));
     }
     out.push((
         with_status(
@@ -179,20 +188,46 @@ mod tests {
         end\nreturn { status = \"Progressing\", message = \"\" }";
 
     #[test]
-    fn degraded_while_ready_is_false_during_install_is_found() {
+    fn degraded_while_ready_is_unknown_during_install_is_found() {
         assert_eq!(
             findings(&TransientDegraded, READY_OR_DEGRADED, false),
             [TransientDegraded.finding(
-                "returns Degraded \"the operator is working\" on Ready False with reason \
+                "returns Degraded \"the operator is working\" on Ready Unknown with reason \
                  Reconciling while the operator is working, a state every install passes \
                  through: a Degraded resource fails a multi-wave sync and automated sync does \
                  not retry it"
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
                     "metadata": {"name": "new", "namespace": "test"},
-                    "status": {"conditions": [{"type": "Ready", "status": "False",
+                    "status": {"conditions": [{"type": "Ready", "status": "Unknown",
                         "reason": "Reconciling", "message": "the operator is working"}]}}))
             )]
+        );
+    }
+
+    /// Degraded on Ready False, whatever the reason; `Installing` is a reason it names.
+    const READY_FALSE: &str = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+        if c.type == \"Ready\" and c.status == \"False\" then return { status = \"Degraded\", message = c.reason } end\n\
+        if c.type == \"Ready\" and c.status == \"True\" then return { status = \"Healthy\", message = \"\" } end end\n\
+        return { status = \"Progressing\", message = \"\" }";
+
+    #[test]
+    fn ready_false_without_a_known_in_progress_reason_is_not() {
+        // Whether this operator ever sets Ready False while working is not known.
+        assert!(findings(&TransientDegraded, READY_FALSE, false).is_empty());
+    }
+
+    #[test]
+    fn ready_false_with_an_in_progress_reason_the_script_names_is_found() {
+        let text = format!("local installing = \"Installing\"\n{READY_FALSE}");
+        let f = findings(&TransientDegraded, &text, false);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.starts_with(
+                "returns Degraded \"Installing\" on Ready False with reason Installing"
+            ),
+            "{}",
+            f[0].message
         );
     }
 
@@ -250,5 +285,8 @@ mod tests {
         assert!(in_progress("Reconciling"));
         assert!(!in_progress("Failed"));
         assert!(!in_progress("InvalidSpec"));
+        assert!(!in_progress("FailedCreateOrUpdate"));
+        assert!(!in_progress("Reconciled"));
+        assert!(!in_progress("Initialized"));
     }
 }

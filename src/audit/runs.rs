@@ -11,7 +11,7 @@ use crate::argocd::runtime::Libraries;
 use crate::catalog::Entry;
 use crate::rule::{cond, cond_any, Message, Path, Predicate, Rule, Scalar, Status};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -60,6 +60,9 @@ pub struct Runs {
     strategy: BoxedStrategy<Value>,
     malformed: Option<BoxedStrategy<Value>>,
     states: Vec<State>,
+    /// For each generated state, the generator's state just before it was drawn: drawing
+    /// again from it gives the same value with its shrinking tree (`None` for fixtures).
+    seeds: Vec<Option<TestRng>>,
     results: Vec<Recorded>,
     slowest: Duration,
 }
@@ -83,20 +86,22 @@ impl Runs {
         };
         let mut states = fixture_states(script, ctx);
         let fixtures: Vec<Value> = states.iter().map(|s| s.value.clone()).collect();
+        let mut seeds: Vec<Option<TestRng>> = vec![None; states.len()];
         let strategy = realistic(script, ctx, &fixtures);
         let malformed = ctx.malformed.then(|| malformed(script, ctx));
-        let generated = |strategy: &BoxedStrategy<Value>, malformed: bool| {
-            generate(strategy, ctx.cases)
-                .into_iter()
-                .map(move |value| State {
+        let mut add = |strategy: &BoxedStrategy<Value>, malformed: bool| {
+            for (value, seed) in generate(strategy, ctx.cases) {
+                states.push(State {
                     fixture: None,
                     value,
                     malformed,
-                })
+                });
+                seeds.push(Some(seed));
+            }
         };
-        states.extend(generated(&strategy, false));
+        add(&strategy, false);
         if let Some(m) = &malformed {
-            states.extend(generated(m, true));
+            add(m, true);
         }
         Runs {
             script: script.script.clone(),
@@ -104,6 +109,7 @@ impl Runs {
             strategy,
             malformed,
             states,
+            seeds,
             results: Vec::new(),
             slowest: Duration::ZERO,
         }
@@ -154,9 +160,10 @@ impl Runs {
     /// The first state whose run `shows` a problem (given this, the state and its run), with the
     /// smallest generated state that shows it when that state was generated.
     pub fn first_shown(&self, shows: &Shows) -> Option<Shown> {
-        let (state, what) = self
+        let (index, (state, what)) = self
             .ran()
-            .find_map(|(s, r)| shows(self, &s.value, r).map(|what| (s, what)))?;
+            .enumerate()
+            .find_map(|(i, (s, r))| shows(self, &s.value, r).map(|what| (i, (s, what))))?;
         if state.fixture.is_some() {
             return Some(Shown {
                 what,
@@ -170,7 +177,10 @@ impl Runs {
             (Some(m), true) => m,
             _ => &self.strategy,
         };
-        let small = shrink(strategy, &still).unwrap_or_else(|| state.value.clone());
+        let small = match self.seeds.get(index).cloned().flatten() {
+            Some(seed) => shrink(strategy, seed, &still).unwrap_or_else(|| state.value.clone()),
+            None => state.value.clone(),
+        };
         let small = super::shrink::minimize(small, &|v| still(v).is_some());
         Some(Shown {
             what: still(&small).unwrap_or(what),
@@ -181,19 +191,38 @@ impl Runs {
     }
 }
 
-/// The smallest state of `strategy` that still shows the problem, by proptest's shrinking.
+/// Most runs one shrinking may take: enough to reach a small state, bounded so that a script
+/// slow on every state does not hold the audit.
+const SHRINK_STEPS: usize = 256;
+
+/// The smallest state that still shows the problem, by proptest's shrinking of the tree drawn
+/// from `seed` (the state that showed it): simplify while the problem shows, complicate back
+/// when it stops showing, as proptest's own runner does, without drawing new states.
 fn shrink(
     strategy: &BoxedStrategy<Value>,
+    seed: TestRng,
     still: &dyn Fn(&Value) -> Option<String>,
 ) -> Option<Value> {
-    let mut tr = deterministic(512);
-    match tr.run(strategy, |obj| match still(&obj) {
-        Some(what) => Err(TestCaseError::fail(what)),
-        None => Ok(()),
-    }) {
-        Err(TestError::Fail(_, v)) => Some(v),
-        _ => None,
+    let mut runner = TestRunner::new_with_rng(Config::default(), seed);
+    let mut tree = strategy.new_tree(&mut runner).ok()?;
+    let mut best = tree.current();
+    still(&best)?;
+    if !tree.simplify() {
+        return Some(best);
     }
+    for _ in 0..SHRINK_STEPS {
+        let v = tree.current();
+        let more = if still(&v).is_some() {
+            best = v;
+            tree.simplify()
+        } else {
+            tree.complicate()
+        };
+        if !more {
+            break;
+        }
+    }
+    Some(best)
 }
 
 /// The fixtures whose group and kind match the script's key, named by folder and file.
@@ -277,10 +306,14 @@ fn malformed(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn generate(strategy: &BoxedStrategy<Value>, cases: u32) -> Vec<Value> {
-    let mut rng = deterministic(cases);
+fn generate(strategy: &BoxedStrategy<Value>, cases: u32) -> Vec<(Value, TestRng)> {
+    let mut runner = deterministic(cases);
     (0..cases)
-        .filter_map(|_| strategy.new_tree(&mut rng).ok().map(|t| t.current()))
+        .filter_map(|_| {
+            let seed = runner.rng().clone();
+            let value = strategy.new_tree(&mut runner).ok()?.current();
+            Some((value, seed))
+        })
         .collect()
 }
 

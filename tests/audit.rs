@@ -351,6 +351,8 @@ fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
+    // Standard error is a pipe here: no progress line.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     let reports: Vec<Report> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))

@@ -178,6 +178,7 @@ fn audit_isolated(
     let mut next = 0usize;
     let mut running: Vec<Worker> = Vec::new();
     let limit = std::time::Duration::from_secs(args.timeout.max(1));
+    let mut progress = Progress::new(scripts.len());
     while next < scripts.len() || !running.is_empty() {
         while running.len() < slots && next < scripts.len() {
             running.push(spawn_worker(&exe, args, fixture_root, next)?);
@@ -188,13 +189,50 @@ fn audit_isolated(
         for w in running.drain(..) {
             let i = w.index;
             match poll(w, &scripts[i], limit)? {
-                Ok(report) => results[i] = Some(report),
+                Ok(report) => {
+                    results[i] = Some(report);
+                    progress.done();
+                }
                 Err(w) => still.push(w),
             }
         }
         running = still;
     }
+    progress.finish();
     Ok(results.into_iter().flatten().collect())
+}
+
+/// A progress line on standard error, only when it is a terminal (never in pipes or tests).
+struct Progress {
+    done: usize,
+    total: usize,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(total: usize) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            done: 0,
+            total,
+            shown: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// One more script audited: rewrites the line in place.
+    fn done(&mut self) {
+        self.done += 1;
+        if self.shown {
+            eprint!("\raudited {}/{} scripts", self.done, self.total);
+        }
+    }
+
+    /// Clears the line, so the report starts on a clean one.
+    fn finish(&self) {
+        if self.shown {
+            eprint!("\r\x1b[2K");
+        }
+    }
 }
 
 /// The (group, kind) of every resource in the manifests under `root`.

@@ -14,7 +14,7 @@ pub mod states;
 pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
 pub use sandbox::{Recorded, Sandbox, DANGEROUS};
-pub use sources::{deployed_kinds, scripts_in, Script};
+pub use sources::{deployed_kinds, scripts_in, scripts_in_folder, Script};
 
 use crate::argocd::harness::FixtureDir;
 use crate::catalog::Catalog;

@@ -41,7 +41,16 @@ impl Script {
     pub fn is_wildcard(&self) -> bool {
         self.group_kind().is_wildcard()
     }
+
+    /// Whether it was read from a resource_customizations folder, where Argo CD always opens
+    /// the libraries (no configuration chooses it).
+    pub fn from_folder(&self) -> bool {
+        self.origin.starts_with(FOLDER_ORIGIN)
+    }
 }
+
+/// How the origin of a script read from a resource_customizations folder begins.
+const FOLDER_ORIGIN: &str = "folder ";
 
 fn truthy(v: Option<&Value>) -> bool {
     match v {
@@ -173,6 +182,49 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Vec<Script>) {
             }
         }
     }
+}
+
+/// The folders directly under `dir`, sorted; links to folders are not followed.
+fn subfolders(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every `<group>/<kind>/health.lua` under `root`, Argo CD's resource_customizations layout
+/// (`_` standing for `*`), each with open libraries as Argo CD runs its built-in checks. A
+/// script that is not UTF-8 is read with U+FFFD for the bad bytes, as Lua reads it as bytes.
+pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<Vec<Script>> {
+    let mut out = Vec::new();
+    for group in subfolders(root)? {
+        for kind in subfolders(&group)? {
+            let path = kind.join(HEALTH_LUA);
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let name = |p: &std::path::Path| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let gk = GroupKind::from_folder(&name(&group), &name(&kind));
+            out.push(Script {
+                file: path.display().to_string(),
+                origin: format!("{FOLDER_ORIGIN}{}", gk.folder().display()),
+                group: gk.group,
+                kind: gk.kind,
+                script: String::from_utf8_lossy(&bytes).into_owned(),
+                open_libs: true,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Every health script in `text` (the contents of `file`), with the documents that could not
@@ -410,6 +462,34 @@ mod tests {
             kinds(&[("a.yaml", api_only), ("b.yaml", kind_only)]),
             [pair("a.example.com", "*"), pair("*", "B")]
         );
+    }
+
+    #[test]
+    fn a_resource_customizations_folder_is_read_with_open_libraries() {
+        let root = std::env::temp_dir().join(format!("mas-health-folder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (g, k) in [("_.example.com", "_"), ("apps.example.com", "Thing")] {
+            let dir = root.join(g).join(k);
+            std::fs::create_dir_all(&dir).expect("folder");
+            std::fs::write(
+                dir.join("health.lua"),
+                b"return { status = \"Healthy\" } -- \xe9",
+            )
+            .expect("script");
+        }
+        std::fs::create_dir_all(root.join("apps.example.com/NoScript")).expect("folder");
+        let scripts = scripts_in_folder(&root).expect("read");
+        let _ = std::fs::remove_dir_all(&root);
+        let keys: Vec<(String, bool)> = scripts.iter().map(|s| (s.key(), s.open_libs)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("*.example.com/*".to_owned(), true),
+                ("apps.example.com/Thing".to_owned(), true)
+            ]
+        );
+        assert!(scripts[0].script.ends_with("-- \u{fffd}"));
+        assert!(scripts.iter().all(Script::from_folder));
     }
 
     #[test]

@@ -266,6 +266,20 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, bool) {
     let mut scripts = Vec::new();
     for file in files {
         let name = file.display().to_string();
+        // A folder is Argo CD's resource_customizations layout (<group>/<kind>/health.lua).
+        if file.is_dir() {
+            match audit::scripts_in_folder(file) {
+                Ok(found) if found.is_empty() => {
+                    eprintln!("warning: {name}: no <group>/<kind>/health.lua found")
+                }
+                Ok(found) => scripts.extend(found),
+                Err(e) => {
+                    eprintln!("error: {name}: cannot read: {e}");
+                    trouble = true;
+                }
+            }
+            continue;
+        }
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {

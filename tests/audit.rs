@@ -370,3 +370,66 @@ fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
         assert_eq!(codes(&reports, key), want, "{key}");
     }
 }
+
+/// Item 1 of #13: with --crds, states satisfy the kind's schema (here: a status always has a
+/// phase, Pending or Ready), so a check correct for that schema has no finding; without it, a
+/// phase the schema forbids shows a crash.
+#[test]
+fn states_follow_the_crd_schema_given() {
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("mas-health")
+            .expect("binary")
+            .current_dir(root())
+            .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
+            .args(["--cases", "60", "--output", "json"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let reports: Vec<Report> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        (out.status.code(), reports)
+    };
+    let (code, reports) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&reports, "example.com/Gauge"), ["runtime-error"]);
+    let (code, reports) = run(&["--crds", "tests/audit/crds.yaml"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(codes(&reports, "example.com/Gauge"), Vec::<&str>::new());
+}
+
+/// Item 1 of #13: wrong-typed states only with --malformed, and what they show is a warning.
+#[test]
+fn malformed_states_give_warnings_only() {
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("mas-health")
+            .expect("binary")
+            .current_dir(root())
+            .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
+            .args([
+                "--crds",
+                "tests/audit/crds.yaml",
+                "--cases",
+                "60",
+                "--output",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["--malformed"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Report =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("JSON");
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.level))
+            .collect::<Vec<_>>(),
+        [("runtime-error", Level::Warning)]
+    );
+}

@@ -293,8 +293,10 @@ impl Shape {
             fields.iter().map(|f| leaf_value(f, &self.words)).collect();
         let api = self.api_version.clone();
         let kind = self.kind.clone();
+        // A status with required fields is never empty.
+        let empty = u32::from(!fields.iter().any(|f| f.required && f.path[0] == "status"));
         let status_mode =
-            prop_oneof![1 => Just(Mode::Absent), 1 => Just(Mode::Empty), 8 => Just(Mode::Set)];
+            prop_oneof![1 => Just(Mode::Absent), empty => Just(Mode::Empty), 8 => Just(Mode::Set)];
         (
             status_mode,
             conditions(types, self.reasons.clone(), self.words.clone()),

@@ -29,8 +29,9 @@ pub struct Args {
     /// A folder (or file) of the manifests you deploy, to find checks keyed under a wrong group.
     #[arg(long)]
     manifests: Option<PathBuf>,
-    /// Generated states per script.
-    #[arg(long, default_value_t = 200)]
+    /// Generated states per script (100 find on Argo CD's 241 checks all that 200 find, in
+    /// two thirds of the time).
+    #[arg(long, default_value_t = 100)]
     cases: u32,
     /// CustomResourceDefinitions (`oc get crd -o yaml`): states of their kinds satisfy the
     /// served version's openAPIV3Schema (types, enums, required fields).

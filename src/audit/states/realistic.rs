@@ -109,7 +109,11 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 }
 
 /// Whether conditions of types `a` and `b` cannot both be `True`: the same type (a list holds
-/// one condition per type), or one the negation of the other (`NotReady`, `Unavailable`).
+/// one condition per type), one the negation of the other (`NotReady`, `Unavailable`), or the
+/// two outcomes of one reconcile (an Ansible-based operator writes `Successful` after a
+/// success and `Failure` after a failure, never both, as operator-sdk documents the status of
+/// Ansible-based operators). `Ready` and `Failure` are not: a failed reconcile leaves the
+/// `Ready` an earlier one wrote.
 pub fn exclusive(a: &str, b: &str) -> bool {
     let negates = |neg: &str, base: &str| {
         ["Not", "Un"].iter().any(|p| {
@@ -117,7 +121,13 @@ pub fn exclusive(a: &str, b: &str) -> bool {
                 .is_some_and(|rest| rest.eq_ignore_ascii_case(base))
         })
     };
-    a == b || negates(a, b) || negates(b, a)
+    let outcome = |t: &str| match t {
+        "Successful" | "Succeeded" => Some(true),
+        "Failure" | "Failed" => Some(false),
+        _ => None,
+    };
+    let opposite_outcomes = matches!((outcome(a), outcome(b)), (Some(x), Some(y)) if x != y);
+    a == b || negates(a, b) || negates(b, a) || opposite_outcomes
 }
 
 /// Whether `conditions` could be stored by an operator: one per type, and no two exclusive
@@ -597,6 +607,8 @@ mod tests {
         assert!(exclusive("Ready", "Ready"));
         assert!(!exclusive("Ready", "Failure"));
         assert!(!exclusive("Running", "Successful"));
+        assert!(exclusive("Successful", "Failure"));
+        assert!(exclusive("Failed", "Succeeded"));
         let failed_after_ready = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "Failure", "status": "True"}]);
         assert!(producible(failed_after_ready.as_array().expect("list")));

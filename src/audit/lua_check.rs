@@ -176,8 +176,12 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
     );
     let equality = |s: Option<Symbol>| matches!(s, Some(S::TwoEqual | S::TildeEqual));
     let boolean = |s: Option<Symbol>| matches!(s, Some(S::True | S::False));
-    if sym(prev) == Some(S::Hash) || sym(next) == Some(S::LeftBracket) {
+    // `x[1]` and `#x` read a list, `x["key"]` a map.
+    if sym(prev) == Some(S::Hash) || (sym(next) == Some(S::LeftBracket) && number(next2)) {
         return Some(Usage::List);
+    }
+    if sym(next) == Some(S::LeftBracket) {
+        return Some(Usage::Map);
     }
     if sym(prev) == Some(S::LeftParen) {
         match name(prev2).as_deref() {

@@ -77,21 +77,53 @@ fn numeric_name(key: &str) -> bool {
         .any(|s| k.ends_with(s))
 }
 
-/// The leaf of a field whose use says nothing, by what Kubernetes stores under its name.
-fn known_field(path: &[String]) -> Leaf {
+/// The leaf of a field Kubernetes defines under this name, whatever the script does with it.
+fn known_field(path: &[String]) -> Option<Leaf> {
     match path.last().map(String::as_str) {
-        Some("finalizers") => Leaf::Seen(vec![
+        Some("finalizers") => Some(Leaf::Seen(vec![
             serde_json::json!(["example.com/finalizer"]),
             serde_json::json!([]),
-        ]),
-        Some("labels" | "annotations") => Leaf::Seen(vec![
+        ])),
+        Some("labels" | "annotations") => Some(Leaf::Seen(vec![
             serde_json::json!({"app": "example"}),
             serde_json::json!({}),
-        ]),
-        Some("ownerReferences") => Leaf::List,
+        ])),
+        Some("ownerReferences") => Some(Leaf::List),
+        _ => None,
+    }
+}
+
+/// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.
+const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
+
+/// The leaf of a field whose use says nothing: a count is a number, a phase-like field one of
+/// the script's literals that is a single word, anything else a string.
+fn unknown_field(path: &[String], words: &[String]) -> Leaf {
+    match path.last().map(String::as_str) {
         Some(k) if numeric_name(k) => Leaf::Number,
+        Some(k)
+            if ENUM_LIKE
+                .iter()
+                .any(|e| k.eq_ignore_ascii_case(e) || k.ends_with(&capitalized(e))) =>
+        {
+            Leaf::Text(
+                words
+                    .iter()
+                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+                    .cloned()
+                    .collect(),
+            )
+        }
         _ => Leaf::Text(Vec::new()),
     }
+}
+
+/// `phase` as `Phase`, for names such as `currentPhase`.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Whether `s` reads like a condition type (`Ready`, `ReconcileSuccess`).
@@ -176,13 +208,13 @@ impl Shape {
         }
         for path in &reads.paths {
             let usage = reads.usage.iter().find(|(p, _)| p == path).map(|(_, u)| *u);
-            let leaf = match usage {
+            let leaf = known_field(path).unwrap_or_else(|| match usage {
                 Some(Usage::Number) => Leaf::Number,
                 Some(Usage::Bool) => Leaf::Bool,
                 Some(Usage::List) => Leaf::List,
                 Some(Usage::Map) => Leaf::Map,
-                None => known_field(path),
-            };
+                None => unknown_field(path, &self.words),
+            });
             self.add_field(path, leaf);
         }
     }
@@ -583,6 +615,29 @@ mod tests {
             .any(|o| o["status"]["conditions"].as_array().is_some_and(|l| l
                 .iter()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True"))));
+    }
+
+    #[test]
+    fn a_phase_is_one_word_and_annotations_a_map() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::audit::lua_check::reads(
+            "local m = \"waiting for the rollout\"\n\
+             if obj.status.phase == \"Paused\" then end\n\
+             local g = obj.metadata.annotations[\"a/b\"]",
+        ));
+        let leaf = |p: &[&str]| {
+            s.fields
+                .iter()
+                .find(|f| f.path == p)
+                .map(|f| f.leaf.clone())
+        };
+        assert_eq!(
+            leaf(&["status", "phase"]),
+            Some(Leaf::Text(vec!["Paused".to_owned()]))
+        );
+        assert!(
+            matches!(leaf(&["metadata", "annotations"]), Some(Leaf::Seen(v)) if v.iter().all(Value::is_object))
+        );
     }
 
     #[test]

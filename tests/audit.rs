@@ -28,6 +28,8 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
         cases: 150,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
 }
@@ -63,6 +65,7 @@ fn every_broken_check_is_found_with_its_finding() {
         ("example.com/ArrayAsMap", "array-as-map"),
         ("example.com/UnorderedMessage", "unordered-message"),
         ("example.com/HealthyWithoutStatus", "healthy-without-status"),
+        ("example.com/TransientDegraded", "transient-degraded"),
     ];
     for (key, code) in expect {
         assert!(
@@ -156,6 +159,8 @@ fn audited_scripts_never_touch_the_machine() {
         cases: 5,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     let report = audit::audit(&s, &ctx);
     assert!(!canary.exists(), "a script under audit created a file");
@@ -213,7 +218,7 @@ fn audit_cli_exits_one_on_errors_and_prints_json() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
-    assert_eq!(lines.len(), 19);
+    assert_eq!(lines.len(), 20);
     assert!(lines
         .iter()
         .all(|l| l["findings"].is_array() && l["key"].is_string()));
@@ -235,6 +240,8 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         cases: 3,
         catalog: &entries,
         keys: &[],
+        malformed: false,
+        schemas: None,
     };
     audit::audit(&s, &ctx)
 }
@@ -322,4 +329,107 @@ fn overlapping_wildcard_keys_are_an_error_of_each() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert_eq!(text.matches("ERROR wildcard-overlap").count(), 2, "{text}");
     assert!(text.contains("`*.ibm.com/*` and `*.mas.ibm.com/*` both match some kinds"));
+}
+
+/// Item 4 of #13: Helm templates and Kustomize trees under --manifests, read without rendering.
+#[test]
+fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "audit",
+            "tests/audit/charts-config.yaml",
+            "--manifests",
+            "tests/audit/manifests",
+            "--no-fixtures",
+            "--cases",
+            "5",
+            "--output",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    // Standard error is a pipe here: no progress line.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let reports: Vec<Report> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let expect: [(&str, &[&str]); 7] = [
+        ("widgets.example.com/Widget", &[]),
+        ("example.com/Widget", &["wrong-group"]),
+        ("gizmos.example.com/Gizmo", &[]),
+        ("gadgets.example.com/Gadget", &[]),
+        ("widgets.example.com/Sprocket", &[]),
+        ("example.com/Gizmo", &["wrong-group"]),
+        ("example.com/Sprocket", &["unused-key"]),
+    ];
+    for (key, want) in expect {
+        assert_eq!(codes(&reports, key), want, "{key}");
+    }
+}
+
+/// Item 1 of #13: with --crds, states satisfy the kind's schema (here: a status always has a
+/// phase, Pending or Ready), so a check correct for that schema has no finding; without it, a
+/// phase the schema forbids shows a crash.
+#[test]
+fn states_follow_the_crd_schema_given() {
+    let run = |extra: &[&str]| {
+        let out = Command::cargo_bin("mas-health")
+            .expect("binary")
+            .current_dir(root())
+            .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
+            .args(["--cases", "60", "--output", "json"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let reports: Vec<Report> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        (out.status.code(), reports)
+    };
+    let (code, reports) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&reports, "example.com/Gauge"), ["runtime-error"]);
+    let (code, reports) = run(&["--crds", "tests/audit/crds.yaml"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(codes(&reports, "example.com/Gauge"), Vec::<&str>::new());
+}
+
+/// Item 1 of #13: wrong-typed states only with --malformed, and what they show is a warning.
+#[test]
+fn malformed_states_give_warnings_only() {
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("mas-health")
+            .expect("binary")
+            .current_dir(root())
+            .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
+            .args([
+                "--crds",
+                "tests/audit/crds.yaml",
+                "--cases",
+                "60",
+                "--output",
+                "json",
+            ])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["--malformed"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Report =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("JSON");
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.level))
+            .collect::<Vec<_>>(),
+        [("runtime-error", Level::Warning)]
+    );
 }

@@ -764,7 +764,7 @@ fn audit_reads_a_pipe_and_standard_input() {
     let tmp = tempfile::tempdir().expect("tmp");
     let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
                 resource.customizations.health.example.com_Thing: |\n    \
-                return { status = \"Degraded\", message = \"x\" }\n";
+                return { status = \"Progressing\", message = \"x\" }\n";
     let cm = tmp.path().join("cm.yaml");
     std::fs::write(&cm, text).expect("write");
     let expected = |name: &str| {

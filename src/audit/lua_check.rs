@@ -131,6 +131,123 @@ pub struct Reads {
     pub paths: Vec<Vec<String>>,
     /// Every `lib.name` the script names, for lib in [`CLOSED_LIBRARIES`].
     pub library_functions: Vec<String>,
+    /// What the script does with a path that tells the type it expects there.
+    pub usage: Vec<(Vec<String>, Usage)>,
+    /// String literals compared with a `.type` field (`c.type == "Ready"`).
+    pub compared_with_type: Vec<String>,
+}
+
+/// The type a script's use of a path implies (`obj.status.replicas > 0` wants a number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// Compared with a number or used in arithmetic.
+    Number,
+    /// Compared with `true` or `false`.
+    Bool,
+    /// Walked with `ipairs`, measured with `#` or indexed with `[`.
+    List,
+    /// Walked with `pairs`.
+    Map,
+}
+
+/// The usage the tokens around a path (`before` it, `after` it) imply.
+fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
+    use Symbol as S;
+    let sym = |t: Option<&&TokenType>| match t {
+        Some(TokenType::Symbol { symbol }) => Some(*symbol),
+        _ => None,
+    };
+    let name = |t: Option<&&TokenType>| match t {
+        Some(TokenType::Identifier { identifier }) => Some(identifier.as_str().to_owned()),
+        _ => None,
+    };
+    let number = |t: Option<&&TokenType>| matches!(t, Some(TokenType::Number { .. }));
+    let arith = |s: Option<Symbol>| {
+        matches!(
+            s,
+            Some(S::LessThan | S::GreaterThan | S::LessThanEqual | S::GreaterThanEqual)
+                | Some(S::Plus | S::Minus | S::Star | S::Slash | S::Percent)
+        )
+    };
+    let (next, next2) = (after.first(), after.get(1));
+    let (prev, prev2) = (
+        before.last(),
+        before.len().checked_sub(2).and_then(|i| before.get(i)),
+    );
+    let equality = |s: Option<Symbol>| matches!(s, Some(S::TwoEqual | S::TildeEqual));
+    let boolean = |s: Option<Symbol>| matches!(s, Some(S::True | S::False));
+    // `x[1]` and `#x` read a list, `x["key"]` a map.
+    if sym(prev) == Some(S::Hash) || (sym(next) == Some(S::LeftBracket) && number(next2)) {
+        return Some(Usage::List);
+    }
+    if sym(next) == Some(S::LeftBracket) {
+        return Some(Usage::Map);
+    }
+    if sym(prev) == Some(S::LeftParen) {
+        match name(prev2).as_deref() {
+            Some("ipairs") => return Some(Usage::List),
+            Some("pairs") => return Some(Usage::Map),
+            _ => {}
+        }
+    }
+    if arith(sym(next)) || arith(sym(prev)) {
+        return Some(Usage::Number);
+    }
+    if (equality(sym(next)) && number(next2)) || (equality(sym(prev)) && number(prev2)) {
+        return Some(Usage::Number);
+    }
+    if (equality(sym(next)) && boolean(sym(next2))) || (equality(sym(prev)) && boolean(sym(prev2)))
+    {
+        return Some(Usage::Bool);
+    }
+    None
+}
+
+/// Whether the literal at `tokens[i]` is compared with a `.type` field, on either side.
+fn compared_with_type(tokens: &[&TokenType], i: usize) -> bool {
+    let is = |k: Option<usize>, want: Symbol| matches!(k.and_then(|k| tokens.get(k)), Some(TokenType::Symbol { symbol }) if *symbol == want);
+    let eq = |k: Option<usize>| is(k, Symbol::TwoEqual) || is(k, Symbol::TildeEqual);
+    let type_field = |k: Option<usize>| {
+        matches!(k.and_then(|k| tokens.get(k)), Some(TokenType::Identifier { identifier }) if identifier.as_str() == "type")
+            && is(k.and_then(|k| k.checked_sub(1)), Symbol::Dot)
+    };
+    (eq(i.checked_sub(1)) && type_field(i.checked_sub(2)))
+        || (eq(Some(i + 1)) && {
+            // `"Ready" == c.type`: the name after `c .`
+            type_field(Some(i + 4)) && is(Some(i + 3), Symbol::Dot)
+        })
+}
+
+/// When the path at `tokens[start..end]` is bound to a local (`local d = obj.status.d`), the
+/// usage the local's uses imply; a local indexed with `.` holds a table.
+fn alias_usage(tokens: &[&TokenType], start: usize, end: usize) -> Option<Usage> {
+    let sym = |t: Option<&&TokenType>, want: Symbol| matches!(t, Some(TokenType::Symbol { symbol }) if *symbol == want);
+    let name = match (
+        start.checked_sub(3).map(|k| &tokens[k..start]),
+        tokens.get(end),
+    ) {
+        (Some([l, TokenType::Identifier { identifier }, e]), next)
+            if sym(Some(l), Symbol::Local)
+                && sym(Some(e), Symbol::Equal)
+                && !sym(next, Symbol::LeftParen) =>
+        {
+            identifier.as_str()
+        }
+        _ => return None,
+    };
+    (end..tokens.len()).find_map(|k| match tokens[k] {
+        TokenType::Identifier { identifier }
+            if identifier.as_str() == name
+                && !sym(k.checked_sub(1).and_then(|p| tokens.get(p)), Symbol::Dot) =>
+        {
+            let after = tokens.get(k + 1);
+            if sym(after, Symbol::Dot) || sym(after, Symbol::Colon) {
+                return Some(Usage::Map);
+            }
+            usage_around(&tokens[..k], &tokens[k + 1..])
+        }
+        _ => None,
+    })
 }
 
 /// Collects [`Reads`] from `script` (empty when it does not parse).
@@ -151,6 +268,9 @@ fn reads_inner(script: &str) -> Reads {
         match token {
             TokenType::StringLiteral { literal, .. } => {
                 let s = literal.as_str().to_owned();
+                if compared_with_type(&tokens, i) && !out.compared_with_type.contains(&s) {
+                    out.compared_with_type.push(s.clone());
+                }
                 if !out.strings.contains(&s) {
                     out.strings.push(s);
                 }
@@ -168,7 +288,17 @@ fn reads_inner(script: &str) -> Reads {
                         }
                         j += 2;
                     }
-                    if !path.is_empty() && !out.paths.contains(&path) {
+                    if path.is_empty() {
+                        continue;
+                    }
+                    let usage = usage_around(&tokens[..i], &tokens[j.min(tokens.len())..])
+                        .or_else(|| alias_usage(&tokens, i, j));
+                    if let Some(u) = usage {
+                        if !out.usage.contains(&(path.clone(), u)) {
+                            out.usage.push((path.clone(), u));
+                        }
+                    }
+                    if !out.paths.contains(&path) {
                         out.paths.push(path);
                     }
                 } else if CLOSED_LIBRARIES.contains(&name) && !after_dot && dot(tokens.get(i + 1)) {

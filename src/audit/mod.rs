@@ -8,13 +8,15 @@ pub mod lua_check;
 mod runs;
 mod sandbox;
 mod shrink;
-mod sources;
+pub mod sources;
 pub mod states;
 
 pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
 pub use sandbox::{Recorded, Sandbox, DANGEROUS};
-pub use sources::{deployed_kinds, read_config, scripts_in, Config, Script, Unreadable};
+pub use sources::{
+    deployed_kinds, read_config, scripts_in, scripts_in_folder, Config, Script, Unreadable,
+};
 
 use crate::argocd::harness::FixtureDir;
 use crate::catalog::Catalog;
@@ -84,6 +86,10 @@ pub struct Context<'a> {
     /// The keys of every script audited together (checks across scripts, such as overlapping
     /// wildcards, read them).
     pub keys: &'a [crate::argocd::GroupKind],
+    /// Whether to run wrong-typed states too (`--malformed`); what they show is a warning.
+    pub malformed: bool,
+    /// The schemas of custom resources (`--crds`), so states satisfy them.
+    pub schemas: Option<&'a states::crd::Schemas>,
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

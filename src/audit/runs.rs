@@ -4,13 +4,14 @@
 
 use super::checks::Shows;
 use super::sandbox::{Recorded, Sandbox};
+use super::states::realistic::Shape;
 use super::{lua_check, states, Context, Script};
 use crate::argocd::keys::GroupKind;
 use crate::argocd::runtime::Libraries;
 use crate::catalog::Entry;
 use crate::rule::{cond, cond_any, Message, Path, Predicate, Rule, Scalar, Status};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ pub struct State {
     pub fixture: Option<String>,
     /// The object.
     pub value: Value,
+    /// Whether it has wrong-typed fields no API server stores (`--malformed` only).
+    pub malformed: bool,
 }
 
 /// A problem shown by some state, with the example to report.
@@ -35,6 +38,8 @@ pub struct Shown {
     pub example: Value,
     /// The fixture the example comes from.
     pub fixture: Option<String>,
+    /// Whether only malformed states (wrong types) show it.
+    pub malformed: bool,
 }
 
 impl Shown {
@@ -51,8 +56,13 @@ impl Shown {
 pub struct Runs {
     script: String,
     sandbox: Sandbox,
+    /// Realistic states, and with `--malformed` wrong-typed ones.
     strategy: BoxedStrategy<Value>,
+    malformed: Option<BoxedStrategy<Value>>,
     states: Vec<State>,
+    /// For each generated state, the generator's state just before it was drawn: drawing
+    /// again from it gives the same value with its shrinking tree (`None` for fixtures).
+    seeds: Vec<Option<TestRng>>,
     results: Vec<Recorded>,
     slowest: Duration,
     /// When gathering began: running and shrinking share [`SCRIPT_BUDGET`] from here.
@@ -77,21 +87,32 @@ impl Runs {
         } else {
             Libraries::Closed
         };
-        let strategy = strategy(script, ctx);
         let mut states = fixture_states(script, ctx);
-        states.extend(
-            generate(&strategy, ctx.cases)
-                .into_iter()
-                .map(|value| State {
+        let fixtures: Vec<Value> = states.iter().map(|s| s.value.clone()).collect();
+        let mut seeds: Vec<Option<TestRng>> = vec![None; states.len()];
+        let strategy = realistic(script, ctx, &fixtures);
+        let malformed = ctx.malformed.then(|| malformed(script, ctx));
+        let mut add = |strategy: &BoxedStrategy<Value>, malformed: bool| {
+            for (value, seed) in generate(strategy, ctx.cases) {
+                states.push(State {
                     fixture: None,
                     value,
-                }),
-        );
+                    malformed,
+                });
+                seeds.push(Some(seed));
+            }
+        };
+        add(&strategy, false);
+        if let Some(m) = &malformed {
+            add(m, true);
+        }
         Runs {
             script: script.script.clone(),
             sandbox: Sandbox::new(libraries),
             strategy,
+            malformed,
             states,
+            seeds,
             results: Vec::new(),
             slowest: Duration::ZERO,
             started,
@@ -148,40 +169,72 @@ impl Runs {
     /// smallest generated state that shows it when that state was generated; shrinking stops
     /// when the script's time budget is spent (the state found so far is the example).
     pub fn first_shown(&self, shows: &Shows) -> Option<Shown> {
-        let (state, what) = self
+        let (index, (state, what)) = self
             .ran()
-            .find_map(|(s, r)| shows(self, &s.value, r).map(|what| (s, what)))?;
+            .enumerate()
+            .find_map(|(i, (s, r))| shows(self, &s.value, r).map(|what| (i, (s, what))))?;
         if state.fixture.is_some() {
             return Some(Shown {
                 what,
                 example: state.value.clone(),
                 fixture: state.fixture.clone(),
+                malformed: false,
             });
         }
         let still = |v: &Value| match self.spent() {
             true => None,
             false => shows(self, v, &self.run(v)),
         };
-        let small = self.shrink(&still).unwrap_or_else(|| state.value.clone());
+        let strategy = match (&self.malformed, state.malformed) {
+            (Some(m), true) => m,
+            _ => &self.strategy,
+        };
+        let small = match self.seeds.get(index).cloned().flatten() {
+            Some(seed) => shrink(strategy, seed, &still).unwrap_or_else(|| state.value.clone()),
+            None => state.value.clone(),
+        };
         let small = super::shrink::minimize(small, &|v| still(v).is_some());
         Some(Shown {
             what: still(&small).unwrap_or(what),
             example: small,
             fixture: None,
+            malformed: state.malformed,
         })
     }
+}
 
-    /// The smallest generated state that still shows the problem, by proptest's shrinking.
-    fn shrink(&self, still: &dyn Fn(&Value) -> Option<String>) -> Option<Value> {
-        let mut tr = deterministic(512);
-        match tr.run(&self.strategy, |obj| match still(&obj) {
-            Some(what) => Err(TestCaseError::fail(what)),
-            None => Ok(()),
-        }) {
-            Err(TestError::Fail(_, v)) => Some(v),
-            _ => None,
+/// Most runs one shrinking may take: enough to reach a small state, bounded so that a script
+/// slow on every state does not hold the audit.
+const SHRINK_STEPS: usize = 256;
+
+/// The smallest state that still shows the problem, by proptest's shrinking of the tree drawn
+/// from `seed` (the state that showed it): simplify while the problem shows, complicate back
+/// when it stops showing, as proptest's own runner does, without drawing new states.
+fn shrink(
+    strategy: &BoxedStrategy<Value>,
+    seed: TestRng,
+    still: &dyn Fn(&Value) -> Option<String>,
+) -> Option<Value> {
+    let mut runner = TestRunner::new_with_rng(Config::default(), seed);
+    let mut tree = strategy.new_tree(&mut runner).ok()?;
+    let mut best = tree.current();
+    still(&best)?;
+    if !tree.simplify() {
+        return Some(best);
+    }
+    for _ in 0..SHRINK_STEPS {
+        let v = tree.current();
+        let more = if still(&v).is_some() {
+            best = v;
+            tree.simplify()
+        } else {
+            tree.complicate()
+        };
+        if !more {
+            break;
         }
     }
+    Some(best)
 }
 
 /// The fixtures whose group and kind match the script's key, named by folder and file.
@@ -200,6 +253,7 @@ fn fixture_states(script: &Script, ctx: &Context<'_>) -> Vec<State> {
                 out.push(State {
                     fixture: Some(format!("{}/{}", dir.dir.display(), t.input_path)),
                     value,
+                    malformed: false,
                 });
             }
         }
@@ -207,24 +261,55 @@ fn fixture_states(script: &Script, ctx: &Context<'_>) -> Vec<State> {
     out
 }
 
-/// Generated states for the script: from our rule for its kind when there is one, from what
-/// the script reads otherwise, claiming to be the kind the script is keyed under as real
-/// objects would.
-fn strategy(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
+/// The `apiVersion` and `kind` generated states claim, as real objects of the key would.
+fn identity(script: &Script, ctx: &Context<'_>) -> (String, String) {
+    if script.is_wildcard() {
+        return ("example.ibm.com/v1".to_owned(), "Example".to_owned());
+    }
+    let version = ctx
+        .schemas
+        .and_then(|s| s.lookup(&script.group, &script.kind))
+        .map_or("v1", |s| s.version.as_str());
+    let api = if script.group.is_empty() {
+        version.to_owned()
+    } else {
+        format!("{}/{version}", script.group)
+    };
+    (api, script.kind.clone())
+}
+
+/// Realistic states for the script, learnt from what it reads, this crate's rule for its kind,
+/// the kind's schema (with `--crds`) and the fixtures of its kind.
+fn realistic(script: &Script, ctx: &Context<'_>, fixtures: &[Value]) -> BoxedStrategy<Value> {
+    let (api, kind) = identity(script, ctx);
+    let mut shape = Shape::new(&api, &kind);
+    shape.learn_script(&lua_check::reads(&script.script));
+    if let Some(e) = ours(script, ctx) {
+        let v = states::Vocabulary::of(&e.rule);
+        shape.learn_words(&v.condition_types, &v.words);
+    }
+    if let Some(schema) = ctx
+        .schemas
+        .filter(|_| !script.is_wildcard())
+        .and_then(|s| s.lookup(&script.group, &script.kind))
+    {
+        shape.learn_schema(&schema.schema);
+    }
+    shape.learn_fixtures(fixtures);
+    shape.strategy()
+}
+
+/// Malformed states (`--malformed`): from our rule for its kind when there is one, from what
+/// the script reads otherwise, with any type anywhere, claiming to be the kind the script is
+/// keyed under.
+fn malformed(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
     let vocab = ours(script, ctx)
         .map(|e| e.rule.clone())
         .unwrap_or_else(|| vocabulary_rule(&script.script));
-    let identity = (!script.is_wildcard()).then(|| {
-        let api = if script.group.is_empty() {
-            "v1".to_owned()
-        } else {
-            format!("{}/v1", script.group)
-        };
-        (api, script.kind.clone())
-    });
+    let (api, kind) = identity(script, ctx);
     states::objects_for(&vocab)
         .prop_map(move |mut v| {
-            if let (Some((api, kind)), Some(m)) = (&identity, v.as_object_mut()) {
+            if let Some(m) = v.as_object_mut() {
                 m.insert("apiVersion".to_owned(), Value::String(api.clone()));
                 m.insert("kind".to_owned(), Value::String(kind.clone()));
             }
@@ -233,10 +318,14 @@ fn strategy(script: &Script, ctx: &Context<'_>) -> BoxedStrategy<Value> {
         .boxed()
 }
 
-fn generate(strategy: &BoxedStrategy<Value>, cases: u32) -> Vec<Value> {
-    let mut rng = deterministic(cases);
+fn generate(strategy: &BoxedStrategy<Value>, cases: u32) -> Vec<(Value, TestRng)> {
+    let mut runner = deterministic(cases);
     (0..cases)
-        .filter_map(|_| strategy.new_tree(&mut rng).ok().map(|t| t.current()))
+        .filter_map(|_| {
+            let seed = runner.rng().clone();
+            let value = strategy.new_tree(&mut runner).ok()?.current();
+            Some((value, seed))
+        })
         .collect()
 }
 
@@ -306,6 +395,8 @@ mod tests {
             cases: 20,
             catalog: &catalog,
             keys: &[],
+            malformed: false,
+            schemas: None,
         };
         let s = script(
             "example.com",

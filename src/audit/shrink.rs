@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-/// Fields every Kubernetes object has: an example keeps them so it still reads as one.
-const IDENTITY: [&str; 3] = ["apiVersion", "kind", "metadata"];
+/// Fields every deployed Kubernetes object has (a spec comes from its manifest): an example
+/// keeps them so it still reads as one, and stays a state an API server can hold.
+const IDENTITY: [&str; 4] = ["apiVersion", "kind", "metadata", "spec"];
 
 /// Removes conditions and fields one at a time while `still` holds, for a readable example.
 pub(crate) fn minimize(mut v: Value, still: &dyn Fn(&Value) -> bool) -> Value {
@@ -79,7 +80,7 @@ mod tests {
         };
         assert_eq!(
             minimize(v, &needs_b),
-            json!({"apiVersion": "v1", "kind": "K", "metadata": {},
+            json!({"apiVersion": "v1", "kind": "K", "metadata": {}, "spec": {},
                 "status": {"conditions": [{"type": "B"}]}})
         );
     }

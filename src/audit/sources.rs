@@ -66,7 +66,16 @@ impl Script {
     pub fn is_wildcard(&self) -> bool {
         self.group_kind().is_wildcard()
     }
+
+    /// Whether it was read from a resource_customizations folder, where Argo CD always opens
+    /// the libraries (no configuration chooses it).
+    pub fn from_folder(&self) -> bool {
+        self.origin.starts_with(FOLDER_ORIGIN)
+    }
 }
+
+/// How the origin of a script read from a resource_customizations folder begins.
+const FOLDER_ORIGIN: &str = "folder ";
 
 fn truthy(v: Option<&Value>) -> bool {
     match v {
@@ -224,6 +233,49 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
     }
 }
 
+/// The folders directly under `dir`, sorted; links to folders are not followed.
+fn subfolders(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every `<group>/<kind>/health.lua` under `root`, Argo CD's resource_customizations layout
+/// (`_` standing for `*`), each with open libraries as Argo CD runs its built-in checks. A
+/// script that is not UTF-8 is read with U+FFFD for the bad bytes, as Lua reads it as bytes.
+pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<Vec<Script>> {
+    let mut out = Vec::new();
+    for group in subfolders(root)? {
+        for kind in subfolders(&group)? {
+            let path = kind.join(HEALTH_LUA);
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let name = |p: &std::path::Path| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            };
+            let gk = GroupKind::from_folder(&name(&group), &name(&kind));
+            out.push(Script {
+                file: path.display().to_string(),
+                origin: format!("{FOLDER_ORIGIN}{}", gk.folder().display()),
+                group: gk.group,
+                kind: gk.kind,
+                script: String::from_utf8_lossy(&bytes).into_owned(),
+                open_libs: true,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Every health script in `text` (the contents of `file`), with the documents that could not
 /// be read.
 pub fn scripts_in(file: &str, text: &str) -> (Vec<Script>, Vec<InputError>) {
@@ -243,11 +295,260 @@ pub fn read_config(file: &str, text: &str) -> Config {
     config
 }
 
-/// The (group, kind) of every object in manifests (any YAML or JSON documents).
+/// The (group, kind) of every object in manifests: YAML or JSON documents, Kustomize trees
+/// (plain YAML), and Helm templates, which are read without rendering them.
 pub fn deployed_kinds(file: &str, text: &str) -> Vec<(String, String)> {
+    deployed_kinds_in(&[(file.to_owned(), text.to_owned())])
+}
+
+/// The (group, kind) of every object in a set of manifest files (`(name, text)`). A Helm
+/// template's literal `apiVersion:` and `kind:` lines are read without rendering it; when they
+/// are a plain `{{ .Values.x }}`, the literal values given for `x` in any file of the set
+/// (values files, a config repository's files) stand for them, paired within each file. When
+/// one side stays unknown, `*` stands for it (`(group, "*")`: some kind of that group).
+pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for obj in crate::input::read_objects(file, text).into_iter().flatten() {
-        out.push((obj.group, obj.kind));
+    let mut refs: Vec<(Ref, Ref)> = Vec::new();
+    for (name, text) in files {
+        if text.contains("{{") {
+            for (api, kind) in template_documents(text) {
+                match (&api, &kind) {
+                    (Ref::Literal(a), Ref::Literal(k)) => {
+                        out.push((crate::argocd::group_of(a).to_owned(), k.clone()))
+                    }
+                    (Ref::Unknown, Ref::Unknown) => {}
+                    _ => refs.push((api, kind)),
+                }
+            }
+            continue;
+        }
+        for obj in crate::input::read_objects(name, text).into_iter().flatten() {
+            out.push((obj.group, obj.kind));
+        }
+    }
+    // Values come from files that are not themselves objects (values files, a config
+    // repository's files): an object's own `apiVersion:` is not a value.
+    let values: Vec<&str> = files
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .filter(|t| !t.lines().any(|l| l.starts_with("kind:")))
+        .collect();
+    for (api, kind) in refs {
+        let found: Vec<(String, String)> = values
+            .iter()
+            .flat_map(|text| pairs(&api, &kind, text))
+            .map(|(a, k)| (crate::argocd::group_of(&a).to_owned(), k))
+            .collect();
+        if !found.is_empty() {
+            out.extend(found);
+            continue;
+        }
+        // Half known: some kind of this group, or this kind of some group, is deployed.
+        match (api, kind) {
+            (Ref::Literal(a), _) => {
+                out.push((crate::argocd::group_of(&a).to_owned(), "*".to_owned()))
+            }
+            (_, Ref::Literal(k)) => out.push(("*".to_owned(), k)),
+            _ => {}
+        }
     }
     out
+}
+
+/// The (apiVersion, kind) pairs `text` gives a templated document: a literal side stands with
+/// every value of the other, two references pair their values in order.
+fn pairs(api: &Ref, kind: &Ref, text: &str) -> Vec<(String, String)> {
+    match (api, kind) {
+        (Ref::Literal(a), k) => k
+            .values_in(text)
+            .into_iter()
+            .map(|k| (a.clone(), k))
+            .collect(),
+        (a, Ref::Literal(k)) => a
+            .values_in(text)
+            .into_iter()
+            .map(|a| (a, k.clone()))
+            .collect(),
+        (a, k) => a
+            .values_in(text)
+            .into_iter()
+            .zip(k.values_in(text))
+            .collect(),
+    }
+}
+
+/// The value of a template's `apiVersion:` or `kind:` line.
+#[derive(Debug, Clone, PartialEq)]
+enum Ref {
+    /// Written out.
+    Literal(String),
+    /// `{{ .Values.a.b }}`: the last key, `b`.
+    Value(String),
+    /// Any other template expression.
+    Unknown,
+}
+
+impl Ref {
+    fn of(v: &str) -> Ref {
+        let v = scalar(v);
+        if !v.contains("{{") {
+            return Ref::Literal(v.to_owned());
+        }
+        let inner = v
+            .trim_start_matches("{{")
+            .trim_end_matches("}}")
+            .trim_matches(|c: char| c == '-' || c.is_whitespace());
+        match inner.strip_prefix(".Values.") {
+            Some(path)
+                if path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') =>
+            {
+                Ref::Value(path.rsplit('.').next().unwrap_or(path).to_owned())
+            }
+            _ => Ref::Unknown,
+        }
+    }
+
+    /// The literal values `text` gives this reference's key, in order.
+    fn values_in(&self, text: &str) -> Vec<String> {
+        match self {
+            Ref::Value(key) => key_values(text, key),
+            Ref::Literal(_) | Ref::Unknown => Vec::new(),
+        }
+    }
+}
+
+/// Literal values of `key:` lines at any depth of `text`.
+fn key_values(text: &str, key: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let (k, v) = line.trim_start().split_once(':')?;
+            let v = scalar(v);
+            (k == key && !v.is_empty() && !v.contains("{{")).then(|| v.to_owned())
+        })
+        .collect()
+}
+
+/// The `apiVersion:` and `kind:` of every document of a Helm template, from its top-level lines:
+/// a template is not YAML until rendered, but those two lines are literal in nearly every
+/// chart. The other lines, templated or not, are not read.
+fn template_documents(text: &str) -> Vec<(Ref, Ref)> {
+    let mut out = Vec::new();
+    let (mut api, mut kind): (Option<&str>, Option<&str>) = (None, None);
+    let mut flush = |api: &mut Option<&str>, kind: &mut Option<&str>| {
+        if let (Some(a), Some(k)) = (api.take(), kind.take()) {
+            if !scalar(a).is_empty() && !scalar(k).is_empty() {
+                out.push((Ref::of(a), Ref::of(k)));
+            }
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with("---") {
+            flush(&mut api, &mut kind);
+            continue;
+        }
+        if let Some(v) = line.strip_prefix("apiVersion:") {
+            api = Some(v);
+        } else if let Some(v) = line.strip_prefix("kind:") {
+            kind = Some(v);
+        }
+    }
+    flush(&mut api, &mut kind);
+    out
+}
+
+/// A plain YAML scalar written after a key: comment cut, quotes removed.
+fn scalar(v: &str) -> &str {
+    let v = match v.find(" #") {
+        Some(i) => &v[..i],
+        None => v,
+    };
+    v.trim().trim_matches(|c| c == '"' || c == '\'')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(files: &[(&str, &str)]) -> Vec<(String, String)> {
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        deployed_kinds_in(&files)
+    }
+
+    fn pair(g: &str, k: &str) -> (String, String) {
+        (g.to_owned(), k.to_owned())
+    }
+
+    #[test]
+    fn a_template_s_literal_lines_are_read_and_its_templated_values_skipped() {
+        let template = "{{- if .Values.on }}\n---\napiVersion: \"a.example.com/v1\"\nkind: A # main\n\
+            metadata:\n  name: {{ .Values.name }}\n{{- end }}\n---\napiVersion: {{ include \"x\" . }}\n\
+            kind: {{ .Values.k | lower }}\n---\n  apiVersion: nested.example.com/v1\n  kind: Nested\n";
+        assert_eq!(kinds(&[("t.yaml", template)]), [pair("a.example.com", "A")]);
+    }
+
+    #[test]
+    fn a_templated_kind_is_read_from_the_values_of_other_files() {
+        let template = "apiVersion: {{ .Values.app_api }}\nkind: {{ .Values.app_kind }}\n";
+        let config = "manage:\n  app_api: apps.example.com/v1\n  app_kind: ManageApp\n\
+            monitor:\n  app_api: apps.example.com/v1\n  app_kind: MonitorApp\n";
+        // An object's own apiVersion line is not a value.
+        let object = "apiVersion: other.example.com/v1\nkind: ConfigMap\napp_kind: Nope\n";
+        assert_eq!(
+            kinds(&[("t.yaml", template), ("c.yaml", config), ("o.yaml", object)]),
+            [
+                pair("other.example.com", "ConfigMap"),
+                pair("apps.example.com", "ManageApp"),
+                pair("apps.example.com", "MonitorApp"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_side_no_file_gives_is_a_star() {
+        let api_only = "apiVersion: a.example.com/v1\nkind: {{ .Values.k }}\n";
+        let kind_only = "apiVersion: {{ .Values.api }}\nkind: B\n";
+        assert_eq!(
+            kinds(&[("a.yaml", api_only), ("b.yaml", kind_only)]),
+            [pair("a.example.com", "*"), pair("*", "B")]
+        );
+    }
+
+    #[test]
+    fn a_resource_customizations_folder_is_read_with_open_libraries() {
+        let root = std::env::temp_dir().join(format!("mas-health-folder-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        for (g, k) in [("_.example.com", "_"), ("apps.example.com", "Thing")] {
+            let dir = root.join(g).join(k);
+            std::fs::create_dir_all(&dir).expect("folder");
+            std::fs::write(
+                dir.join("health.lua"),
+                b"return { status = \"Healthy\" } -- \xe9",
+            )
+            .expect("script");
+        }
+        std::fs::create_dir_all(root.join("apps.example.com/NoScript")).expect("folder");
+        let scripts = scripts_in_folder(&root).expect("read");
+        let _ = std::fs::remove_dir_all(&root);
+        let keys: Vec<(String, bool)> = scripts.iter().map(|s| (s.key(), s.open_libs)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("*.example.com/*".to_owned(), true),
+                ("apps.example.com/Thing".to_owned(), true)
+            ]
+        );
+        assert!(scripts[0].script.ends_with("-- \u{fffd}"));
+        assert!(scripts.iter().all(Script::from_folder));
+    }
+
+    #[test]
+    fn plain_manifests_are_read_as_objects() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: c.example.com/v1\n  kind: C\n  metadata: {name: c}\n";
+        assert_eq!(kinds(&[("l.yaml", text)]), [pair("c.example.com", "C")]);
+    }
 }

@@ -2,6 +2,9 @@
 //! rule reads, with every shape Argo CD can hand a script (missing, null, wrong types, arrays
 //! with nulls, conditions in any order, unicode).
 
+pub mod crd;
+pub mod realistic;
+
 use crate::rule::{Part, Path, Predicate, Rule, Scalar, Source, TextMatch};
 use proptest::prelude::*;
 use serde_json::{Map, Value};

@@ -53,7 +53,7 @@ mod tests {
                 "gives Argo CD an empty status, which holds a sync wave for ever: `message` is not a string (a Lua integer)"
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}}))
+                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
             )]
         );
     }

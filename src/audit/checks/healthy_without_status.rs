@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 pub struct HealthyWithoutStatus;
 
 /// The object as it is just after `kubectl apply`: identity only.
-fn bare(script: &Script) -> Value {
+pub(crate) fn bare(script: &Script) -> Value {
     let (api, kind) = if script.is_wildcard() {
         ("example.ibm.com/v1".to_owned(), "Example".to_owned())
     } else if script.group.is_empty() {

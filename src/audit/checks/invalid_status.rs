@@ -56,7 +56,7 @@ mod tests {
                 "returns a status Argo CD rejects, shown as Unknown \"Lua returned an invalid health status\""
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}}))
+                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
             )]
         );
     }

@@ -30,6 +30,7 @@ mod time_budget;
 pub mod timeout;
 mod too_slow;
 mod touches_machine;
+mod transient_degraded;
 mod undefined_global;
 mod unordered_message;
 pub mod unreadable_key;
@@ -100,6 +101,7 @@ pub static ALL: &[&dyn Check] = &[
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,
     &healthy_without_status::HealthyWithoutStatus,
+    &transient_degraded::TransientDegraded,
     &disagrees::Disagrees,
     &timeout::Timeout,
     &unreadable_key::UnreadableKey,
@@ -109,17 +111,25 @@ pub static ALL: &[&dyn Check] = &[
 pub type Shows = dyn Fn(&Runs, &Value, &Recorded) -> Option<String>;
 
 /// The finding of `check` for the first state whose run `shows` a problem, its example the
-/// fixture or the smallest generated state, its message made by `message`.
+/// fixture or the smallest generated state, its message made by `message`. Realistic states
+/// are run before malformed ones, so a problem only a malformed state shows (one no API server
+/// stores) is only a warning, whatever the check's level.
 pub fn on_first_state(
     check: &dyn Check,
     runs: &Runs,
     shows: &Shows,
     message: &dyn Fn(&Shown) -> String,
 ) -> Vec<Finding> {
-    match runs.first_shown(shows) {
-        Some(s) => vec![check.finding(message(&s), Some(s.example))],
-        None => Vec::new(),
+    let Some(s) = runs.first_shown(shows) else {
+        return Vec::new();
+    };
+    let mut f = check.finding(message(&s), Some(s.example));
+    if s.malformed {
+        f.level = f.level.max(Level::Warning);
+        f.message
+            .push_str(" (only on a malformed state: a field of a type no API server stores)");
     }
+    vec![f]
 }
 
 /// The check with this code.
@@ -155,6 +165,17 @@ pub(crate) mod test_support {
         cases: u32,
         deployed: Option<&[(String, String)]>,
     ) -> Vec<Finding> {
+        findings_in(check, script, cases, deployed, false)
+    }
+
+    /// As [`findings_with`], with malformed states too when `malformed`.
+    pub fn findings_in(
+        check: &dyn Check,
+        script: &Script,
+        cases: u32,
+        deployed: Option<&[(String, String)]>,
+        malformed: bool,
+    ) -> Vec<Finding> {
         let catalog = Catalog::standard();
         let ctx = Context {
             fixtures: &[],
@@ -162,6 +183,8 @@ pub(crate) mod test_support {
             cases,
             catalog: &catalog,
             keys: &[],
+            malformed,
+            schemas: None,
         };
         crate::audit::run_checks(script, &ctx, &[check]).0
     }

@@ -19,7 +19,11 @@ impl Check for OpenLibsUnneeded {
         "has useOpenLibs but uses no library that needs it"
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
-        if !input.script.open_libs || !library_uses(&input.script.script).is_empty() {
+        // A built-in folder's script gets open libraries whatever it uses: nothing to drop.
+        if !input.script.open_libs
+            || input.script.from_folder()
+            || !library_uses(&input.script.script).is_empty()
+        {
             return Vec::new();
         }
         vec![self.finding(
@@ -31,7 +35,7 @@ impl Check for OpenLibsUnneeded {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::findings;
+    use super::super::test_support::{findings, findings_with, script};
     use super::*;
 
     #[test]
@@ -51,5 +55,18 @@ mod tests {
         let lower = "return { status = \"Healthy\", message = string.lower(\"A\") }";
         assert!(findings(&OpenLibsUnneeded, lower, true).is_empty());
         assert!(findings(&OpenLibsUnneeded, "return { status = \"Healthy\" }", false).is_empty());
+    }
+
+    #[test]
+    fn a_built_in_folder_s_script_is_not() {
+        let mut s = script(
+            "example.com",
+            "Inline",
+            "return { status = \"Healthy\" }",
+            true,
+        );
+        s.origin = "folder example.com/Inline".to_owned();
+        assert!(s.from_folder());
+        assert!(findings_with(&OpenLibsUnneeded, &s, 0, None).is_empty());
     }
 }

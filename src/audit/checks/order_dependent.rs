@@ -5,6 +5,7 @@ use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
 use crate::audit::runs::Runs;
 use crate::audit::sandbox::Recorded;
+use crate::audit::states::realistic::producible;
 use crate::audit::{Finding, Level};
 use serde_json::Value;
 
@@ -42,6 +43,15 @@ fn flips(runs: &Runs, obj: &Value, r: &Recorded) -> Option<String> {
     let Outcome::Health(h) = &r.outcome else {
         return None;
     };
+    // Conditions no operator stores together (two of one type, `Ready` and `NotReady` both
+    // True) make no order an operator can produce.
+    let list = obj
+        .get("status")
+        .and_then(|s| s.get("conditions"))
+        .and_then(Value::as_array)?;
+    if !producible(list) {
+        return None;
+    }
     permutations(obj)
         .into_iter()
         .find_map(|o| match runs.run(&o).outcome {
@@ -125,5 +135,16 @@ mod tests {
             [serde_json::json!([3, 2, 1]), serde_json::json!([2, 3, 1])]
         );
         assert!(permutations(&serde_json::json!({"status": {"conditions": [1]}})).is_empty());
+    }
+
+    #[test]
+    fn an_exclusive_pair_is_not() {
+        // Ready and NotReady are never both True, so the first one found is the only one True.
+        let script = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+            if c.type == \"NotReady\" and c.status == \"True\" then return { status = \"Degraded\" } end\n\
+            if c.type == \"Ready\" and c.status == \"True\" then return { status = \"Healthy\" } end\n\
+            end\nreturn { status = \"Progressing\" }";
+        let s = super::super::test_support::script("example.com", "Inline", script, false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
     }
 }

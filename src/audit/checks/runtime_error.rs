@@ -32,7 +32,7 @@ impl Check for RuntimeError {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::findings;
+    use super::super::test_support::{findings, findings_in, script};
     use super::*;
     use serde_json::json;
 
@@ -45,8 +45,10 @@ mod tests {
             [RuntimeError.finding(
                 "raises an error: runtime error: health.lua:1: attempt to index field 'status' (a nil value)"
                     .to_owned(),
-                // Shrinking reaches the smallest object: only the identity every state gets.
-                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline"}))
+                // Shrinking reaches the smallest object: no status, as before the operator's
+                // first reconcile, with the identity and spec every deployed object has.
+                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
+                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
             )]
         );
     }
@@ -56,5 +58,51 @@ mod tests {
         let script = "if type(obj.status) == \"table\" and obj.status.phase == \"Ready\" then\n\
                       return { status = \"Healthy\" } end\nreturn { status = \"Progressing\" }";
         assert!(findings(&RuntimeError, script, false).is_empty());
+    }
+
+    #[test]
+    fn a_status_with_a_state_and_no_conditions_is_found() {
+        // Db2u writes `status.state` and no conditions: ipairs(nil) raises.
+        let text = "if obj.status == nil then return { status = \"Progressing\", message = \"\" } end\n\
+            if obj.status.state == \"Ready\" then return { status = \"Healthy\", message = \"\" } end\n\
+            for _, c in ipairs(obj.status.conditions) do end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        assert_eq!(
+            findings(&RuntimeError, text, false),
+            [RuntimeError.finding(
+                "raises an error: runtime error: health.lua:3: bad argument #1 to 'ipairs' (table expected, got nil)"
+                    .to_owned(),
+                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
+                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {},
+                    "status": {}}))
+            )]
+        );
+    }
+
+    /// Raises only when `status` is not a table, which no API server stores.
+    const ONLY_MALFORMED: &str = "local s = obj.status\n\
+        if s ~= nil and s.phase == \"Running\" then return { status = \"Healthy\", message = \"\" } end\n\
+        return { status = \"Progressing\", message = \"\" }";
+
+    #[test]
+    fn a_crash_only_a_malformed_state_shows_is_not_found_by_default() {
+        assert!(findings(&RuntimeError, ONLY_MALFORMED, false).is_empty());
+    }
+
+    #[test]
+    fn with_malformed_states_it_is_a_warning() {
+        let s = script("example.com", "Inline", ONLY_MALFORMED, false);
+        let f = findings_in(&RuntimeError, &s, 100, None, true);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].code.as_str(), f[0].level),
+            ("runtime-error", Level::Warning)
+        );
+        assert!(
+            f[0].message
+                .ends_with("(only on a malformed state: a field of a type no API server stores)"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -67,6 +67,8 @@ mod tests {
             cases: 0,
             catalog: &catalog,
             keys,
+            malformed: false,
+            schemas: None,
         };
         let s = script(group, kind, OK, false);
         crate::audit::run_checks(&s, &ctx, &[&WildcardOverlap]).0

@@ -14,15 +14,20 @@ pub(super) fn deployed_elsewhere(
     deployed: Option<&[(String, String)]>,
 ) -> Option<Vec<String>> {
     let deployed = deployed?;
+    // `*` stands for a group or kind a Helm template leaves to its values: it may be this one.
+    let may_be = |have: &str, want: &str| have == want || have == "*";
     if script.is_wildcard()
         || deployed
             .iter()
-            .any(|(g, k)| *g == script.group && *k == script.kind)
+            .any(|(g, k)| may_be(g, &script.group) && may_be(k, &script.kind))
     {
         return None;
     }
     let mut elsewhere: Vec<String> = Vec::new();
-    for (g, k) in deployed.iter().filter(|(_, k)| *k == script.kind) {
+    for (g, k) in deployed
+        .iter()
+        .filter(|(g, k)| *k == script.kind && g != "*")
+    {
         let key = format!("{g}/{k}");
         if !elsewhere.contains(&key) {
             elsewhere.push(key);
@@ -101,5 +106,16 @@ pub(super) mod tests {
         assert!(findings_with(&WrongGroup, &wildcard, 0, Some(&d)).is_empty());
         let wrong = script("apps.mas.ibm.com", "AIServiceApp", OK, false);
         assert!(findings_with(&WrongGroup, &wrong, 0, None).is_empty());
+    }
+
+    #[test]
+    fn a_star_from_a_template_may_be_the_key_so_is_not() {
+        let d = [("apps.example.com", "*"), ("*", "Other")]
+            .map(|(g, k)| (g.to_owned(), k.to_owned()))
+            .to_vec();
+        let some_kind = script("apps.example.com", "ManageApp", OK, false);
+        assert!(findings_with(&WrongGroup, &some_kind, 0, Some(&d)).is_empty());
+        let some_group = script("x.example.com", "Other", OK, false);
+        assert!(findings_with(&WrongGroup, &some_group, 0, Some(&d)).is_empty());
     }
 }

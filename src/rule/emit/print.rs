@@ -245,6 +245,7 @@ fn write_stat(out: &mut String, s: &Stat, depth: usize) {
             out.push_str(" then");
             write_body(out, body, depth);
         }
+        Stat::IfElse(arms, otherwise) => write_if_else(out, arms, otherwise, depth),
         Stat::ForIn(names, e, body) => {
             let _ = write!(out, "for {} in ", names.join(", "));
             write_expr(out, e);
@@ -270,6 +271,42 @@ fn write_assign(out: &mut String, names: &[String], values: &[Expr]) {
     }
 }
 
+/// `if ... elseif ... else ... end`, one arm a line, each arm's statements as [`write_body`]
+/// would write them but with the next arm's keyword in place of `end`.
+fn write_if_else(out: &mut String, arms: &[(Expr, Vec<Stat>)], otherwise: &[Stat], depth: usize) {
+    for (i, (c, body)) in arms.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&" ".repeat(depth));
+            out.push_str("else");
+        }
+        out.push_str("if ");
+        write_expr(out, c);
+        out.push_str(" then");
+        write_arm(out, body, depth);
+    }
+    if !otherwise.is_empty() {
+        out.push_str(&" ".repeat(depth));
+        out.push_str("else");
+        write_arm(out, otherwise, depth);
+    }
+    out.push_str(&" ".repeat(depth));
+    out.push_str("end");
+}
+
+/// One arm of an `if` chain, ending with a newline.
+fn write_arm(out: &mut String, body: &[Stat], depth: usize) {
+    if let [single] = body {
+        if !opens_block(single) {
+            out.push(' ');
+            write_stat(out, single, depth);
+            out.push('\n');
+            return;
+        }
+    }
+    out.push('\n');
+    write_block(out, body, depth + 1);
+}
+
 /// A block's statements then `end`: on the opening line when the block is one statement that
 /// opens no block of its own, else one a line below it.
 fn write_body(out: &mut String, body: &[Stat], depth: usize) {
@@ -289,7 +326,7 @@ fn write_body(out: &mut String, body: &[Stat], depth: usize) {
 
 fn opens_block(s: &Stat) -> bool {
     match s {
-        Stat::If(..) | Stat::ForIn(..) | Stat::Function(..) => true,
+        Stat::If(..) | Stat::IfElse(..) | Stat::ForIn(..) | Stat::Function(..) => true,
         Stat::Local(..) | Stat::Assign(..) | Stat::Return(_) => false,
     }
 }

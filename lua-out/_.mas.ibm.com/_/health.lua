@@ -25,6 +25,5 @@ elseif j then u, v = "Progressing", r(n) and "waiting for Ready: " .. n or "wait
 elseif h then u, v = "Healthy", r(o) or "Successful"
 elseif i then u, v = "Healthy", r(p) or "Last reconciliation succeeded"
 elseif k then u, v = "Progressing", r(q) and "waiting for Successful: " .. q or "waiting for Successful"
-else u, v = "Progressing", "waiting for the operator to report Ready or Successful"
-end
+else u, v = "Progressing", "waiting for the operator to report Ready or Successful" end
 return {status = u, message = v}

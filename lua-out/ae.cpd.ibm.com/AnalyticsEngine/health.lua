@@ -21,6 +21,5 @@ elseif b == "Completed" then n, o = "Healthy", "analyticsengineStatus Completed"
 elseif e then n, o = "Healthy", l(i) or "Successful"
 elseif f then n, o = "Healthy", l(j) or "Last reconciliation succeeded"
 elseif g then n, o = "Progressing", l(k) and "waiting for Successful: " .. k or "waiting for Successful"
-else n, o = "Progressing", l(b) and "state " .. b or "waiting for status.analyticsengineStatus"
-end
+else n, o = "Progressing", l(b) and "state " .. b or "waiting for status.analyticsengineStatus" end
 return {status = n, message = o}

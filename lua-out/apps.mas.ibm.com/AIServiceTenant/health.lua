@@ -23,6 +23,5 @@ elseif i and not j then s, t = "Progressing", q(m) and "waiting for Ready: " .. 
 elseif g then s, t = "Healthy", q(n) or "Successful"
 elseif h then s, t = "Healthy", q(o) or "Last reconciliation succeeded"
 elseif k then s, t = "Progressing", q(p) and "waiting for Successful: " .. p or "waiting for Successful"
-else s, t = "Progressing", "waiting for the operator to report Successful"
-end
+else s, t = "Progressing", "waiting for the operator to report Successful" end
 return {status = s, message = t}

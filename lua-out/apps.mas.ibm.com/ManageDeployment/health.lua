@@ -18,6 +18,5 @@ local function k(l) return type(l) == "string" and l ~= "" and l end
 if c then m, n = "Degraded", k(h) or "the operator reported a failed reconcile"
 elseif d and e then m, n = "Healthy", "database and bundles are ready"
 elseif not d then m, n = "Progressing", k(i) and "waiting for DBReady: " .. i or "waiting for DBReady"
-else m, n = "Progressing", k(j) and "waiting for BundleReady: " .. j or "waiting for BundleReady"
-end
+else m, n = "Progressing", k(j) and "waiting for BundleReady: " .. j or "waiting for BundleReady" end
 return {status = m, message = n}

@@ -22,6 +22,5 @@ elseif d == "down" then r, s = "Healthy", "Manage is down by request"
 elseif i ~= nil and h ~= nil and type(i) ~= "table" and type(h) ~= "table" and i ~= h and k then r, s = "Progressing", "reconciling " .. (p(h) or "a new operator version") .. ", last reconciled " .. (p(i) or "an earlier version")
 elseif k then r, s = "Healthy", p(n) or "Ready"
 elseif l then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the operator to report Ready"
-end
+else r, s = "Progressing", "waiting for the operator to report Ready" end
 return {status = r, message = s}

@@ -18,6 +18,5 @@ if f then n, o = "Degraded", l(i) or "the operator reported a failed reconcile"
 elseif e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d and g then n, o = "Progressing", "reconciling " .. (l(d) or "a new operator version") .. ", last reconciled " .. (l(e) or "an earlier version")
 elseif g then n, o = "Healthy", l(j) or "Ready"
 elseif h then n, o = "Progressing", l(k) and "waiting for Ready: " .. k or "waiting for Ready"
-else n, o = "Progressing", "waiting for the operator to report Ready"
-end
+else n, o = "Progressing", "waiting for the operator to report Ready" end
 return {status = n, message = o}

@@ -48,6 +48,5 @@ elseif i == "Suspended" then ad, ae = "Suspended", t(h) or "child application is
 elseif i == "Missing" then ad, ae = "Missing", t(h) or "child application is Missing"
 elseif i == "Unknown" then ad, ae = "Unknown", t(h) or "child application is Unknown"
 elseif i == nil or i == "" then ad, ae = "Progressing", "waiting for health"
-else ad, ae = "Unknown", "child application has an invalid health status: " .. (t(i) or "a value that is not a string")
-end
+else ad, ae = "Unknown", "child application has an invalid health status: " .. (t(i) or "a value that is not a string") end
 return {status = ad, message = ae}

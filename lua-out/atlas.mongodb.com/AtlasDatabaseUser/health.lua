@@ -22,6 +22,5 @@ if c or d then r, s = "Degraded", "rejected by the Atlas operator" .. (p(k) and 
 elseif e then r, s = "Degraded", p(m) or "rejected by Atlas"
 elseif f and g and h and i then r, s = "Healthy", p(n) or "ready"
 elseif j then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for Ready and DatabaseUserReady"
-end
+else r, s = "Progressing", "waiting for Ready and DatabaseUserReady" end
 return {status = r, message = s}

@@ -22,6 +22,5 @@ elseif h then r, s = "Suspended", p(m) or "scans are suspended"
 elseif e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d and i then r, s = "Progressing", "reconciling " .. (p(d) or "a new operator version") .. ", last reconciled " .. (p(e) or "an earlier version")
 elseif i then r, s = "Healthy", p(n) or "Ready"
 elseif j then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the operator to report Ready"
-end
+else r, s = "Progressing", "waiting for the operator to report Ready" end
 return {status = r, message = s}

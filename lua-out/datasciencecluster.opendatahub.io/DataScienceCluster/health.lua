@@ -23,6 +23,5 @@ elseif e then r, s = "Healthy", p(l) or "Ready"
 elseif f then r, s = "Progressing", p(m) and "waiting for Ready: " .. m or "waiting for Ready"
 elseif g then r, s = "Healthy", p(n) or "Available"
 elseif h then r, s = "Progressing", p(o) and "waiting for Available: " .. o or "waiting for Available"
-else r, s = "Progressing", "waiting for Ready"
-end
+else r, s = "Progressing", "waiting for Ready" end
 return {status = r, message = s}

@@ -16,6 +16,5 @@ local function i(j) return type(j) == "string" and j ~= "" and j end
 if c then k, l = "Degraded", i(f) or "a pipelines component is failing to deploy"
 elseif d then k, l = "Healthy", i(g) or "Ready"
 elseif e then k, l = "Progressing", i(h) and "waiting for Ready: " .. h or "waiting for Ready"
-else k, l = "Progressing", "waiting for Ready"
-end
+else k, l = "Progressing", "waiting for Ready" end
 return {status = k, message = l}

@@ -13,6 +13,5 @@ end
 local function f(g) return type(g) == "string" and g ~= "" and g end
 if c == "Error" or c == "LicenseError" then h, i = "Degraded", (f(c) and "state " .. c or "failed") .. (f(e) and ": " .. e or "")
 elseif c == "Ready" then h, i = "Healthy", f(c) and "state " .. c or "ready"
-else h, i = "Progressing", f(c) and "state " .. c or "waiting for status.state"
-end
+else h, i = "Progressing", f(c) and "state " .. c or "waiting for status.state" end
 return {status = h, message = i}

@@ -16,6 +16,5 @@ local function i(j) return type(j) == "string" and j ~= "" and j end
 if c then k, l = "Degraded", i(f) or "the operator reports Degraded"
 elseif d then k, l = "Healthy", i(g) or "Available"
 elseif e then k, l = "Progressing", i(h) and "waiting for Available: " .. h or "waiting for Available"
-else k, l = "Progressing", "waiting for Available"
-end
+else k, l = "Progressing", "waiting for Available" end
 return {status = k, message = l}

@@ -17,6 +17,5 @@ local function k(l) return type(l) == "string" and l ~= "" and l end
 if c then m, n = "Healthy", k(g) or "FalconNodeSensor installation completed"
 elseif d then m, n = "Degraded", k(h) or "the install namespace does not meet the requirements"
 elseif e then m, n = "Progressing", k(i) and "retrying: " .. i or "a step failed, retrying"
-else m, n = "Progressing", k(j) or "waiting for the Falcon operator"
-end
+else m, n = "Progressing", k(j) or "waiting for the Falcon operator" end
 return {status = m, message = n}

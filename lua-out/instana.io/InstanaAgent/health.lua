@@ -21,6 +21,5 @@ elseif f then q, r = "Progressing", o(k) and "reconcile failed, retried: " .. k 
 elseif g then q, r = "Progressing", o(l) or "waiting for the agents"
 elseif h then q, r = "Progressing", o(m) or "waiting for the k8sensors"
 elseif i and j then q, r = "Healthy", o(n) or "all Instana agents are available"
-else q, r = "Progressing", "waiting for the operator to report AllAgentsAvailable"
-end
+else q, r = "Progressing", "waiting for the operator to report AllAgentsAvailable" end
 return {status = q, message = r}

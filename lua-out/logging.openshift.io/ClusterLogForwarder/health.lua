@@ -21,6 +21,5 @@ elseif d then p, q = "Degraded", n(j) and "invalid forwarder: " .. j or "invalid
 elseif e then p, q = "Degraded", n(k) and "validation failed: " .. k or "the forwarder failed validation"
 elseif f then p, q = "Progressing", n(l) and "not ready: " .. l or "not ready"
 elseif g then p, q = "Progressing", n(m) and "waiting for Ready: " .. m or "waiting for Ready"
-else p, q = "Progressing", "waiting for the logging operator to report Ready"
-end
+else p, q = "Progressing", "waiting for the logging operator to report Ready" end
 return {status = p, message = q}

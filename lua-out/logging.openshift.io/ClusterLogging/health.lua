@@ -16,6 +16,5 @@ local function i(j) return type(j) == "string" and j ~= "" and j end
 if c then k, l = "Healthy", i(f) or "logging is ready"
 elseif d then k, l = "Progressing", i(g) and "not ready: " .. g or "not ready"
 elseif e then k, l = "Progressing", i(h) and "waiting for Ready: " .. h or "waiting for Ready"
-else k, l = "Progressing", "waiting for the logging operator to report Ready"
-end
+else k, l = "Progressing", "waiting for the logging operator to report Ready" end
 return {status = k, message = l}

@@ -16,6 +16,5 @@ local function i(j) return type(j) == "string" and j ~= "" and j end
 if c then k, l = "Degraded", i(f) or "the Red Hat Marketplace license is not accepted"
 elseif d then k, l = "Healthy", i(g) or "Complete"
 elseif e then k, l = "Progressing", i(h) and "waiting for Complete: " .. h or "waiting for Complete"
-else k, l = "Progressing", "waiting for Complete"
-end
+else k, l = "Progressing", "waiting for Complete" end
 return {status = k, message = l}

@@ -16,6 +16,5 @@ local function i(j) return type(j) == "string" and j ~= "" and j end
 if c then k, l = "Progressing", i(f) and "not available yet: " .. f or "not available yet"
 elseif d then k, l = "Healthy", i(g) or "node feature discovery is available"
 elseif e then k, l = "Progressing", i(h) and "progressing: " .. h or "progressing"
-else k, l = "Progressing", "waiting for the NFD operator to report Available"
-end
+else k, l = "Progressing", "waiting for the NFD operator to report Available" end
 return {status = k, message = l}

@@ -12,6 +12,5 @@ end
 if d then f, g = "Degraded", type(e) == "string" and e ~= "" and e or "the GPU operator reports an error"
 elseif c == "ready" then f, g = "Healthy", "GPU operator ready"
 elseif c == "ignored" then f, g = "Degraded", "state ignored: another ClusterPolicy is already active"
-else f, g = "Progressing", type(c) == "string" and c ~= "" and "state " .. c or "waiting for status.state"
-end
+else f, g = "Progressing", type(c) == "string" and c ~= "" and "state " .. c or "waiting for status.state" end
 return {status = f, message = g}

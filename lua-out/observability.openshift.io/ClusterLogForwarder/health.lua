@@ -23,6 +23,5 @@ elseif d then r, s = "Degraded", p(l) or "the forwarder failed validation"
 elseif f then r, s = "Suspended", p(m) or "the forwarder is Unmanaged"
 elseif g then r, s = "Progressing", p(n) and "not ready: " .. n or "not ready"
 elseif h then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the logging operator to report Ready"
-end
+else r, s = "Progressing", "waiting for the logging operator to report Ready" end
 return {status = r, message = s}

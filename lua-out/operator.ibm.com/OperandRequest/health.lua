@@ -11,6 +11,5 @@ if type(b) == "table" then
 end
 if c == "Failed" then f, g = "Degraded", "operand request Failed" .. (type(e) == "string" and e ~= "" and ": " .. e or "")
 elseif c == "Running" then f, g = "Healthy", "operands are running"
-else f, g = "Progressing", type(c) == "string" and c ~= "" and "phase " .. c or "waiting for the operands"
-end
+else f, g = "Progressing", type(c) == "string" and c ~= "" and "phase " .. c or "waiting for the operands" end
 return {status = f, message = g}

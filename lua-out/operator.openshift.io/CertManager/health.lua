@@ -20,6 +20,5 @@ if c then n, o = "Degraded", l(i) or "cert-manager controller is degraded"
 elseif d then n, o = "Degraded", l(j) or "cert-manager cainjector is degraded"
 elseif e then n, o = "Degraded", l(k) or "cert-manager webhook is degraded"
 elseif f and g and h then n, o = "Healthy", "cert-manager controller, cainjector and webhook are available"
-else n, o = "Progressing", "waiting for the cert-manager deployments to be available"
-end
+else n, o = "Progressing", "waiting for the cert-manager deployments to be available" end
 return {status = n, message = o}

@@ -26,6 +26,5 @@ elseif b == "filestore.csi.storage.gke.io" and g and h then s, t = "Healthy", "f
 elseif b == "filestore.csi.storage.gke.io" and not g then s, t = "Progressing", q(o) and "node service: " .. o or "waiting for the node service"
 elseif b == "filestore.csi.storage.gke.io" then s, t = "Progressing", q(p) and "controller service: " .. p or "waiting for the controller service"
 elseif c == nil then s, t = "Progressing", "waiting for the operator to report status"
-else s, t = "Healthy", "no readiness conditions known for this driver"
-end
+else s, t = "Healthy", "no readiness conditions known for this driver" end
 return {status = s, message = t}

@@ -11,6 +11,5 @@ if type(b) == "table" then
 end
 if c == "Complete" then f, g = "Healthy", "install plan complete"
 elseif c == "Failed" then f, g = "Degraded", type(e) == "string" and e ~= "" and e or "the install plan failed"
-else f, g = "Progressing", type(c) == "string" and c ~= "" and "phase " .. c or "waiting for the install plan"
-end
+else f, g = "Progressing", type(c) == "string" and c ~= "" and "phase " .. c or "waiting for the install plan" end
 return {status = f, message = g}

@@ -14,6 +14,5 @@ end
 if d then h, i = "Degraded", type(f) == "string" and f ~= "" and f or "several OperatorGroups in the namespace"
 elseif e then h, i = "Progressing", type(g) == "string" and g ~= "" and g or "waiting for the service account"
 elseif c ~= nil then h, i = "Healthy", "target namespaces resolved"
-else h, i = "Progressing", "waiting for OLM to resolve the target namespaces"
-end
+else h, i = "Progressing", "waiting for OLM to resolve the target namespaces" end
 return {status = h, message = i}

@@ -25,6 +25,5 @@ elseif j then s, t = "Progressing", p(n) or "dependency resolution is retried"
 elseif k then s, t = "Progressing", p(o) or "catalog sources are unhealthy"
 elseif g == "UpgradeFailed" then s, t = "Degraded", p(e) and "upgrade failed: " .. e or "upgrade failed"
 elseif c == nil then s, t = "Progressing", "waiting for OLM to resolve the subscription"
-else s, t = "Progressing", p(g) and "state " .. g or "waiting for OLM to install the operator"
-end
+else s, t = "Progressing", p(g) and "state " .. g or "waiting for OLM to install the operator" end
 return {status = s, message = t}

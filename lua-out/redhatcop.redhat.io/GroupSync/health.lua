@@ -13,6 +13,5 @@ if type(b) == "table" then
 end
 if c then f, g = "Healthy", "groups synchronized" .. (type(e) == "string" and e ~= "" and "; a sync also failed: " .. e or "")
 elseif d then f, g = "Progressing", type(e) == "string" and e ~= "" and "sync failing, retried: " .. e or "sync failing, retried"
-else f, g = "Progressing", "waiting for the first group sync"
-end
+else f, g = "Progressing", "waiting for the first group sync" end
 return {status = f, message = g}

@@ -21,6 +21,5 @@ elseif c == "Completed" then n, o = "Healthy", "wsStatus Completed"
 elseif e then n, o = "Healthy", l(i) or "Successful"
 elseif f then n, o = "Healthy", l(j) or "Last reconciliation succeeded"
 elseif g then n, o = "Progressing", l(k) and "waiting for Successful: " .. k or "waiting for Successful"
-else n, o = "Progressing", l(c) and "state " .. c or "waiting for status.wsStatus"
-end
+else n, o = "Progressing", l(c) and "state " .. c or "waiting for status.wsStatus" end
 return {status = n, message = o}

@@ -271,57 +271,66 @@ fn write_assign(out: &mut String, names: &[String], values: &[Expr]) {
     }
 }
 
-/// `if ... elseif ... else ... end`, one arm a line, each arm's statements as [`write_body`]
-/// would write them but with the next arm's keyword in place of `end`.
+/// `if ... elseif ... else ... end`, one arm a line, each arm's statements placed as
+/// [`write_body`] places them.
 fn write_if_else(out: &mut String, arms: &[(Expr, Vec<Stat>)], otherwise: &[Stat], depth: usize) {
+    let mut inline = false;
     for (i, (c, body)) in arms.iter().enumerate() {
         if i > 0 {
-            out.push_str(&" ".repeat(depth));
+            end_arm(out, inline, depth);
             out.push_str("else");
         }
         out.push_str("if ");
         write_expr(out, c);
         out.push_str(" then");
-        write_arm(out, body, depth);
+        inline = write_arm(out, body, depth);
     }
     if !otherwise.is_empty() {
-        out.push_str(&" ".repeat(depth));
+        end_arm(out, inline, depth);
         out.push_str("else");
-        write_arm(out, otherwise, depth);
+        inline = write_arm(out, otherwise, depth);
+    }
+    close(out, inline, depth);
+}
+
+/// Ends an arm so that the next keyword starts a line at `depth`.
+fn end_arm(out: &mut String, inline: bool, depth: usize) {
+    if inline {
+        out.push('\n');
     }
     out.push_str(&" ".repeat(depth));
-    out.push_str("end");
 }
 
-/// One arm of an `if` chain, ending with a newline.
-fn write_arm(out: &mut String, body: &[Stat], depth: usize) {
-    if let [single] = body {
-        if !opens_block(single) {
-            out.push(' ');
-            write_stat(out, single, depth);
-            out.push('\n');
-            return;
-        }
+/// `end` after a block [`write_arm`] wrote.
+fn close(out: &mut String, inline: bool, depth: usize) {
+    if inline {
+        out.push_str(" end");
+    } else {
+        out.push_str(&" ".repeat(depth));
+        out.push_str("end");
     }
-    out.push('\n');
-    write_block(out, body, depth + 1);
 }
 
-/// A block's statements then `end`: on the opening line when the block is one statement that
-/// opens no block of its own, else one a line below it.
+/// A block's statements then `end`.
 fn write_body(out: &mut String, body: &[Stat], depth: usize) {
+    let inline = write_arm(out, body, depth);
+    close(out, inline, depth);
+}
+
+/// A block's statements after its opening keyword: on that line when the block is one
+/// statement that opens no block of its own (returns true), else one a line below it, each
+/// line ended.
+fn write_arm(out: &mut String, body: &[Stat], depth: usize) -> bool {
     if let [single] = body {
         if !opens_block(single) {
             out.push(' ');
             write_stat(out, single, depth);
-            out.push_str(" end");
-            return;
+            return true;
         }
     }
     out.push('\n');
     write_block(out, body, depth + 1);
-    out.push_str(&" ".repeat(depth));
-    out.push_str("end");
+    false
 }
 
 fn opens_block(s: &Stat) -> bool {

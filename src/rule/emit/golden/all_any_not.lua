@@ -10,6 +10,5 @@ if type(e) == "table" then
  end
 end
 if b ~= nil and c == nil or not (d == "x" or f) or true or false then g, h = "Degraded", "hit"
-else g, h = "Healthy", "ok"
-end
+else g, h = "Healthy", "ok" end
 return {status = g, message = h}

@@ -11,6 +11,5 @@ if type(b) == "table" then
  end
 end
 if c then d, e = "Degraded", "hit"
-else d, e = "Healthy", "ok"
-end
+else d, e = "Healthy", "ok" end
 return {status = d, message = e}

@@ -13,6 +13,5 @@ if type(b) == "table" then
 end
 if c then e, f = "Degraded", "failed"
 elseif d then e, f = "Healthy", "ready"
-else e, f = "Progressing", "waiting"
-end
+else e, f = "Progressing", "waiting" end
 return {status = e, message = f}

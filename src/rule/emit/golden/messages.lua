@@ -14,6 +14,5 @@ end
 local function i(j) return type(j) == "string" and j ~= "" and j end
 if e then k, l = "Degraded", i(g) and "failed: " .. g or "failed"
 elseif c ~= nil then k, l = "Progressing", "phase" .. (i(c) and " " .. c or "") .. ", version " .. (i(d) or "unknown")
-else k, l = "Progressing", (i(h) or "not ready") .. "; " .. (i(h) or "")
-end
+else k, l = "Progressing", (i(h) or "not ready") .. "; " .. (i(h) or "") end
 return {status = k, message = l}

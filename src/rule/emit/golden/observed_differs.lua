@@ -25,6 +25,5 @@ local function h(k, l)
  return true
 end
 if f ~= nil and not h(b, f) then o, p = "Degraded", "hit"
-else o, p = "Healthy", "ok"
-end
+else o, p = "Healthy", "ok" end
 return {status = o, message = p}

@@ -5,6 +5,5 @@ if type(a) == "table" then b, c, d, e = a.a, a.b, a.c, a.d end
 if b ~= nil or c ~= nil then f, g = "Degraded", "bad"
 elseif d ~= nil then f, g = "Degraded", "other"
 elseif e ~= nil then f, g = "Degraded", "bad"
-else f, g = "Healthy", "ok"
-end
+else f, g = "Healthy", "ok" end
 return {status = f, message = g}

@@ -13,6 +13,5 @@ end
 local g = b ~= nil and e ~= nil and type(b) ~= "table" and type(e) ~= "table" and b ~= e
 if g and f then h, i = "Progressing", "stale"
 elseif g then h, i = "Degraded", "stale, not ready"
-else h, i = "Healthy", "ok"
-end
+else h, i = "Healthy", "ok" end
 return {status = h, message = i}

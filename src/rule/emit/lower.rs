@@ -264,9 +264,27 @@ fn shared_predicates<'r>(
         }
     }
     seen.into_iter()
-        .filter(|(_, shared)| *shared)
+        .filter(|(p, shared)| *shared && !compares_trees(p))
         .map(|(p, _)| (p, None))
         .collect()
+}
+
+/// Whether testing `p` calls the recursive tree comparison. Shared tests are computed before
+/// the verdict chain, whatever clause decides; a tree comparison stays inline in its clause, so
+/// it runs only when reached (it is the one test that costs more than a few comparisons, and
+/// could exhaust the Lua stack on a deeply nested object an earlier clause already decided).
+fn compares_trees(p: &Predicate) -> bool {
+    match p {
+        Predicate::ObservedDiffers { .. } => true,
+        Predicate::All(ps) | Predicate::Any(ps) => ps.iter().any(compares_trees),
+        Predicate::Not(q) => compares_trees(q),
+        Predicate::Always
+        | Predicate::Exists(_)
+        | Predicate::OneOf(..)
+        | Predicate::Condition(_)
+        | Predicate::FieldsEqual(..)
+        | Predicate::FieldsDiffer(..) => false,
+    }
 }
 
 /// Counts `p` and, the first time it is seen, the predicates nested in it (a repeated

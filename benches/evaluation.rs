@@ -157,6 +157,16 @@ fn generated_vs_hand_written(c: &mut Criterion) {
 
 fn corpus(c: &mut Criterion) {
     let catalog = catalog::Catalog::standard();
+    // One plan per catalog entry, found from the entry the lookup returns.
+    let plans: Vec<Plan<'_>> = catalog
+        .entries()
+        .iter()
+        .map(|e| Plan::new(&e.rule))
+        .collect();
+    let plan_of = |e: &Entry| {
+        let i = catalog.entries().iter().position(|x| std::ptr::eq(x, e));
+        i.map(|i| &plans[i])
+    };
     let base = fixture_objects();
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
@@ -164,14 +174,25 @@ fn corpus(c: &mut Criterion) {
         let objs: Vec<&Value> = base.iter().cycle().take(size).map(|(_, o)| o).collect();
         group.throughput(Throughput::Elements(size as u64));
         // Lookup by group and kind is part of the work, as in Argo CD.
+        let lookup = |o: &Value| {
+            let api = o["apiVersion"].as_str().unwrap_or_default();
+            let kind = o["kind"].as_str().unwrap_or_default();
+            catalog.lookup(mas_health::argocd::group_of(api), kind)
+        };
         group.bench_with_input(BenchmarkId::new("native", size), &objs, |b, objs| {
             b.iter(|| {
                 for o in objs {
-                    let api = o["apiVersion"].as_str().unwrap_or_default();
-                    let kind = o["kind"].as_str().unwrap_or_default();
-                    let group = mas_health::argocd::group_of(api);
-                    if let Some(e) = catalog.lookup(group, kind) {
+                    if let Some(e) = lookup(o) {
                         black_box(eval::evaluate_rule(&e.rule, o));
+                    }
+                }
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("plan", size), &objs, |b, objs| {
+            b.iter(|| {
+                for o in objs {
+                    if let Some(p) = lookup(o).and_then(plan_of) {
+                        black_box(p.evaluate(o));
                     }
                 }
             })

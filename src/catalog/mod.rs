@@ -62,7 +62,8 @@ impl Entry {
 
     /// Whether the key is a wildcard (usable only in Argo CD's nested form).
     pub fn is_wildcard(&self) -> bool {
-        self.group_kind().is_wildcard()
+        // GroupKind::is_wildcard without building one: lookups test every entry.
+        self.group.contains('*') || self.kind.contains('*')
     }
 
     /// Whether this entry applies to a resource of `group` and `kind`.
@@ -132,11 +133,12 @@ impl Catalog {
     /// in key order (Argo CD's own choice among several matching wildcards is random; see
     /// [`Catalog::overlapping_wildcards`]).
     pub fn lookup(&self, group: &str, kind: &str) -> Option<&Entry> {
-        let wanted = GroupKind::new(group, kind);
+        // Exact keys compared in place: nothing is allocated unless a wildcard is tried.
         self.entries
             .iter()
-            .find(|e| !e.is_wildcard() && e.group_kind() == wanted)
+            .find(|e| e.kind == kind && e.group == group && !e.is_wildcard())
             .or_else(|| {
+                let wanted = GroupKind::new(group, kind);
                 self.entries
                     .iter()
                     .find(|e| e.is_wildcard() && e.group_kind().matches(&wanted))

@@ -4,47 +4,85 @@ use super::lua::{self, BinOp, Expr, Stat};
 use super::scope::Scope;
 use crate::rule::model::{Clause, Message, Part, Path, Predicate, Rule, Scalar, Source, Status};
 
-/// The statements of `rule`'s script, header excluded.
+/// The statements of `rule`'s script, header excluded: the reads, any helpers, the shared
+/// tests, then one `if ... elseif ... else` chain choosing the verdict and a single `return`
+/// (one return instead of one per clause keeps the script short, which is its compile cost).
 pub(super) fn chunk(rule: &Rule) -> Vec<Stat> {
     let groups = verdict_groups(&rule.clauses);
+    let mut scope = Scope::new(rule);
+    let text = (text_reads(rule, &groups) >= TEXT_HELPER_USES).then(|| scope.fresh());
     let mut lower = Lower {
-        scope: Scope::new(rule),
+        scope,
         shared: shared_predicates(&groups),
         pending: Vec::new(),
         tree: None,
+        text,
     };
-    let mut clauses = Vec::new();
+    let mut arms = Vec::new();
     for (tests, clause) in &groups {
-        clauses.extend(lower.clause(tests, clause));
+        arms.push(lower.arm(tests, clause));
     }
-    let message = lower.message(&rule.default_message);
-    clauses.push(verdict(rule.default_status, message));
+    let default = (rule.default_status, lower.message(&rule.default_message));
+    let shared = std::mem::take(&mut lower.pending);
     let helpers = lower.helpers();
+    let choice = if arms.is_empty() {
+        vec![verdict(default.0, default.1)]
+    } else {
+        let (s, m) = (lower.scope.declared(), lower.scope.declared());
+        let set = |(status, message): (Status, Expr)| {
+            vec![Stat::Assign(
+                vec![s.clone(), m.clone()],
+                vec![lua::str(status.as_str()), message],
+            )]
+        };
+        let arms = arms.into_iter().map(|(c, v)| (c, set(v))).collect();
+        vec![
+            Stat::IfElse(arms, set(default)),
+            Stat::Return(Expr::Table(vec![
+                ("status", lua::name(&s)),
+                ("message", lua::name(&m)),
+            ])),
+        ]
+    };
     let mut out = lower.scope.reads();
     out.extend(helpers);
-    out.extend(clauses);
+    out.extend(shared);
+    out.extend(choice);
     out
+}
+
+/// Message reads from which on the `text` helper is shorter than writing its test inline.
+const TEXT_HELPER_USES: usize = 3;
+
+/// How many values the script's messages read, each lowered once (merged clauses share one).
+fn text_reads(rule: &Rule, groups: &[(Vec<&Predicate>, &Clause)]) -> usize {
+    let reads = |m: &Message| {
+        m.0.iter()
+            .filter(|p| matches!(p, Part::Read { .. }))
+            .count()
+    };
+    groups.iter().map(|(_, c)| reads(&c.message)).sum::<usize>() + reads(&rule.default_message)
 }
 
 struct Lower<'r> {
     scope: Scope,
     /// Predicates tested more than once, with the local holding each once computed.
     shared: Vec<(&'r Predicate, Option<String>)>,
-    /// Locals computed for shared predicates, to place before the clause being lowered.
+    /// Locals computed for shared predicates, placed before the verdict chain.
     pending: Vec<Stat>,
     /// The recursive `zero` and `same_tree` helpers, once a tree comparison needs them.
     tree: Option<(String, String)>,
+    /// The `text(v)` helper (`v` when a non-empty string, else false), when messages read
+    /// enough values for it to be shorter than the inline test.
+    text: Option<String>,
 }
 
 impl<'r> Lower<'r> {
-    /// `if <any of tests> then return <clause's verdict> end`, after the shared tests it computes.
-    fn clause(&mut self, tests: &[&'r Predicate], clause: &Clause) -> Vec<Stat> {
+    /// The test of one arm of the verdict chain (any of `tests`) and its verdict.
+    fn arm(&mut self, tests: &[&'r Predicate], clause: &Clause) -> (Expr, (Status, Expr)) {
         let tests: Vec<Expr> = tests.iter().map(|p| self.predicate(p)).collect();
-        let test = lua::any(tests);
-        let mut out = std::mem::take(&mut self.pending);
         let message = self.message(&clause.message);
-        out.push(lua::if1(test, verdict(clause.status, message)));
-        out
+        (lua::any(tests), (clause.status, message))
     }
 
     /// The test of `p`; a shared predicate is computed once into a local.
@@ -134,7 +172,7 @@ impl<'r> Lower<'r> {
                         Source::Field(path) => self.scope.field(path),
                         Source::Condition(sel, key) => self.scope.condition_field(sel, key),
                     };
-                    parts.push(text_or(value, prefix, fallback));
+                    parts.push(text_or(value, prefix, fallback, self.text.as_deref()));
                 }
             }
         }
@@ -144,6 +182,11 @@ impl<'r> Lower<'r> {
     /// The helper locals the lowered clauses use.
     fn helpers(&mut self) -> Vec<Stat> {
         let mut out = Vec::new();
+        if let Some(text) = self.text.clone() {
+            let v = self.scope.fresh();
+            let body = vec![Stat::Return(non_empty_text(lua::name(&v)))];
+            out.push(Stat::Function(text, vec![v], body));
+        }
         if let Some((zero, same)) = self.tree.clone() {
             out.push(zero_fn(&zero, &mut self.scope));
             out.push(same_tree_fn(&same, &zero, &mut self.scope));
@@ -152,19 +195,31 @@ impl<'r> Lower<'r> {
     }
 }
 
-/// `prefix .. v` when `v` is a non-empty string, else the literal `fallback`.
-fn text_or(value: Expr, prefix: &str, fallback: &str) -> Expr {
-    let used = if prefix.is_empty() {
-        value.clone()
-    } else {
-        lua::concat([lua::str(prefix), value.clone()])
+/// `prefix .. v` when `v` is a non-empty string, else the literal `fallback`; the test is a
+/// call of the `text` helper when the script has one.
+fn text_or(value: Expr, prefix: &str, fallback: &str, text: Option<&str>) -> Expr {
+    let with_prefix = || lua::concat([lua::str(prefix), value.clone()]);
+    let used = match (text, prefix.is_empty()) {
+        // `text(v)` is already `v` or false.
+        (Some(f), true) => lua::call(f, vec![value.clone()]),
+        (Some(f), false) => lua::all([lua::call(f, vec![value.clone()]), with_prefix()]),
+        (None, true) => non_empty_text(value.clone()),
+        (None, false) => lua::all([
+            lua::is_type(value.clone(), "string"),
+            lua::ne(value.clone(), lua::str("")),
+            with_prefix(),
+        ]),
     };
-    let usable = [
+    lua::any([used, lua::str(fallback)])
+}
+
+/// `type(v) == "string" and v ~= "" and v`: `v` when a non-empty string, else false.
+fn non_empty_text(value: Expr) -> Expr {
+    lua::all([
         lua::is_type(value.clone(), "string"),
-        lua::ne(value, lua::str("")),
-        used,
-    ];
-    lua::any([lua::all(usable), lua::str(fallback)])
+        lua::ne(value.clone(), lua::str("")),
+        value,
+    ])
 }
 
 /// `return {status = <literal>, message = <message>}`
@@ -209,9 +264,27 @@ fn shared_predicates<'r>(
         }
     }
     seen.into_iter()
-        .filter(|(_, shared)| *shared)
+        .filter(|(p, shared)| *shared && !compares_trees(p))
         .map(|(p, _)| (p, None))
         .collect()
+}
+
+/// Whether testing `p` calls the recursive tree comparison. Shared tests are computed before
+/// the verdict chain, whatever clause decides; a tree comparison stays inline in its clause, so
+/// it runs only when reached (it is the one test that costs more than a few comparisons, and
+/// could exhaust the Lua stack on a deeply nested object an earlier clause already decided).
+fn compares_trees(p: &Predicate) -> bool {
+    match p {
+        Predicate::ObservedDiffers { .. } => true,
+        Predicate::All(ps) | Predicate::Any(ps) => ps.iter().any(compares_trees),
+        Predicate::Not(q) => compares_trees(q),
+        Predicate::Always
+        | Predicate::Exists(_)
+        | Predicate::OneOf(..)
+        | Predicate::Condition(_)
+        | Predicate::FieldsEqual(..)
+        | Predicate::FieldsDiffer(..) => false,
+    }
 }
 
 /// Counts `p` and, the first time it is seen, the predicates nested in it (a repeated

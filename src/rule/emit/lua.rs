@@ -52,6 +52,8 @@ pub enum Stat {
     Assign(Vec<String>, Vec<Expr>),
     /// `if c then ... end`
     If(Expr, Vec<Stat>),
+    /// `if c1 then ... elseif c2 then ... else ... end` (the `else` block may be empty).
+    IfElse(Vec<(Expr, Vec<Stat>)>, Vec<Stat>),
     /// `for a, b in e do ... end`
     ForIn(Vec<String>, Expr, Vec<Stat>),
     /// `local function f(a, b) ... end`

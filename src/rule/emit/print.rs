@@ -245,6 +245,7 @@ fn write_stat(out: &mut String, s: &Stat, depth: usize) {
             out.push_str(" then");
             write_body(out, body, depth);
         }
+        Stat::IfElse(arms, otherwise) => write_if_else(out, arms, otherwise, depth),
         Stat::ForIn(names, e, body) => {
             let _ = write!(out, "for {} in ", names.join(", "));
             write_expr(out, e);
@@ -270,26 +271,71 @@ fn write_assign(out: &mut String, names: &[String], values: &[Expr]) {
     }
 }
 
-/// A block's statements then `end`: on the opening line when the block is one statement that
-/// opens no block of its own, else one a line below it.
+/// `if ... elseif ... else ... end`, one arm a line, each arm's statements placed as
+/// [`write_body`] places them.
+fn write_if_else(out: &mut String, arms: &[(Expr, Vec<Stat>)], otherwise: &[Stat], depth: usize) {
+    let mut inline = false;
+    for (i, (c, body)) in arms.iter().enumerate() {
+        if i > 0 {
+            end_arm(out, inline, depth);
+            out.push_str("else");
+        }
+        out.push_str("if ");
+        write_expr(out, c);
+        out.push_str(" then");
+        inline = write_arm(out, body, depth);
+    }
+    if !otherwise.is_empty() {
+        end_arm(out, inline, depth);
+        out.push_str("else");
+        inline = write_arm(out, otherwise, depth);
+    }
+    close(out, inline, depth);
+}
+
+/// Ends an arm so that the next keyword starts a line at `depth`.
+fn end_arm(out: &mut String, inline: bool, depth: usize) {
+    if inline {
+        out.push('\n');
+    }
+    out.push_str(&" ".repeat(depth));
+}
+
+/// `end` after a block [`write_arm`] wrote.
+fn close(out: &mut String, inline: bool, depth: usize) {
+    if inline {
+        out.push_str(" end");
+    } else {
+        out.push_str(&" ".repeat(depth));
+        out.push_str("end");
+    }
+}
+
+/// A block's statements then `end`.
 fn write_body(out: &mut String, body: &[Stat], depth: usize) {
+    let inline = write_arm(out, body, depth);
+    close(out, inline, depth);
+}
+
+/// A block's statements after its opening keyword: on that line when the block is one
+/// statement that opens no block of its own (returns true), else one a line below it, each
+/// line ended.
+fn write_arm(out: &mut String, body: &[Stat], depth: usize) -> bool {
     if let [single] = body {
         if !opens_block(single) {
             out.push(' ');
             write_stat(out, single, depth);
-            out.push_str(" end");
-            return;
+            return true;
         }
     }
     out.push('\n');
     write_block(out, body, depth + 1);
-    out.push_str(&" ".repeat(depth));
-    out.push_str("end");
+    false
 }
 
 fn opens_block(s: &Stat) -> bool {
     match s {
-        Stat::If(..) | Stat::ForIn(..) | Stat::Function(..) => true,
+        Stat::If(..) | Stat::IfElse(..) | Stat::ForIn(..) | Stat::Function(..) => true,
         Stat::Local(..) | Stat::Assign(..) | Stat::Return(_) => false,
     }
 }

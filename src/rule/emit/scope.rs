@@ -20,6 +20,8 @@ pub(super) struct Scope {
     fields: BTreeMap<Vec<String>, String>,
     /// The condition tests, in scan order.
     selectors: Vec<Selector>,
+    /// Locals the lowering assigns itself, declared with the others.
+    declared: Vec<String>,
 }
 
 /// A condition test: the local holding the first condition it matches, and the locals holding
@@ -40,6 +42,7 @@ impl Scope {
             next: 0,
             fields: BTreeMap::new(),
             selectors: Vec::new(),
+            declared: Vec::new(),
         };
         let selectors = rule.condition_selectors();
         let mut prefixes: BTreeSet<Vec<String>> = BTreeSet::new();
@@ -80,6 +83,13 @@ impl Scope {
                 return n;
             }
         }
+    }
+
+    /// A fresh local declared at the top of the script, which the caller assigns.
+    pub(super) fn declared(&mut self) -> String {
+        let n = self.fresh();
+        self.declared.push(n.clone());
+        n
     }
 
     /// The local holding the field at `path` (`obj` itself for the empty path).
@@ -141,6 +151,7 @@ impl Scope {
         for s in &self.selectors {
             names.extend(s.reads.iter().map(|(_, n)| n.clone()));
         }
+        names.extend(self.declared.iter().cloned());
         if names.is_empty() {
             return Vec::new();
         }

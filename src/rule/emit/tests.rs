@@ -198,6 +198,14 @@ fn combination_cases() -> Vec<(&'static str, Rule)> {
 }
 
 /// Cases where the emitter shares work between clauses: one computed test, merged verdicts.
+/// `spec.source` differs from the source the status was computed for.
+fn stale_source() -> Predicate {
+    Predicate::ObservedDiffers {
+        desired: Path::parse("spec.source"),
+        observed: Path::parse("status.sync.comparedTo.source"),
+    }
+}
+
 fn sharing_cases() -> Vec<(&'static str, Rule)> {
     vec![
         (
@@ -212,6 +220,29 @@ fn sharing_cases() -> Vec<(&'static str, Rule)> {
                 .when(
                     "stale",
                     differ("spec.v", "status.v"),
+                    Status::Degraded,
+                    Message::text("stale, not ready"),
+                )
+                .otherwise(Status::Healthy, Message::text("ok")),
+        ),
+        (
+            "shared_tree_comparison",
+            Rule::named("a tree comparison two clauses share")
+                .when(
+                    "failed",
+                    exists("status.error"),
+                    Status::Degraded,
+                    Message::text("failed"),
+                )
+                .when(
+                    "stale and ready",
+                    all(vec![stale_source(), ready().holds()]),
+                    Status::Progressing,
+                    Message::text("stale"),
+                )
+                .when(
+                    "stale",
+                    stale_source(),
                     Status::Degraded,
                     Message::text("stale, not ready"),
                 )
@@ -365,6 +396,11 @@ fn all_any_not_nest_with_parentheses_only_where_needed() {
 #[test]
 fn a_test_two_clauses_share_is_computed_once() {
     golden("shared_predicate", &case("shared_predicate"));
+}
+
+#[test]
+fn a_shared_tree_comparison_stays_inline_so_it_runs_only_when_reached() {
+    golden("shared_tree_comparison", &case("shared_tree_comparison"));
 }
 
 #[test]

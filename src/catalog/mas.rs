@@ -59,12 +59,10 @@ pub(super) fn entries() -> Vec<Entry> {
         e("*.mas.ibm.com", "*", families::ready_or_successful()),
     ];
     out.extend(READY_APPS.iter().map(|k| e(APPS, k, families::ready())));
-    // AI service kinds belong to aiservice.ibm.com; the apps.mas.ibm.com keys serve installs
-    // whose configuration still names that group.
-    for group in [AISERVICE, APPS] {
-        out.push(e(group, "AIServiceApp", families::ready()));
-        out.push(e(group, "AIServiceTenant", families::successful()));
-    }
+    // AI service kinds belong to aiservice.ibm.com only: the hand-written checks keyed them under
+    // apps.mas.ibm.com, where no object of theirs exists, so those checks never ran.
+    out.push(e(AISERVICE, "AIServiceApp", families::ready()));
+    out.push(e(AISERVICE, "AIServiceTenant", families::successful()));
     out
 }
 

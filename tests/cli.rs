@@ -540,3 +540,17 @@ fn excluding_the_wildcard_rule_by_its_key_keeps_every_exact_kind() {
     assert!(text.contains("core.mas.ibm.com_Suite"));
     assert!(!text.contains("resource.customizations: "));
 }
+
+#[test]
+fn test_on_a_missing_folder_says_why_once_and_exits_2() {
+    let out = cmd()
+        .args(["test", "/no/such/folder"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read tests under /no/such/folder: /no/such/folder: \
+         No such file or directory (os error 2)\n"
+    );
+}

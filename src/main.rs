@@ -19,12 +19,28 @@ fn main() -> ExitCode {
     match std::panic::catch_unwind(|| cli::run(args)) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(e)) => {
-            eprintln!("error: {}", cli::printable(&format!("{e:#}")));
+            eprintln!("error: {}", cli::printable(&chain_text(&e)));
             ExitCode::from(cli::EXIT_USAGE)
         }
         // Only a failed write to standard output gets here (see below): exit 2, one line said.
         Err(_) => ExitCode::from(cli::EXIT_USAGE),
     }
+}
+
+/// The error and its causes on one line, as `{:#}` prints them, except a cause whose text the
+/// line already ends with (library errors name their cause in their own text, so anyhow's
+/// chain would say it twice).
+fn chain_text(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.is_empty() {
+            line = text;
+        } else if !line.ends_with(&text) {
+            line = format!("{line}: {text}");
+        }
+    }
+    line
 }
 
 /// `println!` panics when standard output cannot be written (a full disk, a closed descriptor).

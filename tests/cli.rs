@@ -554,3 +554,22 @@ fn test_on_a_missing_folder_says_why_once_and_exits_2() {
          No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn audit_with_a_missing_fixture_folder_says_why_once_and_exits_2() {
+    let out = cmd()
+        .args([
+            "audit",
+            "--fixtures",
+            "/no/such/folder",
+            "lua-out/argocd-cm.yaml",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read fixtures under /no/such/folder: /no/such/folder: \
+         No such file or directory (os error 2)\n"
+    );
+}

@@ -223,9 +223,8 @@ pub fn run(args: Args) -> Result<u8> {
     if args.worker {
         return worker();
     }
-    // The error's text already names its cause: as context, its source would print twice.
     let suite = Suite::discover(&args.dir)
-        .map_err(|e| anyhow::anyhow!("cannot read tests under {}: {e}", args.dir.display()))?;
+        .with_context(|| format!("cannot read tests under {}", args.dir.display()))?;
     if suite.folders.is_empty() && suite.unreadable.is_empty() {
         anyhow::bail!("no health_test.yaml under {}", args.dir.display());
     }

@@ -124,9 +124,16 @@ fn stream_list(
     };
     // A failure here is found again, at its line, by the second pass or the whole reading.
     let _ = match json {
-        true => seed
-            .deserialize(&mut serde_json::Deserializer::from_str(text))
-            .map_err(|e| e.to_string()),
+        true => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let read = seed.deserialize(&mut de).map_err(|e| e.to_string());
+            // More after the first value (JSON Lines, concatenated objects): not one List, so
+            // the whole reading takes it, and no document after the List is lost.
+            if read.is_ok() && de.end().is_err() {
+                return false;
+            }
+            read
+        }
         false => serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |d| {
             seed.deserialize(d)
         })

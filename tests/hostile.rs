@@ -1149,6 +1149,27 @@ fn a_large_list_is_evaluated_in_little_memory() {
 }
 
 #[test]
+fn a_document_after_a_large_json_list_is_not_lost() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("dump.json");
+    let n = 20_000;
+    let mut text = big_list(n);
+    assert!(text.len() > 8 << 20, "{} bytes: not streamed", text.len());
+    text.push_str(
+        r#"{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+ "metadata": {"name": "after", "namespace": "ns"}, "status": {"phase": "Lost"}}"#,
+    );
+    std::fs::write(&file, &text).expect("write");
+    let out = cmd().arg("eval").arg(&file).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), n + 1);
+    assert_eq!(
+        stdout.lines().last(),
+        Some("Degraded     PersistentVolumeClaim ns/after:   [built-in gitops-engine (Go)]")
+    );
+}
+
+#[test]
 fn a_large_yaml_list_with_a_bad_item_keeps_the_items_before_it() {
     let tmp = tempfile::tempdir().expect("tmp");
     let file = tmp.path().join("dump.yaml");

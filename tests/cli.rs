@@ -573,3 +573,42 @@ fn audit_with_a_missing_fixture_folder_says_why_once_and_exits_2() {
          No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn eval_on_a_folder_without_objects_is_an_error_not_a_pass() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = cmd()
+        .args(["eval", "--fail-on", "degraded"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}: no *.yaml, *.yml, *.json or *.jsonl files in this folder\n",
+            tmp.path().display()
+        )
+    );
+}
+
+#[test]
+fn eval_reads_json_lines_files_in_a_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        tmp.path().join("objects.jsonl"),
+        r#"{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j","namespace":"n"},"status":{"failed":1,"conditions":[{"type":"Failed","status":"True","reason":"BackoffLimitExceeded","message":"boom"}]}}
+"#,
+    )
+    .expect("write");
+    let out = cmd()
+        .args(["eval", "--fail-on", "degraded"])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Degraded     batch/Job n/j: boom  [built-in gitops-engine (Go)]\n"
+    );
+}

@@ -246,6 +246,28 @@ fn subfolders(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>>
     Ok(out)
 }
 
+/// The most bytes a health.lua may have: Argo CD keeps scripts in a ConfigMap, whose limit is
+/// 1 MiB, so anything larger is not a script Argo CD could run.
+const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+/// The bytes of the regular file at `path` when it is at most [`MAX_SCRIPT_BYTES`]; `None` for a
+/// FIFO, a device or a socket (reading them could block for ever or never end), a folder, or a
+/// larger file.
+fn read_script_file(path: &std::path::Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_SCRIPT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    (bytes.len() as u64 <= MAX_SCRIPT_BYTES).then_some(bytes)
+}
+
 /// Every `<group>/<kind>/health.lua` under `root`, Argo CD's resource_customizations layout
 /// (`_` standing for `*`), each with open libraries as Argo CD runs its built-in checks. A
 /// script that is not UTF-8 is read with U+FFFD for the bad bytes, as Lua reads it as bytes.
@@ -254,7 +276,7 @@ pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<Vec<Script>>
     for group in subfolders(root)? {
         for kind in subfolders(&group)? {
             let path = kind.join(HEALTH_LUA);
-            let Ok(bytes) = std::fs::read(&path) else {
+            let Some(bytes) = read_script_file(&path) else {
                 continue;
             };
             let name = |p: &std::path::Path| {

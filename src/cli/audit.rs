@@ -278,8 +278,8 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
     }
     let mut texts = Vec::new();
     for f in files {
-        let text =
-            std::fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
+        // The CLI's reader: regular files, `-` and explicit pipes only, at most 1 GiB.
+        let text = super::read_text(&f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
         texts.push((f.display().to_string(), text));
     }
     // All files at once: a Helm template's templated kind is resolved from values elsewhere.

@@ -147,7 +147,7 @@ pub fn expand_path(path: &std::path::Path) -> Result<Vec<std::path::PathBuf>, st
 fn is_manifest(p: &std::path::Path) -> bool {
     p.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e, "yaml" | "yml" | "json"))
+        .is_some_and(|e| matches!(e, "yaml" | "yml" | "json" | "jsonl"))
 }
 
 /// An object read from an input, or why a document could not be.
@@ -188,6 +188,12 @@ pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input))
             continue;
         }
         match expand_path(p) {
+            // An empty folder is a mistake to say, not zero objects that pass a `--fail-on` gate.
+            Ok(files) if files.is_empty() => each(Err(mas_health::input::InputError {
+                source_name: name,
+                line: 0,
+                message: "no *.yaml, *.yml, *.json or *.jsonl files in this folder".to_owned(),
+            })),
             Ok(files) => {
                 for f in files {
                     read(f.display().to_string(), &f, each);

@@ -372,8 +372,9 @@ fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize) {
 /// A worker: audits script number `index` of what its parent hands it on standard input and
 /// prints the report. It ends itself when its parent closes that input (the parent ended) or
 /// `--timeout` and some slack have passed, whichever comes first.
-fn worker(args: &Args, index: usize, fixture_dirs: &[fixtures::FixtureDir]) -> Result<u8> {
+fn worker(args: &Args, index: usize) -> Result<u8> {
     use std::io::BufRead;
+    // The input first, before anything slow: the parent waits until it is read.
     let mut line = String::new();
     std::io::stdin()
         .lock()
@@ -381,6 +382,7 @@ fn worker(args: &Args, index: usize, fixture_dirs: &[fixtures::FixtureDir]) -> R
         .context("cannot read the worker's input")?;
     let input: WorkerInput =
         serde_json::from_str(&line).context("the worker's input is not valid")?;
+    let fixture_dirs = &fixture_dirs(args)?;
     std::thread::spawn(|| {
         let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
         std::process::exit(EXIT_USAGE.into());
@@ -412,22 +414,32 @@ fn worker(args: &Args, index: usize, fixture_dirs: &[fixtures::FixtureDir]) -> R
     Ok(EXIT_OK)
 }
 
-pub fn run(args: Args) -> Result<u8> {
-    let fixture_root = if args.no_fixtures {
-        None
-    } else {
-        args.fixtures
-            .clone()
-            .or_else(|| Some(PathBuf::from("health")).filter(|p| p.is_dir()))
-    };
-    let fixture_dirs = match &fixture_root {
-        Some(root) => fixtures::discover(root)
-            .with_context(|| format!("cannot read fixtures under {}", root.display()))?,
-        None => Vec::new(),
-    };
-    if let Some(i) = args.worker {
-        return worker(&args, i, &fixture_dirs);
+/// The fixtures folder: `--fixtures`, else health/ when present, none with `--no-fixtures`.
+fn fixture_root(args: &Args) -> Option<PathBuf> {
+    if args.no_fixtures {
+        return None;
     }
+    args.fixtures
+        .clone()
+        .or_else(|| Some(PathBuf::from("health")).filter(|p| p.is_dir()))
+}
+
+/// The fixture folders under [`fixture_root`].
+fn fixture_dirs(args: &Args) -> Result<Vec<fixtures::FixtureDir>> {
+    match fixture_root(args) {
+        Some(root) => fixtures::discover(&root)
+            .with_context(|| format!("cannot read fixtures under {}", root.display())),
+        None => Ok(Vec::new()),
+    }
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    if let Some(i) = args.worker {
+        return worker(&args, i);
+    }
+    let fixture_root = fixture_root(&args);
+    // Read once here so a bad folder is one error before any worker starts.
+    fixture_dirs(&args)?;
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let crds = args.crds.as_deref().map(read_crds).transpose()?;
     let (scripts, unreadable, trouble) = read_scripts(&args.files);

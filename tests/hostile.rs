@@ -1219,3 +1219,22 @@ fn control_characters_in_error_lines_are_escaped() {
         )
     );
 }
+
+#[test]
+fn a_newline_in_a_name_cannot_add_a_line_to_eval_output() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("evil.json");
+    std::fs::write(
+        &file,
+        r#"{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+ "metadata": {"name": "evil\nHealthy      PersistentVolumeClaim ns/data", "namespace": "ns"},
+ "status": {"phase": "Lost"}}"#,
+    )
+    .expect("write");
+    let out = cmd().arg("eval").arg(&file).output().expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Degraded     PersistentVolumeClaim ns/evil\\nHealthy      PersistentVolumeClaim ns/data:   \
+         [built-in gitops-engine (Go)]\n"
+    );
+}

@@ -27,9 +27,13 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
     let a = mas_health::assess(catalog, obj);
     match (&a.source, &a.verdict) {
         (Source::NoCheck, _) | (_, None) => {
-            say!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once\n")
+            say!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once");
+            println!();
         }
-        (source, Some(v)) => say!("  {}: {} {:?}\n", source.label(), v.status_str(), v.message),
+        (source, Some(v)) => {
+            say!("  {}: {} {:?}", source.label(), v.status_str(), v.message);
+            println!();
+        }
     }
 }
 

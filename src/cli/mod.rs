@@ -58,12 +58,20 @@ enum Command {
     Rollout(rollout::Args),
 }
 
-/// `text` with every control character but the line feed (CR, ESC, backspace, C1 codes) and
-/// every bidirectional override written as an escape (`\r`, `\u{1b}`): the line breaks are
-/// this output's own, anything else would let input rewrite what a terminal shows.
+/// Prints a multi-line report a line at a time, each escaped as [`printable`] does.
+pub fn print_lines(text: &str) {
+    for line in text.lines() {
+        println!("{}", printable(line));
+    }
+}
+
+/// `text` with every control character (line feed, CR, ESC, backspace, C1 codes) and every
+/// bidirectional override written as an escape (`\n`, `\r`, `\u{1b}`): each `say!` prints one
+/// line of its own, and anything else would let input (a name, a message) add or rewrite
+/// lines on a terminal.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let hostile = |c: char| {
-        (c.is_control() && c != '\n')
+        c.is_control()
             || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     if !text.chars().any(hostile) {

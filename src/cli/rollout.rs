@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Result<u8> {
     }
     match args.output {
         OutputKind::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-        OutputKind::Text => print!("{}", super::printable(&render_text(&view))),
+        OutputKind::Text => super::print_lines(&render_text(&view)),
     }
     if !errors.is_empty() {
         return Ok(EXIT_USAGE);

@@ -251,7 +251,7 @@ pub fn run(args: Args) -> Result<u8> {
         InterpreterArg::Mlua => suite.run(&isolated, &isolated, libraries, &rule),
     }
     .map_err(anyhow::Error::msg)?;
-    print!("{}", super::printable(&report.to_string()));
+    super::print_lines(&report.to_string());
     Ok(if report.failed() == 0 {
         EXIT_OK
     } else {

@@ -612,3 +612,25 @@ fn eval_reads_json_lines_files_in_a_folder() {
         "Degraded     batch/Job n/j: boom  [built-in gitops-engine (Go)]\n"
     );
 }
+
+#[test]
+fn test_names_a_test_without_input_path() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let folder = tmp.path().join("example.com/Widget");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(
+        folder.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n",
+    )
+    .expect("write");
+    std::fs::write(folder.join("health.lua"), "return {status = \"Healthy\"}\n").expect("write");
+    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "FAIL {}: a test has no inputPath\n0 passed, 1 failed\n",
+            folder.join("health_test.yaml").display()
+        )
+    );
+}

@@ -35,6 +35,12 @@ pub enum FixtureError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A test has no `inputPath` (Argo CD's test would fail reading the folder itself).
+    #[error("{dir}: a test has no inputPath")]
+    NoInput {
+        /// The folder of the health_test.yaml.
+        dir: PathBuf,
+    },
     /// A test's `inputPath` names a file outside the folder of its health_test.yaml (absolute,
     /// climbing out with `..`, or through a link).
     #[error("{path}: inputPath {input:?} is outside the test folder")]
@@ -99,6 +105,11 @@ pub struct FixtureDir {
 impl FixtureDir {
     /// Reads the input object of `test`.
     pub fn input(&self, test: &HealthTest) -> Result<Value, FixtureError> {
+        if test.input_path.is_empty() {
+            return Err(FixtureError::NoInput {
+                dir: self.dir.clone(),
+            });
+        }
         read_yaml(&self.dir.join(&test.input_path))
     }
 }

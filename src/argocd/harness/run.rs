@@ -177,6 +177,10 @@ fn fail(name: impl Into<String>, why: impl Into<String>) -> Line {
 fn broken(e: &FixtureError) -> Line {
     match e {
         FixtureError::Io { path, source } => fail(path.display().to_string(), source.to_string()),
+        FixtureError::NoInput { dir } => fail(
+            dir.join("health_test.yaml").display().to_string(),
+            "a test has no inputPath",
+        ),
         FixtureError::Outside { path, input } => fail(
             path.display().to_string(),
             format!("inputPath {input:?} is outside the test folder"),

@@ -134,6 +134,11 @@ fn input_of(dir: &Path, input: &str) -> Result<PathBuf, FixtureError> {
         path: dir.join(HEALTH_TEST_YAML),
         input: input.to_owned(),
     };
+    if input.is_empty() {
+        return Err(FixtureError::NoInput {
+            dir: dir.to_owned(),
+        });
+    }
     let rel = Path::new(input);
     if !rel
         .components()

@@ -20,7 +20,7 @@ use std::time::Duration;
 /// as argocd-cm runs them, libraries CLOSED, unless `--libraries open` (how Argo CD's suite runs
 /// its built-ins); a test that passes only with open libraries is reported as such. Commands
 /// and file access are never run; each evaluation stops after 1 s (a child process is killed
-/// when a single C call outlasts that). Folders without a health.lua test our rule for that group
+/// 5 s into an evaluation when a single C call outlasts the 1 s). Folders without a health.lua test our rule for that group
 /// and kind on the native engine and in Lua. Prints a line per test and a closing
 /// `N passed, N failed`; exit 1 when any test fails.
 #[derive(clap::Args)]

@@ -332,7 +332,16 @@ pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut refs: Vec<(Ref, Ref)> = Vec::new();
     for (name, text) in files {
-        if text.contains("{{") {
+        // A dump or manifest that parses as plain objects is read as such even when some value
+        // holds `{{` (a Prometheus rule's `{{ $labels.pod }}`); only what does not parse, or
+        // names its apiVersion or kind by a template, is scanned as a Helm template.
+        let objects = crate::input::read_objects(name, text);
+        let plain = !objects.is_empty()
+            && objects.iter().all(|o| {
+                o.as_ref()
+                    .is_ok_and(|o| !o.group.contains("{{") && !o.kind.contains("{{"))
+            });
+        if text.contains("{{") && !plain {
             for (api, kind) in template_documents(text) {
                 match (&api, &kind) {
                     (Ref::Literal(a), Ref::Literal(k)) => {
@@ -344,7 +353,7 @@ pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
             }
             continue;
         }
-        for obj in crate::input::read_objects(name, text).into_iter().flatten() {
+        for obj in objects.into_iter().flatten() {
             out.push((obj.group, obj.kind));
         }
     }
@@ -527,6 +536,17 @@ mod tests {
                 pair("apps.example.com", "ManageApp"),
                 pair("apps.example.com", "MonitorApp"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_dump_with_braces_in_a_value_is_read_as_objects() {
+        let dump = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: core.mas.ibm.com/v1\n  \
+            kind: Suite\n  metadata: {name: inst1}\n- apiVersion: v1\n  kind: ConfigMap\n  \
+            metadata: {name: rules}\n  data:\n    alert: \"pod {{ $labels.pod }} is down\"\n";
+        assert_eq!(
+            kinds(&[("dump.yaml", dump)]),
+            [pair("core.mas.ibm.com", "Suite"), pair("", "ConfigMap")]
         );
     }
 

@@ -904,6 +904,16 @@ fn two_generates_on_one_folder_do_not_mix() {
     assert!(!tmp.path().join("g").exists());
 }
 
+/// `generate` arguments for the upstream format of one rule, with fixtures from `fx`.
+const UPSTREAM_SUITE: [&str; 6] = [
+    "--format",
+    "upstream",
+    "--only",
+    "core.mas.ibm.com/Suite",
+    "--fixtures",
+    "fx",
+];
+
 #[cfg(unix)]
 #[test]
 fn upstream_never_writes_or_copies_through_links() {
@@ -914,14 +924,7 @@ fn upstream_never_writes_or_copies_through_links() {
     std::os::unix::fs::symlink(&outside, tmp.path().join("up/core.mas.ibm.com")).expect("link");
     let fixtures = tmp.path().join("fx");
     std::fs::create_dir(&fixtures).expect("mkdir");
-    let only = [
-        "--format",
-        "upstream",
-        "--only",
-        "core.mas.ibm.com/Suite",
-        "--fixtures",
-        "fx",
-    ];
+    let only = UPSTREAM_SUITE;
     let out = generate(tmp.path(), &[&only[..], &["--out", "up"]].concat());
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert_eq!(
@@ -974,6 +977,169 @@ fn generate_check_does_not_follow_links_out_of_the_folder() {
         String::from_utf8_lossy(&out.stderr),
         "g is out of date (run `mas-health generate`):\n  g/escape is not generated\n"
     );
+}
+
+// Review of generate: the marker's list, where --out is, a failed swap, old markers, links.
+
+#[test]
+fn generate_refuses_a_marker_listing_paths_outside_the_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    assert_eq!(generate(tmp.path(), &["--out", "g"]).status.code(), Some(0));
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "keep\n").expect("write");
+    let marker = tmp.path().join("g/.mas-health-generated");
+    let list = std::fs::read_to_string(&marker).expect("marker");
+    let lines = list.lines().count();
+    let absolute = victim.display().to_string();
+    for line in ["../victim.txt", absolute.as_str(), "a/../../victim.txt", ""] {
+        std::fs::write(&marker, format!("{list}{line}\nREADME\n")).expect("write");
+        let out = generate(tmp.path(), &["--out", "g"]);
+        assert_eq!(out.status.code(), Some(2), "{out:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: g/.mas-health-generated: line {} (`{line}`) is not a path inside g: \
+                 refusing to replace or remove anything; correct the line or remove it\n",
+                lines + 1
+            )
+        );
+        assert_eq!(std::fs::read_to_string(&victim).expect("kept"), "keep\n");
+        assert_eq!(names_in(tmp.path()), ["g", "victim.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(&marker).expect("marker"),
+            format!("{list}{line}\nREADME\n")
+        );
+    }
+}
+
+#[test]
+fn generate_makes_the_folders_out_goes_in() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = generate(tmp.path(), &["--out", "a/b/c"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(tmp
+        .path()
+        .join("a/b/c/core.mas.ibm.com/Suite/health.lua")
+        .is_file());
+    assert_eq!(names_in(&tmp.path().join("a/b")), ["c"]);
+    std::fs::create_dir(tmp.path().join("fx")).expect("mkdir");
+    let up = [&UPSTREAM_SUITE[..], &["--out", "x/y/up"]].concat();
+    assert_eq!(generate(tmp.path(), &up).status.code(), Some(0));
+    assert!(tmp
+        .path()
+        .join("x/y/up/core.mas.ibm.com/Suite/health.lua")
+        .is_file());
+    assert_eq!(names_in(&tmp.path().join("x/y")), ["up"]);
+}
+
+#[test]
+fn generate_out_dot_and_other_spellings_of_a_folder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let g = tmp.path().join("g");
+    assert_eq!(
+        generate(tmp.path(), &["--out", "./g/"]).status.code(),
+        Some(0)
+    );
+    std::fs::write(g.join("README"), "mine\n").expect("write");
+    std::fs::create_dir(g.join("sub")).expect("mkdir");
+    for (cwd, out) in [
+        (&g, "."),
+        (&g, "./"),
+        (&g.join("sub"), ".."),
+        (&tmp.path().to_owned(), "g/sub/.."),
+    ] {
+        let run = generate(cwd, &["--out", out]);
+        assert_eq!(run.status.code(), Some(0), "--out {out}: {run:?}");
+        assert_eq!(
+            std::fs::read_to_string(g.join("README")).expect("kept"),
+            "mine\n"
+        );
+        assert!(g.join("sub").is_dir());
+        assert!(g.join("core.mas.ibm.com/Suite/health.lua").is_file());
+        assert_eq!(
+            names_in(tmp.path()),
+            ["g"],
+            "--out {out}: no lock or sibling left"
+        );
+    }
+    let check = generate(&g, &["--check", "--out", "."]);
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&check.stderr),
+        ". is out of date (run `mas-health generate`):\n  ./README is not generated\n"
+    );
+    let root = generate(tmp.path(), &["--out", "/"]);
+    assert_eq!(root.status.code(), Some(2), "{root:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&root.stderr),
+        "error: /: the root folder cannot be generated into (the new folder is made beside \
+         it): give a folder below it\n"
+    );
+}
+
+#[test]
+fn generate_with_an_old_marker_removes_what_old_versions_wrote() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("g");
+    assert_eq!(generate(tmp.path(), &["--out", "g"]).status.code(), Some(0));
+    // The marker versions before the file list wrote; those versions cleared the folder.
+    std::fs::write(
+        out.join(".mas-health-generated"),
+        "Written by `mas-health generate`; the command clears and rewrites this folder.\n",
+    )
+    .expect("write");
+    let gone = out.join("gone.example.com/Gone");
+    std::fs::create_dir_all(&gone).expect("mkdir");
+    std::fs::write(gone.join("health.lua"), "return {}\n").expect("write");
+    std::fs::write(gone.join("notes.txt"), "mine\n").expect("write");
+    std::fs::write(out.join("README"), "mine\n").expect("write");
+    std::fs::create_dir_all(out.join(".git/x")).expect("mkdir");
+    std::fs::write(out.join(".git/x/health.lua"), "mine\n").expect("write");
+
+    let again = generate(tmp.path(), &["--out", "g"]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert!(!gone.join("health.lua").exists());
+    for kept in [
+        gone.join("notes.txt"),
+        out.join("README"),
+        out.join(".git/x/health.lua"),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(&kept).ok().as_deref(),
+            Some("mine\n")
+        );
+    }
+    let check = generate(tmp.path(), &["--check", "--out", "g"]);
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&check.stderr),
+        "g is out of date (run `mas-health generate`):\n  g/.git/x/health.lua is not generated\n  \
+         g/README is not generated\n  g/gone.example.com/Gone/notes.txt is not generated\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn generate_one_file_never_writes_through_a_link() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    std::fs::write(tmp.path().join("secret"), "hunter2\n").expect("write");
+    std::os::unix::fs::symlink(tmp.path().join("secret"), tmp.path().join("cm.yaml"))
+        .expect("link");
+    let out = generate(tmp.path(), &["--format", "nested", "--out", "cm.yaml"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cm.yaml: a link: not written through\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("secret")).expect("kept"),
+        "hunter2\n"
+    );
+    let plain = generate(tmp.path(), &["--format", "nested", "--out", "plain.yaml"]);
+    assert_eq!(plain.status.code(), Some(0), "{plain:?}");
+    assert!(std::fs::read_to_string(tmp.path().join("plain.yaml"))
+        .expect("written")
+        .contains("health.lua"));
 }
 
 // Item 17: without HOME, the gopher-lua harness is built in a private folder, never run from

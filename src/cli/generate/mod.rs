@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<u8> {
             let files = output::lua_out(&entries, &target)?;
             let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("lua-out"));
             if args.check {
-                return check_dir(&dir, &files);
+                return check_dir(&dir, &files, true);
             }
             swap::replace_generated_dir(&folder::resolve(&dir)?, &files)?;
             eprintln!("{}: wrote {} files", dir.display(), files.len());
@@ -115,7 +115,8 @@ pub fn run(args: Args) -> Result<u8> {
             };
             let files = output::upstream(&entries, &args.fixtures)?;
             if args.check {
-                return check_dir(&dir, &files);
+                // Added into a resource_customizations checkout: its other files are not ours.
+                return check_dir(&dir, &files, false);
             }
             // Into an existing resource_customizations checkout: add and overwrite our files,
             // never delete anything.
@@ -163,7 +164,7 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
     }
 }
 
-fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
+fn check_dir(out: &Path, files: &[output::File], marked: bool) -> Result<u8> {
     let mut problems = Vec::new();
     for f in files {
         let path = out.join(&f.path);
@@ -175,21 +176,8 @@ fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
             Err(_) => problems.push(format!("{} is missing", path.display())),
         }
     }
-    let expected: BTreeSet<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
-    let mut stack = vec![out.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in rd.flatten() {
-            let p = entry.path();
-            // Never into a link: it may lead anywhere on the machine.
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(p);
-            } else if !expected.contains(&p) && p.file_name().is_none_or(|n| n != marker::MARKER) {
-                problems.push(format!("{} is not generated", p.display()));
-            }
-        }
+    if marked {
+        stale_files(out, files, &mut problems)?;
     }
     if problems.is_empty() {
         eprintln!("{}: {} files up to date", out.display(), files.len());
@@ -202,4 +190,30 @@ fn check_dir(out: &Path, files: &[output::File]) -> Result<u8> {
         problems.join("\n  ")
     );
     Ok(super::EXIT_THRESHOLD)
+}
+
+/// What `generate` would still change in a folder it keeps a marker in: the marker's list, and
+/// files it wrote before that no rule writes now (it removes them). Files it did not write (a
+/// README, `.git`) stay, as `generate` leaves them.
+fn stale_files(out: &Path, files: &[output::File], problems: &mut Vec<String>) -> Result<()> {
+    let Some(before) = marker::written_before(out)? else {
+        return Ok(());
+    };
+    let now: BTreeSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
+    let marker_path = out.join(marker::MARKER);
+    match std::fs::read_to_string(&marker_path) {
+        Ok(text) if text == marker::text(files.iter().map(|f| &f.path)) => {}
+        Ok(_) => problems.push(format!("{} differs", marker_path.display())),
+        Err(_) => problems.push(format!("{} is missing", marker_path.display())),
+    }
+    for rel in before
+        .iter()
+        .filter(|p| !now.contains(p) && p.as_os_str() != marker::MARKER)
+    {
+        let path = out.join(rel);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            problems.push(format!("{} is no longer generated", path.display()));
+        }
+    }
+    Ok(())
 }

@@ -118,7 +118,7 @@ fn record_huge_rep(lua: &Lua, log: &Log, limit: usize) -> mlua::Result<()> {
         return Ok(());
     };
     let log = log.clone();
-    let wrapped = lua.create_function(move |lua, args: MultiValue| {
+    let note = lua.create_function(move |lua, args: MultiValue| {
         let mut it = args.iter();
         let len = it
             .next()
@@ -135,8 +135,15 @@ fn record_huge_rep(lua: &Lua, log: &Log, limit: usize) -> mlua::Result<()> {
                 (bytes / 1048576.0).round()
             ));
         }
-        rep.call::<MultiValue>(args)
+        Ok(())
     })?;
+    // The original `rep` is called from Lua, not from the Rust callback: its errors stay Lua's
+    // own strings, and by a tail call the script's frame is the caller, so they keep the
+    // script's line ("health.lua:1: bad argument #1 to 'rep'") as without the recorder.
+    let wrapped: Function = lua
+        .load("local rep, note = ... return function(...) note(...) return rep(...) end")
+        .set_name("=mas-health rep")
+        .call((rep, note))?;
     string.set("rep", wrapped)
 }
 
@@ -372,6 +379,22 @@ mod tests {
             Outcome::Health(Health::new(
                 Status::Healthy,
                 "binary chunks are not loaded 1"
+            ))
+        );
+    }
+
+    #[test]
+    fn string_rep_errors_stay_lua_strings_under_the_recorder() {
+        let r = run(
+            "local ok, e = pcall(function() return 1 + #string.rep() end)\n\
+             return { status = 'Healthy', message = type(e) .. ': ' .. tostring(e) }",
+            Libraries::Open,
+        );
+        assert_eq!(
+            r.outcome,
+            Outcome::Health(Health::new(
+                Status::Healthy,
+                "string: health.lua:1: bad argument #1 to 'rep' (string expected, got no value)"
             ))
         );
     }

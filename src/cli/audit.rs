@@ -72,8 +72,58 @@ fn yaml_files(root: &Path, out: &mut Vec<PathBuf>) {
 struct WorkerInput {
     scripts: Vec<audit::Script>,
     deployed: Option<Vec<(String, String)>>,
-    /// `--crds`: the file's name and text, parsed by each worker.
+    /// `--crds`: the file's name and the CustomResourceDefinitions of this worker's kind alone
+    /// (a JSON List), so no worker parses a whole cluster's CRDs.
     crds: Option<(String, String)>,
+}
+
+/// [`WorkerInput`] as the parent writes it, borrowing what every worker shares.
+#[derive(serde::Serialize)]
+struct WorkerInputOut<'a> {
+    scripts: &'a [audit::Script],
+    deployed: Option<&'a [(String, String)]>,
+    crds: Option<(String, String)>,
+}
+
+/// The CustomResourceDefinitions given with `--crds`, read and checked once in the parent.
+struct Crds {
+    name: String,
+    docs: Vec<serde_json::Value>,
+}
+
+impl Crds {
+    /// The CRDs of `script`'s group and kind as one JSON List (what the worker reads), if any.
+    fn for_script(&self, script: &audit::Script) -> Option<(String, String)> {
+        let of = |d: &serde_json::Value, path: &[&str]| {
+            path.iter()
+                .try_fold(d, |v, k| v.get(k))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        let items: Vec<&serde_json::Value> = self
+            .docs
+            .iter()
+            .filter(|d| of(d, &["spec", "group"]).as_deref() == Some(script.group.as_str()))
+            .filter(|d| of(d, &["spec", "names", "kind"]).as_deref() == Some(script.kind.as_str()))
+            .collect();
+        if items.is_empty() {
+            return None;
+        }
+        let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+        Some((self.name.clone(), list.to_string()))
+    }
+}
+
+/// The JSON line worker `index` reads: the shared input, and the CRDs of its script's kind.
+fn worker_line(input: &WorkerInput, crds: Option<&Crds>, index: usize) -> Result<Vec<u8>> {
+    let out = WorkerInputOut {
+        scripts: &input.scripts,
+        deployed: input.deployed.as_deref(),
+        crds: crds.and_then(|c| c.for_script(input.scripts.get(index)?)),
+    };
+    let mut line = serde_json::to_vec(&out)?;
+    line.push(b'\n');
+    Ok(line)
 }
 
 /// How long a worker lives beyond `--timeout` before it ends itself, should its parent not have
@@ -202,10 +252,9 @@ fn audit_isolated(
     args: &Args,
     fixture_root: Option<&Path>,
     input: &WorkerInput,
+    crds: Option<&Crds>,
 ) -> Result<Vec<audit::Report>> {
     let scripts = &input.scripts;
-    let mut line = serde_json::to_vec(input)?;
-    line.push(b'\n');
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
@@ -215,6 +264,7 @@ fn audit_isolated(
     let mut progress = Progress::new(scripts.len());
     while next < scripts.len() || !running.is_empty() {
         while running.len() < slots && next < scripts.len() {
+            let line = worker_line(input, crds, next)?;
             running.push(spawn_worker(&exe, args, fixture_root, &line, next)?);
             next += 1;
         }
@@ -286,13 +336,19 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
     Ok(audit::sources::deployed_kinds_in(&texts))
 }
 
-/// The name and text of the CustomResourceDefinitions in `path`, read once here (it may be a
-/// pipe) and checked, so a bad file is one error in the parent rather than one per worker.
-fn read_crds(path: &Path) -> Result<(String, String)> {
+/// The CustomResourceDefinitions in `path`, read once here (it may be a pipe) and checked, so a
+/// bad file is one error in the parent rather than one per worker.
+fn read_crds(path: &Path) -> Result<Crds> {
     let name = path.display().to_string();
     let text = super::read_text(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     audit::states::crd::Schemas::read(&name, &text)?;
-    Ok((name, text))
+    let docs = mas_health::input::read_objects(&name, &text)
+        .into_iter()
+        .flatten()
+        .filter(|o| o.kind == "CustomResourceDefinition")
+        .map(|o| o.value)
+        .collect();
+    Ok(Crds { name, docs })
 }
 
 /// Every script in `files`, the entries Argo CD cannot read, and whether some file could not be
@@ -396,7 +452,8 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         anyhow::bail!("no script number {index}");
     };
     let schemas = match &input.crds {
-        Some((name, text)) => Some(audit::states::crd::Schemas::read(name, text)?),
+        // The parent checked the whole file; a kind whose CRD has no schema gets none here.
+        Some((name, text)) => audit::states::crd::Schemas::read(name, text).ok(),
         None => None,
     };
     let catalog = Catalog::standard();
@@ -446,9 +503,9 @@ pub fn run(args: Args) -> Result<u8> {
     let input = WorkerInput {
         scripts,
         deployed,
-        crds,
+        crds: None,
     };
-    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input)?;
+    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input, crds.as_ref())?;
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {

@@ -634,3 +634,19 @@ fn test_names_a_test_without_input_path() {
         )
     );
 }
+
+#[test]
+fn rollout_and_bench_say_a_missing_file_once() {
+    for command in ["rollout", "bench"] {
+        let out = cmd()
+            .args([command, "/no/such/dump.yaml"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: /no/such/dump.yaml: cannot read: No such file or directory (os error 2)\n",
+            "{command}"
+        );
+    }
+}

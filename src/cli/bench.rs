@@ -133,6 +133,10 @@ pub fn run(args: Args) -> Result<u8> {
     let catalog = Catalog::standard();
     let ready_only = args.kinds == Kinds::ReadyFamily || args.script == ScriptKind::Baseline;
     let work = select_work(&catalog, &objects, ready_only);
+    if work.is_empty() && bad_input {
+        // The read errors are already said, one line each.
+        return Ok(super::EXIT_USAGE);
+    }
     if work.is_empty() {
         bail!("no object has a health rule here (see `mas-health list`)");
     }

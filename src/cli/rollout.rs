@@ -61,7 +61,8 @@ pub fn run(args: Args) -> Result<u8> {
     let paths = expand(&args.paths, &mut errors);
     let mut objects = Vec::new();
     if paths.is_empty() && !args.paths.is_empty() {
-        errors.push("no *.yaml, *.yml or *.json files in the given directories".to_owned());
+        errors
+            .push("no *.yaml, *.yml, *.json or *.jsonl files in the given directories".to_owned());
     } else {
         for item in read_inputs(&paths) {
             match item {
@@ -71,7 +72,9 @@ pub fn run(args: Args) -> Result<u8> {
         }
     }
     let view = rollout(&objects, &Catalog::standard());
-    if view.roots.is_empty() {
+    // Said only when every input was read: after a read error it would be a second line for
+    // one mistake.
+    if view.roots.is_empty() && errors.is_empty() {
         errors.push("no Argo CD Applications (argoproj.io/Application) in the input".to_owned());
     }
     for e in &errors {

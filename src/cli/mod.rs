@@ -240,7 +240,10 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
             .read_to_end(&mut bytes)
             .map_err(cannot)?;
     } else {
-        let meta = std::fs::metadata(path).map_err(cannot)?;
+        // Opened without blocking and judged by what was opened, not by an earlier look at
+        // the path: a file swapped for a FIFO in between cannot hold the open.
+        let file = open_nonblocking(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
         let explicit_pipe = meta.file_type().is_fifo()
             && (path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd"));
         if !meta.is_file() && !explicit_pipe {
@@ -252,14 +255,40 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
         if meta.len() > MAX_INPUT {
             return Err(too_large());
         }
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_INPUT + 1).read_to_end(&mut bytes))
+        blocking(&file).map_err(cannot)?;
+        file.take(MAX_INPUT + 1)
+            .read_to_end(&mut bytes)
             .map_err(cannot)?;
     }
     if bytes.len() as u64 > MAX_INPUT {
         return Err(too_large());
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading with `O_NONBLOCK`, so opening a named FIFO never waits for a writer.
+fn open_nonblocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Clears `O_NONBLOCK` again: a pipe given explicitly is read until its writer is done.
+fn blocking(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function's caller owns and keeps open.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above; only the O_NONBLOCK bit changes.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn too_large() -> String {

@@ -769,7 +769,7 @@ fn audit_reads_a_pipe_and_standard_input() {
     std::fs::write(&cm, text).expect("write");
     let expected = |name: &str| {
         format!(
-            "example.com/Thing (line 1 ConfigMap data[resource.customizations.health.\
+            "example.com/Thing (line 5 ConfigMap data[resource.customizations.health.\
              example.com_Thing]) - {name}\n  ok: no findings on 3 states\n\n\
              1 scripts audited, 0 with errors\n"
         )
@@ -793,7 +793,7 @@ fn audit_reads_a_pipe_and_standard_input() {
     assert_eq!(piped.status.code(), Some(0), "{piped:?}");
     let stdout = String::from_utf8_lossy(&piped.stdout);
     assert!(
-        stdout.starts_with("example.com/Thing (line 1 ConfigMap")
+        stdout.starts_with("example.com/Thing (line 5 ConfigMap")
             && stdout
                 .ends_with("  ok: no findings on 3 states\n\n1 scripts audited, 0 with errors\n"),
         "{stdout}"

@@ -314,7 +314,40 @@ pub fn read_config(file: &str, text: &str) -> Config {
             Err(e) => config.errors.push(e),
         }
     }
+    for script in &mut config.scripts {
+        point_at_key(text, script);
+    }
     config
+}
+
+/// Moves a script's origin from its document's first line to the line of its own key (a split
+/// key, or the `group/Kind:` entry of the nested value): in a large argocd-cm the document's
+/// line says little. Left as it is when the key is not found as written.
+fn point_at_key(text: &str, script: &mut Script) {
+    let Some(rest) = script.origin.strip_prefix("line ") else {
+        return;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(start) = rest[..digits].parse::<usize>() else {
+        return;
+    };
+    let gk = script.group_kind();
+    let keys = [gk.split_key(), gk.key()];
+    let is_key_line = |line: &str| {
+        let line = line.trim_start().trim_start_matches(['"', '\'']);
+        keys.iter().any(|k| {
+            line.strip_prefix(k.as_str())
+                .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with(':'))
+        })
+    };
+    let found = text
+        .lines()
+        .enumerate()
+        .skip(start.saturating_sub(1))
+        .find(|(_, l)| is_key_line(l));
+    if let Some((i, _)) = found {
+        script.origin = format!("line {}{}", i + 1, &rest[digits..]);
+    }
 }
 
 /// The (group, kind) of every object in manifests: YAML or JSON documents, Kustomize trees
@@ -535,6 +568,25 @@ mod tests {
                 pair("other.example.com", "ConfigMap"),
                 pair("apps.example.com", "ManageApp"),
                 pair("apps.example.com", "MonitorApp"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_script_s_origin_is_the_line_of_its_key() {
+        let cm = "apiVersion: v1\nkind: ConfigMap\ndata:\n  resource.customizations: |\n    \
+            \"a.example.com/A\":\n      health.lua: |\n        return {}\n  \
+            resource.customizations.health.b.example.com_B: |\n    return {}\n";
+        let origins: Vec<String> = read_config("cm.yaml", cm)
+            .scripts
+            .into_iter()
+            .map(|s| s.origin)
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "line 8 ConfigMap data[resource.customizations.health.b.example.com_B]",
+                "line 5 ConfigMap data[resource.customizations].\"a.example.com/A\"",
             ]
         );
     }

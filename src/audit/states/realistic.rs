@@ -144,8 +144,11 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 /// one condition per type), one the negation of the other (`NotReady`, `Unavailable`), or the
 /// two outcomes of one reconcile (an Ansible-based operator writes `Successful` after a
 /// success and `Failure` after a failure, never both, as operator-sdk documents the status of
-/// Ansible-based operators). `Ready` and `Failure` are not: a failed reconcile leaves the
-/// `Ready` an earlier one wrote.
+/// Ansible-based operators), or the verdict of one reconcile and its failure: a Go operator
+/// derives both from the same error in one status write (3scale's sets `Synced` True when the
+/// sync returned no error and `Failed` True when it did; kstatus' `Stalled`, as Pulumi's operator
+/// writes it, comes with `Ready` False). `Ready` and `Failure` are not: the Ansible operator SDK
+/// writes `Failure` on its own, beside the `Ready` an earlier run of the playbook wrote.
 pub fn exclusive(a: &str, b: &str) -> bool {
     let negates = |neg: &str, base: &str| {
         ["Not", "Un"].iter().any(|p| {
@@ -159,7 +162,13 @@ pub fn exclusive(a: &str, b: &str) -> bool {
         _ => None,
     };
     let opposite_outcomes = matches!((outcome(a), outcome(b)), (Some(x), Some(y)) if x != y);
-    a == b || negates(a, b) || negates(b, a) || opposite_outcomes
+    let verdict = |t: &str| match t {
+        "Ready" | "Synced" => Some(true),
+        "Failed" | "Stalled" => Some(false),
+        _ => None,
+    };
+    let opposite_verdicts = matches!((verdict(a), verdict(b)), (Some(x), Some(y)) if x != y);
+    a == b || negates(a, b) || negates(b, a) || opposite_outcomes || opposite_verdicts
 }
 
 /// Whether `conditions` could be stored by an operator: one per type, and no two exclusive
@@ -664,6 +673,11 @@ mod tests {
         assert!(!exclusive("Running", "Successful"));
         assert!(exclusive("Successful", "Failure"));
         assert!(exclusive("Failed", "Succeeded"));
+        assert!(exclusive("Ready", "Failed"));
+        assert!(exclusive("Stalled", "Ready"));
+        assert!(exclusive("Synced", "Failed"));
+        assert!(!exclusive("Failed", "Waiting"));
+        assert!(!exclusive("Stalled", "Reconciling"));
         let failed_after_ready = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "Failure", "status": "True"}]);
         assert!(producible(failed_after_ready.as_array().expect("list")));

@@ -150,7 +150,15 @@ impl Check for TransientDegraded {
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
         let rule = ours(input.script, input.ctx);
-        let words = lua_check::reads(&input.script.script).strings;
+        // A literal the script only compares with another field (`phase == "Running"`) is
+        // not a reason this operator gives.
+        let reads = lua_check::reads(&input.script.script);
+        let words: Vec<String> = reads
+            .strings
+            .iter()
+            .filter(|w| reads.may_be_value_of("reason", w))
+            .cloned()
+            .collect();
         for (state, what) in passing_states(input.script, &words, rule) {
             // Our rule, when there is one, says whether the state is terminal.
             if rule.is_some_and(|e| eval::evaluate_rule(&e.rule, &state).status == Status::Degraded)
@@ -228,6 +236,30 @@ mod tests {
             ),
             "{}",
             f[0].message
+        );
+    }
+
+    #[test]
+    fn a_phase_the_script_names_is_not_tried_as_a_reason() {
+        // `Installing` is a phase here: Ready False with that reason is not this operator's.
+        let text = format!(
+            "if obj.status and obj.status.phase == \"Installing\" then return {{ status = \"Progressing\", message = \"\" }} end\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
+    fn a_reason_the_script_compares_with_reason_is_tried() {
+        let text = format!(
+            "for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\
+             if c.reason == \"Installing\" then end end\n{READY_FALSE}"
+        );
+        let f = findings(&TransientDegraded, &text, false);
+        assert_eq!(
+            f.iter()
+                .map(|f| (f.code.as_str(), f.level))
+                .collect::<Vec<_>>(),
+            [("transient-degraded", Level::Error)]
         );
     }
 

@@ -57,6 +57,8 @@ pub struct Shape {
     pub words: Vec<String>,
     /// Fields other than the conditions.
     pub fields: Vec<Field>,
+    /// What the script reads, for the field a literal is compared with.
+    pub reads: Reads,
 }
 
 /// Condition types never tried: the statuses Argo CD itself knows are not condition types
@@ -96,24 +98,39 @@ fn known_field(path: &[String]) -> Option<Leaf> {
 /// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.
 const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
 
+/// Whether a field of this name holds one word of a fixed set (`phase`, `currentPhase`).
+fn enum_like(key: &str) -> bool {
+    ENUM_LIKE
+        .iter()
+        .any(|e| key.eq_ignore_ascii_case(e) || key.ends_with(&capitalized(e)))
+}
+
+/// The words a field at `path` may hold. An enum-like field holds none the script compares
+/// only with fields of other names: an operator writes a reason in `reason` and a phase in
+/// `phase`, so a literal the script looks for as a reason is not a phase.
+fn words_for(path: &[String], words: &[String], reads: &Reads) -> Vec<String> {
+    match path.last() {
+        Some(k) if enum_like(k) => words
+            .iter()
+            .filter(|w| reads.may_be_value_of(k, w))
+            .cloned()
+            .collect(),
+        _ => words.to_vec(),
+    }
+}
+
 /// The leaf of a field whose use says nothing: a count is a number, a phase-like field one of
 /// the script's literals that is a single word, anything else a string.
 fn unknown_field(path: &[String], words: &[String]) -> Leaf {
     match path.last().map(String::as_str) {
         Some(k) if numeric_name(k) => Leaf::Number,
-        Some(k)
-            if ENUM_LIKE
+        Some(k) if enum_like(k) => Leaf::Text(
+            words
                 .iter()
-                .any(|e| k.eq_ignore_ascii_case(e) || k.ends_with(&capitalized(e))) =>
-        {
-            Leaf::Text(
-                words
-                    .iter()
-                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
-                    .cloned()
-                    .collect(),
-            )
-        }
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+                .cloned()
+                .collect(),
+        ),
         _ => Leaf::Text(Vec::new()),
     }
 }
@@ -198,6 +215,7 @@ impl Shape {
             reasons: Vec::new(),
             words: Vec::new(),
             fields: Vec::new(),
+            reads: Reads::default(),
         }
     }
 
@@ -222,10 +240,11 @@ impl Shape {
                 Some(Usage::Bool) => Leaf::Bool,
                 Some(Usage::List) => Leaf::List,
                 Some(Usage::Map) => Leaf::Map,
-                None => unknown_field(path, &self.words),
+                None => unknown_field(path, &words_for(path, &self.words, reads)),
             });
             self.add_field(path, leaf);
         }
+        self.reads = reads.clone();
     }
 
     /// Learns condition types, reasons and words from this crate's rule for the kind.
@@ -340,8 +359,10 @@ impl Shape {
             types.push("Ready".to_owned());
         }
         let fields = self.settled_fields();
-        let values: Vec<BoxedStrategy<Option<Value>>> =
-            fields.iter().map(|f| leaf_value(f, &self.words)).collect();
+        let values: Vec<BoxedStrategy<Option<Value>>> = fields
+            .iter()
+            .map(|f| leaf_value(f, &words_for(&f.path, &self.words, &self.reads)))
+            .collect();
         let api = self.api_version.clone();
         let kind = self.kind.clone();
         // A status with required fields is never empty.
@@ -465,8 +486,27 @@ fn small_object(words: &[String]) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// A string for a field that holds one word of a fixed set: one of the single words in `words`
+/// (an operator writes `Running` there, never a sentence or nothing), or [`text`] when there
+/// is none.
+fn one_word(words: &[String]) -> BoxedStrategy<String> {
+    let single: Vec<String> = words
+        .iter()
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+        .cloned()
+        .collect();
+    if single.is_empty() {
+        return text(words);
+    }
+    proptest::sample::select(single).boxed()
+}
+
 /// The value of one field, or `None` for absent (a required field is always there).
 fn leaf_value(f: &Field, words: &[String]) -> BoxedStrategy<Option<Value>> {
+    let text = |w: &[String]| match f.path.last() {
+        Some(k) if enum_like(k) => one_word(w),
+        _ => text(w),
+    };
     let value: BoxedStrategy<Value> = match &f.leaf {
         Leaf::Pruned => return Just(None).boxed(),
         Leaf::Text(own) if !own.is_empty() => text(own).prop_map(Value::String).boxed(),
@@ -647,6 +687,21 @@ mod tests {
         assert!(
             matches!(leaf(&["metadata", "annotations"]), Some(Leaf::Seen(v)) if v.iter().all(Value::is_object))
         );
+    }
+
+    #[test]
+    fn a_phase_is_never_a_reason_the_script_looks_for() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::audit::lua_check::reads(
+            "if obj.status.phase == \"Paused\" then end\n\
+             for _, c in ipairs(obj.status.conditions) do if c.reason == \"Aborted\" then end end",
+        ));
+        let phases: Vec<Value> = sample(&s, 200)
+            .iter()
+            .filter_map(|o| o.pointer("/status/phase").cloned())
+            .collect();
+        assert!(phases.contains(&Value::from("Paused")), "{phases:?}");
+        assert!(phases.iter().all(|p| p == "Paused"), "{phases:?}");
     }
 
     #[test]

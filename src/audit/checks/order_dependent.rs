@@ -82,7 +82,7 @@ impl Check for OrderDependent {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{findings, findings_with, script};
+    use super::super::test_support::{findings, findings_with, levels, script};
     use super::*;
 
     const FIRST_WINS: &str = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
@@ -171,11 +171,6 @@ mod tests {
         // `Orphan` is not the failure of the reconcile: it can be True beside Synced.
         let s = script("example.com", "Inline", &first_true_of("Orphan"), false);
         let f = findings_with(&OrderDependent, &s, 200, None);
-        assert_eq!(
-            f.iter()
-                .map(|f| (f.code.as_str(), f.level))
-                .collect::<Vec<_>>(),
-            [("order-dependent", Level::Error)]
-        );
+        assert_eq!(levels(&f), [("order-dependent", Level::Error)]);
     }
 }

@@ -80,7 +80,7 @@ impl Check for RuntimeError {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{findings, findings_in, script};
+    use super::super::test_support::{findings, findings_in, levels, script};
     use super::*;
     use serde_json::json;
 
@@ -99,11 +99,6 @@ mod tests {
                     "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
             )]
         );
-    }
-
-    /// The code and level of each finding.
-    fn levels(f: &[Finding]) -> Vec<(&str, Level)> {
-        f.iter().map(|f| (f.code.as_str(), f.level)).collect()
     }
 
     #[test]

@@ -202,7 +202,8 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
     }
     if sym(prev) == Some(S::LeftParen) {
         match name(prev2).as_deref() {
-            Some("ipairs") => return Some(Usage::List),
+            // `table.getn` measures a list, as `#` does.
+            Some("ipairs" | "getn") => return Some(Usage::List),
             Some("pairs") => return Some(Usage::Map),
             _ => {}
         }
@@ -450,5 +451,14 @@ mod tests {
         assert!(r.may_be_value_of("reason", "Aborted"));
         assert!(r.may_be_value_of("Phase", "Paused"));
         assert!(r.may_be_value_of("phase", "Running"));
+    }
+
+    #[test]
+    fn a_path_measured_with_table_getn_is_a_list() {
+        let r = reads("if table.getn(obj.status.active) > 0 then end\nlocal n = obj.status.count");
+        assert_eq!(
+            r.usage,
+            [(vec!["status".to_owned(), "active".to_owned()], Usage::List)]
+        );
     }
 }

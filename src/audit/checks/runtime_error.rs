@@ -129,6 +129,19 @@ mod tests {
     }
 
     #[test]
+    fn a_list_measured_with_table_getn_is_never_a_string() {
+        // `table.getn` wants a list, which is what the operator stores there.
+        let script = "if obj.status ~= nil and obj.status.active ~= nil and table.getn(obj.status.active) > 0 then\n\
+                      return { status = \"Progressing\" } end\nreturn { status = \"Healthy\" }";
+        assert!(findings(&RuntimeError, script, true).is_empty());
+        let unguarded = script.replace("obj.status ~= nil and ", "");
+        assert_eq!(
+            levels(&findings(&RuntimeError, &unguarded, true)),
+            [("runtime-error", Level::Error)]
+        );
+    }
+
+    #[test]
     fn a_guarded_index_is_not() {
         let script = "if type(obj.status) == \"table\" and obj.status.phase == \"Ready\" then\n\
                       return { status = \"Healthy\" } end\nreturn { status = \"Progressing\" }";

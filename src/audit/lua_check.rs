@@ -222,16 +222,27 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
 }
 
 /// The name of the field the literal at `tokens[i]` is compared with (`c.reason == "X"`,
-/// `"X" ~= obj.status.phase`), if it is compared with a field.
+/// `"X" ~= obj.status.phase`), if it is compared with a field, or with a local named like
+/// a one-word field (`local phase = env.phase` then `phase == "pending"`): scripts bind such
+/// fields to locals of their name.
 fn compared_field(tokens: &[&TokenType], i: usize) -> Option<String> {
+    let found = compared_name(tokens, i)?;
+    (found.1 || crate::audit::states::realistic::enum_like(&found.0)).then_some(found.0)
+}
+
+/// The name the literal at `tokens[i]` is compared with (or is the default of, after `or`),
+/// and whether it is a field's (after a dot) rather than a bare name's.
+fn compared_name(tokens: &[&TokenType], i: usize) -> Option<(String, bool)> {
     let is = |k: Option<usize>, want: Symbol| matches!(k.and_then(|k| tokens.get(k)), Some(TokenType::Symbol { symbol }) if *symbol == want);
     let eq = |k: Option<usize>| is(k, Symbol::TwoEqual) || is(k, Symbol::TildeEqual);
     let name = |k: Option<usize>| match k.and_then(|k| tokens.get(k)) {
         Some(TokenType::Identifier { identifier }) => Some(identifier.as_str().to_owned()),
         _ => None,
     };
-    if eq(i.checked_sub(1)) && is(i.checked_sub(3), Symbol::Dot) {
-        return name(i.checked_sub(2));
+    // `env.phase or "pending"`: the field's default is one of its values too.
+    if eq(i.checked_sub(1)) || is(i.checked_sub(1), Symbol::Or) {
+        let field = is(i.checked_sub(3), Symbol::Dot);
+        return name(i.checked_sub(2)).map(|n| (n, field));
     }
     if !eq(Some(i + 1)) {
         return None;
@@ -242,7 +253,7 @@ fn compared_field(tokens: &[&TokenType], i: usize) -> Option<String> {
     while is(Some(k + 1), Symbol::Dot) && name(Some(k + 2)).is_some() {
         k += 2;
     }
-    (k > i + 2).then(|| name(Some(k))).flatten()
+    name(Some(k)).map(|n| (n, k > i + 2))
 }
 
 /// When the path at `tokens[start..end]` is bound to a local (`local d = obj.status.d`), the
@@ -436,7 +447,10 @@ mod tests {
         let r = reads(
             "if c.reason == \"Aborted\" then end\n\
              if \"Paused\" == obj.status.phase then end\n\
-             if c.type ~= \"Ready\" then end\nlocal free = \"Running\"",
+             if c.type ~= \"Ready\" then end\nlocal free = \"Running\"\n\
+             local phase = env.phase\nif phase == \"pending\" then end\n\
+             local p = obj.status.phase\nif p == \"Stopped\" then end\n\
+             local s = env.state or \"unknown\"",
         );
         assert_eq!(
             r.compared_with,
@@ -444,8 +458,13 @@ mod tests {
                 ("reason".to_owned(), "Aborted".to_owned()),
                 ("phase".to_owned(), "Paused".to_owned()),
                 ("type".to_owned(), "Ready".to_owned()),
+                ("phase".to_owned(), "pending".to_owned()),
+                ("state".to_owned(), "unknown".to_owned()),
             ]
         );
+        // A local named like a one-word field holds it; `p` says nothing.
+        assert!(!r.may_be_value_of("reason", "pending"));
+        assert!(r.may_be_value_of("reason", "Stopped"));
         assert_eq!(r.compared_with_type, ["Ready"]);
         assert!(!r.may_be_value_of("phase", "Aborted"));
         assert!(r.may_be_value_of("reason", "Aborted"));

@@ -263,6 +263,23 @@ mod tests {
     }
 
     #[test]
+    fn a_phase_held_in_a_local_named_phase_is_not_tried_as_a_reason() {
+        let text = format!(
+            "local phase = obj.status and obj.status.phase\n\
+             if phase == \"Installing\" then return {{ status = \"Progressing\", message = \"\" }} end\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
+    fn a_phase_default_is_not_tried_as_a_reason() {
+        let text = format!(
+            "local phase = obj.status and obj.status.phase or \"Installing\"\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
     fn a_reason_the_script_compares_with_reason_is_tried() {
         let text = format!(
             "for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\

@@ -99,7 +99,7 @@ fn known_field(path: &[String]) -> Option<Leaf> {
 const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
 
 /// Whether a field of this name holds one word of a fixed set (`phase`, `currentPhase`).
-fn enum_like(key: &str) -> bool {
+pub(crate) fn enum_like(key: &str) -> bool {
     ENUM_LIKE
         .iter()
         .any(|e| key.eq_ignore_ascii_case(e) || key.ends_with(&capitalized(e)))

@@ -135,6 +135,23 @@ pub struct Reads {
     pub usage: Vec<(Vec<String>, Usage)>,
     /// String literals compared with a `.type` field (`c.type == "Ready"`).
     pub compared_with_type: Vec<String>,
+    /// Each field name and a string literal compared with it (`("reason", "Aborted")` for
+    /// `c.reason == "Aborted"`).
+    pub compared_with: Vec<(String, String)>,
+}
+
+impl Reads {
+    /// Whether `literal` may be a value of a field named `field`: the script compares it with
+    /// no field, or with one of that name. A literal it only compares with `reason` names a
+    /// reason, which an operator never writes as a `phase`.
+    pub fn may_be_value_of(&self, field: &str, literal: &str) -> bool {
+        let mut fields = self
+            .compared_with
+            .iter()
+            .filter(|(_, l)| l == literal)
+            .peekable();
+        fields.peek().is_none() || fields.any(|(f, _)| f.eq_ignore_ascii_case(field))
+    }
 }
 
 /// The type a script's use of a path implies (`obj.status.replicas > 0` wants a number).
@@ -185,7 +202,8 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
     }
     if sym(prev) == Some(S::LeftParen) {
         match name(prev2).as_deref() {
-            Some("ipairs") => return Some(Usage::List),
+            // `table.getn` measures a list, as `#` does.
+            Some("ipairs" | "getn") => return Some(Usage::List),
             Some("pairs") => return Some(Usage::Map),
             _ => {}
         }
@@ -203,19 +221,39 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
     None
 }
 
-/// Whether the literal at `tokens[i]` is compared with a `.type` field, on either side.
-fn compared_with_type(tokens: &[&TokenType], i: usize) -> bool {
+/// The name of the field the literal at `tokens[i]` is compared with (`c.reason == "X"`,
+/// `"X" ~= obj.status.phase`), if it is compared with a field, or with a local named like
+/// a one-word field (`local phase = env.phase` then `phase == "pending"`): scripts bind such
+/// fields to locals of their name.
+fn compared_field(tokens: &[&TokenType], i: usize) -> Option<String> {
+    let found = compared_name(tokens, i)?;
+    (found.1 || crate::audit::states::realistic::enum_like(&found.0)).then_some(found.0)
+}
+
+/// The name the literal at `tokens[i]` is compared with (or is the default of, after `or`),
+/// and whether it is a field's (after a dot) rather than a bare name's.
+fn compared_name(tokens: &[&TokenType], i: usize) -> Option<(String, bool)> {
     let is = |k: Option<usize>, want: Symbol| matches!(k.and_then(|k| tokens.get(k)), Some(TokenType::Symbol { symbol }) if *symbol == want);
     let eq = |k: Option<usize>| is(k, Symbol::TwoEqual) || is(k, Symbol::TildeEqual);
-    let type_field = |k: Option<usize>| {
-        matches!(k.and_then(|k| tokens.get(k)), Some(TokenType::Identifier { identifier }) if identifier.as_str() == "type")
-            && is(k.and_then(|k| k.checked_sub(1)), Symbol::Dot)
+    let name = |k: Option<usize>| match k.and_then(|k| tokens.get(k)) {
+        Some(TokenType::Identifier { identifier }) => Some(identifier.as_str().to_owned()),
+        _ => None,
     };
-    (eq(i.checked_sub(1)) && type_field(i.checked_sub(2)))
-        || (eq(Some(i + 1)) && {
-            // `"Ready" == c.type`: the name after `c .`
-            type_field(Some(i + 4)) && is(Some(i + 3), Symbol::Dot)
-        })
+    // `env.phase or "pending"`: the field's default is one of its values too.
+    if eq(i.checked_sub(1)) || is(i.checked_sub(1), Symbol::Or) {
+        let field = is(i.checked_sub(3), Symbol::Dot);
+        return name(i.checked_sub(2)).map(|n| (n, field));
+    }
+    if !eq(Some(i + 1)) {
+        return None;
+    }
+    // `"Ready" == c.type`: the last name of the dotted chain after the operator.
+    let mut k = i + 2;
+    name(Some(k))?;
+    while is(Some(k + 1), Symbol::Dot) && name(Some(k + 2)).is_some() {
+        k += 2;
+    }
+    name(Some(k)).map(|n| (n, k > i + 2))
 }
 
 /// When the path at `tokens[start..end]` is bound to a local (`local d = obj.status.d`), the
@@ -268,8 +306,14 @@ fn reads_inner(script: &str) -> Reads {
         match token {
             TokenType::StringLiteral { literal, .. } => {
                 let s = literal.as_str().to_owned();
-                if compared_with_type(&tokens, i) && !out.compared_with_type.contains(&s) {
-                    out.compared_with_type.push(s.clone());
+                if let Some(field) = compared_field(&tokens, i) {
+                    if field == "type" && !out.compared_with_type.contains(&s) {
+                        out.compared_with_type.push(s.clone());
+                    }
+                    let pair = (field, s.clone());
+                    if !out.compared_with.contains(&pair) {
+                        out.compared_with.push(pair);
+                    }
                 }
                 if !out.strings.contains(&s) {
                     out.strings.push(s);
@@ -391,5 +435,49 @@ pub fn dotted(e: &Expression) -> Option<Vec<String>> {
             Some(parts)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_paired_with_the_field_they_are_compared_with() {
+        let r = reads(
+            "if c.reason == \"Aborted\" then end\n\
+             if \"Paused\" == obj.status.phase then end\n\
+             if c.type ~= \"Ready\" then end\nlocal free = \"Running\"\n\
+             local phase = env.phase\nif phase == \"pending\" then end\n\
+             local p = obj.status.phase\nif p == \"Stopped\" then end\n\
+             local s = env.state or \"unknown\"",
+        );
+        assert_eq!(
+            r.compared_with,
+            [
+                ("reason".to_owned(), "Aborted".to_owned()),
+                ("phase".to_owned(), "Paused".to_owned()),
+                ("type".to_owned(), "Ready".to_owned()),
+                ("phase".to_owned(), "pending".to_owned()),
+                ("state".to_owned(), "unknown".to_owned()),
+            ]
+        );
+        // A local named like a one-word field holds it; `p` says nothing.
+        assert!(!r.may_be_value_of("reason", "pending"));
+        assert!(r.may_be_value_of("reason", "Stopped"));
+        assert_eq!(r.compared_with_type, ["Ready"]);
+        assert!(!r.may_be_value_of("phase", "Aborted"));
+        assert!(r.may_be_value_of("reason", "Aborted"));
+        assert!(r.may_be_value_of("Phase", "Paused"));
+        assert!(r.may_be_value_of("phase", "Running"));
+    }
+
+    #[test]
+    fn a_path_measured_with_table_getn_is_a_list() {
+        let r = reads("if table.getn(obj.status.active) > 0 then end\nlocal n = obj.status.count");
+        assert_eq!(
+            r.usage,
+            [(vec!["status".to_owned(), "active".to_owned()], Usage::List)]
+        );
     }
 }

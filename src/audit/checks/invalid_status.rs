@@ -61,6 +61,38 @@ mod tests {
         );
     }
 
+    /// Surfaces `status.phase` as the health status, and looks for the reason `literal`.
+    fn surfaces_phase(compared: &str) -> String {
+        format!(
+            "if obj.status ~= nil and obj.status.phase ~= nil then return {{ status = obj.status.phase, message = \"\" }} end\n\
+             for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\
+             if {compared} == \"Aborted\" then return {{ status = \"Degraded\", message = \"\" }} end end\n\
+             return {{ status = \"Progressing\", message = \"\" }}"
+        )
+    }
+
+    #[test]
+    fn a_reason_the_script_looks_for_is_not_a_phase() {
+        // `Aborted` is compared with `reason`: no operator writes it as a phase, and a phase
+        // is one word, never empty or a sentence.
+        assert!(findings(&InvalidStatus, &surfaces_phase("c.reason"), false).is_empty());
+    }
+
+    #[test]
+    fn a_phase_the_script_looks_for_that_argo_cd_rejects_is_found() {
+        let f = findings(&InvalidStatus, &surfaces_phase("obj.status.phase"), false);
+        assert_eq!(
+            f,
+            [InvalidStatus.finding(
+                "returns a status Argo CD rejects, shown as Unknown \"Lua returned an invalid health status\""
+                    .to_owned(),
+                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
+                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {},
+                    "status": {"phase": "Aborted"}}))
+            )]
+        );
+    }
+
     #[test]
     fn an_unknown_status_the_script_means_is_not() {
         let f = findings(

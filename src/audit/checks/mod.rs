@@ -189,6 +189,11 @@ pub(crate) mod test_support {
         crate::audit::run_checks(script, &ctx, &[check]).0
     }
 
+    /// The code and level of each finding, for asserting them exactly.
+    pub fn levels(f: &[Finding]) -> Vec<(&str, crate::audit::Level)> {
+        f.iter().map(|f| (f.code.as_str(), f.level)).collect()
+    }
+
     /// The findings of `check` on an `example.com/Inline` script, with 20 generated states.
     pub fn findings(check: &dyn Check, text: &str, open_libs: bool) -> Vec<Finding> {
         findings_with(

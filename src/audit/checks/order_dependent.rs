@@ -82,7 +82,7 @@ impl Check for OrderDependent {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{findings, findings_with, script};
+    use super::super::test_support::{findings, findings_with, levels, script};
     use super::*;
 
     const FIRST_WINS: &str = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
@@ -146,5 +146,31 @@ mod tests {
             end\nreturn { status = \"Progressing\" }";
         let s = super::super::test_support::script("example.com", "Inline", script, false);
         assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    /// The first True condition decides, between a reconcile's verdict (`Synced`) and the
+    /// condition `other`.
+    fn first_true_of(other: &str) -> String {
+        format!(
+            "for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\
+             if c.type == \"{other}\" and c.status == \"True\" then return {{ status = \"Degraded\" }} end\n\
+             if c.type == \"Synced\" and c.status == \"True\" then return {{ status = \"Healthy\" }} end\n\
+             end\nreturn {{ status = \"Progressing\" }}"
+        )
+    }
+
+    #[test]
+    fn a_verdict_and_the_failure_of_the_same_reconcile_are_not() {
+        // One status write sets Synced from a nil error and Failed from a non-nil one.
+        let s = script("example.com", "Inline", &first_true_of("Failed"), false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    #[test]
+    fn a_verdict_and_a_condition_of_its_own_are_found() {
+        // `Orphan` is not the failure of the reconcile: it can be True beside Synced.
+        let s = script("example.com", "Inline", &first_true_of("Orphan"), false);
+        let f = findings_with(&OrderDependent, &s, 200, None);
+        assert_eq!(levels(&f), [("order-dependent", Level::Error)]);
     }
 }

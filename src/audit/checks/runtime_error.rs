@@ -1,13 +1,44 @@
 //! `runtime-error`: some state makes the script raise an error, which Argo CD shows as Unknown
 //! with the error text.
+//!
+//! An error that needs a `spec` field absent is only a warning without the kind's CRD: a CRD's
+//! schema default (or a defaulting webhook) makes the API server store the field in every
+//! object, so the state may be one no user can create. With `--crds` the states follow the
+//! schema, and the error stays an error.
 
 use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::{Finding, Level, Recorded, Runs};
+use crate::audit::{lua_check, Finding, Level, Recorded, Runs};
 use serde_json::Value;
 
 /// An error raised on some state.
 pub struct RuntimeError;
+
+/// The `spec` path the error needs absent: the script reads `obj.spec...X` and no
+/// `obj.status...X`, the error names field `X` as nil, and `example` has nothing there.
+fn absent_spec_field(script: &str, error: &str, example: &Value) -> Option<Vec<String>> {
+    let (_, rest) = error.split_once("field '")?;
+    let (name, rest) = rest.split_once('\'')?;
+    if !rest.starts_with(" (a nil value)") {
+        return None;
+    }
+    let paths = lua_check::reads(script).paths;
+    let under = |root: &str| {
+        paths
+            .iter()
+            .filter(|p| p.first().is_some_and(|r| r == root))
+            .find_map(|p| {
+                let at = p.iter().skip(1).position(|k| k == name)? + 2;
+                Some(p[..at].to_vec())
+            })
+    };
+    if under("status").is_some() {
+        return None;
+    }
+    let path = under("spec")?;
+    let pointer: String = path.iter().map(|k| format!("/{k}")).collect();
+    example.pointer(&pointer).is_none().then_some(path)
+}
 
 impl Check for RuntimeError {
     fn code(&self) -> &'static str {
@@ -24,15 +55,32 @@ impl Check for RuntimeError {
             Outcome::Error(e) => Some(e.clone()),
             _ => None,
         };
-        on_first_state(self, input.runs, &shows, &|s| {
+        let mut found = on_first_state(self, input.runs, &shows, &|s| {
             format!("raises an error: {}{}", s.what, s.at())
-        })
+        });
+        let (group, kind) = (&input.script.group, &input.script.kind);
+        let schema = input.ctx.schemas.and_then(|s| s.lookup(group, kind));
+        for f in found.iter_mut().filter(|f| f.level == Level::Error) {
+            let Some(example) = &f.example else { continue };
+            let Some(path) = absent_spec_field(&input.script.script, &f.message, example) else {
+                continue;
+            };
+            if schema.is_none() {
+                f.level = Level::Warning;
+                f.message.push_str(&format!(
+                    " (only while `{}` is absent: if the CRD defaults it, the API server stores \
+                     it in every object; give the CRD with --crds to know)",
+                    path.join(".")
+                ));
+            }
+        }
+        found
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{findings, findings_in, script};
+    use super::super::test_support::{findings, findings_in, levels, script};
     use super::*;
     use serde_json::json;
 
@@ -50,6 +98,46 @@ mod tests {
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
                     "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
             )]
+        );
+    }
+
+    #[test]
+    fn an_unguarded_spec_field_a_crd_may_default_is_a_warning() {
+        let script =
+            "if obj.spec.strategy.paused == true then return { status = \"Suspended\" } end\n\
+                      return { status = \"Progressing\" }";
+        let f = findings(&RuntimeError, script, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
+        assert!(
+            f[0].message.ends_with(
+                "(only while `spec.strategy` is absent: if the CRD defaults it, the API server \
+                 stores it in every object; give the CRD with --crds to know)"
+            ),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn an_unguarded_status_field_of_the_same_name_stays_an_error() {
+        // `strategy` is also read under status, which the operator may not have written yet.
+        let script = "local s = obj.status and obj.status.strategy\n\
+                      if obj.spec.strategy.paused == true then return { status = \"Suspended\" } end\n\
+                      return { status = \"Progressing\" }";
+        let f = findings(&RuntimeError, script, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
+    }
+
+    #[test]
+    fn a_list_measured_with_table_getn_is_never_a_string() {
+        // `table.getn` wants a list, which is what the operator stores there.
+        let script = "if obj.status ~= nil and obj.status.active ~= nil and table.getn(obj.status.active) > 0 then\n\
+                      return { status = \"Progressing\" } end\nreturn { status = \"Healthy\" }";
+        assert!(findings(&RuntimeError, script, true).is_empty());
+        let unguarded = script.replace("obj.status ~= nil and ", "");
+        assert_eq!(
+            levels(&findings(&RuntimeError, &unguarded, true)),
+            [("runtime-error", Level::Error)]
         );
     }
 

@@ -78,8 +78,20 @@ fn one_condition(t: &str, s: &str, reason: &str, message: &str) -> Value {
 
 /// The states every install passes through, smallest first, each with how to say it. Reasons
 /// the script names are tried too when they read as in progress, or when our rule for the
-/// kind says Progressing on them.
-fn passing_states(script: &Script, words: &[String], rule: Option<&Entry>) -> Vec<(Value, String)> {
+/// kind says Progressing on them. A condition only of a type the kind has: one the script
+/// looks for (`types`, as in `c.type == "Ready"`), or any where our rule knows the kind. An
+/// operator that never writes `Ready` (a CRD, with `Established`) does not pass through Ready
+/// Unknown, nor one that is not Ansible-based (no `Running`, `Successful` or `Failure`)
+/// through `Running` True.
+fn passing_states(
+    script: &Script,
+    words: &[String],
+    rule: Option<&Entry>,
+    types: &[String],
+) -> Vec<(Value, String)> {
+    let has = |t: &str| rule.is_some() || types.iter().any(|k| k == t);
+    let has_ready = has("Ready");
+    let ansible = ["Running", "Successful", "Failure"].into_iter().any(has);
     let obj = bare(script);
     let mut out = vec![
         (
@@ -100,13 +112,13 @@ fn passing_states(script: &Script, words: &[String], rule: Option<&Entry>) -> Ve
     if rule.is_some() && transient("Reconciling") {
         ready.push(("False", "Reconciling"));
     }
-    for w in words {
+    for w in words.iter().filter(|_| has_ready) {
         let reason_like = !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric());
         if reason_like && !reasons_known(w) && transient(w) {
             ready.push(("False", w.as_str()));
         }
     }
-    for (s, r) in ready {
+    for (s, r) in ready.into_iter().filter(|_| has_ready) {
         out.push((
             with_status(
                 &obj,
@@ -115,13 +127,15 @@ fn passing_states(script: &Script, words: &[String], rule: Option<&Entry>) -> Ve
             format!("Ready {s} with reason {r} while the operator is working"),
         ));
     }
-    out.push((
-        with_status(
-            &obj,
-            one_condition("Running", "True", "Running", "Running reconciliation"),
-        ),
-        "an Ansible-based operator's first reconcile (Running True)".to_owned(),
-    ));
+    if ansible {
+        out.push((
+            with_status(
+                &obj,
+                one_condition("Running", "True", "Running", "Running reconciliation"),
+            ),
+            "an Ansible-based operator's first reconcile (Running True)".to_owned(),
+        ));
+    }
     out.push((
         with_status(
             &obj,
@@ -150,8 +164,16 @@ impl Check for TransientDegraded {
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
         let rule = ours(input.script, input.ctx);
-        let words = lua_check::reads(&input.script.script).strings;
-        for (state, what) in passing_states(input.script, &words, rule) {
+        // A literal the script only compares with another field (`phase == "Running"`) is
+        // not a reason this operator gives.
+        let reads = lua_check::reads(&input.script.script);
+        let words: Vec<String> = reads
+            .strings
+            .iter()
+            .filter(|w| reads.may_be_value_of("reason", w))
+            .cloned()
+            .collect();
+        for (state, what) in passing_states(input.script, &words, rule, &reads.compared_with_type) {
             // Our rule, when there is one, says whether the state is terminal.
             if rule.is_some_and(|e| eval::evaluate_rule(&e.rule, &state).status == Status::Degraded)
             {
@@ -177,7 +199,7 @@ impl Check for TransientDegraded {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{findings, findings_with, script};
+    use super::super::test_support::{findings, findings_with, levels, script};
     use super::*;
 
     const READY_OR_DEGRADED: &str = "if type(obj.status) ~= \"table\" then return { status = \"Progressing\", message = \"\" } end\n\
@@ -229,6 +251,83 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    #[test]
+    fn a_phase_the_script_names_is_not_tried_as_a_reason() {
+        // `Installing` is a phase here: Ready False with that reason is not this operator's.
+        let text = format!(
+            "if obj.status and obj.status.phase == \"Installing\" then return {{ status = \"Progressing\", message = \"\" }} end\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
+    fn a_phase_held_in_a_local_named_phase_is_not_tried_as_a_reason() {
+        let text = format!(
+            "local phase = obj.status and obj.status.phase\n\
+             if phase == \"Installing\" then return {{ status = \"Progressing\", message = \"\" }} end\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
+    fn a_phase_default_is_not_tried_as_a_reason() {
+        let text = format!(
+            "local phase = obj.status and obj.status.phase or \"Installing\"\n{READY_FALSE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+    }
+
+    #[test]
+    fn a_reason_the_script_compares_with_reason_is_tried() {
+        let text = format!(
+            "for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\
+             if c.reason == \"Installing\" then end end\n{READY_FALSE}"
+        );
+        let f = findings(&TransientDegraded, &text, false);
+        assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
+    }
+
+    #[test]
+    fn ready_unknown_is_not_tried_on_a_kind_without_ready() {
+        // Degraded on any condition not True; the kind has no Ready condition.
+        let text = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+            if c.type == \"Established\" and c.status == \"True\" then return { status = \"Healthy\", message = \"\" } end\n\
+            if c.status ~= \"True\" then return { status = \"Degraded\", message = c.type } end end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        assert!(findings(&TransientDegraded, text, false).is_empty());
+        // The same script once it looks for Ready is found on Ready Unknown.
+        let with_ready = text.replace("\"Established\"", "\"Ready\"");
+        let f = findings(&TransientDegraded, &with_ready, false);
+        assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
+        assert!(
+            f[0].message.contains("on Ready Unknown"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    /// Degraded unless `Successful` is True; `kind` is the type it names beside.
+    fn ansible_like(kind: &str) -> String {
+        format!(
+            "for _, c in ipairs(obj.status and obj.status.conditions or {{}}) do\n\
+             if c.type == \"{kind}\" and c.status == \"True\" then return {{ status = \"Healthy\", message = \"\" }} end end\n\
+             if obj.status and obj.status.conditions then return {{ status = \"Degraded\", message = \"\" }} end\n\
+             return {{ status = \"Progressing\", message = \"\" }}"
+        )
+    }
+
+    #[test]
+    fn running_is_tried_on_a_kind_with_the_ansible_types() {
+        let f = findings(&TransientDegraded, &ansible_like("Successful"), false);
+        assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
+        assert!(f[0].message.contains("(Running True)"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn running_is_not_tried_on_a_kind_without_them() {
+        assert!(findings(&TransientDegraded, &ansible_like("InstallSucceeded"), false).is_empty());
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct Shape {
     pub words: Vec<String>,
     /// Fields other than the conditions.
     pub fields: Vec<Field>,
+    /// What the script reads, for the field a literal is compared with.
+    pub reads: Reads,
 }
 
 /// Condition types never tried: the statuses Argo CD itself knows are not condition types
@@ -96,24 +98,39 @@ fn known_field(path: &[String]) -> Option<Leaf> {
 /// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.
 const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
 
+/// Whether a field of this name holds one word of a fixed set (`phase`, `currentPhase`).
+pub(crate) fn enum_like(key: &str) -> bool {
+    ENUM_LIKE
+        .iter()
+        .any(|e| key.eq_ignore_ascii_case(e) || key.ends_with(&capitalized(e)))
+}
+
+/// The words a field at `path` may hold. An enum-like field holds none the script compares
+/// only with fields of other names: an operator writes a reason in `reason` and a phase in
+/// `phase`, so a literal the script looks for as a reason is not a phase.
+fn words_for(path: &[String], words: &[String], reads: &Reads) -> Vec<String> {
+    match path.last() {
+        Some(k) if enum_like(k) => words
+            .iter()
+            .filter(|w| reads.may_be_value_of(k, w))
+            .cloned()
+            .collect(),
+        _ => words.to_vec(),
+    }
+}
+
 /// The leaf of a field whose use says nothing: a count is a number, a phase-like field one of
 /// the script's literals that is a single word, anything else a string.
 fn unknown_field(path: &[String], words: &[String]) -> Leaf {
     match path.last().map(String::as_str) {
         Some(k) if numeric_name(k) => Leaf::Number,
-        Some(k)
-            if ENUM_LIKE
+        Some(k) if enum_like(k) => Leaf::Text(
+            words
                 .iter()
-                .any(|e| k.eq_ignore_ascii_case(e) || k.ends_with(&capitalized(e))) =>
-        {
-            Leaf::Text(
-                words
-                    .iter()
-                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
-                    .cloned()
-                    .collect(),
-            )
-        }
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+                .cloned()
+                .collect(),
+        ),
         _ => Leaf::Text(Vec::new()),
     }
 }
@@ -144,8 +161,11 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 /// one condition per type), one the negation of the other (`NotReady`, `Unavailable`), or the
 /// two outcomes of one reconcile (an Ansible-based operator writes `Successful` after a
 /// success and `Failure` after a failure, never both, as operator-sdk documents the status of
-/// Ansible-based operators). `Ready` and `Failure` are not: a failed reconcile leaves the
-/// `Ready` an earlier one wrote.
+/// Ansible-based operators), or the verdict of one reconcile and its failure: a Go operator
+/// derives both from the same error in one status write (3scale's sets `Synced` True when the
+/// sync returned no error and `Failed` True when it did; kstatus' `Stalled`, as Pulumi's operator
+/// writes it, comes with `Ready` False). `Ready` and `Failure` are not: the Ansible operator SDK
+/// writes `Failure` on its own, beside the `Ready` an earlier run of the playbook wrote.
 pub fn exclusive(a: &str, b: &str) -> bool {
     let negates = |neg: &str, base: &str| {
         ["Not", "Un"].iter().any(|p| {
@@ -159,7 +179,13 @@ pub fn exclusive(a: &str, b: &str) -> bool {
         _ => None,
     };
     let opposite_outcomes = matches!((outcome(a), outcome(b)), (Some(x), Some(y)) if x != y);
-    a == b || negates(a, b) || negates(b, a) || opposite_outcomes
+    let verdict = |t: &str| match t {
+        "Ready" | "Synced" => Some(true),
+        "Failed" | "Stalled" => Some(false),
+        _ => None,
+    };
+    let opposite_verdicts = matches!((verdict(a), verdict(b)), (Some(x), Some(y)) if x != y);
+    a == b || negates(a, b) || negates(b, a) || opposite_outcomes || opposite_verdicts
 }
 
 /// Whether `conditions` could be stored by an operator: one per type, and no two exclusive
@@ -189,6 +215,7 @@ impl Shape {
             reasons: Vec::new(),
             words: Vec::new(),
             fields: Vec::new(),
+            reads: Reads::default(),
         }
     }
 
@@ -213,10 +240,11 @@ impl Shape {
                 Some(Usage::Bool) => Leaf::Bool,
                 Some(Usage::List) => Leaf::List,
                 Some(Usage::Map) => Leaf::Map,
-                None => unknown_field(path, &self.words),
+                None => unknown_field(path, &words_for(path, &self.words, reads)),
             });
             self.add_field(path, leaf);
         }
+        self.reads = reads.clone();
     }
 
     /// Learns condition types, reasons and words from this crate's rule for the kind.
@@ -331,8 +359,10 @@ impl Shape {
             types.push("Ready".to_owned());
         }
         let fields = self.settled_fields();
-        let values: Vec<BoxedStrategy<Option<Value>>> =
-            fields.iter().map(|f| leaf_value(f, &self.words)).collect();
+        let values: Vec<BoxedStrategy<Option<Value>>> = fields
+            .iter()
+            .map(|f| leaf_value(f, &words_for(&f.path, &self.words, &self.reads)))
+            .collect();
         let api = self.api_version.clone();
         let kind = self.kind.clone();
         // A status with required fields is never empty.
@@ -456,8 +486,27 @@ fn small_object(words: &[String]) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// A string for a field that holds one word of a fixed set: one of the single words in `words`
+/// (an operator writes `Running` there, never a sentence or nothing), or [`text`] when there
+/// is none.
+fn one_word(words: &[String]) -> BoxedStrategy<String> {
+    let single: Vec<String> = words
+        .iter()
+        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric()))
+        .cloned()
+        .collect();
+    if single.is_empty() {
+        return text(words);
+    }
+    proptest::sample::select(single).boxed()
+}
+
 /// The value of one field, or `None` for absent (a required field is always there).
 fn leaf_value(f: &Field, words: &[String]) -> BoxedStrategy<Option<Value>> {
+    let text = |w: &[String]| match f.path.last() {
+        Some(k) if enum_like(k) => one_word(w),
+        _ => text(w),
+    };
     let value: BoxedStrategy<Value> = match &f.leaf {
         Leaf::Pruned => return Just(None).boxed(),
         Leaf::Text(own) if !own.is_empty() => text(own).prop_map(Value::String).boxed(),
@@ -641,6 +690,21 @@ mod tests {
     }
 
     #[test]
+    fn a_phase_is_never_a_reason_the_script_looks_for() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::audit::lua_check::reads(
+            "if obj.status.phase == \"Paused\" then end\n\
+             for _, c in ipairs(obj.status.conditions) do if c.reason == \"Aborted\" then end end",
+        ));
+        let phases: Vec<Value> = sample(&s, 200)
+            .iter()
+            .filter_map(|o| o.pointer("/status/phase").cloned())
+            .collect();
+        assert!(phases.contains(&Value::from("Paused")), "{phases:?}");
+        assert!(phases.iter().all(|p| p == "Paused"), "{phases:?}");
+    }
+
+    #[test]
     fn fixture_values_replace_guesses() {
         let mut s = shape();
         s.learn_fixtures(&[serde_json::json!({"status": {"phase": "Deployed",
@@ -664,6 +728,11 @@ mod tests {
         assert!(!exclusive("Running", "Successful"));
         assert!(exclusive("Successful", "Failure"));
         assert!(exclusive("Failed", "Succeeded"));
+        assert!(exclusive("Ready", "Failed"));
+        assert!(exclusive("Stalled", "Ready"));
+        assert!(exclusive("Synced", "Failed"));
+        assert!(!exclusive("Failed", "Waiting"));
+        assert!(!exclusive("Stalled", "Reconciling"));
         let failed_after_ready = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "Failure", "status": "True"}]);
         assert!(producible(failed_after_ready.as_array().expect("list")));

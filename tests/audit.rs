@@ -433,3 +433,45 @@ fn malformed_states_give_warnings_only() {
         [("runtime-error", Level::Warning)]
     );
 }
+
+/// Review of #13: an example shrunk from a state of a kind whose CRD requires `status.phase`
+/// keeps the phase (an empty status is a state the API server would refuse).
+#[test]
+fn an_example_keeps_the_fields_its_crd_requires() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("cm.yaml");
+    std::fs::write(
+        &config,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  \
+         resource.customizations.health.example.com_Gauge: |\n    \
+         if obj.status == nil then return { status = \"Progressing\", message = \"\" } end\n    \
+         local words = { Ready = \"ready\" }\n    \
+         return { status = \"Healthy\", message = \"the gauge is \" .. words[obj.status.phase] }\n",
+    )
+    .expect("write");
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(root())
+        .args([
+            "audit",
+            "--no-fixtures",
+            "--cases",
+            "60",
+            "--output",
+            "json",
+        ])
+        .args(["--crds", "tests/audit/crds.yaml"])
+        .arg(&config)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let report: Report =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("one report");
+    let crash = report
+        .findings
+        .iter()
+        .find(|f| f.code == "runtime-error")
+        .expect("the crash is found");
+    let example = crash.example.as_ref().expect("an example");
+    assert_eq!(example["status"]["phase"], "Pending", "{example}");
+}

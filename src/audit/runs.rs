@@ -67,6 +67,8 @@ pub struct Runs {
     slowest: Duration,
     /// When gathering began: running and shrinking share [`SCRIPT_BUDGET`] from here.
     started: Instant,
+    /// The kind's schema (`--crds`): an example is never shrunk below its required fields.
+    schema: Option<Value>,
 }
 
 /// This crate's rule for the script's key (none for wildcard keys).
@@ -116,6 +118,11 @@ impl Runs {
             results: Vec::new(),
             slowest: Duration::ZERO,
             started,
+            schema: ctx
+                .schemas
+                .filter(|_| !script.is_wildcard())
+                .and_then(|s| s.lookup(&script.group, &script.kind))
+                .map(|s| s.schema.clone()),
         }
     }
 
@@ -181,7 +188,12 @@ impl Runs {
                 malformed: false,
             });
         }
-        let still = |v: &Value| match self.spent() {
+        let stored = |v: &Value| {
+            self.schema
+                .as_ref()
+                .is_none_or(|s| super::states::crd::keeps_required(s, v))
+        };
+        let still = |v: &Value| match self.spent() || !stored(v) {
             true => None,
             false => shows(self, v, &self.run(v)),
         };

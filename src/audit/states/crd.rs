@@ -93,6 +93,26 @@ fn of_crd(crd: &Value) -> Option<KindSchema> {
     })
 }
 
+/// Whether `obj` still has every field the schema requires of its `spec` and `status` (the parts
+/// an example is shrunk in): without one it is not a state the API server would store.
+pub fn keeps_required(schema: &Value, obj: &Value) -> bool {
+    ["spec", "status"].iter().all(|part| {
+        let Some(held) = obj.get(part).and_then(Value::as_object) else {
+            return true;
+        };
+        schema
+            .get("properties")
+            .and_then(|p| p.get(part))
+            .and_then(|s| s.get("required"))
+            .and_then(Value::as_array)
+            .is_none_or(|req| {
+                req.iter()
+                    .filter_map(Value::as_str)
+                    .all(|k| held.contains_key(k))
+            })
+    })
+}
+
 /// What a schema says about one field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slot<'s> {
@@ -138,6 +158,18 @@ pub fn at<'s>(root: &'s Value, path: &[String]) -> Slot<'s> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_state_without_a_required_status_field_is_not_stored() {
+        let schema = json!({"properties": {"status": {"required": ["phase"],
+            "properties": {"phase": {"type": "string"}}}}});
+        assert!(!keeps_required(&schema, &json!({"status": {}})));
+        assert!(keeps_required(
+            &schema,
+            &json!({"status": {"phase": "Pending"}})
+        ));
+        assert!(keeps_required(&schema, &json!({"spec": {}})));
+    }
 
     const CRDS: &str = r#"apiVersion: v1
 kind: List

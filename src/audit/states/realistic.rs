@@ -366,9 +366,16 @@ impl Shape {
         let api = self.api_version.clone();
         let kind = self.kind.clone();
         // A status with required fields is never empty.
-        let empty = u32::from(!fields.iter().any(|f| f.required && f.path[0] == "status"));
-        let status_mode =
-            prop_oneof![1 => Just(Mode::Absent), empty => Just(Mode::Empty), 8 => Just(Mode::Set)];
+        // Left out rather than given no weight: shrinking would still step back to it.
+        let status_mode = match fields.iter().any(|f| f.required && f.path[0] == "status") {
+            true => prop_oneof![1 => Just(Mode::Absent), 8 => Just(Mode::Set)].boxed(),
+            false => prop_oneof![
+                1 => Just(Mode::Absent),
+                1 => Just(Mode::Empty),
+                8 => Just(Mode::Set)
+            ]
+            .boxed(),
+        };
         (
             status_mode,
             conditions(types, self.reasons.clone(), self.words.clone()),

@@ -252,7 +252,12 @@ impl Shape {
         for t in types.iter().filter(|t| looks_like_type(t)) {
             push_unique(&mut self.condition_types, t);
         }
-        for w in words {
+        // A condition's status words are not reasons or messages: an example reading
+        // `"reason":"False","message":"True"` is a state no operator writes.
+        for w in words
+            .iter()
+            .filter(|w| !matches!(w.as_str(), "True" | "False" | "Unknown"))
+        {
             push_unique(&mut self.words, w);
             push_unique(&mut self.reasons, w);
         }
@@ -671,6 +676,17 @@ mod tests {
             .any(|o| o["status"]["conditions"].as_array().is_some_and(|l| l
                 .iter()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True"))));
+    }
+
+    #[test]
+    fn condition_status_words_are_never_reasons_or_messages() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        let words: Vec<String> = ["True", "False", "Unknown", "Reconciling"]
+            .map(str::to_owned)
+            .to_vec();
+        s.learn_words(&["Ready".to_owned()], &words);
+        assert_eq!(s.reasons, ["Reconciling"]);
+        assert_eq!(s.words, ["Reconciling"]);
     }
 
     #[test]

@@ -280,7 +280,8 @@ fn report(args: &Args, objects: usize, ns: f64, rounds: u32) {
                 }
             );
             println!("objects:            {objects}");
-            println!("ns per object:      {ns:.0} (median of {rounds} rounds)");
+            let noun = if rounds == 1 { "round" } else { "rounds" };
+            println!("ns per object:      {ns:.0} (median of {rounds} {noun})");
             println!("objects per second: {per_second:.0}");
             match peak_memory_kib() {
                 Some(k) => println!(

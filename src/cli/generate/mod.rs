@@ -142,7 +142,7 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
                 Ok(EXIT_OK)
             } else {
                 eprintln!(
-                    "{} differs from what {} produces",
+                    "{} differs from what `generate --format {}` produces",
                     path.display(),
                     format.name()
                 );

@@ -496,7 +496,12 @@ fn explain_and_eval_agree_on_objects_being_deleted() {
     let eval = exits_with(cmd().args(["eval", "-"]).write_stdin(obj), 0);
     assert!(eval.contains("Pending deletion"), "{eval}");
     let explain = exits_with(cmd().args(["explain", "-"]).write_stdin(obj), 0);
-    assert!(explain.contains("Pending deletion"), "{explain}");
+    assert_eq!(
+        explain,
+        "core.mas.ibm.com/Suite /a\n  rule core.mas.ibm.com/Suite (MAS Ready family)\n  \
+         metadata.deletionTimestamp is set: Argo CD reports Progressing \"Pending deletion\" \
+         before any check runs\n\n"
+    );
 }
 
 #[test]

@@ -58,9 +58,10 @@ pub fn run(args: Args) -> Result<u8> {
         say!("  rule {} ({})", entry.key(), entry.rule.name);
         if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
             say!(
-                "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs\n",
+                "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs",
                 h.status, h.message
             );
+            println!();
             continue;
         }
         let decision = eval::decide(&entry.rule, &obj.value);

@@ -1342,6 +1342,23 @@ fn a_large_list_is_evaluated_in_little_memory() {
             .as_str()
         )
     );
+    // explain reads one object at a time too.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 524288; exec {exe:?} explain {file:?}"))
+        .output()
+        .expect("bash runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let headers = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("apps/Deployment ns/app-"))
+        .count();
+    assert_eq!(headers, n);
 }
 
 #[test]

@@ -655,3 +655,26 @@ fn rollout_and_bench_say_a_missing_file_once() {
         );
     }
 }
+
+#[test]
+fn a_line_break_in_an_input_path_cannot_forge_a_passing_test() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let folder = tmp.path().join("example.com/Widget");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(
+        folder.join("health_test.yaml"),
+        "tests:\n- healthStatus:\n    status: Healthy\n  inputPath: \"missing.yaml\\nPASS example.com/Widget ok.yaml\"\n",
+    )
+    .expect("write");
+    std::fs::write(folder.join("health.lua"), "return {status = \"Healthy\"}\n").expect("write");
+    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    let first = format!(
+        "FAIL {}\\nPASS example.com/Widget ok.yaml: No such file or directory (os error 2)",
+        folder.join("missing.yaml").display()
+    );
+    assert_eq!(stdout.lines().next(), Some(first.as_str()), "{stdout}");
+    assert!(stdout.ends_with("\n0 passed, 1 failed\n"), "{stdout}");
+}

@@ -77,11 +77,14 @@ pub struct Line {
     pub result: Settled,
 }
 
+/// A line is one line of the report: a line break inside a test's name (its inputPath) or its
+/// failure is written as `\n`, so it cannot start a line that reads as another test's result.
 impl fmt::Display for Line {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let one_line = |s: &str| s.replace('\r', "\\r").replace('\n', "\\n");
         match &self.result {
-            Settled::Pass => write!(f, "PASS {}", self.name),
-            Settled::Fail(why) => write!(f, "FAIL {}: {why}", self.name),
+            Settled::Pass => write!(f, "PASS {}", one_line(&self.name)),
+            Settled::Fail(why) => write!(f, "FAIL {}: {}", one_line(&self.name), one_line(why)),
         }
     }
 }

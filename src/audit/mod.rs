@@ -4,6 +4,7 @@
 //! every check of [`checks::ALL`], one per finding code.
 
 pub mod checks;
+mod goyaml;
 pub mod lua_check;
 mod runs;
 mod sandbox;
@@ -15,7 +16,8 @@ pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
 pub use sandbox::{Recorded, Sandbox, DANGEROUS};
 pub use sources::{
-    deployed_kinds, read_config, scripts_in, scripts_in_folder, Config, Script, Unreadable,
+    deployed_kinds, read_config, read_config_with, scripts_in, scripts_in_folder, Config,
+    OperatorVersion, ReadOptions, Script, Unreadable,
 };
 
 use crate::argocd::harness::FixtureDir;

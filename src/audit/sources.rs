@@ -9,9 +9,13 @@ use crate::input::{read_documents, InputError};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// An entry of a configuration Argo CD cannot read, so none of the checks it meant to hold run.
+/// An entry of a configuration that is not a script to run: one Argo CD cannot read
+/// (`unreadable-key`), one the operator never writes to argocd-cm (`dropped-by-operator`), or a
+/// key given twice in a nested value, of which Argo CD keeps the last (`duplicate-yaml-key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
+    /// The code of the finding it makes.
+    pub code: &'static str,
     /// The file it came from.
     pub file: String,
     /// Where in the file, as for a script.
@@ -28,7 +32,8 @@ pub struct Unreadable {
 pub struct Config {
     /// Every health script.
     pub scripts: Vec<Script>,
-    /// Entries Argo CD cannot read (a nested value that does not parse, a bad split key).
+    /// Entries that are not scripts to run (a nested value that does not parse, a bad split
+    /// key, a field the operator drops, a duplicated key of a nested value).
     pub unreadable: Vec<Unreadable>,
     /// Documents that are not YAML or JSON.
     pub errors: Vec<InputError>,
@@ -76,6 +81,12 @@ impl Script {
 
 /// How the origin of a script read from a resource_customizations folder begins.
 const FOLDER_ORIGIN: &str = "folder ";
+/// The code of an entry Argo CD cannot read.
+const UNREADABLE: &str = "unreadable-key";
+/// The code of a key given twice in a nested value.
+const DUPLICATE: &str = "duplicate-yaml-key";
+/// The code of a check the operator never writes to argocd-cm.
+const DROPPED: &str = "dropped-by-operator";
 
 fn truthy(v: Option<&Value>) -> bool {
     match v {
@@ -96,9 +107,15 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut C
     }
     for (k, v) in data {
         if let (Some(suffix), Some(script)) = (k.strip_prefix(HEALTH_PREFIX), v.as_str()) {
-            // Argo CD rejects a split key with a second `_`: it holds no script.
-            let Some(GroupKind { group, kind }) = GroupKind::parse_split_suffix(suffix) else {
+            // Argo CD rejects a split key with a second `_`: it holds no script. `all` is its
+            // name for every kind (`*/*`).
+            let parsed = match suffix {
+                "all" => Some(GroupKind::new("*", "*")),
+                _ => GroupKind::parse_split_suffix(suffix),
+            };
+            let Some(GroupKind { group, kind }) = parsed else {
                 out.unreadable.push(Unreadable {
+                    code: UNREADABLE,
                     file: file.to_owned(),
                     origin: format!("{where_}[{k}]"),
                     key: suffix.to_owned(),
@@ -126,16 +143,35 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut C
     }
 }
 
-/// Scripts in the nested form: a YAML map of `group/Kind` to `health.lua`.
+/// Scripts in the nested form: a YAML map of `group/Kind` to `health.lua`, read as Argo CD reads
+/// it (sigs.k8s.io/yaml: a duplicated key keeps its last value, with a warning here).
 fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Config) {
-    let why = match read_documents(where_, blob).into_iter().next() {
-        Some(Ok((_, Value::Object(map)))) => return from_nested_map(file, where_, &map, out),
-        Some(Ok((_, other))) if other.is_null() => return,
-        Some(Ok(_)) => "it is not a map of group/Kind to checks".to_owned(),
-        Some(Err(e)) => format!("line {} of the value: {}", e.line, e.message),
-        None => return,
+    let why = match super::goyaml::read(blob) {
+        Ok(read) => {
+            for d in read.duplicates {
+                out.unreadable.push(Unreadable {
+                    code: DUPLICATE,
+                    file: file.to_owned(),
+                    origin: where_.to_owned(),
+                    key: d.key.clone(),
+                    message: format!(
+                        "{:?} is given twice in this value (its lines {} and {}): Argo CD reads \
+                         it with sigs.k8s.io/yaml, which keeps the last, so the entry at its \
+                         line {} is never used",
+                        d.key, d.first, d.last, d.first
+                    ),
+                });
+            }
+            match read.value {
+                Value::Object(map) => return from_nested_map(file, where_, &map, out),
+                Value::Null => return,
+                _ => "it is not a map of group/Kind to checks".to_owned(),
+            }
+        }
+        Err((line, message)) => format!("line {line} of the value: invalid YAML: {message}"),
     };
     out.unreadable.push(Unreadable {
+        code: UNREADABLE,
         file: file.to_owned(),
         origin: where_.to_owned(),
         key: NESTED_KEY.to_owned(),
@@ -159,11 +195,14 @@ fn from_nested_map(file: &str, where_: &str, map: &Map<String, Value>, out: &mut
     }
 }
 
-/// Scripts in an OpenShift GitOps `ArgoCD` resource's spec: `resourceHealthChecks`,
-/// `extraConfig` (argocd-cm keys) and the older `resourceCustomizations` blob.
-fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
-    for (i, check) in spec
-        .and_then(|s| s.get("resourceHealthChecks"))
+/// Scripts in an OpenShift GitOps `ArgoCD` resource's spec, as `operator` writes them to
+/// argocd-cm: `resourceHealthChecks` become split keys (from v0.5.0), `extraConfig` is copied
+/// over them (from v0.4.0), and the old `resourceCustomizations` blob becomes the nested key up
+/// to v0.7.x and is dropped from v0.8.0, when v1beta1 replaced v1alpha1.
+fn from_argocd(file: &str, at: &str, spec: Option<&Value>, op: OperatorVersion, out: &mut Config) {
+    let field = |name: &str| spec.and_then(|s| s.get(name));
+    let mut written = Config::default();
+    for (i, check) in field("resourceHealthChecks")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -171,7 +210,7 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
     {
         let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
         if check.get("check").and_then(Value::as_str).is_some() {
-            out.scripts.push(Script {
+            written.scripts.push(Script {
                 file: file.to_owned(),
                 origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
                 group: text("group").to_owned(),
@@ -181,26 +220,156 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
             });
         }
     }
-    if let Some(extra) = spec
-        .and_then(|s| s.get("extraConfig"))
-        .and_then(Value::as_object)
-    {
-        from_cm_data(file, &format!("{at} ArgoCD spec.extraConfig"), extra, out);
-    }
-    if let Some(blob) = spec
-        .and_then(|s| s.get("resourceCustomizations"))
-        .and_then(Value::as_str)
-    {
-        from_nested(
+    operator_writes(op, "resourceHealthChecks", written, out);
+    let mut written = Config::default();
+    if let Some(extra) = field("extraConfig").and_then(Value::as_object) {
+        from_cm_data(
             file,
-            &format!("{at} ArgoCD spec.resourceCustomizations"),
-            blob,
-            out,
+            &format!("{at} ArgoCD spec.extraConfig"),
+            extra,
+            &mut written,
         );
+    }
+    operator_writes(op, "extraConfig", written, out);
+    let mut written = Config::default();
+    if let Some(blob) = field("resourceCustomizations").and_then(Value::as_str) {
+        let where_ = format!("{at} ArgoCD spec.resourceCustomizations");
+        from_nested(file, &where_, blob, &mut written);
+    }
+    operator_writes(op, "resourceCustomizations", written, out);
+}
+
+/// Adds what the operator writes to argocd-cm from one field of the spec, or, when `op` drops
+/// that field, one `dropped-by-operator` entry per script it held.
+fn operator_writes(op: OperatorVersion, field: &str, written: Config, out: &mut Config) {
+    let Some(why) = op.drops(field) else {
+        out.scripts.extend(written.scripts);
+        out.unreadable.extend(written.unreadable);
+        return;
+    };
+    for s in written.scripts {
+        let instead = s.group_kind().split_key();
+        out.unreadable.push(Unreadable {
+            code: DROPPED,
+            key: s.key(),
+            message: format!(
+                "{why}: this check never reaches argocd-cm, and Argo CD looks up {:?} in \
+                 argocd-cm ({instead}, then wildcards, then its built-in checks) instead; \
+                 move it to spec.resourceHealthChecks (group {:?}, kind {:?})",
+                s.key(),
+                s.group,
+                s.kind
+            ),
+            file: s.file,
+            origin: s.origin,
+        });
     }
 }
 
-fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
+/// An argocd-operator version (`--argocd-operator-version`), which decides which fields of an
+/// `ArgoCD` resource reach argocd-cm. The default is the newest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OperatorVersion(pub u32, pub u32, pub u32);
+
+impl Default for OperatorVersion {
+    fn default() -> Self {
+        OperatorVersion::NEWEST
+    }
+}
+
+impl OperatorVersion {
+    /// The newest version this reader knows the conversion of (the fields read are unchanged
+    /// since v0.8.0).
+    pub const NEWEST: OperatorVersion = OperatorVersion(0, 19, 0);
+
+    /// Reads `v0.8.0`, `0.8.0` or `0.8`.
+    pub fn parse(text: &str) -> Option<OperatorVersion> {
+        let t = text.trim().trim_start_matches('v');
+        let mut parts = t.split('.').map(|p| p.parse::<u32>().ok());
+        let major = parts.next()??;
+        let minor = parts.next()??;
+        let patch = parts.next().unwrap_or(Some(0))?;
+        parts
+            .next()
+            .is_none()
+            .then_some(OperatorVersion(major, minor, patch))
+    }
+
+    /// Why this version does not write `field` of the spec to argocd-cm, if it does not.
+    pub fn drops(self, field: &str) -> Option<String> {
+        let (since, until) = match field {
+            "extraConfig" => (OperatorVersion(0, 4, 0), None),
+            "resourceHealthChecks" => (OperatorVersion(0, 5, 0), None),
+            "resourceCustomizations" => (OperatorVersion(0, 0, 0), Some(OperatorVersion(0, 8, 0))),
+            _ => return None,
+        };
+        if self < since {
+            return Some(format!(
+                "argocd-operator {self} does not know spec.{field} (read from {since})"
+            ));
+        }
+        match until {
+            Some(until) if self >= until => Some(format!(
+                "argocd-operator {until} and later (here {self}) drop spec.{field} when \
+                 converting the ArgoCD resource to v1beta1, and never write it to argocd-cm"
+            )),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for OperatorVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+/// How to read a configuration: which operator version converts `ArgoCD` resources.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The argocd-operator version.
+    pub operator: OperatorVersion,
+}
+
+/// argocd-cm's data as the argo-cd chart writes it from `configs.cm`: `create` and
+/// `annotations` left out, every value through `toString` (so `true` becomes `"true"`), empty
+/// ones left out. A map or list under a script key becomes Go's `map[...]` text, which Argo CD
+/// cannot read: reported as such.
+fn helm_cm(file: &str, where_: &str, cm: &Map<String, Value>, out: &mut Config) {
+    let mut data = Map::new();
+    for (k, v) in cm {
+        if k == "create" || k == "annotations" {
+            continue;
+        }
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Null => continue,
+            Value::Array(_) | Value::Object(_) => {
+                if k == NESTED_KEY || k.starts_with(HEALTH_PREFIX) {
+                    out.unreadable.push(Unreadable {
+                        code: UNREADABLE,
+                        file: file.to_owned(),
+                        origin: format!("{where_}[{k}]"),
+                        key: k.clone(),
+                        message: "the argo-cd chart writes this value with toString, so a map \
+                                  or list reaches argocd-cm as Go's `map[...]` text, which Argo \
+                                  CD cannot read: write it as a block string (`key: |`)"
+                            .to_owned(),
+                    });
+                }
+                continue;
+            }
+        };
+        if !text.is_empty() {
+            data.insert(k.clone(), Value::String(text));
+        }
+    }
+    from_cm_data(file, where_, &data, out);
+}
+
+fn from_document(file: &str, line: usize, doc: &Value, opts: &ReadOptions, out: &mut Config) {
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
     let at = format!("line {line}");
     match kind {
@@ -211,7 +380,7 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
                 .into_iter()
                 .flatten()
             {
-                from_document(file, line, item, out);
+                from_document(file, line, item, opts, out);
             }
         }
         "ConfigMap" => {
@@ -219,15 +388,14 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
                 from_cm_data(file, &format!("{at} ConfigMap data"), data, out);
             }
         }
-        "ArgoCD" => from_argocd(file, &at, doc.get("spec"), out),
+        "ArgoCD" => from_argocd(file, &at, doc.get("spec"), opts.operator, out),
         _ => {
-            // Helm values for the argo-cd chart.
-            if let Some(cm) = doc
-                .get("configs")
-                .and_then(|c| c.get("cm"))
-                .and_then(Value::as_object)
-            {
-                from_cm_data(file, &format!("{at} Helm values configs.cm"), cm, out);
+            // Helm values for the argo-cd chart; with `create: false` the chart writes no
+            // argocd-cm at all.
+            let cm = doc.get("configs").and_then(|c| c.get("cm"));
+            let created = cm.and_then(|c| c.get("create")) != Some(&Value::Bool(false));
+            if let (Some(cm), true) = (cm.and_then(Value::as_object), created) {
+                helm_cm(file, &format!("{at} Helm values configs.cm"), cm, out);
             }
         }
     }
@@ -305,19 +473,87 @@ pub fn scripts_in(file: &str, text: &str) -> (Vec<Script>, Vec<InputError>) {
     (config.scripts, config.errors)
 }
 
-/// Everything in `text` (the contents of `file`): scripts, unreadable entries, bad documents.
+/// Everything in `text` (the contents of `file`): scripts, unreadable entries, bad documents,
+/// `ArgoCD` resources read as the newest operator converts them.
 pub fn read_config(file: &str, text: &str) -> Config {
+    read_config_with(file, text, &ReadOptions::default())
+}
+
+/// As [`read_config`], with `ArgoCD` resources read as `opts.operator` converts them.
+pub fn read_config_with(file: &str, text: &str, opts: &ReadOptions) -> Config {
     let mut config = Config::default();
     for doc in read_documents(file, text) {
         match doc {
-            Ok((line, value)) => from_document(file, line, &value, &mut config),
+            Ok((line, value)) => from_document(file, line, &value, opts, &mut config),
             Err(e) => config.errors.push(e),
         }
     }
     for script in &mut config.scripts {
         point_at_key(text, script);
     }
+    for entry in &mut config.unreadable {
+        point_entry(text, entry);
+    }
     config
+}
+
+/// Moves an entry's origin to the line of its key, as [`point_at_key`] does for a script; a
+/// duplicated key's lines within its value become lines of the file.
+fn point_entry(text: &str, entry: &mut Unreadable) {
+    let gk = GroupKind::parse_key(&entry.key);
+    let mut probe = Script {
+        file: String::new(),
+        origin: entry.origin.clone(),
+        group: gk.group,
+        kind: gk.kind,
+        script: String::new(),
+        open_libs: false,
+    };
+    if entry.code == DUPLICATE {
+        // The value's lines start after the `resource.customizations: |` line.
+        probe.group = String::new();
+        probe.kind = match entry.origin.contains("spec.resourceCustomizations") {
+            true => "resourceCustomizations".to_owned(),
+            false => NESTED_KEY.to_owned(),
+        };
+        point_at_key(text, &mut probe);
+        if let Some(at) = line_of_origin(&probe.origin) {
+            entry.message = shift_lines(&entry.message, at);
+        }
+        return;
+    }
+    point_at_key(text, &mut probe);
+    entry.origin = probe.origin;
+}
+
+/// The line an origin starts with (`line N ...`).
+fn line_of_origin(origin: &str) -> Option<usize> {
+    let rest = origin.strip_prefix("line ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[..digits].parse().ok()
+}
+
+/// Rewrites a duplicate's message, whose lines count from its value's first line, to name
+/// lines of the file, the value starting after line `at`.
+fn shift_lines(message: &str, at: usize) -> String {
+    let Some(start) = message.find("(its lines ") else {
+        return message.to_owned();
+    };
+    let rest = &message[start + "(its lines ".len()..];
+    let nums: Vec<usize> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(3)
+        .collect();
+    let [first, last, _] = nums[..] else {
+        return message.to_owned();
+    };
+    let (f, l) = (first + at, last + at);
+    let key = &message[..start];
+    format!(
+        "{key}(lines {f} and {l}): Argo CD reads it with sigs.k8s.io/yaml, which keeps the \
+         last, so the entry at line {f} is never used"
+    )
 }
 
 /// Moves a script's origin from its document's first line to the line of its own key (a split
@@ -332,10 +568,16 @@ fn point_at_key(text: &str, script: &mut Script) {
         return;
     };
     let gk = script.group_kind();
-    let keys = [gk.split_key(), gk.key()];
+    // The key as written in `data[...]` too: `resource.customizations.health.all` is `*/*`.
+    let written = Some(&script.origin)
+        .filter(|o| o.ends_with(']'))
+        .and_then(|o| o.split_once('['))
+        .and_then(|(_, r)| r.split_once(']'))
+        .map_or_else(String::new, |(k, _)| k.to_owned());
+    let keys = [gk.split_key(), gk.key(), written];
     let is_key_line = |line: &str| {
         let line = line.trim_start().trim_start_matches(['"', '\'']);
-        keys.iter().any(|k| {
+        keys.iter().filter(|k| !k.is_empty()).any(|k| {
             line.strip_prefix(k.as_str())
                 .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with(':'))
         })

@@ -43,6 +43,10 @@ pub struct Args {
     /// warning.
     #[arg(long)]
     malformed: bool,
+    /// The argocd-operator version that converts ArgoCD resources (`v0.8.0`, `0.7`): from
+    /// v0.8.0 spec.resourceCustomizations is dropped. Default: the newest.
+    #[arg(long, value_parser = parse_operator_version)]
+    argocd_operator_version: Option<audit::OperatorVersion>,
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
     /// Seconds one script's audit may take before it is stopped and reported.
@@ -54,6 +58,12 @@ pub struct Args {
     /// Internal: use no fixtures at all.
     #[arg(long, hide = true)]
     no_fixtures: bool,
+}
+
+/// Reads `--argocd-operator-version`.
+fn parse_operator_version(text: &str) -> std::result::Result<audit::OperatorVersion, String> {
+    audit::OperatorVersion::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a version such as v0.8.0 or 0.7"))
 }
 
 /// The most generated states a script may be given: every state is made before the first run,
@@ -353,7 +363,10 @@ fn read_crds(path: &Path) -> Result<Crds> {
 
 /// Every script in `files`, the entries Argo CD cannot read, and whether some file could not be
 /// read or understood or holds no script (reported on stderr as it goes, as `eval` does).
-fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable>, bool) {
+fn read_scripts(
+    files: &[PathBuf],
+    opts: &audit::ReadOptions,
+) -> (Vec<audit::Script>, Vec<audit::Unreadable>, bool) {
     let mut trouble = false;
     let mut scripts = Vec::new();
     let mut unreadable = Vec::new();
@@ -382,7 +395,7 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
                 continue;
             }
         };
-        let config = audit::read_config(&name, &text);
+        let config = audit::read_config_with(&name, &text, opts);
         for e in &config.errors {
             complain!("error: {e}");
             trouble = true;
@@ -499,7 +512,10 @@ pub fn run(args: Args) -> Result<u8> {
     fixture_dirs(&args)?;
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let crds = args.crds.as_deref().map(read_crds).transpose()?;
-    let (scripts, unreadable, trouble) = read_scripts(&args.files);
+    let opts = audit::ReadOptions {
+        operator: args.argocd_operator_version.unwrap_or_default(),
+    };
+    let (scripts, unreadable, trouble) = read_scripts(&args.files, &opts);
     let input = WorkerInput {
         scripts,
         deployed,

@@ -13,12 +13,15 @@ use serde_json::Value;
 
 mod array_as_map;
 mod disagrees;
+mod dropped_by_operator;
+mod duplicate_yaml_key;
 mod empty_status;
 mod healthy_without_status;
 mod huge_allocation;
 mod invalid_status;
 mod needs_open_libs;
 mod never_matches;
+mod never_used_key;
 mod not_lua51;
 mod open_libs_unneeded;
 mod open_libs_unsafe;
@@ -80,6 +83,7 @@ pub trait Check: Sync {
 /// Every check, in the order their findings are reported within a level.
 pub static ALL: &[&dyn Check] = &[
     &wrong_group::WrongGroup,
+    &never_used_key::NeverUsedKey,
     &unused_key::UnusedKey,
     &parse_error::ParseError,
     &not_lua51::NotLua51,
@@ -105,6 +109,8 @@ pub static ALL: &[&dyn Check] = &[
     &disagrees::Disagrees,
     &timeout::Timeout,
     &unreadable_key::UnreadableKey,
+    &dropped_by_operator::DroppedByOperator,
+    &duplicate_yaml_key::DuplicateYamlKey,
 ];
 
 /// Whether a run (of the script on a state) shows a problem, and what it looks like.

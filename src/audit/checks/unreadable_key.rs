@@ -10,15 +10,18 @@ use crate::audit::{Finding, Level, Report, Unreadable};
 pub struct UnreadableKey;
 
 impl UnreadableKey {
-    /// The report for an unreadable entry: no states, this one finding.
+    /// The report for an entry of the configuration that is not a script to run (this
+    /// check's, `dropped-by-operator`'s or `duplicate-yaml-key`'s): no states, one finding of
+    /// the check its code names.
     pub fn report_for(entry: &Unreadable) -> Report {
+        let check = super::by_code(entry.code).unwrap_or(&UnreadableKey);
         Report {
             file: entry.file.clone(),
             origin: entry.origin.clone(),
             key: entry.key.clone(),
             open_libs: false,
             states: 0,
-            findings: vec![UnreadableKey.finding(entry.message.clone(), None)],
+            findings: vec![check.finding(entry.message.clone(), None)],
         }
     }
 }
@@ -62,7 +65,7 @@ mod tests {
         assert_eq!(reports[0].key, "resource.customizations");
         assert_eq!(
             reports[0].origin,
-            "line 1 ConfigMap data[resource.customizations]"
+            "line 5 ConfigMap data[resource.customizations]"
         );
         assert_eq!(reports[0].findings[0].level, Level::Error);
         assert!(

@@ -16,7 +16,7 @@ mod suite;
 pub use lookup::{config_map_key, path_match, Scripts, HEALTH_LUA};
 #[cfg(feature = "runtime")]
 pub use run::{expected, Interpreter, Job, Line, Ran, Report, Rule, RuleFor, Settled};
-pub use suite::{Answer, Case, Folder, Suite, HEALTH_TEST_YAML};
+pub use suite::{Answer, Case, Configured, Folder, Resolve, Suite, HEALTH_TEST_YAML};
 
 use super::keys::GroupKind;
 use serde::{Deserialize, Serialize};

@@ -4,8 +4,10 @@
 //! every check of [`checks::ALL`], one per finding code.
 
 pub mod checks;
+pub mod ci;
 mod goyaml;
 pub mod lua_check;
+pub mod resolve;
 mod runs;
 mod sandbox;
 mod shrink;

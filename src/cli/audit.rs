@@ -61,7 +61,9 @@ pub struct Args {
 }
 
 /// Reads `--argocd-operator-version`.
-fn parse_operator_version(text: &str) -> std::result::Result<audit::OperatorVersion, String> {
+pub(super) fn parse_operator_version(
+    text: &str,
+) -> std::result::Result<audit::OperatorVersion, String> {
     audit::OperatorVersion::parse(text)
         .ok_or_else(|| format!("{text:?} is not a version such as v0.8.0 or 0.7"))
 }

@@ -3,9 +3,13 @@
 use super::{EXIT_OK, EXIT_THRESHOLD};
 use crate::gopher::Harness;
 use anyhow::{Context, Result};
-use mas_health::argocd::harness::{Folder, Interpreter, Job, Ran, Rule, Suite};
+use mas_health::argocd::harness::{
+    Answer, Folder, Interpreter, Job, Ran, Report, Resolve, Rule, Settled, Suite,
+};
 use mas_health::argocd::runtime::{Libraries, Outcome, Runtime, DEADLINE};
 use mas_health::argocd::Verdict;
+use mas_health::audit::ci;
+use mas_health::audit::resolve::Overrides;
 use mas_health::audit::Sandbox;
 use mas_health::rule::{Health, Status};
 use mas_health::{emit, Catalog};
@@ -37,6 +41,20 @@ pub struct Args {
     /// runs its built-ins and its own test suite.
     #[arg(long, value_enum, default_value = "closed")]
     libraries: LibrariesArg,
+    /// Take the scripts from this configuration instead of DIR's health.lua files: an
+    /// argocd-cm (split keys, nested, wildcards), a kustomize patch of it, an ArgoCD resource
+    /// or argo-cd Helm values. Each test's script is found as Argo CD finds a live object's
+    /// (exact key, then wildcards, then its built-in checks) and runs with the libraries the
+    /// configuration gives it; a test nothing answers fails.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// With --config: the argocd-operator version that converts an ArgoCD resource.
+    #[arg(long, value_parser = super::audit::parse_operator_version)]
+    argocd_operator_version: Option<mas_health::audit::OperatorVersion>,
+    /// text: a line per test; json: a JSON line per test, then a summary object; junit: JUnit
+    /// XML, one testcase per test.
+    #[arg(long, value_enum, default_value = "text")]
+    output: OutputArg,
     /// Internal: evaluate the jobs read from standard input, one JSON line each, and print one
     /// outcome a line (run by the command itself, in a child process it can stop).
     #[arg(long, hide = true)]
@@ -47,6 +65,13 @@ pub struct Args {
 pub enum InterpreterArg {
     Mlua,
     Gopher,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputArg {
+    Text,
+    Json,
+    Junit,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -246,15 +271,103 @@ pub fn run(args: Args) -> Result<u8> {
     let isolated = Isolated {
         exe: std::env::current_exe().context("cannot find the mas-health executable")?,
     };
+    let overrides = args
+        .config
+        .as_deref()
+        .map(|c| read_overrides(c, &args))
+        .transpose()?;
+    let answer = |obj: &serde_json::Value| overrides.as_ref().map(|o| o.answer(obj));
+    let resolve = |obj: &serde_json::Value| answer(obj).unwrap_or(Answer::Nothing);
+    let resolve: Option<Resolve<'_>> = overrides.as_ref().map(|_| &resolve as Resolve<'_>);
     let report = match args.interpreter {
-        InterpreterArg::Gopher => suite.run(&Harness::build_cached()?, &isolated, libraries, &rule),
-        InterpreterArg::Mlua => suite.run(&isolated, &isolated, libraries, &rule),
+        InterpreterArg::Gopher => {
+            let gopher = Harness::build_cached()?;
+            suite.run_answered(&gopher, &isolated, libraries, &rule, resolve)
+        }
+        InterpreterArg::Mlua => suite.run_answered(&isolated, &isolated, libraries, &rule, resolve),
     }
     .map_err(anyhow::Error::msg)?;
-    super::print_lines(&report.to_string());
+    print_report(&report, args.output, &args.dir)?;
     Ok(if report.failed() == 0 {
         EXIT_OK
     } else {
         EXIT_THRESHOLD
     })
+}
+
+/// The scripts of `--config` as Argo CD merges them; a file that cannot be read, a document
+/// that is not YAML or JSON, or a file without any script is an error (exit 2).
+fn read_overrides(path: &std::path::Path, args: &Args) -> Result<Overrides> {
+    let name = path.display().to_string();
+    let text = super::read_text(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let opts = mas_health::audit::ReadOptions {
+        operator: args.argocd_operator_version.unwrap_or_default(),
+    };
+    let config = mas_health::audit::read_config_with(&name, &text, &opts);
+    if let Some(e) = config.errors.first() {
+        anyhow::bail!("{e}");
+    }
+    for entry in &config.unreadable {
+        complain!(
+            "warning: {} {}: {}: {}",
+            entry.file,
+            entry.origin,
+            entry.code,
+            entry.message
+        );
+    }
+    if config.scripts.is_empty() {
+        anyhow::bail!("{name}: no health scripts found");
+    }
+    Ok(Overrides::new(&config.scripts))
+}
+
+/// Prints the report in the chosen form.
+fn print_report(report: &Report, output: OutputArg, dir: &std::path::Path) -> Result<()> {
+    match output {
+        OutputArg::Text => super::print_lines(&report.to_string()),
+        OutputArg::Json => {
+            let mut out = String::new();
+            for line in &report.lines {
+                let (result, message) = match &line.result {
+                    Settled::Pass => ("pass", None),
+                    Settled::Fail(why) => ("fail", Some(why)),
+                };
+                let v =
+                    serde_json::json!({"test": line.name, "result": result, "message": message});
+                out.push_str(&serde_json::to_string(&v)?);
+                out.push('\n');
+            }
+            let summary = serde_json::json!({"summary": {
+                "passed": report.passed(),
+                "failed": report.failed(),
+                "unparsed": report.unparsed,
+            }});
+            out.push_str(&serde_json::to_string(&summary)?);
+            out.push('\n');
+            super::print_lines(&out);
+        }
+        OutputArg::Junit => {
+            let cases: Vec<ci::Case> = report
+                .lines
+                .iter()
+                .map(|l| ci::Case {
+                    name: l.name.clone(),
+                    class: l.name.split(' ').next().unwrap_or_default().to_owned(),
+                    failure: match &l.result {
+                        Settled::Pass => None,
+                        Settled::Fail(why) => Some((
+                            why.split(" (script: ").next().unwrap_or(why).to_owned(),
+                            why.clone(),
+                        )),
+                    },
+                })
+                .collect();
+            super::print_lines(&ci::junit(
+                &format!("mas-health test {}", dir.display()),
+                &cases,
+            ));
+        }
+    }
+    Ok(())
 }

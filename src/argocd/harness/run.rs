@@ -161,6 +161,8 @@ struct Pending<'c> {
     object: &'c Value,
     /// For our own rule: what the native evaluator says.
     native: Option<Verdict>,
+    /// A configuration's script: its libraries (whatever the run's) and where it is.
+    configured: Option<(Libraries, String)>,
 }
 
 /// A test settled without running anything, or waiting for its run.
@@ -212,6 +214,19 @@ impl Suite {
         libraries: Libraries,
         rule: RuleFor<'_>,
     ) -> Result<Report, String> {
+        self.run_answered(interp, sandbox, libraries, rule, None)
+    }
+
+    /// As [`Suite::run`], each object answered by `resolve` when given (`test --config`): a
+    /// configuration's script runs with the libraries the configuration gives it.
+    pub fn run_answered(
+        &self,
+        interp: &dyn Interpreter,
+        sandbox: &dyn Interpreter,
+        libraries: Libraries,
+        rule: RuleFor<'_>,
+        resolve: Option<super::suite::Resolve<'_>>,
+    ) -> Result<Report, String> {
         let mut report = Report::default();
         report.lines.extend(self.unreadable.iter().map(broken));
         report.lines.extend(
@@ -219,7 +234,7 @@ impl Suite {
                 .iter()
                 .filter_map(|f| f.tests.as_ref().err().map(broken)),
         );
-        let cases = self.cases();
+        let cases = self.cases_answered(resolve);
         let mut texts = HashMap::new();
         let slots: Vec<Slot<'_>> = cases.iter().map(|c| prepare(c, &mut texts, rule)).collect();
         let pending: Vec<&Pending<'_>> = slots
@@ -252,23 +267,38 @@ impl Suite {
     }
 }
 
+/// Runs every pending test, each with its configuration's libraries or else `libraries`: one
+/// batch per set of libraries, results put back in order.
 fn run_checked(
     interp: &dyn Interpreter,
     pending: &[&Pending<'_>],
     libraries: Libraries,
 ) -> Result<Vec<Ran>, String> {
-    let jobs: Vec<Job<'_>> = pending
-        .iter()
-        .map(|p| Job {
-            script: &p.script,
-            object: p.object,
-        })
-        .collect();
-    let ran = interp.run(&jobs, libraries)?;
-    if ran.len() != jobs.len() {
-        return Err(format!("{} results for {} tests", ran.len(), jobs.len()));
+    let libs_of = |p: &Pending<'_>| p.configured.as_ref().map_or(libraries, |c| c.0);
+    let mut out: Vec<Option<Ran>> = vec![None; pending.len()];
+    for libs in [Libraries::Closed, Libraries::Open] {
+        let index: Vec<usize> = (0..pending.len())
+            .filter(|&i| libs_of(pending[i]) == libs)
+            .collect();
+        if index.is_empty() {
+            continue;
+        }
+        let jobs: Vec<Job<'_>> = index
+            .iter()
+            .map(|&i| Job {
+                script: &pending[i].script,
+                object: pending[i].object,
+            })
+            .collect();
+        let ran = interp.run(&jobs, libs)?;
+        if ran.len() != jobs.len() {
+            return Err(format!("{} results for {} tests", ran.len(), jobs.len()));
+        }
+        for (i, r) in index.into_iter().zip(ran) {
+            out[i] = Some(r);
+        }
     }
-    Ok(ran)
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// With closed libraries, runs the failing tests of health.lua files again with open ones,
@@ -285,6 +315,7 @@ fn retry_open(
     }
     let failing: Vec<usize> = (0..pending.len())
         .filter(|&i| pending[i].native.is_none())
+        .filter(|&i| !matches!(pending[i].configured, Some((Libraries::Open, _))))
         .filter(|&i| matches!(&ran[i], Ran::Outcome(o) if o.verdict() != pending[i].want))
         .collect();
     let retried: Vec<&Pending<'_>> = failing.iter().map(|&i| pending[i]).collect();
@@ -318,8 +349,18 @@ fn prepare<'c>(
             return Slot::Done(fail(name, why));
         }
     }
+    let mut configured = None;
     let (script, path, native) = match &case.answer {
         Answer::Nothing => return Slot::Done(nothing(name, &want, object)),
+        Answer::Unanswered(why) => return Slot::Done(fail(name, why.clone())),
+        Answer::Configured(c) => {
+            let libs = match c.open_libs {
+                true => Libraries::Open,
+                false => Libraries::Closed,
+            };
+            configured = Some((libs, c.origin.clone()));
+            (c.script.clone(), None, None)
+        }
         Answer::Rule => match rule(case.folder, object) {
             Some(r) => (r.script, None, Some(r.native)),
             None => return Slot::Done(built_in(name, &want, object, case.folder)),
@@ -336,6 +377,7 @@ fn prepare<'c>(
         path,
         object,
         native,
+        configured,
     }))
 }
 
@@ -435,6 +477,11 @@ fn settle(p: &Pending<'_>, ran: &Ran, open: Option<&Verdict>) -> Line {
             "passes only with open libraries (useOpenLibs); closed: {got}"
         )),
         None => Some(format!("expected {}, got {got}", p.want)),
+    };
+    // A configuration's script is named, so the failure points at the key to fix.
+    let why = match (why, &p.configured) {
+        (Some(why), Some((_, origin))) => Some(format!("{why} (script: {origin})")),
+        (why, _) => why,
     };
     match why {
         None => Line {

@@ -36,9 +36,27 @@ pub enum Answer {
     /// an empty status.
     Nothing,
     /// The folder has no health.lua of its own: the caller's rule for the folder's group and
-    /// kind answers (ours, not Argo CD's).
+    /// kind answers (ours, not Argo CD's), else Argo CD's built-in check for the object.
     Rule,
+    /// A script of a configuration (`test --config`), found as Argo CD finds an override.
+    Configured(Configured),
+    /// Nothing answers the object, and that is a failure: why.
+    Unanswered(String),
 }
+
+/// A script from a configuration that answers an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Configured {
+    /// The Lua text.
+    pub script: String,
+    /// Whether the configuration opens the standard libraries for it.
+    pub open_libs: bool,
+    /// Where it is: file and origin, for failures.
+    pub origin: String,
+}
+
+/// Finds what answers an object in place of the tree's own health.lua files.
+pub type Resolve<'r> = &'r dyn Fn(&Value) -> Answer;
 
 /// One test, ready to run.
 #[derive(Debug)]
@@ -100,17 +118,25 @@ impl Suite {
 
     /// Every test of every readable folder, in order, with its object and what answers it.
     pub fn cases(&self) -> Vec<Case<'_>> {
+        self.cases_answered(None)
+    }
+
+    /// As [`Suite::cases`], each object answered by `resolve` when given (a configuration's
+    /// scripts) instead of the tree's health.lua files.
+    pub fn cases_answered(&self, resolve: Option<Resolve<'_>>) -> Vec<Case<'_>> {
         let mut out = Vec::new();
         for folder in &self.folders {
             let Ok(tests) = &folder.tests else { continue };
             for test in tests {
                 let object = input_of(&folder.dir, &test.input_path).and_then(|p| read_object(&p));
-                let answer = match (&folder.script, &object) {
-                    (None, _) => Answer::Rule,
-                    (Some(_), Ok(obj)) => {
+                let answer = match (&folder.script, &object, resolve) {
+                    (_, Ok(obj), Some(resolve)) => resolve(obj),
+                    (_, Err(_), Some(_)) => Answer::Nothing,
+                    (None, _, None) => Answer::Rule,
+                    (Some(_), Ok(obj), None) => {
                         self.script_for(obj).map_or(Answer::Nothing, Answer::Script)
                     }
-                    (Some(own), Err(_)) => Answer::Script(own.clone()),
+                    (Some(own), Err(_), None) => Answer::Script(own.clone()),
                 };
                 out.push(Case {
                     folder,

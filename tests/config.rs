@@ -1,0 +1,130 @@
+//! `mas-health test --config`: the repository's fixtures run against the scripts of each
+//! configuration form it generates, each test's script found as Argo CD finds it; `audit`
+//! reads configurations as Argo CD and its operator do; JUnit and SARIF outputs.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary builds")
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const FORMS: [&str; 3] = [
+    "lua-out/argocd-cm.yaml",
+    "lua-out/argocd-cr.yaml",
+    "lua-out/helm-values.yaml",
+];
+
+#[test]
+fn every_fixture_passes_with_the_scripts_of_each_configuration_form() {
+    let (_, plain, _) = run(&["test", "health"]);
+    let total = plain.lines().filter(|l| l.starts_with("PASS ")).count();
+    assert!(total > 300, "{plain}");
+    for form in FORMS {
+        let (code, out, err) = run(&["test", "--config", form, "health"]);
+        assert_eq!(code, 0, "{form}: {out}{err}");
+        assert!(out.ends_with(&format!("{total} passed, 0 failed\n")), "{form}: {out}");
+    }
+}
+
+/// `text` with the Suite script's Healthy branch made Degraded (the first one after `marker`).
+fn break_suite(text: &str, marker: &str) -> String {
+    let at = text.find(marker).expect("the Suite script");
+    let healthy = "elseif g then n, o = \"Healthy\", l(j) or \"Ready\"";
+    let offset = text[at..].find(healthy).expect("its Healthy branch") + at;
+    let mut out = text.to_owned();
+    out.replace_range(
+        offset..offset + healthy.len(),
+        "elseif g then n, o = \"Degraded\", l(j) or \"Ready\"",
+    );
+    out
+}
+
+#[test]
+fn one_changed_script_fails_its_tests_with_expected_and_actual_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        (
+            "lua-out/argocd-cm.yaml",
+            "resource.customizations.health.core.mas.ibm.com_Suite:",
+            "line 1081 ConfigMap data[resource.customizations.health.core.mas.ibm.com_Suite]",
+        ),
+        (
+            "lua-out/argocd-cr.yaml",
+            "kind: Suite\n",
+            "line 1 ArgoCD spec.resourceHealthChecks[",
+        ),
+        (
+            "lua-out/helm-values.yaml",
+            "resource.customizations.health.core.mas.ibm.com_Suite:",
+            "line 1080 Helm values configs.cm[resource.customizations.health.core.mas.ibm.com_Suite]",
+        ),
+    ];
+    for (form, marker, origin) in cases {
+        let text = std::fs::read_to_string(root().join(form)).expect("generated config");
+        let changed = dir.path().join(Path::new(form).file_name().expect("name"));
+        std::fs::write(&changed, break_suite(&text, marker)).expect("write");
+        let changed = changed.display().to_string();
+        let (code, out, _) = run(&["test", "--config", &changed, "health"]);
+        assert_eq!(code, 1, "{form}: {out}");
+        let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+        let want = format!(
+            "FAIL core.mas.ibm.com/Suite testdata/healthy.yaml: expected Healthy \"MAS is ready \
+             to use\", got Degraded \"MAS is ready to use\" (script: {changed} {origin}"
+        );
+        assert_eq!(fails.len(), 1, "{form}: {out}");
+        assert!(fails[0].starts_with(&want), "{form}: {}\nwant {want}", fails[0]);
+    }
+}
+
+#[test]
+fn a_test_whose_kind_has_no_script_and_no_built_in_fails_saying_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cm = dir.path().join("cm.yaml");
+    std::fs::write(
+        &cm,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cm}\ndata:\n  \
+         resource.customizations.health.core.mas.ibm.com_Workspace: |\n    \
+         return {status = \"Healthy\", message = \"ok\"}\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(&[
+        "test",
+        "--config",
+        &cm.display().to_string(),
+        "health/core.mas.ibm.com",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "FAIL core.mas.ibm.com/Suite testdata/healthy.yaml: no script of the configuration \
+             answers \"core.mas.ibm.com/Suite\" (exact key, then wildcards) and Argo CD has no \
+             built-in check for it\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_file_without_scripts_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cm = dir.path().join("cm.yaml");
+    std::fs::write(&cm, "apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n").expect("write");
+    let (code, _, err) = run(&["test", "--config", &cm.display().to_string(), "health"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no health scripts found"), "{err}");
+}

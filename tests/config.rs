@@ -37,7 +37,10 @@ fn every_fixture_passes_with_the_scripts_of_each_configuration_form() {
     for form in FORMS {
         let (code, out, err) = run(&["test", "--config", form, "health"]);
         assert_eq!(code, 0, "{form}: {out}{err}");
-        assert!(out.ends_with(&format!("{total} passed, 0 failed\n")), "{form}: {out}");
+        assert!(
+            out.ends_with(&format!("{total} passed, 0 failed\n")),
+            "{form}: {out}"
+        );
     }
 }
 
@@ -87,7 +90,11 @@ fn one_changed_script_fails_its_tests_with_expected_and_actual_lines() {
              to use\", got Degraded \"MAS is ready to use\" (script: {changed} {origin}"
         );
         assert_eq!(fails.len(), 1, "{form}: {out}");
-        assert!(fails[0].starts_with(&want), "{form}: {}\nwant {want}", fails[0]);
+        assert!(
+            fails[0].starts_with(&want),
+            "{form}: {}\nwant {want}",
+            fails[0]
+        );
     }
 }
 
@@ -127,4 +134,70 @@ fn a_file_without_scripts_is_a_usage_error() {
     let (code, _, err) = run(&["test", "--config", &cm.display().to_string(), "health"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no health scripts found"), "{err}");
+}
+
+/// A configuration with one finding of each configuration-level rule and a clean check.
+fn audited(output: &str) -> (i32, String) {
+    let (code, out, err) = run(&[
+        "audit",
+        "--no-fixtures",
+        "--cases",
+        "5",
+        "--output",
+        output,
+        "tests/audit/config-forms/never-run.yaml",
+    ]);
+    assert!(err.is_empty() || !err.contains("error:"), "{err}");
+    (code, out)
+}
+
+#[test]
+fn audit_json_ends_with_a_summary_object() {
+    let (code, out) = audited("json");
+    assert_eq!(code, 1, "{out}");
+    let last: serde_json::Value =
+        serde_json::from_str(out.lines().last().expect("lines")).expect("JSON");
+    assert_eq!(
+        last,
+        serde_json::json!({"summary": {"scripts": 4, "with_errors": 2, "errors": 2,
+            "warnings": 0, "infos": 0}})
+    );
+}
+
+#[test]
+fn audit_sarif_puts_each_finding_at_the_line_of_its_key() {
+    let (_, out) = audited("sarif");
+    let sarif: serde_json::Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let at: Vec<(String, u64)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or_default().to_owned(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("never-used-key".to_owned(), 5),
+            ("never-used-key".to_owned(), 8)
+        ]
+    );
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/audit/config-forms/never-run.yaml"
+    );
+}
+
+#[test]
+fn audit_junit_has_one_testcase_per_script_and_fails_those_with_errors() {
+    let (_, out) = audited("junit");
+    assert_eq!(out.matches("<testcase ").count(), 4, "{out}");
+    assert_eq!(out.matches("<failure ").count(), 2, "{out}");
+    assert!(out.contains("<failure message=\"never-used-key\" type=\"failure\">ERROR never-used-key: keyed under a group named core"), "{out}");
 }

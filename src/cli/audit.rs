@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
 use mas_health::audit::checks::timeout::Timeout;
 use mas_health::audit::checks::unreadable_key::UnreadableKey;
-use mas_health::audit::{self, Context, Level};
+use mas_health::audit::{self, ci, Context, Level};
 use mas_health::Catalog;
 use std::path::{Path, PathBuf};
 
@@ -47,8 +47,10 @@ pub struct Args {
     /// v0.8.0 spec.resourceCustomizations is dropped. Default: the newest.
     #[arg(long, value_parser = parse_operator_version)]
     argocd_operator_version: Option<audit::OperatorVersion>,
+    /// text; json: a JSON line per script, then a summary object; junit: JUnit XML, one
+    /// testcase per script; sarif: SARIF 2.1.0, each finding at the line of its script's key.
     #[arg(long, value_enum, default_value = "text")]
-    output: super::eval::OutputKind,
+    output: AuditOutput,
     /// Seconds one script's audit may take before it is stopped and reported.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
@@ -58,6 +60,14 @@ pub struct Args {
     /// Internal: use no fixtures at all.
     #[arg(long, hide = true)]
     no_fixtures: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditOutput {
+    Text,
+    Json,
+    Junit,
+    Sarif,
 }
 
 /// Reads `--argocd-operator-version`.
@@ -527,12 +537,21 @@ pub fn run(args: Args) -> Result<u8> {
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {
-        super::eval::OutputKind::Json => {
+        AuditOutput::Json => {
             for r in &reports {
                 println!("{}", serde_json::to_string(r)?);
             }
+            println!("{}", serde_json::to_string(&ci::audit_summary(&reports))?);
         }
-        super::eval::OutputKind::Text => print_text(&reports, unreadable.len(), errors),
+        AuditOutput::Junit => {
+            let cases = ci::audit_cases(&reports);
+            super::print_lines(&ci::junit("mas-health audit", &cases));
+        }
+        AuditOutput::Sarif => {
+            let sarif = ci::sarif(&reports, audit::checks::ALL);
+            println!("{}", serde_json::to_string_pretty(&sarif)?);
+        }
+        AuditOutput::Text => print_text(&reports, unreadable.len(), errors),
     }
     Ok(if trouble {
         EXIT_USAGE

@@ -69,16 +69,15 @@ fn never_used(script: &Script, input: &Input<'_>) -> Option<String> {
         ));
     }
     if !script.kind.contains('*') && !is_kind_name(&script.kind) {
+        let prefix = match script.group.as_str() {
+            "" => String::new(),
+            g => format!("{g}/"),
+        };
         return Some(format!(
             "{:?} is not a Kubernetes kind name (a letter, then letters, digits or `-`), so no \
-             object has it: Argo CD looks up group/Kind, e.g. \"{}/{}\"",
-            script.kind,
-            if script.group.is_empty() {
-                "apps"
-            } else {
-                &script.group
-            },
-            "Deployment"
+             object has it: Argo CD looks each object up as \"{prefix}<Kind>\", which this key \
+             never equals",
+            script.kind
         ));
     }
     let groups = known_groups(input)?;
@@ -158,8 +157,8 @@ mod tests {
             found("machine.openshift.io", "obj.sta", None),
             [
                 "\"obj.sta\" is not a Kubernetes kind name (a letter, then letters, digits or \
-              `-`), so no object has it: Argo CD looks up group/Kind, e.g. \
-              \"machine.openshift.io/Deployment\""
+              `-`), so no object has it: Argo CD looks each object up as \
+              \"machine.openshift.io/<Kind>\", which this key never equals"
             ]
         );
     }

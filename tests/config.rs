@@ -201,3 +201,130 @@ fn audit_junit_has_one_testcase_per_script_and_fails_those_with_errors() {
     assert_eq!(out.matches("<failure ").count(), 2, "{out}");
     assert!(out.contains("<failure message=\"never-used-key\" type=\"failure\">ERROR never-used-key: keyed under a group named core"), "{out}");
 }
+
+/// `(key, finding codes)` of each report of `audit --output json` on `args`, and the exit code.
+fn codes_of(args: &[&str]) -> (i32, Vec<(String, Vec<String>)>) {
+    let mut all = vec![
+        "audit",
+        "--no-fixtures",
+        "--cases",
+        "10",
+        "--output",
+        "json",
+    ];
+    all.extend_from_slice(args);
+    let (code, out, err) = run(&all);
+    let reports = out
+        .lines()
+        .filter(|l| !l.starts_with("{\"summary\""))
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            let codes = r["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (r["key"].as_str().unwrap_or_default().to_owned(), codes)
+        })
+        .collect();
+    assert!(!err.contains("error:"), "{err}");
+    (code, reports)
+}
+
+fn pairs(p: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+    p.iter()
+        .map(|(k, c)| (k.to_string(), c.iter().map(|c| c.to_string()).collect()))
+        .collect()
+}
+
+const CORPUS: &str = "tests/audit/config-forms/";
+
+#[test]
+fn corpus_a_duplicated_nested_key_is_a_warning_and_every_script_is_audited() {
+    let (code, found) = codes_of(&[&format!("{CORPUS}duplicate-nested.yaml")]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("example.com/Widget", &[]),
+            ("example.com/Gadget", &[]),
+            ("example.com/Widget", &["duplicate-yaml-key"]),
+        ])
+    );
+    let (code, found) = codes_of(&[&format!("{CORPUS}one-kind-two-groups.yaml")]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("example.com/Widget", &[]),
+            ("other.example.com/Widget", &[])
+        ])
+    );
+}
+
+#[test]
+fn corpus_core_and_non_kind_keys_are_never_used() {
+    let (code, found) = codes_of(&[&format!("{CORPUS}never-run.yaml")]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("core/Service", &["never-used-key"]),
+            ("machine.openshift.io/obj.sta", &["never-used-key"]),
+            ("Service", &[]),
+            ("machine.openshift.io/MachineSet", &[]),
+        ])
+    );
+}
+
+#[test]
+fn corpus_a_typo_of_a_deployed_group_is_never_used() {
+    let manifests = format!("{CORPUS}typo-group-manifests.yaml");
+    let (code, found) = codes_of(&[
+        "--manifests",
+        &manifests,
+        &format!("{CORPUS}typo-group.yaml"),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        pairs(&[
+            (
+                "machine.opensift.io/MachineHealthCheck",
+                &["never-used-key", "unused-key"]
+            ),
+            ("machine.openshift.io/MachineSet", &[]),
+        ])
+    );
+}
+
+#[test]
+fn corpus_resource_customizations_are_dropped_by_the_operator_from_0_8() {
+    let old = format!("{CORPUS}argocd-old-field.yaml");
+    let (code, found) = codes_of(&[&old]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        pairs(&[("example.com/Widget", &["dropped-by-operator"])])
+    );
+    let (code, found) = codes_of(&["--argocd-operator-version", "0.7.0", &old]);
+    assert_eq!(code, 0);
+    assert_eq!(found, pairs(&[("example.com/Widget", &[])]));
+    let (code, found) = codes_of(&[&format!("{CORPUS}argocd-health-checks.yaml")]);
+    assert_eq!(code, 0);
+    assert_eq!(found, pairs(&[("example.com/Widget", &[])]));
+}
+
+#[test]
+fn corpus_helm_values_are_read_as_the_chart_writes_them() {
+    let (code, found) = codes_of(&[&format!("{CORPUS}helm-map-value.yaml")]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("example.com/Gadget", &[]),
+            ("resource.customizations", &["unreadable-key"]),
+        ])
+    );
+}

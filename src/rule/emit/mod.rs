@@ -1,17 +1,19 @@
 //! The Lua emitter: turns a [`Rule`] into one self-contained Lua 5.1 chunk for Argo CD.
 //!
 //! [`lower`] builds a small Lua tree ([`lua`]) from the rule and [`print`] writes it, placing
-//! parentheses from precedence. The chunk is safe by construction and shaped for gopher-lua,
-//! which compiles every script on every evaluation (up to Argo CD 3.5), so bytes are cost:
-//! - a header of three or four comment lines (the rule, its cases in order with their
-//!   verdicts, the command that explains a verdict), no other comment, and locals named for
-//!   what they hold (a name is one token whatever its length);
+//! parentheses from precedence. The chunk is safe by construction, written for the person who
+//! reviews it, and shaped for gopher-lua, which compiles every script on every evaluation (up to
+//! Argo CD 3.5), so tokens are cost:
+//! - a header of a few comment lines (the rule, its cases in order with their verdicts, the
+//!   command that explains a verdict), no other comment, and locals named for what they hold
+//!   ([`names`]; a name is one token whatever its length);
 //! - every field the rule uses is read once into a local, each step guarded by
 //!   `type(x) == "table"`;
 //! - one pass over `status.conditions` records, for each condition test, the first matching
 //!   entry, so no verdict depends on the order of conditions and the array is read once;
-//! - each clause is then a plain `if` over those locals, and messages take a value only when
-//!   it is a non-empty string, falling back to a literal;
+//! - each clause is then a plain `if` over those locals, its verdict on the line below its
+//!   test, and messages take a value only when it is a non-empty string, falling back to a
+//!   literal;
 //! - the last statement returns a literal status.
 //!
 //! Only base functions (`type`, `ipairs`, `pairs`) are used, which Argo CD opens without
@@ -61,14 +63,14 @@ fn header(rule: &Rule) -> String {
     }
     out.push_str(&line);
     out.push('\n');
-    out.push_str("-- Which case decided for an object, and every value it read: mas-health explain FILE\n");
+    out.push_str(
+        "-- Which case decided for an object, and every value it read: mas-health explain FILE\n",
+    );
     out
 }
 
 /// Where the header wraps.
 const HEADER_WIDTH: usize = 100;
-
-
 
 /// A comment made safe: one line of printable ASCII.
 fn comment(s: &str) -> String {

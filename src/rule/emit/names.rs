@@ -114,7 +114,10 @@ pub(super) fn cut(name: &str) -> String {
     if name.len() <= MAX_LEN {
         return name.to_owned();
     }
-    let end = name[..MAX_LEN].rfind('_').filter(|&i| i > 0).unwrap_or(MAX_LEN);
+    let end = name[..MAX_LEN]
+        .rfind('_')
+        .filter(|&i| i > 0)
+        .unwrap_or(MAX_LEN);
     name[..end].to_owned()
 }
 

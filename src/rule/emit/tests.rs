@@ -638,7 +638,10 @@ fn local_names_come_from_their_hints_and_skip_keywords_and_globals() {
     assert_eq!(scope.fresh("end"), "end_");
     assert_eq!(scope.fresh("type"), "type_2");
     assert_eq!(scope.fresh("observedGeneration"), "observed_generation");
-    assert_eq!(scope.fresh("app.kubernetes.io/name"), "app_kubernetes_io_name");
+    assert_eq!(
+        scope.fresh("app.kubernetes.io/name"),
+        "app_kubernetes_io_name"
+    );
     assert_eq!(scope.fresh("3scale"), "v_3scale");
     let mut unique = ready.clone();
     unique.sort();

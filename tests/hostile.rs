@@ -775,7 +775,7 @@ fn audit_reads_a_pipe_and_standard_input() {
         )
     };
     let stdin = cmd()
-        .args(["audit", "--no-fixtures", "--cases", "3", "-"])
+        .args(["audit", "--verbose", "--cases", "3", "-"])
         .write_stdin(text)
         .output()
         .expect("runs");
@@ -785,7 +785,7 @@ fn audit_reads_a_pipe_and_standard_input() {
     let piped = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "exec {:?} audit --no-fixtures --cases 3 <(cat {:?})",
+            "exec {:?} audit --verbose --cases 3 <(cat {:?})",
             exe, cm
         ))
         .output()

@@ -80,7 +80,10 @@ fn keeps_everything(theirs_text: &str, merged: &Merged, server_fields: &[&str]) 
             assert!(after.get(&path).is_none(), "{path} is the server's");
             continue;
         }
-        if value.as_str().is_some_and(|s| replaced.iter().any(|r| *r == s)) {
+        if value
+            .as_str()
+            .is_some_and(|s| replaced.iter().any(|r| *r == s))
+        {
             continue;
         }
         assert_eq!(after.get(&path), Some(&value), "{path} changed or dropped");
@@ -103,6 +106,8 @@ fn keeps_everything(theirs_text: &str, merged: &Merged, server_fields: &[&str]) 
         theirs_checks.len() + ours.len() - both.len()
     );
     assert_eq!(merged.added, ours.len() - both.len());
+    // Nothing of ours sits beside a definition of theirs that would override it, or under it.
+    assert_eq!(read_config("merged.yaml", &merged.text).duplicates, []);
 }
 
 #[test]
@@ -227,8 +232,8 @@ fn the_json_patch_turns_their_resource_into_the_merged_one_and_drops_nothing() {
 #[test]
 fn a_replaced_entry_is_tested_before_it_is_replaced() {
     let text = CR.replace("  resourceVersion: \"4418230\"\n", "");
-    let patch = output::argocd_cr_patch(&Catalog::standard(), "cr.yaml", &text, Keep::Ours)
-        .expect("patch");
+    let patch =
+        output::argocd_cr_patch(&Catalog::standard(), "cr.yaml", &text, Keep::Ours).expect("patch");
     let ops: Vec<Value> = serde_json::from_str(&patch.text).expect("JSON patch");
     let at = |path: &str| -> Vec<&str> {
         ops.iter()

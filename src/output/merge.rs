@@ -440,9 +440,8 @@ pub fn argocd_cr_patch(
         Some(new) => diff("/spec", old, new, &mut ops),
         None => {}
     }
-    let text = serde_json::to_string_pretty(&ops)
-        .map_err(|e| OutputError::Yaml(e.to_string()))?
-        + "\n";
+    let text =
+        serde_json::to_string_pretty(&ops).map_err(|e| OutputError::Yaml(e.to_string()))? + "\n";
     Ok(Merged { text, ..merged })
 }
 

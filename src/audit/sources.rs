@@ -766,6 +766,30 @@ mod tests {
     }
 
     #[test]
+    fn scripts_of_an_argocd_resource_and_helm_values_stand_at_their_own_entries() {
+        let cr = "apiVersion: argoproj.io/v1beta1\nkind: ArgoCD\nmetadata:\n  name: a\nspec:\n  \
+            extraConfig:\n    resource.customizations: |\n      c.example.com/C:\n        \
+            health.lua: return {}\n  resourceHealthChecks:\n  # theirs\n  - group: a.example.com\n    \
+            kind: A\n    check: |\n      -- a list inside the script\n      return {}\n\n  \
+            - kind: B\n    group: b.example.com\n    check: return {}\n---\nconfigs:\n  cm:\n    \
+            resource.customizations.health.d.example.com_D: return {}\n";
+        let origins: Vec<String> = read_config("cr.yaml", cr)
+            .scripts
+            .into_iter()
+            .map(|s| s.origin)
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "line 12 ArgoCD spec.resourceHealthChecks[0]",
+                "line 18 ArgoCD spec.resourceHealthChecks[1]",
+                "line 8 ArgoCD spec.extraConfig[resource.customizations].\"c.example.com/C\"",
+                "line 24 Helm values configs.cm[resource.customizations.health.d.example.com_D]",
+            ]
+        );
+    }
+
+    #[test]
     fn a_dump_with_braces_in_a_value_is_read_as_objects() {
         let dump = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: core.mas.ibm.com/v1\n  \
             kind: Suite\n  metadata: {name: inst1}\n- apiVersion: v1\n  kind: ConfigMap\n  \

@@ -169,7 +169,7 @@ fn merged(format: Format, entries: &Catalog, path: &Path, args: &Args) -> Result
         complain!("{line}");
     }
     complain!(
-        "merged into {name}: {} checks of ours added, {} kinds defined by both ({}), every other entry of yours kept",
+        "merged into {name}: {} checks of ours added, {} defined by both ({}), every other entry of yours kept",
         merged.added,
         merged.both.len(),
         match keep {

@@ -77,7 +77,7 @@ fn keeps_everything(theirs_text: &str, merged: &Merged, server_fields: &[&str]) 
     let after = all_leaves(&yaml(&merged.text));
     for (path, value) in all_leaves(&yaml(theirs_text)) {
         if server_fields.iter().any(|f| path.starts_with(f)) {
-            assert!(after.get(&path).is_none(), "{path} is the server's");
+            assert!(!after.contains_key(&path), "{path} is the server's");
             continue;
         }
         if value

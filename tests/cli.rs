@@ -371,7 +371,7 @@ fn help_explains_each_command() {
 }
 
 #[test]
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 fn test_command_runs_in_gopher_lua_when_go_is_present() {
     let text = exits_with(
         cmd()

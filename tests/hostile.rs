@@ -1175,7 +1175,7 @@ fn generate_one_file_never_writes_through_a_link() {
 // Item 17: without HOME, the gopher-lua harness is built in a private folder, never run from
 // a predictable place in the temporary folder.
 
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 #[test]
 fn a_harness_planted_in_the_temporary_folder_is_never_run() {
     let tmp = tempfile::tempdir().expect("tmp");

@@ -427,6 +427,9 @@ pub fn read_config(file: &str, text: &str) -> Config {
     for (script, form) in config.scripts.iter_mut().zip(&config.forms) {
         point_at_entry(text, script, *form);
     }
+    for entry in &mut config.unreadable {
+        point_at_bracket_key(text, &mut entry.origin);
+    }
     let duplicates: Vec<Duplicate> = config
         .pairs
         .iter()
@@ -484,6 +487,23 @@ fn point_at_entry(text: &str, script: &mut Script, form: Form) {
     };
     if let Some(i) = found {
         script.origin = format!("line {}{}", i + 1, &rest[digits..]);
+    }
+}
+
+/// Moves an unreadable entry's origin (`line N ... [KEY]`) to the line of `KEY`, as
+/// [`point_at_entry`] does for a split key.
+fn point_at_bracket_key(text: &str, origin: &mut String) {
+    let Some(rest) = origin.strip_prefix("line ") else {
+        return;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (Ok(start), Some((_, key))) = (rest[..digits].parse::<usize>(), rest.rsplit_once('['))
+    else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = key_line(&lines, start.saturating_sub(1), key.trim_end_matches(']')) {
+        *origin = format!("line {}{}", i + 1, &rest[digits..]);
     }
 }
 

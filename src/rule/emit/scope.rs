@@ -6,8 +6,8 @@
 
 use super::lua::{self, Expr, Stat};
 use super::print::is_name;
-use crate::argocd::paths::CONDITIONS;
-use crate::rule::model::{ConditionSelector, Part, Path, Rule, Source, TextMatch};
+use crate::rule::model::{ConditionSelector, Lookup, Part, Path, Rule, TextMatch};
+use crate::rule::CONDITIONS;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Globals a script uses, which no local may shadow.
@@ -62,7 +62,7 @@ impl Scope {
         for m in rule.messages() {
             for part in &m.0 {
                 if let Part::Read {
-                    source: Source::Condition(sel, key),
+                    source: Lookup::Condition(sel, key),
                     ..
                 } = part
                 {

@@ -1,6 +1,8 @@
 //! Hostile and careless input (issue #17): scripts and fixtures written to hang, exhaust or
 //! escape `mas-health test` and `audit` end with a clear answer instead.
 
+mod support;
+
 use assert_cmd::Command;
 use mas_health::argocd::runtime::{Libraries, Outcome, Runtime};
 use mas_health::audit::Sandbox;
@@ -13,7 +15,7 @@ fn deadline(out: &Outcome) -> bool {
 }
 
 fn cmd() -> Command {
-    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
+    let mut c = support::cmd();
     c.timeout(Duration::from_secs(60));
     c
 }
@@ -152,8 +154,8 @@ fn load_with_a_reader_stops_at_the_memory_limit() {
         .expect("state");
     assert_eq!(
         rec.outcome,
-        Outcome::Health(mas_health::rule::Health::new(
-            mas_health::rule::Status::Degraded,
+        Outcome::Health(mas_health::Health::new(
+            mas_health::Status::Degraded,
             "nil not enough memory"
         ))
     );
@@ -380,7 +382,8 @@ fn a_full_standard_output_is_a_one_line_error_not_a_panic() {
         .write(true)
         .open("/dev/full")
         .expect("/dev/full");
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("mas-health"))
+    let out = std::process::Command::new(support::exe())
+        .current_dir(support::ROOT)
         .args(["generate", "--format", "nested"])
         .stdout(full)
         .output()
@@ -724,7 +727,8 @@ fn killing_audit_ends_its_worker() {
          return { status = \"Healthy\" }\n",
     )
     .expect("write");
-    let mut audit = std::process::Command::new(assert_cmd::cargo::cargo_bin("mas-health"))
+    let mut audit = std::process::Command::new(support::exe())
+        .current_dir(support::ROOT)
         .args(["audit", "--no-fixtures", "--cases", "3", "--timeout", "600"])
         .arg(&cm)
         .stdout(std::process::Stdio::null())
@@ -781,7 +785,7 @@ fn audit_reads_a_pipe_and_standard_input() {
         .expect("runs");
     assert_eq!(stdin.status.code(), Some(0), "{stdin:?}");
     assert_eq!(String::from_utf8_lossy(&stdin.stdout), expected("-"));
-    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let exe = support::exe();
     let piped = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
@@ -1186,7 +1190,7 @@ fn a_harness_planted_in_the_temporary_folder_is_never_run() {
         "Healthy",
     );
     // The name the harness had there: FNV-1a of its source.
-    let hash = include_str!("gopher/main.go")
+    let hash = include_str!("../../tests/gopher/main.go")
         .bytes()
         .fold(0xcbf29ce484222325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
@@ -1252,10 +1256,7 @@ fn a_result_of_many_tables_encodes_in_linear_time() {
     let out = rt.run(script, &json!({})).expect("state");
     assert_eq!(
         out,
-        Outcome::Health(mas_health::rule::Health::new(
-            mas_health::rule::Status::Healthy,
-            "many"
-        ))
+        Outcome::Health(mas_health::Health::new(mas_health::Status::Healthy, "many"))
     );
     // Quadratic, this took 40 s here; linear, a fraction of a second.
     assert!(
@@ -1318,7 +1319,7 @@ fn a_large_list_is_evaluated_in_little_memory() {
     std::fs::write(&file, &text).expect("write");
     drop(text);
     // 512 MiB of address space: read whole, the objects alone took over 1 GB.
-    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let exe = support::exe();
     let out = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!("ulimit -v 524288; exec {exe:?} eval {file:?}"))

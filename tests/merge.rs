@@ -3,7 +3,7 @@
 //! define a kind. The inputs (tests/inputs/merge/) were written for these tests.
 
 use mas_health::audit::read_config;
-use mas_health::output::{self, Keep, Merged};
+use mas_health::io::{self as output, Keep, Merged};
 use mas_health::Catalog;
 use serde_json::Value;
 use std::collections::BTreeMap;

@@ -15,7 +15,7 @@ mod suite;
 
 pub use lookup::{config_map_key, path_match, Scripts, HEALTH_LUA};
 #[cfg(feature = "runtime")]
-pub use run::{expected, Interpreter, Job, Line, Ran, Report, Rule, RuleFor, Settled};
+pub use run::{expected, Emitted, EmittedFor, Interpreter, Job, Line, Ran, Settled, TestLog};
 pub use suite::{Answer, Case, Folder, Suite, HEALTH_TEST_YAML};
 
 use super::keys::GroupKind;

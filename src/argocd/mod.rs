@@ -14,5 +14,5 @@ pub mod harness;
 pub mod runtime;
 
 pub use health::{evaluate, pre_check, severity, Severity, Verdict};
-pub use keys::{glob, group_of, GroupKind};
+pub use keys::{glob, group_kind_of, group_of, GroupKind};
 pub use paths::CONDITIONS;

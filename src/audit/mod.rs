@@ -4,12 +4,12 @@
 //! every check of [`checks::ALL`], one per finding code.
 
 pub mod checks;
-pub mod lua_check;
+pub mod crd;
+mod realistic;
 mod runs;
 mod sandbox;
 mod shrink;
 pub mod sources;
-pub mod states;
 
 pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
@@ -90,7 +90,7 @@ pub struct Context<'a> {
     /// Whether to run wrong-typed states too (`--malformed`); what they show is a warning.
     pub malformed: bool,
     /// The schemas of custom resources (`--crds`), so states satisfy them.
-    pub schemas: Option<&'a states::crd::Schemas>,
+    pub schemas: Option<&'a crd::Schemas>,
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

@@ -54,9 +54,24 @@ pub struct File {
     pub contents: String,
 }
 
-/// The formats `mas-health generate` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+/// Declares [`Format`] and [`Format::ALL`] from one list, so that no format can be left out of
+/// `ALL` (where a missing one would never be offered or written).
+macro_rules! formats {
+    ($($(#[doc = $doc:literal])* $variant:ident,)*) => {
+        /// The formats `mas-health generate` writes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Format {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Format {
+            /// Every format, in declaration order.
+            pub const ALL: [Format; [$(Format::$variant),*].len()] = [$(Format::$variant),*];
+        }
+    };
+}
+
+formats! {
     /// A ConfigMap patch for argocd-cm: split keys per kind, wildcards in the nested key.
     ArgocdCm,
     /// A ConfigMap patch with everything in the nested `resource.customizations` key.
@@ -73,16 +88,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format.
-    pub const ALL: [Format; 6] = [
-        Format::ArgocdCm,
-        Format::Nested,
-        Format::ArgocdCr,
-        Format::ArgocdCrPatch,
-        Format::HelmValues,
-        Format::Upstream,
-    ];
-
     /// The format's name on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -274,4 +279,33 @@ pub fn lua_out(catalog: &Catalog, target: &Target) -> Result<Vec<File>, OutputEr
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every format once, in declaration order; each is found by its name; and a
+    /// format has a file in lua-out/ exactly when `render` can write it as one file, so a new
+    /// folder format cannot go down the single-file path.
+    #[test]
+    fn every_format_is_listed_once_found_by_name_and_written_as_its_kind() {
+        // No `_` arm: a new variant stops this test from compiling until it is placed.
+        let position = |f: Format| match f {
+            Format::ArgocdCm => 0,
+            Format::Nested => 1,
+            Format::ArgocdCr => 2,
+            Format::ArgocdCrPatch => 3,
+            Format::HelmValues => 4,
+            Format::Upstream => 5,
+        };
+        let catalog = Catalog::standard();
+        for (i, f) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(position(f), i, "{}", f.name());
+            assert_eq!(Format::parse(f.name()), Some(f));
+            let one_file = render(f, &catalog, &Target::default()).is_ok();
+            assert_eq!(f.file_name().is_some(), one_file, "{}", f.name());
+        }
+        assert_eq!(Format::ALL.len(), 6);
+    }
 }

@@ -5,9 +5,10 @@
 
 use super::tree::is_app;
 use super::{
-    AppNode, Blocker, BlockerKind, Current, HealthFrom, ResourceNode, ResourceRef, State, WaveGroup,
+    AppNode, Blocker, BlockerKind, Current, HealthFrom, Progress, ResourceNode, ResourceRef,
+    WaveGroup,
 };
-use crate::argocd::sync::{self, Outcome, SyncPhase};
+use crate::argocd::sync::{self, SyncPhase, TaskEffect};
 use crate::argocd::GroupKind;
 use crate::rule::Status;
 use serde_json::Value;
@@ -129,10 +130,10 @@ fn settled(ctx: &Ctx, waves: &[WaveGroup]) -> Option<Current> {
 }
 
 /// What a resource does to its wave, with the status and message to show for it.
-fn outcome_of(ctx: &Ctx, r: &ResourceNode) -> (Outcome, String, String) {
+fn effect_of(ctx: &Ctx, r: &ResourceNode) -> (TaskEffect, String, String) {
     if let Some(res) = r.result.as_ref() {
         if sync::result_failed(&res.status) {
-            return (Outcome::Fails, res.status.clone(), res.message.clone());
+            return (TaskEffect::Fails, res.status.clone(), res.message.clone());
         }
         if r.hook && !res.hook_phase.is_empty() {
             let message = if res.message.is_empty() {
@@ -140,39 +141,39 @@ fn outcome_of(ctx: &Ctx, r: &ResourceNode) -> (Outcome, String, String) {
             } else {
                 res.message.clone()
             };
-            let outcome = sync::hook_result_outcome(&res.hook_phase);
+            let outcome = sync::hook_result_effect(&res.hook_phase);
             return (outcome, res.hook_phase.clone(), message);
         }
     }
     let outcome = match r.health.from {
-        HealthFrom::NoCheck => Outcome::Done,
+        HealthFrom::NoCheck => TaskEffect::Done,
         // Argo CD leaves Missing and Unknown child Applications out of its aggregate, so a
         // Healthy parent says nothing about a child that is not in the input.
-        HealthFrom::Unknown if ctx.trust_app && !is_app(&r.reference()) => Outcome::Done,
-        HealthFrom::Unknown => Outcome::Waits,
+        HealthFrom::Unknown if ctx.trust_app && !is_app(&r.reference()) => TaskEffect::Done,
+        HealthFrom::Unknown => TaskEffect::Waits,
         HealthFrom::Live | HealthFrom::Stored => {
-            sync::task_outcome(r.health.verdict().as_ref(), r.hook)
+            sync::task_effect(r.health.verdict().as_ref(), r.hook)
         }
     };
     let label = r.health.label().to_owned();
     (outcome, label, r.health.message.clone())
 }
 
-fn reason(ctx: &Ctx, r: &ResourceNode, outcome: Outcome, status: &str) -> String {
+fn reason(ctx: &Ctx, r: &ResourceNode, outcome: TaskEffect, status: &str) -> String {
     let failed_apply = r
         .result
         .as_ref()
         .is_some_and(|x| sync::result_failed(&x.status));
     match outcome {
-        Outcome::Fails if failed_apply => "it failed to apply, which fails the sync".to_owned(),
-        Outcome::Fails if r.hook => {
+        TaskEffect::Fails if failed_apply => "it failed to apply, which fails the sync".to_owned(),
+        TaskEffect::Fails if r.hook => {
             "a hook that failed fails the sync; automated sync does not retry the same revision"
                 .to_owned()
         }
-        Outcome::Fails if ctx.multi_step => "Degraded fails the sync operation; automated sync \
+        TaskEffect::Fails if ctx.multi_step => "Degraded fails the sync operation; automated sync \
              does not retry the same revision"
             .to_owned(),
-        Outcome::Fails => {
+        TaskEffect::Fails => {
             "Degraded: the Application is Degraded, which fails its parent's wave".to_owned()
         }
         _ if r.health.from == HealthFrom::Unknown => {
@@ -186,11 +187,11 @@ fn reason(ctx: &Ctx, r: &ResourceNode, outcome: Outcome, status: &str) -> String
 
 /// The blocker a resource is, or `None` when it lets its wave move on.
 fn holds(ctx: &Ctx, r: &ResourceNode) -> Option<Blocker> {
-    let (outcome, status, message) = outcome_of(ctx, r);
+    let (outcome, status, message) = effect_of(ctx, r);
     let kind = match outcome {
-        Outcome::Done => return None,
-        Outcome::Waits => BlockerKind::Waits,
-        Outcome::Fails => BlockerKind::Stops,
+        TaskEffect::Done => return None,
+        TaskEffect::Waits => BlockerKind::Waits,
+        TaskEffect::Fails => BlockerKind::Stops,
     };
     Some(Blocker {
         kind,
@@ -347,11 +348,11 @@ pub(super) fn summary(root: &AppNode) -> String {
 
 /// How far the rollout under `root` got: stopped if anything in it stops, waiting if anything
 /// holds, else finished.
-pub(super) fn state(root: &AppNode) -> State {
+pub(super) fn state(root: &AppNode) -> Progress {
     let own = match &root.blocker {
-        None => State::Finished,
-        Some(b) if b.kind == BlockerKind::Stops => State::Stopped,
-        Some(_) => State::Waiting,
+        None => Progress::Finished,
+        Some(b) if b.kind == BlockerKind::Stops => Progress::Stopped,
+        Some(_) => Progress::Waiting,
     };
-    root.children.iter().map(state).fold(own, State::max)
+    root.children.iter().map(state).fold(own, Progress::max)
 }

@@ -35,7 +35,7 @@ use serde_json::Value;
 /// How far a rollout got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub enum Progress {
     /// Every Application is synced and healthy.
     Finished,
     /// Something is still on its way; no person is needed yet.
@@ -48,7 +48,7 @@ pub enum State {
 #[derive(Debug, Clone, Serialize)]
 pub struct Rollout {
     /// The worst state over the roots.
-    pub state: State,
+    pub state: Progress,
     /// One line per root: the first blocker on the path from it, or that it finished.
     pub summary: Vec<String>,
     /// The root Applications (those no other Application lists), with their children.
@@ -254,7 +254,7 @@ pub fn rollout(objects: &[Value], catalog: &Catalog) -> Rollout {
         .iter()
         .map(blockers::state)
         .max()
-        .unwrap_or(State::Finished);
+        .unwrap_or(Progress::Finished);
     Rollout {
         state,
         summary,

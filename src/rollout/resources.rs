@@ -10,6 +10,7 @@ use crate::argocd::sync::{self, SyncPhase, DEFAULT_WAVE};
 use crate::argocd::Verdict;
 use crate::catalog::Catalog;
 use crate::health::assess;
+use crate::rule::EvalContext;
 use crate::rule::Status;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -81,7 +82,7 @@ impl HealthView {
 
 /// What Argo CD would record for a live object.
 pub(super) fn live_health(catalog: &Catalog, obj: &Value) -> HealthView {
-    let a = assess(catalog, obj);
+    let a = assess(catalog, obj, &EvalContext::now());
     match a.verdict {
         Some(v) => HealthView {
             status: Some(v.status_str()),

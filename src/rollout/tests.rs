@@ -86,14 +86,14 @@ fn degraded_stops_and_progressing_waits_in_the_lowest_unfinished_wave() {
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
                     "metadata": {"name": "cm", "namespace": "mas"}});
     let waiting = view(&[root.clone(), suite("False", "False"), cm.clone()]);
-    assert_eq!(waiting.state, State::Waiting);
+    assert_eq!(waiting.state, Progress::Waiting);
     assert_eq!(
         waiting.summary[0],
         "root: wave 5 root waits on core.mas.ibm.com/Suite mas/s (Progressing: waiting for \
          Ready: ready text)"
     );
     let stopped = view(&[root, suite("False", "True"), cm]);
-    assert_eq!(stopped.state, State::Stopped);
+    assert_eq!(stopped.state, Progress::Stopped);
     let b = stopped.roots[0].blocker.as_ref().expect("blocker");
     assert_eq!(b.kind, BlockerKind::Stops);
     assert!(b.reason.contains("does not retry"), "{}", b.reason);
@@ -102,7 +102,7 @@ fn degraded_stops_and_progressing_waits_in_the_lowest_unfinished_wave() {
 #[test]
 fn without_live_objects_a_healthy_application_vouches_for_its_resources() {
     let r = view(&[app("root", json!([suite_entry(0)]), json!({}))]);
-    assert_eq!(r.state, State::Finished);
+    assert_eq!(r.state, Progress::Finished);
     let node = &r.roots[0].waves[0].resources[0];
     assert_eq!(node.health.from, HealthFrom::Unknown);
     assert_eq!(node.health.label(), "unknown");
@@ -114,7 +114,7 @@ fn stored_health_is_used_when_no_live_object_is_given() {
     entry["health"] = json!({"status": "Degraded", "message": "stored text"});
     let failed = json!({"operationState": {"phase": "Failed", "message": "boom"}});
     let r = view(&[app("root", json!([entry]), failed)]);
-    assert_eq!(r.state, State::Stopped);
+    assert_eq!(r.state, Progress::Stopped);
     let b = r.roots[0].blocker.as_ref().expect("blocker");
     assert_eq!(
         (b.status.as_str(), b.message.as_str()),

@@ -3,9 +3,9 @@
 //! cycle, a child missing from the input or a chain deeper than [`MAX_DEPTH`] is reported.
 
 use super::{blockers, resources, AppNode, Problem, ResourceRef};
+use crate::argocd::group_kind_of;
 use crate::argocd::sync::DEFAULT_WAVE;
 use crate::catalog::Catalog;
-use crate::health::group_kind_of;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

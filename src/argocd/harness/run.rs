@@ -52,7 +52,7 @@ where
 
 /// Our own rule answering a folder that has no health.lua: its script and the native verdict.
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub struct Emitted {
     /// The emitted Lua.
     pub script: String,
     /// What the native evaluator says for the object.
@@ -91,14 +91,14 @@ impl fmt::Display for Line {
 
 /// What a run of a suite found.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct TestLog {
     /// One line per test, and one per folder whose tests could not be read.
     pub lines: Vec<Line>,
     /// Scripts the interpreter could not parse (sorted, once each).
     pub unparsed: Vec<PathBuf>,
 }
 
-impl Report {
+impl TestLog {
     /// Tests that passed.
     pub fn passed(&self) -> usize {
         self.lines
@@ -118,7 +118,7 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for TestLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for line in &self.lines {
             writeln!(f, "{line}")?;
@@ -197,7 +197,7 @@ fn broken(e: &FixtureError) -> Line {
 }
 
 /// The caller's rule for folders without a health.lua of their own.
-pub type RuleFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Rule>;
+pub type EmittedFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Emitted>;
 
 impl Suite {
     /// Runs every test in `interp` with `libraries`, and reports each. With closed libraries
@@ -210,9 +210,9 @@ impl Suite {
         interp: &dyn Interpreter,
         sandbox: &dyn Interpreter,
         libraries: Libraries,
-        rule: RuleFor<'_>,
-    ) -> Result<Report, String> {
-        let mut report = Report::default();
+        rule: EmittedFor<'_>,
+    ) -> Result<TestLog, String> {
+        let mut report = TestLog::default();
         report.lines.extend(self.unreadable.iter().map(broken));
         report.lines.extend(
             self.folders
@@ -301,7 +301,7 @@ fn retry_open(
 fn prepare<'c>(
     case: &'c Case<'_>,
     texts: &mut HashMap<PathBuf, Result<String, String>>,
-    rule: RuleFor<'_>,
+    rule: EmittedFor<'_>,
 ) -> Slot<'c> {
     let name = case.name.clone();
     let want = match expected(case.test) {
@@ -363,7 +363,7 @@ fn read_script(path: &Path) -> Result<String, String> {
 /// No health.lua here and no rule of ours: Argo CD's own check for the object's kind decides
 /// (it has no script to run here, so only its native equivalent is compared).
 fn built_in(name: String, want: &Verdict, object: &Value, folder: &Folder) -> Line {
-    let gk = crate::health::group_kind_of(object);
+    let gk = crate::argocd::group_kind_of(object);
     let Some(check) = crate::argocd::builtin::check_for(&gk) else {
         let why = format!(
             "no health.lua here, no rule and no Argo CD built-in check for {}/{}",

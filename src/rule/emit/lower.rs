@@ -3,7 +3,7 @@
 use super::lua::{self, BinOp, Expr, Stat};
 use super::names::{cut, lua_name, selector_name};
 use super::scope::{Scope, MESSAGE, VERDICT};
-use crate::rule::model::{Clause, Message, Part, Path, Predicate, Rule, Scalar, Source, Status};
+use crate::rule::model::{Clause, Lookup, Message, Part, Path, Predicate, Rule, Scalar, Status};
 
 /// The statements of `rule`'s script, header excluded: the reads, any helpers, the shared
 /// tests, then one `if ... elseif ... else` chain choosing the verdict and a single `return`
@@ -170,8 +170,8 @@ impl<'r> Lower<'r> {
                     fallback,
                 } => {
                     let value = match source {
-                        Source::Field(path) => self.scope.field(path),
-                        Source::Condition(sel, key) => self.scope.condition_field(sel, key),
+                        Lookup::Field(path) => self.scope.field(path),
+                        Lookup::Condition(sel, key) => self.scope.condition_field(sel, key),
                     };
                     parts.push(text_or(value, prefix, fallback, self.text.as_deref()));
                 }

@@ -7,8 +7,8 @@
 
 use super::lua::{self, Expr, Stat};
 use super::names::{field_candidates, lua_name, selector_name, Names};
-use crate::argocd::paths::CONDITIONS;
-use crate::rule::model::{ConditionSelector, Part, Path, Rule, Source, TextMatch};
+use crate::rule::model::{ConditionSelector, Lookup, Part, Path, Rule, TextMatch};
+use crate::rule::CONDITIONS;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The locals holding the verdict chain's choice, named before any field can take the names.
@@ -65,7 +65,7 @@ impl Scope {
         for m in rule.messages() {
             for part in &m.0 {
                 if let Part::Read {
-                    source: Source::Condition(sel, key),
+                    source: Lookup::Condition(sel, key),
                     ..
                 } = part
                 {

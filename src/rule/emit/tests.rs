@@ -433,22 +433,22 @@ fn every_golden_file_has_a_case() {
     }
 }
 
-#[cfg(feature = "audit")]
+#[cfg(feature = "testkit")]
 #[test]
 fn every_golden_script_parses_as_strict_lua51() {
     for (name, _) in cases() {
         let path = golden_dir().join(format!("{name}.lua"));
         let script = std::fs::read_to_string(&path).expect("golden file exists");
-        let parsed = crate::audit::lua_check::parse_lua51(&script);
+        let parsed = crate::testkit::lua_check::parse_lua51(&script);
         assert!(parsed.is_ok(), "{name}: {parsed:?}\n{script}");
-        let closed = crate::audit::lua_check::closed_library_uses(&script);
+        let closed = crate::testkit::lua_check::closed_library_uses(&script);
         assert!(closed.is_empty(), "{name} uses {closed:?}");
     }
 }
 
 /// The Lua of every golden case gives the native evaluator's verdict on generated states,
 /// so constructs the catalog does not use yet are checked too.
-#[cfg(feature = "audit")]
+#[cfg(all(feature = "testkit", feature = "runtime"))]
 #[test]
 fn every_golden_case_agrees_with_the_native_evaluator() {
     use crate::argocd::runtime::{Outcome, Runtime};
@@ -463,7 +463,7 @@ fn every_golden_case_agrees_with_the_native_evaluator() {
         let rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
         let mut runner = TestRunner::new_with_rng(config, rng);
         let script = emit(&rule);
-        let result = runner.run(&crate::audit::states::states_for(&rule), |obj| {
+        let result = runner.run(&crate::testkit::states_for(&rule), |obj| {
             let native = crate::rule::evaluate_rule(&rule, &obj);
             match rt.run(&script, &obj) {
                 Ok(Outcome::Health(h)) if h == native => Ok(()),

@@ -2,13 +2,9 @@
 //! summary line and the `--fail-on` exit codes of each situation, the JSON document, cycles and
 //! children missing from the input, bad input.
 
-use assert_cmd::Command;
+mod support;
 
-fn cmd() -> Command {
-    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use support::cmd;
 
 struct Run {
     code: Option<i32>,
@@ -263,7 +259,7 @@ fn standard_input_and_directories_read_the_same() {
         .map(|f| {
             std::fs::read_to_string(format!(
                 "{}/tests/rollout/waiting-on-suite/{f}",
-                env!("CARGO_MANIFEST_DIR")
+                support::ROOT
             ))
             .expect("fixture")
         })
@@ -285,7 +281,7 @@ fn standard_input_and_directories_read_the_same() {
 #[test]
 fn directory_symlinks_are_not_followed() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = format!("{}/tests/rollout/finished", env!("CARGO_MANIFEST_DIR"));
+    let src = format!("{}/tests/rollout/finished", support::ROOT);
     for f in ["applications.yaml", "live.yaml"] {
         std::fs::copy(format!("{src}/{f}"), dir.path().join(f)).expect("copy");
     }

@@ -3,8 +3,7 @@
 use super::{for_each_input, EXIT_OK, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::argocd::GroupKind;
-use mas_health::rule::eval;
-use mas_health::{Catalog, Source};
+use mas_health::{Catalog, EvalContext, Source};
 use std::path::PathBuf;
 
 /// Explain the verdict for each object: every clause tried in priority order, the one that
@@ -24,7 +23,7 @@ fn compact(v: Option<&serde_json::Value>) -> String {
 
 /// For a kind the catalog has no rule for: Argo CD's own check, or none.
 fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
-    let a = mas_health::assess(catalog, obj);
+    let a = mas_health::assess(catalog, obj, &EvalContext::now());
     match (&a.source, &a.verdict) {
         (Source::NoCheck, _) | (_, None) => {
             say!("  no health check for this kind: Argo CD records no health, and a sync wave treats it as healthy at once");
@@ -52,7 +51,7 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 /// Prints how `obj`'s verdict is reached: the rule, the clause that decided, what was read.
-fn explain_object(catalog: &Catalog, obj: &mas_health::input::Object) {
+fn explain_object(catalog: &Catalog, obj: &mas_health::io::Object) {
     let gk = GroupKind::new(&obj.group, &obj.kind).key();
     say!("{gk} {}/{}", obj.namespace, obj.name);
     let Some(entry) = catalog.lookup(&obj.group, &obj.kind) else {
@@ -69,46 +68,41 @@ fn explain_object(catalog: &Catalog, obj: &mas_health::input::Object) {
         println!();
         return;
     }
-    let decision = eval::decide(&entry.rule, &obj.value);
+    let why = mas_health::explain(entry.plan(), &obj.value, &EvalContext::now());
     for (i, clause) in entry.rule.clauses.iter().enumerate() {
-        let decided = decision.clause.is_some_and(|c| std::ptr::eq(c, clause));
+        let decided = why.clause == Some(i);
         let mark = if decided { "=>" } else { "  " };
         say!("  {mark} {}. {} -> {}", i + 1, clause.name, clause.status);
         if decided {
             break;
         }
     }
-    if decision.clause.is_none() {
+    if why.clause.is_none() {
         say!("  => otherwise -> {}", entry.rule.default_status);
     }
     say!(
         "  verdict: {} \"{}\"",
-        decision.health.status,
-        decision.health.message
+        why.health.status,
+        why.health.message
     );
-    let paths = entry.rule.paths_read();
-    if !paths.is_empty() {
+    if !why.fields.is_empty() {
         say!("  fields read:");
-        for p in paths {
-            say!("    {p} = {}", compact(eval::get(&obj.value, p)));
+        for (p, v) in &why.fields {
+            say!("    {p} = {}", compact(*v));
         }
     }
-    let sels = entry.rule.condition_selectors();
-    if !sels.is_empty() {
+    if !entry.rule.condition_selectors().is_empty() {
         say!("  conditions (in the order the object lists them):");
-        let mut any = false;
-        for c in eval::conditions(&obj.value) {
-            any = true;
-            let f = |k: &str| compact(eval::field(c, k));
+        for [t, s, r, m] in &why.conditions {
             say!(
                 "    type={} status={} reason={} message={}",
-                f("type"),
-                f("status"),
-                f("reason"),
-                f("message")
+                compact(*t),
+                compact(*s),
+                compact(*r),
+                compact(*m)
             );
         }
-        if !any {
+        if why.conditions.is_empty() {
             say!("    (none)");
         }
     }

@@ -2,10 +2,7 @@
 //! rule reads, with every shape Argo CD can hand a script (missing, null, wrong types, arrays
 //! with nulls, conditions in any order, unicode).
 
-pub mod crd;
-pub mod realistic;
-
-use crate::rule::{Part, Path, Predicate, Rule, Scalar, Source, TextMatch};
+use crate::rule::{Path, Predicate, Rule, Scalar, TextMatch};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -40,22 +37,15 @@ fn text_words(m: &TextMatch, out: &mut Vec<String>) {
 }
 
 impl Vocabulary {
-    /// Collects what `rule` reads.
+    /// Collects what `rule` reads. The paths are the rule's own list ([`Rule::paths_read`]),
+    /// so a path a new predicate reads is generated without a change here.
     pub fn of(rule: &Rule) -> Vocabulary {
-        let mut v = Vocabulary::default();
+        let mut v = Vocabulary {
+            paths: rule.paths_read().into_iter().cloned().collect(),
+            ..Vocabulary::default()
+        };
         for c in &rule.clauses {
             c.when.visit(&mut |p| v.add_predicate(p));
-        }
-        for m in rule.messages() {
-            for part in &m.0 {
-                if let Part::Read {
-                    source: Source::Field(path),
-                    ..
-                } = part
-                {
-                    push_unique(&mut v.paths, path.clone());
-                }
-            }
         }
         for sel in rule.condition_selectors() {
             let mut types = Vec::new();
@@ -73,15 +63,14 @@ impl Vocabulary {
         v
     }
 
-    /// Records what one predicate reads.
+    /// Records the values one predicate tests (its paths are in `paths` already). Every variant
+    /// is named: a new predicate makes the compiler ask what states it needs.
     fn add_predicate(&mut self, p: &Predicate) {
         match p {
             Predicate::Exists(path) => {
-                push_unique(&mut self.paths, path.clone());
                 self.choices.push((path.clone(), vec![Value::from("x")]));
             }
             Predicate::OneOf(path, values) => {
-                push_unique(&mut self.paths, path.clone());
                 let literal = |s: &Scalar| match s {
                     Scalar::Str(s) => Value::from(s.as_str()),
                     Scalar::Num(n) => Value::from(*n),
@@ -95,16 +84,17 @@ impl Vocabulary {
                     }
                 }
             }
-            Predicate::FieldsEqual(a, b) | Predicate::FieldsDiffer(a, b) => {
-                push_unique(&mut self.paths, a.clone());
-                push_unique(&mut self.paths, b.clone());
-            }
             Predicate::ObservedDiffers { desired, observed } => {
-                push_unique(&mut self.paths, desired.clone());
-                push_unique(&mut self.paths, observed.clone());
                 push_unique(&mut self.mirrors, (desired.clone(), observed.clone()));
             }
-            _ => {}
+            // Two fields compared with each other: any values of the vocabulary's words.
+            Predicate::FieldsEqual(..) | Predicate::FieldsDiffer(..) => {}
+            // Conditions come from the rule's selectors; `visit` reaches the nested predicates.
+            Predicate::Always
+            | Predicate::Condition(_)
+            | Predicate::All(_)
+            | Predicate::Any(_)
+            | Predicate::Not(_) => {}
         }
     }
 }
@@ -261,7 +251,7 @@ fn condition(v: &Vocabulary) -> BoxedStrategy<Value> {
     .boxed()
 }
 
-fn set(obj: &mut Value, path: &[String], value: Value) {
+pub(crate) fn set(obj: &mut Value, path: &[String], value: Value) {
     let Some((first, rest)) = path.split_first() else {
         *obj = value;
         return;

@@ -6,7 +6,7 @@
 
 use mas_health::argocd::harness::{Interpreter, Job, Ran};
 use mas_health::argocd::runtime::{self, Libraries, Outcome, INVALID_STATUS};
-use mas_health::rule::{Health, Status};
+use mas_health::{Health, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use thiserror::Error;
 
 /// The harness's Go source.
-pub const HARNESS_SOURCE: &str = include_str!("../tests/gopher/main.go");
+pub const HARNESS_SOURCE: &str = include_str!("../../tests/gopher/main.go");
 
 /// Where Debian installs gopher-lua's source.
 pub const DEBIAN_GOPATH: &str = "/usr/share/gocode";

@@ -1,5 +1,6 @@
 //! The `mas-health` command line.
 
+#[path = "mod.rs"]
 mod cli;
 mod gopher;
 

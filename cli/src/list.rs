@@ -57,7 +57,7 @@ fn list_all(catalog: &Catalog) -> Result<u8> {
             rows.push((gk.key(), "built-in", format!("Argo CD {}", b.name())));
         }
     }
-    for u in &mas_health::catalog::UNCHECKED {
+    for u in &mas_health::UNCHECKED {
         let gk = mas_health::argocd::GroupKind::new(u.group, u.kind);
         if catalog.lookup(u.group, u.kind).is_none() && builtin::check_for(&gk).is_none() {
             rows.push((gk.key(), "none", u.why.to_owned()));

@@ -1,15 +1,12 @@
 //! `mas-health audit` finds every class of broken health check, never lets a script touch the
 //! machine, reads every configuration format, and passes the checks this crate generates.
 
-use assert_cmd::Command;
+mod support;
+
 use mas_health::argocd::harness as fixtures;
 use mas_health::audit::{self, Context, Level, Report};
-use mas_health::catalog;
-use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::root;
 
 fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
     let text = std::fs::read_to_string(root().join(path)).expect("test input");
@@ -21,7 +18,7 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
             .expect("manifests");
         audit::deployed_kinds("instance.yaml", &text)
     });
-    let entries = catalog::Catalog::standard();
+    let entries = mas_health::Catalog::standard();
     let ctx = Context {
         fixtures: &fixture_dirs,
         deployed: deployed.as_deref(),
@@ -152,7 +149,7 @@ fn audited_scripts_never_touch_the_machine() {
         script,
         open_libs: true,
     };
-    let entries = catalog::Catalog::standard();
+    let entries = mas_health::Catalog::standard();
     let ctx = Context {
         fixtures: &[],
         deployed: None,
@@ -199,9 +196,7 @@ fn the_generated_configuration_passes_its_own_audit() {
 
 #[test]
 fn audit_cli_exits_one_on_errors_and_prints_json() {
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary")
-        .current_dir(root())
+    let out = support::cmd()
         .args([
             "audit",
             "tests/audit/broken-checks.yaml",
@@ -233,7 +228,7 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         script: script.to_owned(),
         open_libs,
     };
-    let entries = catalog::Catalog::standard();
+    let entries = mas_health::Catalog::standard();
     let ctx = Context {
         fixtures: &[],
         deployed: None,
@@ -287,9 +282,7 @@ fn require_os_and_method_calls_on_tables_are_not_closed_library_uses() {
 #[test]
 fn an_audit_that_cannot_be_interrupted_is_stopped_by_its_timeout() {
     let started = std::time::Instant::now();
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary")
-        .current_dir(root())
+    let out = support::cmd()
         .args([
             "audit",
             "tests/audit/uninterruptible.yaml",
@@ -319,8 +312,7 @@ fn overlapping_wildcard_keys_are_an_error_of_each() {
         ),
     )
     .expect("config");
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary builds")
+    let out = support::cmd()
         .args(["audit", "--no-fixtures", "--cases", "5"])
         .arg(&cm)
         .output()
@@ -334,9 +326,7 @@ fn overlapping_wildcard_keys_are_an_error_of_each() {
 /// Item 4 of #13: Helm templates and Kustomize trees under --manifests, read without rendering.
 #[test]
 fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary")
-        .current_dir(root())
+    let out = support::cmd()
         .args([
             "audit",
             "tests/audit/charts-config.yaml",
@@ -377,9 +367,7 @@ fn helm_charts_and_kustomize_trees_give_wrong_group_and_no_false_unused_key() {
 #[test]
 fn states_follow_the_crd_schema_given() {
     let run = |extra: &[&str]| {
-        let out = Command::cargo_bin("mas-health")
-            .expect("binary")
-            .current_dir(root())
+        let out = support::cmd()
             .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
             .args(["--cases", "60", "--output", "json"])
             .args(extra)
@@ -404,9 +392,7 @@ fn states_follow_the_crd_schema_given() {
 #[test]
 fn malformed_states_give_warnings_only() {
     let run = |extra: &[&str]| {
-        Command::cargo_bin("mas-health")
-            .expect("binary")
-            .current_dir(root())
+        support::cmd()
             .args(["audit", "tests/audit/crds-config.yaml", "--no-fixtures"])
             .args([
                 "--crds",
@@ -449,9 +435,7 @@ fn an_example_keeps_the_fields_its_crd_requires() {
          return { status = \"Healthy\", message = \"the gauge is \" .. words[obj.status.phase] }\n",
     )
     .expect("write");
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary")
-        .current_dir(root())
+    let out = support::cmd()
         .args([
             "audit",
             "--no-fixtures",
@@ -477,9 +461,8 @@ fn an_example_keeps_the_fields_its_crd_requires() {
 }
 
 /// Runs `mas-health audit ARGS` in `dir` and returns its exit code and standard output.
-fn audit_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::cargo_bin("mas-health")
-        .expect("binary")
+fn audit_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = support::cmd()
         .current_dir(dir)
         .arg("audit")
         .args(args)

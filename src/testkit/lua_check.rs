@@ -227,7 +227,7 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
 /// fields to locals of their name.
 fn compared_field(tokens: &[&TokenType], i: usize) -> Option<String> {
     let found = compared_name(tokens, i)?;
-    (found.1 || crate::audit::states::realistic::enum_like(&found.0)).then_some(found.0)
+    (found.1 || enum_like(&found.0)).then_some(found.0)
 }
 
 /// The name the literal at `tokens[i]` is compared with (or is the default of, after `or`),
@@ -436,6 +436,24 @@ pub fn dotted(e: &Expression) -> Option<Vec<String>> {
         }
         _ => None,
     }
+}
+
+/// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.
+const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
+
+/// Whether a field of this name holds one word of a fixed set (`phase`, `currentPhase`).
+pub fn enum_like(key: &str) -> bool {
+    ENUM_LIKE
+        .iter()
+        .any(|e| key.eq_ignore_ascii_case(e) || key.ends_with(&capitalized(e)))
+}
+
+/// `phase` as `Phase`, for names such as `currentPhase`.
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

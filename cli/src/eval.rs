@@ -4,8 +4,8 @@ use super::{for_each_input, EXIT_DISAGREE, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::argocd::runtime::Runtime;
 use mas_health::argocd::{GroupKind, Severity, Verdict};
-use mas_health::input::Object;
-use mas_health::{assess, emit, Assessment, Catalog, Entry, Source};
+use mas_health::io::Object;
+use mas_health::{assess, emit, Assessment, Catalog, Entry, EvalContext, Source};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -63,6 +63,8 @@ pub struct Evaluator {
     catalog: Catalog,
     scripts: HashMap<String, String>,
     runtime: Runtime,
+    /// One time for the whole run: every object is judged at the same moment.
+    ctx: EvalContext,
 }
 
 impl Evaluator {
@@ -71,6 +73,7 @@ impl Evaluator {
             catalog,
             scripts: HashMap::new(),
             runtime: Runtime::default(),
+            ctx: EvalContext::now(),
         }
     }
 
@@ -86,7 +89,7 @@ impl Evaluator {
     /// has no check for the kind). Only catalog rules have a script to run in Lua; Argo CD's
     /// built-ins and its pre-check are the same under every engine.
     pub fn verdict(&mut self, obj: &Object, engine: Engine) -> Result<(Source, Option<Answer>)> {
-        let Assessment { verdict, source } = assess(&self.catalog, &obj.value);
+        let Assessment { verdict, source } = assess(&self.catalog, &obj.value, &self.ctx);
         let Some(native) = verdict else {
             return Ok((source, None));
         };

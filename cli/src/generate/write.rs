@@ -1,7 +1,7 @@
 //! Writing and removing files below a folder without following a link.
 
 use anyhow::{bail, Context, Result};
-use mas_health::output;
+use mas_health::io as output;
 use std::path::{Path, PathBuf};
 
 pub fn write_files(out: &Path, files: &[output::File]) -> Result<()> {

@@ -2,6 +2,8 @@
 //! sigs.k8s.io/yaml reads them, the script found from the fixture object's group and kind,
 //! libraries open or closed, and a broken file failing only its folder.
 
+mod support;
+
 use mas_health::argocd::harness::{Answer, Interpreter, Job, Ran, Suite};
 use mas_health::argocd::runtime::{Libraries, Outcome};
 use mas_health::audit::Sandbox;
@@ -386,8 +388,7 @@ fn the_test_command_takes_libraries_and_exits_by_the_result() {
         ],
     );
     let run = |libraries: &str| {
-        assert_cmd::Command::cargo_bin("mas-health")
-            .expect("binary")
+        support::cmd()
             .args(["test", "--libraries", libraries])
             .arg(dir.path())
             .output()

@@ -3,12 +3,12 @@
 use super::{EXIT_OK, EXIT_THRESHOLD};
 use crate::gopher::Harness;
 use anyhow::{Context, Result};
-use mas_health::argocd::harness::{Folder, Interpreter, Job, Ran, Rule, Suite};
+use mas_health::argocd::harness::{Emitted, Folder, Interpreter, Job, Ran, Suite};
 use mas_health::argocd::runtime::{Libraries, Outcome, Runtime, DEADLINE};
 use mas_health::argocd::Verdict;
 use mas_health::audit::Sandbox;
-use mas_health::rule::{Health, Status};
 use mas_health::{emit, Catalog};
+use mas_health::{EvalContext, Health, Status};
 use std::path::PathBuf;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
@@ -238,9 +238,9 @@ pub fn run(args: Args) -> Result<u8> {
             .entries()
             .iter()
             .find(|e| e.group == f.group && e.kind == f.kind)?;
-        Some(Rule {
+        Some(Emitted {
             script: emit(&e.rule),
-            native: Verdict::from(mas_health::evaluate(&e.rule, obj)),
+            native: Verdict::from(e.evaluate(obj, &EvalContext::now())),
         })
     };
     let isolated = Isolated {

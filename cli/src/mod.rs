@@ -40,7 +40,7 @@ pub const EXIT_DISAGREE: u8 = 3;
 /// Generate what you apply to Argo CD (argocd-cm, the OpenShift GitOps ArgoCD resource, Helm
 /// values), and evaluate, test and explain health for objects saved with `oc get -o yaml`.
 #[derive(Parser)]
-#[command(version, about, long_about)]
+#[command(name = "mas-health", version, about, long_about)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -159,7 +159,7 @@ fn is_manifest(p: &std::path::Path) -> bool {
 }
 
 /// An object read from an input, or why a document could not be.
-pub type Input = Result<mas_health::input::Object, mas_health::input::InputError>;
+pub type Input = Result<mas_health::io::Object, mas_health::io::InputError>;
 
 /// Reads every input (paths, or `-` / nothing for standard input) into objects and errors;
 /// folders are read recursively.
@@ -170,9 +170,9 @@ pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Input> {
 }
 
 /// Hands every object (or error) of the inputs to `each` as it is read, so a large
-/// `kind: List` is never held whole (see [`mas_health::input::for_each_object`]).
+/// `kind: List` is never held whole (see [`mas_health::io::for_each_object`]).
 pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input)) {
-    use mas_health::input::{for_each_object, InputError};
+    use mas_health::io::{for_each_object, InputError};
     let stdin_only = [std::path::PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
@@ -197,7 +197,7 @@ pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input))
         }
         match expand_path(p) {
             // An empty folder is a mistake to say, not zero objects that pass a `--fail-on` gate.
-            Ok(files) if files.is_empty() => each(Err(mas_health::input::InputError {
+            Ok(files) if files.is_empty() => each(Err(mas_health::io::InputError {
                 source_name: name,
                 line: 0,
                 message: "no *.yaml, *.yml, *.json or *.jsonl files in this folder".to_owned(),
@@ -212,8 +212,8 @@ pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input))
     }
 }
 
-fn unreadable(name: &str, e: &std::io::Error) -> mas_health::input::InputError {
-    mas_health::input::InputError {
+fn unreadable(name: &str, e: &std::io::Error) -> mas_health::io::InputError {
+    mas_health::io::InputError {
         source_name: name.to_owned(),
         line: 0,
         message: format!("cannot read: {e}"),

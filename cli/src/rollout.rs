@@ -2,7 +2,7 @@
 
 use super::{read_inputs, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::rollout::{render_text, rollout, State};
+use mas_health::rollout::{render_text, rollout, Progress};
 use mas_health::Catalog;
 use std::path::PathBuf;
 
@@ -88,8 +88,8 @@ pub fn run(args: Args) -> Result<u8> {
         return Ok(EXIT_USAGE);
     }
     let reached = match args.fail_on {
-        Some(FailOn::Degraded) => view.state == State::Stopped,
-        Some(FailOn::Blocked) => view.state != State::Finished,
+        Some(FailOn::Degraded) => view.state == Progress::Stopped,
+        Some(FailOn::Blocked) => view.state != Progress::Finished,
         None => false,
     };
     Ok(if reached { EXIT_THRESHOLD } else { EXIT_OK })

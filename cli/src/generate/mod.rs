@@ -3,7 +3,7 @@
 use super::{EXIT_OK, EXIT_USAGE};
 use anyhow::{bail, Context, Result};
 use mas_health::argocd::glob;
-use mas_health::output::{self, Format, Target};
+use mas_health::io::{self as output, Format, Target};
 use mas_health::Catalog;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

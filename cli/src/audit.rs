@@ -346,8 +346,8 @@ fn read_deployed(root: &Path) -> Result<Vec<(String, String)>> {
 fn read_crds(path: &Path) -> Result<Crds> {
     let name = path.display().to_string();
     let text = super::read_text(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-    audit::states::crd::Schemas::read(&name, &text)?;
-    let docs = mas_health::input::read_objects(&name, &text)
+    audit::crd::Schemas::read(&name, &text)?;
+    let docs = mas_health::io::read_objects(&name, &text)
         .into_iter()
         .flatten()
         .filter(|o| o.kind == "CustomResourceDefinition")
@@ -475,7 +475,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
     };
     let schemas = match &input.crds {
         // The parent checked the whole file; a kind whose CRD has no schema gets none here.
-        Some((name, text)) => audit::states::crd::Schemas::read(name, text).ok(),
+        Some((name, text)) => audit::crd::Schemas::read(name, text).ok(),
         None => None,
     };
     let catalog = Catalog::standard();

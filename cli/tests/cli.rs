@@ -1,13 +1,11 @@
 //! The command line, end to end: every command and format, bad input, exit codes.
 
+mod support;
+
 use assert_cmd::Command;
 use std::path::Path;
 
-fn cmd() -> Command {
-    let mut c = Command::cargo_bin("mas-health").expect("binary builds");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use support::cmd;
 
 /// Runs `c`, asserts it exits with `code`, and returns its standard output.
 fn exits_with(c: &mut Command, code: i32) -> String {
@@ -351,15 +349,10 @@ fn explain_names_the_deciding_clause_and_the_values_read() {
 #[test]
 fn list_shows_every_rule() {
     let text = stdout(&["list"]);
-    let n = mas_health::catalog::Catalog::standard()
-        .entries()
-        .to_vec()
-        .len();
+    let n = mas_health::Catalog::standard().entries().to_vec().len();
     assert!(text.contains(&format!("{n} rules")));
     assert!(text.contains("*.mas.ibm.com/*"));
-    assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("lua-out")
-        .is_dir());
+    assert!(support::root().join("lua-out").is_dir());
 }
 
 #[test]

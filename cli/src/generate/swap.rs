@@ -4,7 +4,7 @@ use super::folder::{self, Lock};
 use super::marker::{self, MARKER};
 use super::write::{remove_below, write_file, write_files};
 use anyhow::{bail, Context, Result};
-use mas_health::output;
+use mas_health::io as output;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

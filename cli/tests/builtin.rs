@@ -2,14 +2,15 @@
 //! ships) on the fixtures under tests/builtin/, whose verdicts are what Argo CD gives for each
 //! state. The check is found from each fixture object's apiVersion and kind, as Argo CD finds it.
 
+mod support;
+
 use mas_health::argocd::builtin::{self, Origin};
+use mas_health::argocd::group_kind_of;
 use mas_health::argocd::harness as fixtures;
-use mas_health::health::group_kind_of;
-use mas_health::{assess, Catalog, Source, Status};
-use std::path::Path;
+use mas_health::{assess, Catalog, EvalContext, Source, Status};
 
 fn dirs() -> Vec<fixtures::FixtureDir> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/builtin");
+    let root = support::root().join("tests/builtin");
     fixtures::discover(&root).expect("tests/builtin is readable")
 }
 
@@ -22,7 +23,7 @@ fn every_built_in_fixture_gets_argo_cds_verdict() {
         for t in &dir.tests {
             count += 1;
             let obj = dir.input(t).expect("fixture parses");
-            let a = assess(&empty, &obj);
+            let a = assess(&empty, &obj, &EvalContext::now());
             let where_ = format!("{}/{}", dir.dir.display(), t.input_path);
             if !matches!(a.source, Source::BuiltIn { .. }) {
                 failures.push(format!("{where_}: answered by {:?}", a.source));
@@ -79,11 +80,11 @@ fn a_catalog_rule_wins_over_a_built_in() {
         "batch",
         "Job",
         mas_health::Rule::named("mine")
-            .otherwise(Status::Suspended, mas_health::rule::Message::text("mine")),
+            .otherwise(Status::Suspended, mas_health::Message::text("mine")),
     );
     let catalog = Catalog::empty().with([suite_like]);
     let job = serde_json::json!({"apiVersion": "batch/v1", "kind": "Job", "status": {}});
-    let a = assess(&catalog, &job);
+    let a = assess(&catalog, &job, &EvalContext::now());
     assert_eq!(a.verdict.map(|v| v.status), Some(Some(Status::Suspended)));
     assert!(matches!(a.source, Source::Catalog { .. }));
 }
@@ -103,9 +104,7 @@ fn go_checks_and_lua_equivalents_are_told_apart() {
 
 #[test]
 fn the_test_command_runs_the_built_in_fixtures() {
-    let out = assert_cmd::Command::cargo_bin("mas-health")
-        .expect("binary builds")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::cmd()
         .args(["test", "tests/builtin"])
         .output()
         .expect("runs");
@@ -129,8 +128,7 @@ fn the_test_command_fails_a_built_in_fixture_with_the_wrong_verdict() {
         "apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nstatus:\n  conditions:\n  - {type: Failed, status: \"True\", message: boom}\n",
     )
     .expect("fixture");
-    let out = assert_cmd::Command::cargo_bin("mas-health")
-        .expect("binary builds")
+    let out = support::cmd()
         .args(["test"])
         .arg(dir.path())
         .output()

@@ -6,7 +6,7 @@
 //! rule or the kind's CRD schema suggest. A finding shown on such a state is one an operator can
 //! produce.
 
-use crate::audit::lua_check::{Reads, Usage};
+use crate::testkit::lua_check::{enum_like, Reads, Usage};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -95,16 +95,6 @@ fn known_field(path: &[String]) -> Option<Leaf> {
     }
 }
 
-/// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.
-const ENUM_LIKE: &[&str] = &["phase", "state", "status", "type", "reason", "health"];
-
-/// Whether a field of this name holds one word of a fixed set (`phase`, `currentPhase`).
-pub(crate) fn enum_like(key: &str) -> bool {
-    ENUM_LIKE
-        .iter()
-        .any(|e| key.eq_ignore_ascii_case(e) || key.ends_with(&capitalized(e)))
-}
-
 /// The words a field at `path` may hold. An enum-like field holds none the script compares
 /// only with fields of other names: an operator writes a reason in `reason` and a phase in
 /// `phase`, so a literal the script looks for as a reason is not a phase.
@@ -133,14 +123,6 @@ fn unknown_field(path: &[String], words: &[String]) -> Leaf {
         ),
         _ => Leaf::Text(Vec::new()),
     }
-}
-
-/// `phase` as `Phase`, for names such as `currentPhase`.
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-        .unwrap_or_default()
 }
 
 /// Whether `s` reads like a condition type (`Ready`, `ReconcileSuccess`).
@@ -443,11 +425,11 @@ fn build(
             continue;
         }
         if let Some(v) = v {
-            super::set(&mut obj, &f.path, v);
+            crate::testkit::states::set(&mut obj, &f.path, v);
         }
     }
     if let (Mode::Set, Some(c)) = (mode, conditions) {
-        super::set(
+        crate::testkit::states::set(
             &mut obj,
             &["status".to_owned(), "conditions".to_owned()],
             Value::Array(c),
@@ -628,7 +610,7 @@ mod tests {
 
     fn shape() -> Shape {
         let mut s = Shape::new("example.com/v1", "Thing");
-        let reads = crate::audit::lua_check::reads(
+        let reads = crate::testkit::lua_check::reads(
             "if obj.status.phase == \"Running\" and obj.status.readyReplicas > 0 then end\n\
              for _, c in ipairs(obj.status.conditions) do if c.type == \"Ready\" then end end\n\
              for k, v in pairs(obj.status.components) do end",
@@ -692,7 +674,7 @@ mod tests {
     #[test]
     fn a_phase_is_one_word_and_annotations_a_map() {
         let mut s = Shape::new("example.com/v1", "Thing");
-        s.learn_script(&crate::audit::lua_check::reads(
+        s.learn_script(&crate::testkit::lua_check::reads(
             "local m = \"waiting for the rollout\"\n\
              if obj.status.phase == \"Paused\" then end\n\
              local g = obj.metadata.annotations[\"a/b\"]",
@@ -715,7 +697,7 @@ mod tests {
     #[test]
     fn a_phase_is_never_a_reason_the_script_looks_for() {
         let mut s = Shape::new("example.com/v1", "Thing");
-        s.learn_script(&crate::audit::lua_check::reads(
+        s.learn_script(&crate::testkit::lua_check::reads(
             "if obj.status.phase == \"Paused\" then end\n\
              for _, c in ipairs(obj.status.conditions) do if c.reason == \"Aborted\" then end end",
         ));

@@ -3,6 +3,8 @@
 //! generated corpus. Listed as ignored where build.rs found no Go or gopher-lua; with
 //! MAS_HEALTH_REQUIRE_GOPHER=1 the build fails instead.
 
+mod support;
+
 #[path = "../src/gopher.rs"]
 #[allow(dead_code)]
 mod gopher;
@@ -10,9 +12,7 @@ use gopher::{Case, Harness};
 use mas_health::argocd::harness as fixtures;
 use mas_health::argocd::harness::Ran;
 use mas_health::argocd::runtime::{Outcome, Runtime};
-use mas_health::audit::states;
-use mas_health::catalog;
-use mas_health::rule::{emit, eval};
+use mas_health::{emit, EvalContext};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use serde_json::Value;
@@ -33,9 +33,9 @@ fn corpus_size() -> usize {
 
 /// Every fixture of a catalog kind and `corpus_size()` generated states, each with the index of
 /// its entry; and how many of them are fixtures.
-fn corpus(entries: &[catalog::Entry]) -> (Vec<(usize, Value)>, usize) {
+fn corpus(entries: &[mas_health::Entry]) -> (Vec<(usize, Value)>, usize) {
     let mut objects: Vec<(usize, Value)> = Vec::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
+    let root = support::root().join("health");
     for dir in fixtures::discover(&root).expect("health/ is readable") {
         let Some(i) = entries
             .iter()
@@ -51,7 +51,7 @@ fn corpus(entries: &[catalog::Entry]) -> (Vec<(usize, Value)>, usize) {
     let per_rule = corpus_size().div_ceil(entries.len());
     let mut runner = TestRunner::default();
     for (i, e) in entries.iter().enumerate() {
-        let strategy = states::states_for(&e.rule);
+        let strategy = mas_health::states_for(&e.rule);
         for _ in 0..per_rule {
             let tree = strategy.new_tree(&mut runner).expect("a state generates");
             objects.push((i, tree.current()));
@@ -64,8 +64,8 @@ fn corpus(entries: &[catalog::Entry]) -> (Vec<(usize, Value)>, usize) {
 #[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
     let harness = harness();
-    let entries = catalog::Catalog::standard().entries().to_vec();
-    let scripts: Vec<String> = entries.iter().map(|e| emit::emit(&e.rule)).collect();
+    let entries = mas_health::Catalog::standard().entries().to_vec();
+    let scripts: Vec<String> = entries.iter().map(|e| emit(&e.rule)).collect();
     let (objects, fixture_count) = corpus(&entries);
     let cases: Vec<Case<'_>> = objects
         .iter()
@@ -79,7 +79,7 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
     let rt = Runtime::default();
     let mut failures = Vec::new();
     for ((i, obj), g) in objects.iter().zip(&gopher) {
-        let native = eval::evaluate_rule(&entries[*i].rule, obj);
+        let native = entries[*i].plan().evaluate(obj, &EvalContext::now());
         let mlua = rt.run(&scripts[*i], obj).expect("mlua runs");
         let native = Outcome::Health(native);
         if *g != native || mlua != native {

@@ -25,6 +25,7 @@ pub mod argocd;
 pub mod catalog;
 pub mod health;
 pub mod rule;
+mod show;
 
 #[cfg(feature = "audit")]
 pub mod audit;
@@ -39,3 +40,4 @@ pub use argocd::{evaluate, Verdict};
 pub use catalog::{Catalog, Entry};
 pub use health::{assess, Assessment, Source};
 pub use rule::{emit, Health, Rule, Status};
+pub use show::{object_id, printable, summarize};

@@ -1,29 +1,32 @@
 -- mas-health: OLM Subscription
-local a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, s, t
+local a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, v, w
 if type(obj) == "table" then a, c = obj.spec, obj.status end
 if type(a) == "table" then b = a.installPlanApproval end
-if type(c) == "table" then d, e, f, g = c.conditions, c.currentCSV, c.installedCSV, c.state end
+if type(c) == "table" then d, e, f, h, i = c.conditions, c.currentCSV, c.installPlanRef, c.installedCSV, c.state end
+if type(f) == "table" then g = f.name end
 if type(d) == "table" then
- for _, u in ipairs(d) do
-  if type(u) == "table" then
-   local v, w, x = u.type, u.status, u.reason
-   if not h and v == "InstallPlanFailed" and w == "True" then h, l = u, u.message end
-   if not i and v == "ResolutionFailed" and w == "True" and x ~= "ErrorPreventedResolution" then i, m = u, u.message end
-   if not j and v == "ResolutionFailed" and w == "True" and x == "ErrorPreventedResolution" then j, n = u, u.message end
-   if not k and v == "CatalogSourcesUnhealthy" and w == "True" then k, o = u, u.message end
+ for _, x in ipairs(d) do
+  if type(x) == "table" then
+   local y, z, aa = x.type, x.status, x.reason
+   if not j and y == "InstallPlanFailed" and z == "True" then j, o = x, x.message end
+   if not k and y == "ResolutionFailed" and z == "True" and aa ~= "ErrorPreventedResolution" then k, p = x, x.message end
+   if not l and y == "InstallPlanPending" and z == "True" and aa == "RequiresApproval" then l = x end
+   if not m and y == "ResolutionFailed" and z == "True" and aa == "ErrorPreventedResolution" then m, q = x, x.message end
+   if not n and y == "CatalogSourcesUnhealthy" and z == "True" then n, r = x, x.message end
   end
  end
 end
-local function p(r) return type(r) == "string" and r ~= "" and r end
-local q = g == "UpgradePending" or g == "UpgradeAvailable"
-if h then s, t = "Degraded", p(l) or "the install plan failed"
-elseif i then s, t = "Degraded", p(m) or "dependency resolution failed"
-elseif f ~= nil and g == "AtLatestKnown" then s, t = "Healthy", p(f) and "installed " .. f or "installed"
-elseif f ~= nil and q and b == "Manual" then s, t = "Healthy", p(f) and "upgrade waiting for approval; running " .. f or "upgrade waiting for approval"
-elseif f ~= nil and q then s, t = "Progressing", p(e) and "upgrading to " .. e or "upgrade pending"
-elseif j then s, t = "Progressing", p(n) or "dependency resolution is retried"
-elseif k then s, t = "Progressing", p(o) or "catalog sources are unhealthy"
-elseif g == "UpgradeFailed" then s, t = "Degraded", p(e) and "upgrade failed: " .. e or "upgrade failed"
-elseif c == nil then s, t = "Progressing", "waiting for OLM to resolve the subscription"
-else s, t = "Progressing", p(g) and "state " .. g or "waiting for OLM to install the operator" end
-return {status = s, message = t}
+local function s(u) return type(u) == "string" and u ~= "" and u end
+local t = i == "UpgradePending" or i == "UpgradeAvailable"
+if j then v, w = "Degraded", s(o) or "the install plan failed"
+elseif k then v, w = "Degraded", s(p) or "dependency resolution failed"
+elseif h ~= nil and i == "AtLatestKnown" then v, w = "Healthy", s(h) and "installed " .. h or "installed"
+elseif h ~= nil and t and b == "Manual" then v, w = "Healthy", s(h) and "upgrade waiting for approval; running " .. h or "upgrade waiting for approval"
+elseif h ~= nil and t then v, w = "Progressing", s(e) and "upgrading to " .. e or "upgrade pending"
+elseif l then v, w = "Progressing", (s(g) and "install plan " .. g or "the install plan") .. " waits for manual approval"
+elseif m then v, w = "Progressing", s(q) or "dependency resolution is retried"
+elseif n then v, w = "Progressing", s(r) or "catalog sources are unhealthy"
+elseif i == "UpgradeFailed" then v, w = "Degraded", s(e) and "upgrade failed: " .. e or "upgrade failed"
+elseif c == nil then v, w = "Progressing", "waiting for OLM to resolve the subscription"
+else v, w = "Progressing", s(i) and "state " .. i or "waiting for OLM to install the operator" end
+return {status = v, message = w}

@@ -454,3 +454,30 @@ fn an_application_without_metadata_and_entries_naming_no_resource_are_errors() {
          (needs kind and name): {\"kind\":\"Secret\"}: left out\n"
     );
 }
+
+#[test]
+fn an_automated_sync_held_by_a_deny_window_needs_a_person_while_the_window_lasts() {
+    let dir = "tests/rollout/sync-window-automated";
+    // Tuesday 09:41 UTC, inside the project's weekday deny window (06:00 for 12h).
+    let inside = |extra: &[&str]| {
+        let mut args = vec![dir, "--at", "2026-12-01T09:41:02Z"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let plain = inside(&[]);
+    assert_eq!(plain.code, Some(0), "{}", plain.stderr);
+    assert_eq!(
+        plain.stdout.lines().next(),
+        Some(
+            "inst1-manage: needs a person: inst1-manage is OutOfSync and a sync window holds its \
+             automated sync (OutOfSync: sync windows: deny '0 6 * * 1-5' for 12h); wait until \
+             the window allows syncs, or ask the AppProject's owner to change its syncWindows"
+        )
+    );
+    assert_eq!(inside(&["--fail-on", "degraded"]).code, Some(1));
+    assert_eq!(inside(&["--fail-on", "blocked"]).code, Some(1));
+    // 19:00, after the window: nothing holds the automated sync.
+    let after = run(&[dir, "--at", "2026-12-01T19:00:00Z", "--fail-on", "degraded"]);
+    assert_eq!(after.code, Some(0), "{}", after.stdout);
+    assert_eq!(run(&[dir, "--at", "yesterday"]).code, Some(2));
+}

@@ -4,7 +4,7 @@ use super::{read_inputs, EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
 use mas_health::argocd::GroupKind;
 use mas_health::input::Object;
-use mas_health::rollout::{malformed, newer, render_text, rollout, State};
+use mas_health::rollout::{malformed, newer, render_text, rollout, rollout_at, State};
 use mas_health::Catalog;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -29,6 +29,15 @@ pub struct Args {
     /// person (degraded); or when it is not finished (blocked).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Judge AppProject sync windows at this time (RFC 3339 UTC, `2026-12-01T09:41:02Z`)
+    /// instead of now: whether a window holds an automated sync.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    at: Option<i64>,
+}
+
+fn parse_time(text: &str) -> Result<i64, String> {
+    mas_health::argocd::windows::parse_utc(text)
+        .ok_or_else(|| format!("{text:?} is not an RFC 3339 UTC time like 2026-12-01T09:41:02Z"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,7 +140,10 @@ pub fn run(args: Args) -> Result<u8> {
     let mut notes = Vec::new();
     check(&read, &mut errors, &mut notes);
     let objects: Vec<_> = read.into_iter().map(|o| o.value).collect();
-    let view = rollout(&objects, &Catalog::standard());
+    let view = match args.at {
+        Some(at) => rollout_at(&objects, &Catalog::standard(), at),
+        None => rollout(&objects, &Catalog::standard()),
+    };
     // Said only when every input was read: after a read error it would be a second line for
     // one mistake.
     if view.roots.is_empty() && errors.is_empty() {

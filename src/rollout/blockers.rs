@@ -38,7 +38,7 @@ fn op_of(node: &AppNode, app: &Value) -> Op {
 /// Sets the Application's current wave and first blocker: what keeps it from rendering, then a
 /// resource that failed or needs a person, then what the Application itself needs from a person
 /// (a failed sync, a sync window, no automated sync), then what merely waits.
-pub(super) fn decide(node: &mut AppNode, app: &Value, project: Option<&Value>) {
+pub(super) fn decide(node: &mut AppNode, app: &Value, project: Option<&Value>, now: i64) {
     let op = op_of(node, app);
     let ctx = Ctx {
         app: format!("{}/{}", node.namespace, node.name),
@@ -54,7 +54,7 @@ pub(super) fn decide(node: &mut AppNode, app: &Value, project: Option<&Value>) {
         let stop = c.waits_on.iter().find(|b| b.kind != BlockerKind::Waits);
         stop.or(c.waits_on.first()).cloned()
     });
-    let own = person::of_application(node, app, project);
+    let own = person::of_application(node, app, project, now);
     node.blocker = match (own, held) {
         (Some((Rank::First, b)), _) => Some(b),
         (_, Some(h)) if h.kind != BlockerKind::Waits => Some(h),

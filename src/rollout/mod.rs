@@ -270,10 +270,19 @@ pub struct Problem {
 }
 
 /// Builds the rollout view of `objects` (Applications and any live objects, in any order) with
-/// `catalog` as the checks in argocd-cm.
+/// `catalog` as the checks in argocd-cm, judging sync windows at the current time.
 pub fn rollout(objects: &[Value], catalog: &Catalog) -> Rollout {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    rollout_at(objects, catalog, now)
+}
+
+/// [`rollout`], with AppProject sync windows judged at `now` (seconds since the Unix epoch,
+/// UTC) instead of the current time.
+pub fn rollout_at(objects: &[Value], catalog: &Catalog, now: i64) -> Rollout {
     let index = tree::Index::new(objects);
-    let (roots, problems) = tree::build(&index, catalog);
+    let (roots, problems) = tree::build(&index, catalog, now);
     let summary = roots.iter().map(blockers::summary).collect();
     let state = roots
         .iter()

@@ -5,6 +5,7 @@
 //! `InstallPlan`) write, never guessed from health messages.
 
 use super::{AppNode, Blocker, BlockerKind, Need, SyncPhase};
+use crate::argocd::windows::{self, Verdict, Window};
 use crate::health::group_kind_of;
 use serde_json::Value;
 
@@ -185,6 +186,7 @@ pub(super) fn of_application(
     node: &AppNode,
     app: &Value,
     project: Option<&Value>,
+    now: i64,
 ) -> Option<(Rank, Blocker)> {
     let id = format!("{}/{}", node.namespace, node.name);
     if let Some(c) = render_error(app) {
@@ -215,6 +217,7 @@ pub(super) fn of_application(
     }
     let b = failed_sync(node, app, &id)
         .or_else(|| held_by_window(node, app, project, &id))
+        .or_else(|| window_holds_automated(node, app, project, now))
         .or_else(|| out_of_sync(node, app, &id))?;
     Some((Rank::BeforeWaits, b))
 }
@@ -259,8 +262,9 @@ fn glob(pattern: &str, name: &str) -> bool {
     crate::argocd::keys::glob(pattern, name)
 }
 
-/// The windows of `project` that name `app`, each as `deny '0 22 * * *' for 8h`.
-fn windows(project: Option<&Value>, app: &Value) -> Vec<(String, bool)> {
+/// The windows of `project` that name `app` (by application name, destination namespace or
+/// cluster; Argo CD's `SyncWindows.Matches`, without `andOperator`).
+fn matching<'a>(project: Option<&'a Value>, app: &Value) -> Vec<&'a Value> {
     let Some(list) = project
         .and_then(|p| p.pointer("/spec/syncWindows"))
         .and_then(Value::as_array)
@@ -284,6 +288,23 @@ fn windows(project: Option<&Value>, app: &Value) -> Vec<(String, bool)> {
                 || names(w, "namespaces", &[namespace])
                 || names(w, "clusters", &[server, cluster])
         })
+        .collect()
+}
+
+fn window(w: &Value) -> Window<'_> {
+    Window {
+        kind: text(w, &["kind"]),
+        schedule: text(w, &["schedule"]),
+        duration: text(w, &["duration"]),
+        time_zone: text(w, &["timeZone"]),
+    }
+}
+
+/// The windows of `project` that name `app`, each as `deny '0 22 * * *' for 8h`, and whether
+/// it allows a sync by hand.
+fn windows(project: Option<&Value>, app: &Value) -> Vec<(String, bool)> {
+    matching(project, app)
+        .into_iter()
         .map(|w| {
             let manual = w.get("manualSync").and_then(Value::as_bool) == Some(true);
             let line = format!(
@@ -296,6 +317,66 @@ fn windows(project: Option<&Value>, app: &Value) -> Vec<(String, bool)> {
             (line, manual)
         })
         .collect()
+}
+
+/// The action for a sync a window holds: a sync by hand where a window allows one.
+fn window_action(found: &[(String, bool)], id: &str) -> String {
+    if found.iter().any(|(_, manual)| *manual) {
+        format!(
+            "wait until the window allows syncs, or sync by hand (the window allows manual \
+             syncs): {}",
+            sync_command(id)
+        )
+    } else {
+        "wait until the window allows syncs, or ask the AppProject's owner to change its \
+         syncWindows"
+            .to_owned()
+    }
+}
+
+/// An automated sync that a sync window of the project holds at `now`: Argo CD only logs
+/// "Sync prevented by sync window", so this is read from the AppProject, when given.
+fn window_holds_automated(
+    node: &AppNode,
+    app: &Value,
+    project: Option<&Value>,
+    now: i64,
+) -> Option<Blocker> {
+    let found = matching(project, app);
+    if node.sync != "OutOfSync"
+        || found.is_empty()
+        || automated(app).is_err()
+        || in_flight(node, app)
+    {
+        return None;
+    }
+    let list: Vec<Window> = found.into_iter().map(window).collect();
+    let Verdict::Blocked(which) = windows::automated_sync(&list, now) else {
+        return None;
+    };
+    let id = format!("{}/{}", node.namespace, node.name);
+    let need = Need {
+        problem: "is OutOfSync and a sync window holds its automated sync".to_owned(),
+        action: window_action(&windows(project, app), &id),
+    };
+    let reason = "Argo CD does not start an automated sync while a sync window denies it";
+    Some(blocker(
+        node,
+        "OutOfSync".to_owned(),
+        format!("sync windows: {}", which.join(", ")),
+        reason,
+        need,
+    ))
+}
+
+/// Whether a sync is running or requested.
+fn in_flight(node: &AppNode, app: &Value) -> bool {
+    let requested = app.get("operation").is_some_and(|o| !o.is_null());
+    let running = node
+        .operation
+        .as_ref()
+        .is_some_and(|o| crate::argocd::sync::operation_running(&o.phase));
+    requested || running
 }
 
 /// A sync that Argo CD holds because a sync window forbids it now (the controller keeps the
@@ -316,20 +397,9 @@ fn held_by_window(
         let list: Vec<&str> = found.iter().map(|(l, _)| l.as_str()).collect();
         message = format!("{message}; windows of its project: {}", list.join(", "));
     }
-    let action = if found.iter().any(|(_, manual)| *manual) {
-        format!(
-            "wait until the window allows syncs, or sync by hand (the window allows manual \
-             syncs): {}",
-            sync_command(id)
-        )
-    } else {
-        "wait until the window allows syncs, or ask the AppProject's owner to change its \
-         syncWindows"
-            .to_owned()
-    };
     let need = Need {
         problem: "is held by a sync window".to_owned(),
-        action,
+        action: window_action(&found, id),
     };
     let reason = "Argo CD does not sync while a sync window denies it";
     Some(blocker(
@@ -344,12 +414,7 @@ fn held_by_window(
 /// OutOfSync with nothing that would sync it: no automated policy (or a disabled one) and no
 /// operation running or requested.
 fn out_of_sync(node: &AppNode, app: &Value, id: &str) -> Option<Blocker> {
-    let requested = app.get("operation").is_some_and(|o| !o.is_null());
-    let running = node
-        .operation
-        .as_ref()
-        .is_some_and(|o| crate::argocd::sync::operation_running(&o.phase));
-    if node.sync != "OutOfSync" || requested || running {
+    if node.sync != "OutOfSync" || in_flight(node, app) {
         return None;
     }
     let why = automated(app).err()?;

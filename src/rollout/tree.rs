@@ -166,7 +166,7 @@ fn child_refs(app: &Value) -> Vec<ResourceRef> {
 
 /// Builds one tree per root, and the problems met on the way. Applications that no root reaches
 /// (all of them inside cycles) become roots of their own, so every Application is shown.
-pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Problem>) {
+pub(super) fn build(index: &Index, catalog: &Catalog, now: i64) -> (Vec<AppNode>, Vec<Problem>) {
     let listed: BTreeSet<AppKey> = index
         .apps
         .values()
@@ -176,6 +176,7 @@ pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Prob
     let mut b = Builder {
         index,
         catalog,
+        now,
         expanded: BTreeSet::new(),
         problems: Vec::new(),
     };
@@ -192,6 +193,8 @@ pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Prob
 struct Builder<'i, 'a> {
     index: &'i Index<'a>,
     catalog: &'i Catalog,
+    /// When sync windows are judged, in seconds since the epoch.
+    now: i64,
     expanded: BTreeSet<AppKey>,
     problems: Vec<Problem>,
 }
@@ -219,7 +222,7 @@ impl Builder<'_, '_> {
             }
         }
         path.pop();
-        blockers::decide(&mut node, app, self.index.project_of(app));
+        blockers::decide(&mut node, app, self.index.project_of(app), self.now);
         node
     }
 

@@ -1,32 +1,57 @@
 -- mas-health: OLM Subscription
-local a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, v, w
-if type(obj) == "table" then a, c = obj.spec, obj.status end
-if type(a) == "table" then b = a.installPlanApproval end
-if type(c) == "table" then d, e, f, h, i = c.conditions, c.currentCSV, c.installPlanRef, c.installedCSV, c.state end
-if type(f) == "table" then g = f.name end
-if type(d) == "table" then
- for _, x in ipairs(d) do
-  if type(x) == "table" then
-   local y, z, aa = x.type, x.status, x.reason
-   if not j and y == "InstallPlanFailed" and z == "True" then j, o = x, x.message end
-   if not k and y == "ResolutionFailed" and z == "True" and aa ~= "ErrorPreventedResolution" then k, p = x, x.message end
-   if not l and y == "InstallPlanPending" and z == "True" and aa == "RequiresApproval" then l = x end
-   if not m and y == "ResolutionFailed" and z == "True" and aa == "ErrorPreventedResolution" then m, q = x, x.message end
-   if not n and y == "CatalogSourcesUnhealthy" and z == "True" then n, r = x, x.message end
+-- The first case that holds decides: InstallPlanFailed is True -> Degraded;
+--   ResolutionFailed is True -> Degraded; installed and at the latest known version -> Healthy;
+--   installed, upgrade waiting for manual approval -> Healthy;
+--   installed, upgrade in progress -> Progressing;
+--   install plan waiting for manual approval -> Progressing;
+--   resolution failed and is retried -> Progressing; catalog sources unhealthy -> Progressing;
+--   upgrade failed -> Degraded; no status yet -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local spec, install_plan_approval, status, conditions, current_csv, install_plan_ref, name,
+      installed_csv, state, install_plan_failed, resolution_failed_not_error_prevented,
+      install_plan_pending_requires_approval, resolution_failed_error_prevented,
+      catalog_sources_unhealthy, install_plan_failed_message,
+      resolution_failed_not_error_prevented_message, resolution_failed_error_prevented_message,
+      catalog_sources_unhealthy_message, verdict, message
+if type(obj) == "table" then spec, status = obj.spec, obj.status end
+if type(spec) == "table" then install_plan_approval = spec.installPlanApproval end
+if type(status) == "table" then conditions, current_csv, install_plan_ref, installed_csv, state = status.conditions, status.currentCSV, status.installPlanRef, status.installedCSV, status.state end
+if type(install_plan_ref) == "table" then name = install_plan_ref.name end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status, condition_reason = condition.type, condition.status, condition.reason
+      if not install_plan_failed and condition_type == "InstallPlanFailed" and condition_status == "True" then install_plan_failed, install_plan_failed_message = condition, condition.message end
+      if not resolution_failed_not_error_prevented and condition_type == "ResolutionFailed" and condition_status == "True" and condition_reason ~= "ErrorPreventedResolution" then resolution_failed_not_error_prevented, resolution_failed_not_error_prevented_message = condition, condition.message end
+      if not install_plan_pending_requires_approval and condition_type == "InstallPlanPending" and condition_status == "True" and condition_reason == "RequiresApproval" then install_plan_pending_requires_approval = condition end
+      if not resolution_failed_error_prevented and condition_type == "ResolutionFailed" and condition_status == "True" and condition_reason == "ErrorPreventedResolution" then resolution_failed_error_prevented, resolution_failed_error_prevented_message = condition, condition.message end
+      if not catalog_sources_unhealthy and condition_type == "CatalogSourcesUnhealthy" and condition_status == "True" then catalog_sources_unhealthy, catalog_sources_unhealthy_message = condition, condition.message end
+    end
   end
- end
 end
-local function s(u) return type(u) == "string" and u ~= "" and u end
-local t = i == "UpgradePending" or i == "UpgradeAvailable"
-if j then v, w = "Degraded", s(o) or "the install plan failed"
-elseif k then v, w = "Degraded", s(p) or "dependency resolution failed"
-elseif h ~= nil and i == "AtLatestKnown" then v, w = "Healthy", s(h) and "installed " .. h or "installed"
-elseif h ~= nil and t and b == "Manual" then v, w = "Healthy", s(h) and "upgrade waiting for approval; running " .. h or "upgrade waiting for approval"
-elseif h ~= nil and t then v, w = "Progressing", s(e) and "upgrading to " .. e or "upgrade pending"
-elseif l then v, w = "Progressing", (s(g) and "install plan " .. g or "the install plan") .. " waits for manual approval"
-elseif m then v, w = "Progressing", s(q) or "dependency resolution is retried"
-elseif n then v, w = "Progressing", s(r) or "catalog sources are unhealthy"
-elseif i == "UpgradeFailed" then v, w = "Degraded", s(e) and "upgrade failed: " .. e or "upgrade failed"
-elseif c == nil then v, w = "Progressing", "waiting for OLM to resolve the subscription"
-else v, w = "Progressing", s(i) and "state " .. i or "waiting for OLM to install the operator" end
-return {status = v, message = w}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+local state_matches = state == "UpgradePending" or state == "UpgradeAvailable"
+if install_plan_failed then
+  verdict, message = "Degraded", text(install_plan_failed_message) or "the install plan failed"
+elseif resolution_failed_not_error_prevented then
+  verdict, message = "Degraded", text(resolution_failed_not_error_prevented_message) or "dependency resolution failed"
+elseif installed_csv ~= nil and state == "AtLatestKnown" then
+  verdict, message = "Healthy", text(installed_csv) and "installed " .. installed_csv or "installed"
+elseif installed_csv ~= nil and state_matches and install_plan_approval == "Manual" then
+  verdict, message = "Healthy", text(installed_csv) and "upgrade waiting for approval; running " .. installed_csv or "upgrade waiting for approval"
+elseif installed_csv ~= nil and state_matches then
+  verdict, message = "Progressing", text(current_csv) and "upgrading to " .. current_csv or "upgrade pending"
+elseif install_plan_pending_requires_approval then
+  verdict, message = "Progressing", (text(name) and "install plan " .. name or "the install plan") .. " waits for manual approval"
+elseif resolution_failed_error_prevented then
+  verdict, message = "Progressing", text(resolution_failed_error_prevented_message) or "dependency resolution is retried"
+elseif catalog_sources_unhealthy then
+  verdict, message = "Progressing", text(catalog_sources_unhealthy_message) or "catalog sources are unhealthy"
+elseif state == "UpgradeFailed" then
+  verdict, message = "Degraded", text(current_csv) and "upgrade failed: " .. current_csv or "upgrade failed"
+elseif status == nil then
+  verdict, message = "Progressing", "waiting for OLM to resolve the subscription"
+else
+  verdict, message = "Progressing", text(state) and "state " .. state or "waiting for OLM to install the operator"
+end
+return {status = verdict, message = message}

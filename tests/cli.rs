@@ -758,6 +758,7 @@ fn list_columns_are_as_wide_as_their_content() {
     let all = stdout(&["list", "--all"]);
     let first = all.lines().next().unwrap_or_default();
     assert!(first.ends_with("  SOURCE    DETAIL"), "{first}");
+}
 
 /// #29: `generate --merge` names each kind both define on standard error, and refuses formats
 /// it cannot merge into.

@@ -77,6 +77,8 @@ mod rule;
 mod testkit;
 
 pub mod argocd;
+mod show;
+
 #[cfg(feature = "audit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "audit")))]
 pub mod audit;
@@ -132,3 +134,4 @@ pub use testkit::{
 #[cfg(feature = "testkit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testkit")))]
 pub use rule::evaluate_rule;
+pub use show::{object_id, printable, summarize};

@@ -48,6 +48,8 @@ pub struct Args {
     /// warning.
     #[arg(long)]
     malformed: bool,
+    /// text: findings grouped by script and a summary line; json: one JSON object per script
+    /// (JSON Lines).
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
     /// Seconds one script's audit may take before it is stopped and reported.

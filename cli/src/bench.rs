@@ -27,11 +27,15 @@ pub const BASELINE_READY: &str = include_str!("../../benches/baseline/ready_firs
 pub struct Args {
     /// Files of objects (`oc get -o yaml`, JSON Lines); none: the fixtures under health/.
     paths: Vec<PathBuf>,
+    /// native: the compiled rules; lua / lua-cached: the generated scripts in the Argo CD
+    /// runtime, compiled per evaluation or once; gopher / gopher-cached: the same in gopher-lua
+    /// (needs Go).
     #[arg(long, value_enum, default_value = "native")]
     engine: Engine,
     /// Rounds to measure; the median is reported.
     #[arg(long, default_value_t = 10)]
     iterations: u32,
+    /// text: a few labelled lines; json: one JSON object with the same figures.
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
     /// generated: our scripts; baseline: the hand-written first-match Ready/Failure script

@@ -12,12 +12,28 @@ use std::path::PathBuf;
 pub struct Args {
     /// Files to read; `-` for standard input.
     paths: Vec<PathBuf>,
+    /// Show every field value whole; by default a value longer than 80 characters is
+    /// summarised (`{…} 4 keys, 1.7 KB`).
+    #[arg(long)]
+    full: bool,
 }
 
-fn compact(v: Option<&serde_json::Value>) -> String {
+/// A field value as JSON: whole with `--full`, else summarised when large.
+fn compact(v: Option<&serde_json::Value>, full: bool) -> String {
     match v {
         None => "(absent)".to_owned(),
-        Some(v) => v.to_string(),
+        Some(v) if full => v.to_string(),
+        Some(v) => mas_health::summarize(v),
+    }
+}
+
+/// A status and its message as every command shows them: `STATUS: message`, unquoted (control
+/// characters are escaped when printed), or `STATUS` alone.
+fn with_message(status: &str, message: &str) -> String {
+    if message.is_empty() {
+        status.to_owned()
+    } else {
+        format!("{status}: {message}")
     }
 }
 
@@ -30,7 +46,11 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
             println!();
         }
         (source, Some(v)) => {
-            say!("  {}: {} {:?}", source.label(), v.status_str(), v.message);
+            say!(
+                "  {}: {}",
+                source.label(),
+                with_message(v.status_str(), &v.message)
+            );
             println!();
         }
     }
@@ -41,7 +61,7 @@ pub fn run(args: Args) -> Result<u8> {
     let mut code = EXIT_OK;
     // One object at a time, as `eval` reads them: a large dump is never held whole.
     for_each_input(&args.paths, &mut |item| match item {
-        Ok(obj) => explain_object(&catalog, &obj),
+        Ok(obj) => explain_object(&catalog, &obj, args.full),
         Err(e) => {
             complain!("error: {e}");
             code = EXIT_USAGE;
@@ -51,9 +71,9 @@ pub fn run(args: Args) -> Result<u8> {
 }
 
 /// Prints how `obj`'s verdict is reached: the rule, the clause that decided, what was read.
-fn explain_object(catalog: &Catalog, obj: &mas_health::io::Object) {
+fn explain_object(catalog: &Catalog, obj: &mas_health::io::Object, full: bool) {
     let gk = GroupKind::new(&obj.group, &obj.kind).key();
-    say!("{gk} {}/{}", obj.namespace, obj.name);
+    say!("{gk} {}", mas_health::object_id(&obj.namespace, &obj.name));
     let Some(entry) = catalog.lookup(&obj.group, &obj.kind) else {
         explain_without_rule(catalog, &obj.value);
         return;
@@ -61,9 +81,8 @@ fn explain_object(catalog: &Catalog, obj: &mas_health::io::Object) {
     say!("  rule {} ({})", entry.key(), entry.rule.name);
     if let Some(h) = mas_health::argocd::pre_check(&obj.value) {
         say!(
-            "  metadata.deletionTimestamp is set: Argo CD reports {} \"{}\" before any check runs",
-            h.status,
-            h.message
+            "  metadata.deletionTimestamp is set: Argo CD reports {} before any check runs",
+            with_message(h.status.as_str(), &h.message)
         );
         println!();
         return;
@@ -81,25 +100,25 @@ fn explain_object(catalog: &Catalog, obj: &mas_health::io::Object) {
         say!("  => otherwise -> {}", entry.rule.default_status);
     }
     say!(
-        "  verdict: {} \"{}\"",
-        why.health.status,
-        why.health.message
+        "  verdict: {}",
+        with_message(why.health.status.as_str(), &why.health.message)
     );
     if !why.fields.is_empty() {
         say!("  fields read:");
         for (p, v) in &why.fields {
-            say!("    {p} = {}", compact(*v));
+            say!("    {p} = {}", compact(*v, full));
         }
     }
     if !entry.rule.condition_selectors().is_empty() {
         say!("  conditions (in the order the object lists them):");
+        // Conditions are what a person reads first: never summarised.
         for [t, s, r, m] in &why.conditions {
             say!(
                 "    type={} status={} reason={} message={}",
-                compact(*t),
-                compact(*s),
-                compact(*r),
-                compact(*m)
+                compact(*t, true),
+                compact(*s, true),
+                compact(*r, true),
+                compact(*m, true)
             );
         }
         if why.conditions.is_empty() {

@@ -25,21 +25,46 @@ fn formats(e: &Entry) -> &'static str {
     }
 }
 
+/// Prints a table whose columns are exactly as wide as their widest cell (the header
+/// included), two spaces apart; the last column is not padded.
+fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; N]| {
+        let mut out = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == N {
+                out.push_str(cell);
+            } else {
+                out.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        out
+    };
+    say!("{}", line(header));
+    for row in rows {
+        say!("{}", line(row.each_ref().map(String::as_str)));
+    }
+}
+
 pub fn run(args: Args) -> Result<u8> {
     let catalog = Catalog::standard();
     if args.all {
         return list_all(&catalog);
     }
     let entries = catalog.entries();
-    let width = entries.iter().map(|e| e.key().len()).max().unwrap_or(0);
-    println!(
-        "{:<width$}  {:<12}  {:<48}  FORMATS",
-        "KEY", "MODULE", "RULE"
-    );
-    for e in entries {
-        let (key, module, rule) = (e.key(), e.module, &e.rule.name);
-        println!("{key:<width$}  {module:<12}  {rule:<48}  {}", formats(e));
-    }
+    let rows: Vec<[String; 4]> = entries
+        .iter()
+        .map(|e| {
+            let cells = [&*e.key(), e.module, &e.rule.name, formats(e)];
+            cells.map(str::to_owned)
+        })
+        .collect();
+    print_table(["KEY", "MODULE", "RULE", "FORMATS"], &rows);
     println!("{} rules", entries.len());
     Ok(EXIT_OK)
 }
@@ -63,11 +88,11 @@ fn list_all(catalog: &Catalog) -> Result<u8> {
             rows.push((gk.key(), "none", u.why.to_owned()));
         }
     }
-    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    println!("{:<width$}  {:<8}  DETAIL", "KEY", "SOURCE");
-    for (key, source, detail) in &rows {
-        println!("{key:<width$}  {source:<8}  {detail}");
-    }
+    let table: Vec<[String; 3]> = rows
+        .iter()
+        .map(|(key, source, detail)| [key.clone(), (*source).to_owned(), detail.clone()])
+        .collect();
+    print_table(["KEY", "SOURCE", "DETAIL"], &table);
     let count = |s: &str| rows.iter().filter(|r| r.1 == s).count();
     println!(
         "{} rules, {} Argo CD built-ins, {} kinds with no check",

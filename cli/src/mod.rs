@@ -65,26 +65,10 @@ pub fn print_lines(text: &str) {
     }
 }
 
-/// `text` with every control character (line feed, CR, ESC, backspace, C1 codes) and every
-/// bidirectional override written as an escape (`\n`, `\r`, `\u{1b}`): each `say!` prints one
-/// line of its own, and anything else would let input (a name, a message) add or rewrite
-/// lines on a terminal.
+/// `text` with control characters written as escapes: the library's one rule for every
+/// command ([`mas_health::printable`]).
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hostile = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(hostile) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            c if hostile(c) => out.extend(c.escape_default()),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
+    mas_health::printable(text)
 }
 
 /// Makes a child process we start die with us: on Linux the kernel kills it when we end, however
@@ -323,4 +307,40 @@ pub fn read_text(path: &std::path::Path) -> Result<String, String> {
         let at = e.utf8_error().valid_up_to();
         format!("not UTF-8 text: invalid byte at offset {at}")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command and every flag or argument of every command, at any depth, as
+    /// `command subcommand --flag`, when it has no help text.
+    fn undescribed(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        let here = format!("{path} {}", cmd.get_name()).trim().to_owned();
+        if cmd.get_about().is_none() && cmd.get_long_about().is_none() {
+            out.push(here.clone());
+        }
+        for arg in cmd.get_arguments() {
+            // clap's own --help and --version carry their own text.
+            if matches!(arg.get_id().as_str(), "help" | "version") {
+                continue;
+            }
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                out.push(format!("{here} {}", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            undescribed(sub, &here, out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_flag_is_described_in_help() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        undescribed(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:?}");
+    }
 }

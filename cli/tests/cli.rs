@@ -491,8 +491,8 @@ fn explain_and_eval_agree_on_objects_being_deleted() {
     let explain = exits_with(cmd().args(["explain", "-"]).write_stdin(obj), 0);
     assert_eq!(
         explain,
-        "core.mas.ibm.com/Suite /a\n  rule core.mas.ibm.com/Suite (MAS Ready family)\n  \
-         metadata.deletionTimestamp is set: Argo CD reports Progressing \"Pending deletion\" \
+        "core.mas.ibm.com/Suite a\n  rule core.mas.ibm.com/Suite (MAS Ready family)\n  \
+         metadata.deletionTimestamp is set: Argo CD reports Progressing: Pending deletion \
          before any check runs\n\n"
     );
 }
@@ -670,6 +670,87 @@ fn a_line_break_in_an_input_path_cannot_forge_a_passing_test() {
     );
     assert_eq!(stdout.lines().next(), Some(first.as_str()), "{stdout}");
     assert!(stdout.ends_with("\n0 passed, 1 failed\n"), "{stdout}");
+}
+
+/// A Suite whose Failure message holds quotes, backslashes and a line break, and an
+/// Application that manages it.
+const QUOTED_SUITE: &str = "apiVersion: core.mas.ibm.com/v1\nkind: Suite\nmetadata:\n  name: s\n  \
+    namespace: mas\nstatus:\n  conditions:\n  - type: Failure\n    status: \"True\"\n    \
+    message: \"say \\\"hi\\\" to C:\\\\mas\\nthen stop\"\n---\napiVersion: argoproj.io/v1alpha1\n\
+    kind: Application\nmetadata:\n  name: app\n  namespace: argocd\nstatus:\n  resources:\n  - \
+    group: core.mas.ibm.com\n    kind: Suite\n    namespace: mas\n    name: s\n    status: \
+    Synced\n";
+
+#[test]
+fn a_message_reads_the_same_in_eval_explain_and_rollout() {
+    // Quotes and backslashes as they are; the line break as \n, so each stays one line.
+    let shown = r#"say "hi" to C:\mas\nthen stop"#;
+    let eval = exits_with(cmd().args(["eval", "-"]).write_stdin(QUOTED_SUITE), 0);
+    assert!(
+        eval.contains(&format!("core.mas.ibm.com/Suite mas/s: {shown}  [rule")),
+        "{eval}"
+    );
+    let explain = exits_with(cmd().args(["explain", "-"]).write_stdin(QUOTED_SUITE), 0);
+    assert!(
+        explain.contains(&format!("  verdict: Degraded: {shown}\n")),
+        "{explain}"
+    );
+    let rollout = exits_with(cmd().args(["rollout", "-"]).write_stdin(QUOTED_SUITE), 0);
+    assert!(
+        rollout.starts_with(&format!(
+            "app: wave 0 app stopped by core.mas.ibm.com/Suite mas/s (Degraded: {shown})\n"
+        )),
+        "{rollout}"
+    );
+}
+
+#[test]
+fn an_object_without_a_namespace_is_shown_by_its_name_everywhere() {
+    let obj = "apiVersion: core.mas.ibm.com/v1\nkind: Suite\nmetadata:\n  name: s\n";
+    let eval = exits_with(cmd().args(["eval", "-"]).write_stdin(obj), 0);
+    assert!(eval.contains(" core.mas.ibm.com/Suite s: "), "{eval}");
+    let explain = exits_with(cmd().args(["explain", "-"]).write_stdin(obj), 0);
+    assert!(
+        explain.starts_with("core.mas.ibm.com/Suite s\n"),
+        "{explain}"
+    );
+}
+
+#[test]
+fn explain_summarises_large_values_unless_full() {
+    let values = "x".repeat(1500);
+    let app = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  \
+         source:\n    repoURL: https://example.com/r.git\n    path: p\n    targetRevision: main\n    \
+         helm:\n      values: {values}\nstatus:\n  health:\n    status: Healthy\n"
+    );
+    let short = exits_with(cmd().args(["explain", "-"]).write_stdin(app.clone()), 0);
+    assert!(
+        short.contains("    spec.source = {…} 4 keys, 1.6 KB\n"),
+        "{short}"
+    );
+    assert!(!short.contains(&values), "{short}");
+    let full = exits_with(cmd().args(["explain", "--full", "-"]).write_stdin(app), 0);
+    assert!(full.contains(&format!("\"values\":\"{values}\"")), "{full}");
+}
+
+#[test]
+fn list_columns_are_as_wide_as_their_content() {
+    let text = stdout(&["list"]);
+    let catalog = mas_health::Catalog::standard();
+    let entries = catalog.entries();
+    let key = entries.iter().map(|e| e.key().len()).max().unwrap_or(0);
+    let module = entries.iter().map(|e| e.module.len()).max().unwrap_or(0);
+    let rule = entries.iter().map(|e| e.rule.name.len()).max().unwrap_or(0);
+    let header = format!(
+        "{:<key$}  {:<module$}  {:<rule$}  FORMATS",
+        "KEY", "MODULE", "RULE"
+    );
+    assert_eq!(text.lines().next(), Some(header.as_str()));
+    assert!(text.lines().all(|l| !l.ends_with(' ')), "{text}");
+    let all = stdout(&["list", "--all"]);
+    let first = all.lines().next().unwrap_or_default();
+    assert!(first.ends_with("  SOURCE    DETAIL"), "{first}");
 }
 
 /// #29: `generate --merge` names each kind both define on standard error, and refuses formats

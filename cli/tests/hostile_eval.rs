@@ -92,7 +92,7 @@ fn control_characters_from_objects_are_escaped_in_eval_explain_and_rollout() {
     assert_eq!(explain.status.code(), Some(0), "{explain:?}");
     no_raw_controls(&explain.stdout);
     assert!(
-        String::from_utf8_lossy(&explain.stdout).starts_with("ConfigMap /cm\\r\\u{1b}[2K\\u{9b}\n")
+        String::from_utf8_lossy(&explain.stdout).starts_with("ConfigMap cm\\r\\u{1b}[2K\\u{9b}\n")
     );
 
     let app = tmp.path().join("app.yaml");
@@ -107,7 +107,7 @@ fn control_characters_from_objects_are_escaped_in_eval_explain_and_rollout() {
     no_raw_controls(&rollout.stdout);
     assert!(
         String::from_utf8_lossy(&rollout.stdout)
-            .contains("health Degraded: x \\u{1b}[2KHealthy  [rule"),
+            .contains("health Degraded: x\\r\\u{1b}[2KHealthy  [rule"),
         "{rollout:?}"
     );
 }

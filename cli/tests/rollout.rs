@@ -68,24 +68,104 @@ fn stopped_by_a_degraded_resource() {
 }
 
 #[test]
-fn stopped_by_a_failed_hook() {
+fn a_failed_hook_needs_a_person() {
     situation(
         "failed-hook",
-        "inst1: PreSync wave 0 ibm-mas-suite stopped by hook batch/Job \
-         mas-inst1-core/mas-pre-check (Failed: Job has reached the specified backoff limit)",
+        "inst1: needs a person: PreSync wave 0 ibm-mas-suite hook batch/Job \
+         mas-inst1-core/mas-pre-check failed (Failed: Job has reached the specified backoff \
+         limit); fix what the hook reports, then sync again: argocd app sync \
+         openshift-gitops/ibm-mas-suite",
         1,
         1,
     );
 }
 
 #[test]
-fn waiting_on_a_missing_child() {
+fn a_missing_child_with_no_automated_sync_needs_a_person() {
+    // inst1-manage (syncPolicy: {}) was created by its parent's sync and never synced: its
+    // parent's wave waits on it, and nothing will ever sync it by itself.
     situation(
         "child-missing",
-        "inst1: wave 2 inst1 waits on argoproj.io/Application openshift-gitops/inst1-manage \
-         (Missing: child application is Missing)",
-        0,
+        "inst1: needs a person: inst1-manage is OutOfSync and was never synced: it has no \
+         automated sync policy (OutOfSync); sync it: argocd app sync \
+         openshift-gitops/inst1-manage",
         1,
+        1,
+    );
+}
+
+#[test]
+fn an_application_that_cannot_render_needs_a_person() {
+    situation(
+        "cannot-render",
+        "restricted-gs: needs a person: restricted-gs cannot render its manifests \
+         (ComparisonError: Failed to load target state: failed to generate manifest for source 1 \
+         of 1: rpc error: code = Unknown desc = apps/restricted-gs: app path does not exist); fix \
+         its source or spec as the message says, then refresh it: oc annotate application \
+         restricted-gs -n argocd argocd.argoproj.io/refresh=hard --overwrite",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn an_application_never_synced_without_automated_sync_needs_a_person() {
+    situation(
+        "never-synced",
+        "app: needs a person: app is OutOfSync and was never synced: it has no automated sync \
+         policy (OutOfSync); sync it: argocd app sync argocd/app",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn a_sync_held_by_a_sync_window_needs_a_person() {
+    situation(
+        "sync-window",
+        "inst1-manage: needs a person: inst1-manage is held by a sync window (sync Running: Sync \
+         operation blocked by sync window; windows of its project: deny '0 6 * * 1-5' for 12h); \
+         wait until the window allows syncs, or ask the AppProject's owner to change its \
+         syncWindows",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn a_sync_failed_after_its_retries_needs_a_person() {
+    situation(
+        "retries-exhausted",
+        "inst1-sls: needs a person: inst1-sls failed to sync after 5 retries (sync Error: rpc \
+         error: code = Unavailable desc = connection error: desc = \"transport: Error while \
+         dialing: dial tcp 172.30.12.4:8081: connect: connection refused\" (retried 5 times).); \
+         fix the cause the message names, then sync again: argocd app sync \
+         openshift-gitops/inst1-sls",
+        1,
+        1,
+    );
+}
+
+#[test]
+fn an_install_plan_waiting_for_approval_needs_a_person() {
+    situation(
+        "manual-approval",
+        "inst1: needs a person: wave 0 inst1-sls operators.coreos.com/Subscription \
+         ibm-sls/ibm-sls waits for manual approval of InstallPlan ibm-sls/install-k9dfs \
+         (Progressing: install plan install-k9dfs waits for manual approval); approve it: oc \
+         patch installplan install-k9dfs -n ibm-sls --type merge -p \
+         '{\"spec\":{\"approved\":true}}'",
+        1,
+        1,
+    );
+    let out = run(&["tests/rollout/manual-approval", "--output", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["state"], "needs-person");
+    let sls = &doc["roots"][0]["children"][0];
+    assert_eq!(sls["blocker"]["kind"], "needs-person");
+    assert_eq!(
+        sls["blocker"]["need"]["problem"],
+        "waits for manual approval of InstallPlan ibm-sls/install-k9dfs"
     );
 }
 
@@ -292,4 +372,108 @@ fn directory_symlinks_are_not_followed() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout)
         .starts_with("inst1: finished: 4 Applications Healthy\n"));
+}
+
+#[test]
+fn of_an_application_given_twice_the_newer_copy_is_used_and_said() {
+    // snapshot-1.yaml (generation 11, read first) still rendered; snapshot-2.yaml (generation
+    // 12) cannot: the rollout is the newer one's.
+    let out = run(&["tests/rollout/duplicate", "--fail-on", "degraded"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("restricted-gs: needs a person: restricted-gs cannot render"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stderr,
+        "note: argoproj.io/Application argocd/restricted-gs is given twice \
+         (tests/rollout/duplicate/snapshot-2.yaml:1 and tests/rollout/duplicate/snapshot-1.yaml:1); \
+         the newer copy, tests/rollout/duplicate/snapshot-2.yaml:1, is used\n"
+    );
+}
+
+#[test]
+fn two_different_copies_that_nothing_dates_are_an_error_naming_both() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = |health: &str| {
+        format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n  \
+             namespace: argocd\n  generation: 3\nstatus:\n  sync:\n    status: Synced\n  \
+             health:\n    status: {health}\n"
+        )
+    };
+    std::fs::write(dir.path().join("1.yaml"), app("Healthy")).expect("write");
+    std::fs::write(dir.path().join("2.yaml"), app("Degraded")).expect("write");
+    let out = cmd().arg("rollout").arg(dir.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let one = dir.path().join("1.yaml");
+    let two = dir.path().join("2.yaml");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: argoproj.io/Application argocd/a is given twice ({}:1 and {}:1) with \
+             different content and nothing that dates them",
+            one.display(),
+            two.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_application_without_metadata_and_entries_naming_no_resource_are_errors() {
+    let text = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nstatus:\n  sync:\n    \
+                status: Synced\n---\napiVersion: argoproj.io/v1alpha1\nkind: Application\n\
+                metadata:\n  name: a\n  namespace: argocd\nstatus:\n  health:\n    status: \
+                Healthy\n  resources:\n  - kind: ConfigMap\n    name: ok\n  - 7\n  - kind: \
+                Secret\n";
+    let out = cmd()
+        .args(["rollout", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("a: finished: 1 Application Healthy\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Application /"), "{stdout}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: -:1: argoproj.io/Application: an Application without metadata.name: left out\n\
+         error: -:7: argoproj.io/Application argocd/a: status.resources[1] names no resource \
+         (needs kind and name): 7: left out\n\
+         error: -:7: argoproj.io/Application argocd/a: status.resources[2] names no resource \
+         (needs kind and name): {\"kind\":\"Secret\"}: left out\n"
+    );
+}
+
+#[test]
+fn an_automated_sync_held_by_a_deny_window_needs_a_person_while_the_window_lasts() {
+    let dir = "tests/rollout/sync-window-automated";
+    // Tuesday 09:41 UTC, inside the project's weekday deny window (06:00 for 12h).
+    let inside = |extra: &[&str]| {
+        let mut args = vec![dir, "--at", "2026-12-01T09:41:02Z"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let plain = inside(&[]);
+    assert_eq!(plain.code, Some(0), "{}", plain.stderr);
+    assert_eq!(
+        plain.stdout.lines().next(),
+        Some(
+            "inst1-manage: needs a person: inst1-manage is OutOfSync and a sync window holds its \
+             automated sync (OutOfSync: sync windows: deny '0 6 * * 1-5' for 12h); wait until \
+             the window allows syncs, or ask the AppProject's owner to change its syncWindows"
+        )
+    );
+    assert_eq!(inside(&["--fail-on", "degraded"]).code, Some(1));
+    assert_eq!(inside(&["--fail-on", "blocked"]).code, Some(1));
+    // 19:00, after the window: nothing holds the automated sync.
+    let after = run(&[dir, "--at", "2026-12-01T19:00:00Z", "--fail-on", "degraded"]);
+    assert_eq!(after.code, Some(0), "{}", after.stdout);
+    assert_eq!(run(&[dir, "--at", "yesterday"]).code, Some(2));
 }

@@ -7,6 +7,7 @@ mod health;
 pub mod keys;
 pub mod paths;
 pub mod sync;
+pub mod windows;
 
 #[cfg(feature = "yaml")]
 pub mod harness;

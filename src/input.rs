@@ -2,6 +2,7 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod file;
 mod list;
 mod strict;
 
@@ -9,6 +10,7 @@ use crate::argocd::group_of;
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 use strict::StrictValue;
+pub use file::{open_regular, read_inside, read_limited, resolve_inside, FileError};
 pub use strict::MAX_DEPTH;
 use thiserror::Error;
 

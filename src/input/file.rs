@@ -61,7 +61,7 @@ fn open_with(path: &Path, pipe_allowed: bool, extra: i32) -> Result<File, FileEr
     let meta = file.metadata()?;
     let pipe = meta.file_type().is_fifo();
     if !meta.is_file() && !(pipe && pipe_allowed) {
-        return Err(FileError::NotRegular(kind_of(&meta)));
+        return Err(FileError::NotRegular(file_kind(&meta)));
     }
     if pipe {
         blocking(&file)?;
@@ -131,7 +131,7 @@ fn blocking(file: &File) -> std::io::Result<()> {
 }
 
 /// What a file that is not regular is, for the error that refuses it.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub fn file_kind(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();
     match () {

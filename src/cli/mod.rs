@@ -120,6 +120,32 @@ pub fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
     clap::value_parser!(u64).range(1..=MAX_TIMEOUT)
 }
 
+/// Whether standard output was closed when the process started (`>&-`). Rust's runtime opens
+/// /dev/null in its place before `main`, so writes would vanish and the command would end in
+/// success having written nothing; this is looked at earlier, as the program is loaded.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Run by the loader before Rust's runtime starts (an `.init_array` entry).
+#[cfg(target_os = "linux")]
+extern "C" fn look_at_stdout() {
+    // SAFETY: F_GETFD only asks whether descriptor 1 is open; nothing changes.
+    let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static LOOK_AT_STDOUT: extern "C" fn() = look_at_stdout;
+
+/// Refuses to go on when standard output was closed (see [`STDOUT_CLOSED`]).
+pub fn stdout_open() -> anyhow::Result<()> {
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        anyhow::bail!("standard output is closed: the result could not be written");
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {

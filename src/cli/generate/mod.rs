@@ -167,6 +167,7 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
             Ok(EXIT_OK)
         }
         (None, false) => {
+            super::stdout_open()?;
             print!("{text}");
             Ok(EXIT_OK)
         }

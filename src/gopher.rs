@@ -325,7 +325,9 @@ impl Harness {
     pub fn answer(line: &str, script: &str) -> Ran {
         match serde_json::from_str::<Reply>(line) {
             Ok(r) => ran_of(r, script),
-            Err(e) => Ran::Outcome(Outcome::Error(format!("the gopher-lua harness answered badly: {e}"))),
+            Err(e) => Ran::Outcome(Outcome::Error(format!(
+                "the gopher-lua harness answered badly: {e}"
+            ))),
         }
     }
 

@@ -7,10 +7,10 @@ mod list;
 mod strict;
 
 use crate::argocd::group_of;
+pub use file::{file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError};
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 use strict::StrictValue;
-pub use file::{file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError};
 pub use strict::MAX_DEPTH;
 use thiserror::Error;
 

@@ -504,7 +504,8 @@ fn refused_fixtures(dirs: &[fixtures::FixtureDir]) -> bool {
     for dir in dirs {
         for t in &dir.tests {
             if let Err(
-                e @ (fixtures::FixtureError::Outside { .. } | fixtures::FixtureError::Refused { .. }),
+                e @ (fixtures::FixtureError::Outside { .. }
+                | fixtures::FixtureError::Refused { .. }),
             ) = dir.input(t)
             {
                 complain!("error: {e}: this fixture is not used");

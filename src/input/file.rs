@@ -149,7 +149,8 @@ mod tests {
     use super::*;
 
     fn tree(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mas-health-file-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("mas-health-file-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("folder");
         dir
@@ -161,11 +162,17 @@ mod tests {
         std::fs::write(root.join("a.yaml"), "a: 1\n").expect("write");
         std::os::unix::fs::symlink("/etc/hostname", root.join("out.yaml")).expect("link");
         std::os::unix::fs::symlink("a.yaml", root.join("in.yaml")).expect("link");
-        assert_eq!(read_inside(&root, &root.join("in.yaml"), 100).expect("read"), b"a: 1\n");
+        assert_eq!(
+            read_inside(&root, &root.join("in.yaml"), 100).expect("read"),
+            b"a: 1\n"
+        );
         let out = read_inside(&root, &root.join("out.yaml"), 100);
         assert!(matches!(out, Err(FileError::Outside { .. })), "{out:?}");
         let big = read_inside(&root, &root.join("a.yaml"), 4);
-        assert_eq!(big.expect_err("too large").to_string(), "larger than 4 bytes: refused");
+        assert_eq!(
+            big.expect_err("too large").to_string(),
+            "larger than 4 bytes: refused"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 

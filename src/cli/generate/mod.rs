@@ -143,7 +143,10 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
             {
                 Ok(bytes) => bytes,
                 Err(mas_health::input::FileError::NotRegular(kind)) => {
-                    bail!("{}: not a regular file ({kind}): nothing to compare", path.display())
+                    bail!(
+                        "{}: not a regular file ({kind}): nothing to compare",
+                        path.display()
+                    )
                 }
                 Err(_) => Vec::new(),
             };

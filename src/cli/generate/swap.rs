@@ -153,7 +153,10 @@ fn swap_in(
         } else {
             left
         };
-        eprintln!("warning: {} still holds files: look at them", kept.display());
+        eprintln!(
+            "warning: {} still holds files: look at them",
+            kept.display()
+        );
     }
     Ok(Swapped::Yes)
 }
@@ -161,7 +164,10 @@ fn swap_in(
 /// Whether an exchange failed only because the system cannot exchange names.
 fn unsupported(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::Unsupported
-        || matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP))
+        || matches!(
+            e.raw_os_error(),
+            Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP)
+        )
 }
 
 /// Where names cannot be exchanged: `out` to `old`, then `fresh` to `out` (a stop between the
@@ -206,8 +212,9 @@ fn recover(out: &Path, fresh: &Path, old: &Path, rename: Rename) -> Result<()> {
     if !exists(out) {
         let back = [fresh, old].into_iter().find(|p| marked(p));
         if let Some(back) = back {
-            rename(back, out, Move::Rename)
-                .with_context(|| format!("cannot rename {} to {}", back.display(), out.display()))?;
+            rename(back, out, Move::Rename).with_context(|| {
+                format!("cannot rename {} to {}", back.display(), out.display())
+            })?;
             eprintln!("{}: put back from {}", out.display(), back.display());
         }
     }
@@ -433,11 +440,11 @@ mod tests {
         let (out, files) = generated(tmp.path());
         let before = read(&out.join(MARKER));
         // The new folder cannot take the old one's place, after the user's files moved into it.
-        let rename = |from: &Path, to: &Path, how: Move| {
-            match to == out && from.ends_with(".g.generate-new") {
-                true => Err(failing(libc::EIO)),
-                false => real_move(from, to, how),
-            }
+        let rename = |from: &Path, to: &Path, how: Move| match to == out
+            && from.ends_with(".g.generate-new")
+        {
+            true => Err(failing(libc::EIO)),
+            false => real_move(from, to, how),
         };
         let e = replace_with(&out, &files, &rename).expect_err("fails");
         assert!(format!("{e:#}").starts_with("cannot rename "), "{e:#}");

@@ -16,6 +16,16 @@ fn cmd() -> Command {
     c
 }
 
+/// `mas-health test DIR`, stopped after 30 s (a hang fails the test).
+fn mas_test(dir: &Path) -> Output {
+    cmd()
+        .timeout(Duration::from_secs(30))
+        .arg("test")
+        .arg(dir)
+        .output()
+        .expect("runs")
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -96,12 +106,7 @@ fn a_wildcard_folder_of_many_parts_does_not_stall_test() {
     )
     .expect("write");
     let start = Instant::now();
-    let out = cmd()
-        .timeout(Duration::from_secs(30))
-        .arg("test")
-        .arg(tmp.path())
-        .output()
-        .expect("runs");
+    let out = mas_test(tmp.path());
     assert!(
         start.elapsed() < Duration::from_secs(20),
         "{:?}",
@@ -177,12 +182,7 @@ fn test_refuses_named_pipes_as_fixture_script_or_tests_file() {
     let dir = suite(tmp.path());
     mkfifo(&dir.join("testdata/pipe.yaml"));
     tests_file(&dir, &["testdata/pipe.yaml", "testdata/a.yaml"]);
-    let out = cmd()
-        .timeout(Duration::from_secs(30))
-        .arg("test")
-        .arg(tmp.path())
-        .output()
-        .expect("runs");
+    let out = mas_test(tmp.path());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         stdout(&out),
@@ -195,12 +195,7 @@ fn test_refuses_named_pipes_as_fixture_script_or_tests_file() {
     std::fs::remove_file(dir.join("health.lua")).expect("rm");
     mkfifo(&dir.join("health.lua"));
     tests_file(&dir, &["testdata/a.yaml"]);
-    let out = cmd()
-        .timeout(Duration::from_secs(30))
-        .arg("test")
-        .arg(tmp.path())
-        .output()
-        .expect("runs");
+    let out = mas_test(tmp.path());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         stdout(&out),
@@ -213,12 +208,7 @@ fn test_refuses_named_pipes_as_fixture_script_or_tests_file() {
 
     std::fs::remove_file(dir.join("health_test.yaml")).expect("rm");
     mkfifo(&dir.join("health_test.yaml"));
-    let out = cmd()
-        .timeout(Duration::from_secs(30))
-        .arg("test")
-        .arg(tmp.path())
-        .output()
-        .expect("runs");
+    let out = mas_test(tmp.path());
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         stdout(&out),

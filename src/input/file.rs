@@ -60,7 +60,8 @@ fn open_with(path: &Path, pipe_allowed: bool, extra: i32) -> Result<File, FileEr
         .open(path)?;
     let meta = file.metadata()?;
     let pipe = meta.file_type().is_fifo();
-    if !meta.is_file() && !(pipe && pipe_allowed) {
+    let accepted = meta.is_file() || (pipe && pipe_allowed);
+    if !accepted {
         return Err(FileError::NotRegular(file_kind(&meta)));
     }
     if pipe {

@@ -90,6 +90,11 @@ pub mod rollout;
 #[cfg(feature = "yaml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "yaml")))]
 pub mod io {
+    /// Reading a user's file safely: only regular files, never a pipe or device by accident,
+    /// at most a given size, and (for trees) only inside the tree.
+    pub use crate::input::{
+        file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError,
+    };
     pub use crate::input::{
         for_each_object, read_documents, read_objects, InputError, Object, MAX_DEPTH, STREAM_FROM,
     };

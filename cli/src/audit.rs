@@ -52,8 +52,8 @@ pub struct Args {
     /// (JSON Lines).
     #[arg(long, value_enum, default_value = "text")]
     output: super::eval::OutputKind,
-    /// Seconds one script's audit may take before it is stopped and reported.
-    #[arg(long, default_value_t = 60)]
+    /// Seconds one script's audit may take before it is stopped and reported (1 to 86400).
+    #[arg(long, default_value_t = 60, value_parser = super::timeout_seconds())]
     timeout: u64,
     /// Internal: audit only script number N and print its report (run by the command itself).
     #[arg(long, hide = true)]
@@ -384,11 +384,18 @@ fn read_scripts(files: &[PathBuf]) -> Read {
         // A folder is Argo CD's resource_customizations layout (<group>/<kind>/health.lua).
         if file.is_dir() {
             match audit::scripts_in_folder(file) {
-                Ok(found) if found.is_empty() => {
+                Ok((found, refused)) if !refused.is_empty() => {
+                    for why in refused {
+                        complain!("error: {why}");
+                    }
+                    *trouble = true;
+                    scripts.extend(found);
+                }
+                Ok((found, _)) if found.is_empty() => {
                     complain!("error: {name}: no <group>/<kind>/health.lua found");
                     *trouble = true;
                 }
-                Ok(found) => scripts.extend(found),
+                Ok((found, _)) => scripts.extend(found),
                 Err(e) => {
                     complain!("error: {name}: cannot read: {e}");
                     *trouble = true;
@@ -513,13 +520,33 @@ fn fixture_dirs(args: &Args) -> Result<Vec<fixtures::FixtureDir>> {
     }
 }
 
+/// Says on standard error which fixtures were refused before reading (a path out of its test
+/// folder, a link out of it or to nowhere, a pipe or device, a file too large); whether any was.
+fn refused_fixtures(dirs: &[fixtures::FixtureDir]) -> bool {
+    let mut any = false;
+    for dir in dirs {
+        for t in &dir.tests {
+            if let Err(
+                e @ (fixtures::FixtureError::Outside { .. }
+                | fixtures::FixtureError::Refused { .. }),
+            ) = dir.input(t)
+            {
+                complain!("error: {e}: this fixture is not used");
+                any = true;
+            }
+        }
+    }
+    any
+}
+
 pub fn run(args: Args) -> Result<u8> {
     if let Some(i) = args.worker {
         return worker(&args, i);
     }
     let fixture_root = fixture_root(&args);
-    // Read once here so a bad folder is one error before any worker starts.
-    fixture_dirs(&args)?;
+    // Read once here so a bad folder is one error before any worker starts, and a fixture
+    // refused (outside its folder, not a regular file, too large) is said, not silently unused.
+    let refused = refused_fixtures(&fixture_dirs(&args)?);
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let crds = args.crds.as_deref().map(read_crds).transpose()?;
     let read = read_scripts(&args.files);
@@ -543,7 +570,7 @@ pub fn run(args: Args) -> Result<u8> {
             print_text(&reports, unreadable.len(), errors, args.verbose)
         }
     }
-    Ok(if trouble {
+    Ok(if trouble || refused {
         EXIT_USAGE
     } else if errors > 0 {
         EXIT_THRESHOLD

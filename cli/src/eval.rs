@@ -177,6 +177,14 @@ fn print(
 }
 
 pub fn run(args: Args) -> Result<u8> {
+    use std::io::IsTerminal;
+    super::stdout_open()?;
+    if args.paths.is_empty() && std::io::stdin().is_terminal() {
+        // Otherwise the command would seem to hang: it waits for objects typed or pasted.
+        eprintln!(
+            "reading objects from standard input (end with Ctrl-D); give a file to read it instead"
+        );
+    }
     let mut ev = Evaluator::new(Catalog::standard());
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;

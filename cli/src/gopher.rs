@@ -4,8 +4,8 @@
 //! gopher-lua. It is built on demand from Debian's packages (`golang-go`,
 //! `golang-github-yuin-gopher-lua-dev`) with modules off, since no module download is possible.
 
-use mas_health::argocd::harness::{Interpreter, Job, Ran};
-use mas_health::argocd::runtime::{self, Libraries, Outcome, INVALID_STATUS};
+use mas_health::argocd::harness::Ran;
+use mas_health::argocd::runtime::{self, Outcome, INVALID_STATUS};
 use mas_health::{Health, Status};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -285,7 +285,7 @@ impl Harness {
     }
 
     /// Evaluates every case in one harness process, in order.
-    // The conformance tests include this file and call it; the binary uses `run_parsed`.
+    // The conformance tests include this file and call it.
     #[allow(dead_code)]
     pub fn run(&self, cases: &[Case<'_>]) -> Result<Vec<Outcome>, GopherError> {
         Ok(self
@@ -298,20 +298,37 @@ impl Harness {
     /// Evaluates every case in one harness process, in order; a script this gopher-lua cannot
     /// parse but gopher-lua 1.1 (and our runtime) can, such as one using `goto` in Debian's 2017
     /// build, is [`Ran::CannotParse`] rather than a verdict.
+    // The conformance tests call it; `test` runs the harness under supervision instead.
+    #[allow(dead_code)]
     pub fn run_parsed(&self, cases: &[Case<'_>]) -> Result<Vec<Ran>, GopherError> {
         Ok(self
             .exchange(cases, 0, false)?
             .into_iter()
             .zip(cases)
-            .map(|(r, c)| {
-                if r.syntax && runtime::check_syntax(c.script).is_ok() {
-                    let first = r.error.lines().next().unwrap_or_default().to_owned();
-                    Ran::CannotParse(first)
-                } else {
-                    Ran::Outcome(r.outcome())
-                }
-            })
+            .map(|(r, c)| ran_of(r, c.script))
             .collect())
+    }
+
+    /// The harness as a child to start, evaluating each case of its standard input (one
+    /// [`Case`] as a JSON line) and answering each at once (see [`Harness::answer`]), so its
+    /// caller can stop it when one case outlasts its time.
+    // The binary runs it; the conformance tests include this file without it.
+    #[allow(dead_code)]
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.binary);
+        cmd.args(["-bench=0", "-cached=false"]);
+        cmd
+    }
+
+    /// What one answer line of [`Harness::command`]'s child says about `script`.
+    #[allow(dead_code)]
+    pub fn answer(line: &str, script: &str) -> Ran {
+        match serde_json::from_str::<Reply>(line) {
+            Ok(r) => ran_of(r, script),
+            Err(e) => Ran::Outcome(Outcome::Error(format!(
+                "the gopher-lua harness answered badly: {e}"
+            ))),
+        }
     }
 
     /// Evaluates every case `iterations` times in a fresh state each time, compiling every time
@@ -334,16 +351,13 @@ impl Harness {
     }
 }
 
-impl Interpreter for Harness {
-    fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> Result<Vec<Ran>, String> {
-        let cases: Vec<Case<'_>> = jobs
-            .iter()
-            .map(|j| Case {
-                script: j.script,
-                object: j.object,
-                open_libs: libraries == Libraries::Open,
-            })
-            .collect();
-        self.run_parsed(&cases).map_err(|e| e.to_string())
+/// A reply as a result: a script this gopher-lua cannot parse but gopher-lua 1.1 (and our
+/// runtime) can is [`Ran::CannotParse`].
+fn ran_of(r: Reply, script: &str) -> Ran {
+    if r.syntax && runtime::check_syntax(script).is_ok() {
+        let first = r.error.lines().next().unwrap_or_default().to_owned();
+        Ran::CannotParse(first)
+    } else {
+        Ran::Outcome(r.outcome())
     }
 }

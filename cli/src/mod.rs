@@ -95,6 +95,41 @@ pub fn die_with_parent(cmd: &mut std::process::Command) {
     let _ = cmd;
 }
 
+/// The longest `--timeout` a command accepts, in seconds (one day): longer is refused as a
+/// usage error rather than overflowing a clock.
+pub const MAX_TIMEOUT: u64 = 24 * 60 * 60;
+
+/// The parser for a `--timeout` in seconds: 1 to [`MAX_TIMEOUT`].
+pub fn timeout_seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..=MAX_TIMEOUT)
+}
+
+/// Whether standard output was closed when the process started (`>&-`). Rust's runtime opens
+/// /dev/null in its place before `main`, so writes would vanish and the command would end in
+/// success having written nothing; this is looked at earlier, as the program is loaded.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Run by the loader before Rust's runtime starts (an `.init_array` entry).
+#[cfg(target_os = "linux")]
+extern "C" fn look_at_stdout() {
+    // SAFETY: F_GETFD only asks whether descriptor 1 is open; nothing changes.
+    let closed = unsafe { libc::fcntl(1, libc::F_GETFD) } == -1;
+    STDOUT_CLOSED.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static LOOK_AT_STDOUT: extern "C" fn() = look_at_stdout;
+
+/// Refuses to go on when standard output was closed (see [`STDOUT_CLOSED`]).
+pub fn stdout_open() -> anyhow::Result<()> {
+    if STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) {
+        anyhow::bail!("standard output is closed: the result could not be written");
+    }
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
@@ -213,84 +248,27 @@ pub const MAX_INPUT: u64 = 1 << 30;
 /// may never be written, a socket) is refused before it is opened, and no input is read past
 /// [`MAX_INPUT`].
 pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    use std::os::unix::fs::FileTypeExt;
-    let cannot = |e: std::io::Error| format!("cannot read: {e}");
-    let mut bytes = Vec::new();
+    use mas_health::io::{open_regular, read_limited, FileError};
+    let why = |e: FileError| match e {
+        FileError::NotRegular(kind) => {
+            format!("not a regular file ({kind}): give a file, or `-` and pipe it in")
+        }
+        FileError::TooLarge(_) => too_large(),
+        other => other.to_string(),
+    };
     if path == std::path::Path::new("-") {
-        std::io::stdin()
-            .lock()
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
-    } else {
-        // Opened without blocking and judged by what was opened, not by an earlier look at
-        // the path: a file swapped for a FIFO in between cannot hold the open.
-        let file = open_nonblocking(path).map_err(cannot)?;
-        let meta = file.metadata().map_err(cannot)?;
-        let explicit_pipe = meta.file_type().is_fifo()
-            && (path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd"));
-        if !meta.is_file() && !explicit_pipe {
-            return Err(format!(
-                "not a regular file ({}): give a file, or `-` and pipe it in",
-                file_type(&meta)
-            ));
-        }
-        if meta.len() > MAX_INPUT {
-            return Err(too_large());
-        }
-        blocking(&file).map_err(cannot)?;
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(cannot)?;
+        return read_limited(std::io::stdin().lock(), MAX_INPUT).map_err(why);
     }
-    if bytes.len() as u64 > MAX_INPUT {
+    let explicit_pipe = path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd");
+    let file = open_regular(path, explicit_pipe).map_err(why)?;
+    if file.metadata().map_err(|e| why(e.into()))?.len() > MAX_INPUT {
         return Err(too_large());
     }
-    Ok(bytes)
-}
-
-/// Opens `path` for reading with `O_NONBLOCK`, so opening a named FIFO never waits for a writer.
-fn open_nonblocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Clears `O_NONBLOCK` again: a pipe given explicitly is read until its writer is done.
-fn blocking(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: fcntl on a descriptor this function's caller owns and keeps open.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: as above; only the O_NONBLOCK bit changes.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
+    read_limited(file, MAX_INPUT).map_err(why)
 }
 
 fn too_large() -> String {
     format!("larger than {} MiB: split it", MAX_INPUT >> 20)
-}
-
-/// What a file that is not regular is, for the error that refuses it.
-fn file_type(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    match () {
-        _ if t.is_dir() => "a folder",
-        _ if t.is_fifo() => "a named pipe, which may never be written",
-        _ if t.is_char_device() => "a character device",
-        _ if t.is_block_device() => "a block device",
-        _ if t.is_socket() => "a socket",
-        _ => "not a file",
-    }
 }
 
 /// Reads an input (see [`read_bytes`]) as UTF-8 text, saying plainly when it is UTF-16

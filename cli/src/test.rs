@@ -1,6 +1,6 @@
 //! `mas-health test`: run health_test.yaml files in Argo CD's layout.
 
-use super::{EXIT_OK, EXIT_THRESHOLD};
+use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use crate::gopher::Harness;
 use anyhow::{Context, Result};
 use mas_health::argocd::harness::{Emitted, Folder, Interpreter, Job, Ran, Suite};
@@ -10,8 +10,9 @@ use mas_health::audit::Sandbox;
 use mas_health::{emit, Catalog};
 use mas_health::{EvalContext, Health, Status};
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::mpsc::RecvTimeoutError;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Run every health_test.yaml under DIR (Argo CD's resource_customizations layout).
 ///
@@ -20,7 +21,8 @@ use std::time::Duration;
 /// as argocd-cm runs them, libraries CLOSED, unless `--libraries open` (how Argo CD's suite runs
 /// its built-ins); a test that passes only with open libraries is reported as such. Commands
 /// and file access are never run; each evaluation stops after 1 s (a child process is killed
-/// 5 s into an evaluation when a single C call outlasts the 1 s). Folders without a health.lua test our rule for that group
+/// 5 s into an evaluation when a single C call outlasts the 1 s, in either interpreter), and the
+/// whole run after `--timeout` seconds. Folders without a health.lua test our rule for that group
 /// and kind on the native engine and in Lua. Prints a line per test and a closing
 /// `N passed, N failed`; exit 1 when any test fails.
 #[derive(clap::Args)]
@@ -37,6 +39,10 @@ pub struct Args {
     /// runs its built-ins and its own test suite.
     #[arg(long, value_enum, default_value = "closed")]
     libraries: LibrariesArg,
+    /// Seconds the whole run may take (1 to 86400): tests whose turn has not come when it is up
+    /// are reported NOT RUN, and the exit code is 2 unless some test failed (1).
+    #[arg(long, default_value_t = 600, value_parser = super::timeout_seconds())]
+    timeout: u64,
     /// Internal: evaluate the jobs read from standard input, one JSON line each, and print one
     /// outcome a line (run by the command itself, in a child process it can stop).
     #[arg(long, hide = true)]
@@ -130,25 +136,111 @@ fn worker() -> Result<u8> {
 /// state is prepared before the limit starts, and the first waits for the worker to start).
 const WORKER_SLACK: Duration = Duration::from_secs(4);
 
-/// Runs scripts in the sandbox in a child process, so a C call the runtime's hook cannot
-/// interrupt (a pathological string pattern under open libraries) is stopped by killing the
-/// child: the job is answered Unknown "context deadline exceeded", as Argo CD's timeout would
-/// answer it, and a new child takes the remaining jobs.
-struct Isolated {
+/// A program evaluating jobs in a child process: one job a JSON line on its standard input, one
+/// answer a line on its standard output, each answered before the next is read.
+trait Worker {
+    /// The child to start.
+    fn command(&self) -> Command;
+    /// The line handing it `job`.
+    fn job_line(&self, job: &Job<'_>, libraries: Libraries) -> std::result::Result<String, String>;
+    /// What its answer `line` to `job` says.
+    fn answer(&self, line: &str, job: &Job<'_>) -> Ran;
+}
+
+/// Our own worker (`mas-health test --worker`): scripts run in the audit's sandbox.
+struct Sandboxed {
     exe: PathBuf,
 }
 
-impl Interpreter for Isolated {
+impl Worker for Sandboxed {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(["test", "--worker"]);
+        cmd
+    }
+
+    fn job_line(&self, job: &Job<'_>, libraries: Libraries) -> std::result::Result<String, String> {
+        let job = WorkerJob {
+            script: job.script.to_owned(),
+            object: job.object.clone(),
+            open: libraries == Libraries::Open,
+        };
+        serde_json::to_string(&job).map_err(|e| e.to_string())
+    }
+
+    fn answer(&self, line: &str, _: &Job<'_>) -> Ran {
+        Ran::Outcome(match serde_json::from_str::<WorkerAnswer>(line) {
+            Ok(a) => a.outcome(),
+            Err(e) => Outcome::Error(format!("a test worker answered badly: {e}")),
+        })
+    }
+}
+
+/// gopher-lua, the interpreter Argo CD embeds, in its harness.
+struct Gopher(Harness);
+
+impl Worker for Gopher {
+    fn command(&self) -> Command {
+        self.0.command()
+    }
+
+    fn job_line(&self, job: &Job<'_>, libraries: Libraries) -> std::result::Result<String, String> {
+        let case = crate::gopher::Case {
+            script: job.script,
+            object: job.object,
+            open_libs: libraries == Libraries::Open,
+        };
+        serde_json::to_string(&case).map_err(|e| e.to_string())
+    }
+
+    fn answer(&self, line: &str, job: &Job<'_>) -> Ran {
+        Harness::answer(line, job.script)
+    }
+}
+
+/// Runs a [`Worker`]'s jobs in child processes, so a C call the runtime's own limit cannot
+/// interrupt (a pathological string pattern under open libraries, in either interpreter) is
+/// stopped by killing the child: the job is answered Unknown "context deadline exceeded", as
+/// Argo CD's timeout would answer it, and a new child takes the remaining jobs. Once the whole
+/// run's `deadline` has passed, the job running is stopped and no other is started: they are
+/// [`Ran::NotRun`].
+struct Supervised<W> {
+    worker: W,
+    deadline: Option<Instant>,
+    /// The `--timeout` the deadline comes from, for the not-run lines.
+    timeout: u64,
+}
+
+impl<W: Worker> Interpreter for Supervised<W> {
     fn run(&self, jobs: &[Job<'_>], libraries: Libraries) -> std::result::Result<Vec<Ran>, String> {
         let mut results = Vec::with_capacity(jobs.len());
         while results.len() < jobs.len() {
+            if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                results.resize(jobs.len(), self.not_run());
+                break;
+            }
             self.batch(&jobs[results.len()..], libraries, &mut results)?;
         }
         Ok(results)
     }
 }
 
-impl Isolated {
+impl<W: Worker> Supervised<W> {
+    fn not_run(&self) -> Ran {
+        Ran::NotRun(format!("the run's --timeout of {} s was up", self.timeout))
+    }
+
+    /// How long to wait for the next answer: the per-job limit, or less when the whole run's
+    /// deadline comes first; and whether it is the deadline that will end the wait.
+    fn wait(&self, limit: Duration) -> (Duration, bool) {
+        match self.deadline {
+            Some(d) if d.saturating_duration_since(Instant::now()) < limit => {
+                (d.saturating_duration_since(Instant::now()), true)
+            }
+            _ => (limit, false),
+        }
+    }
+
     /// Runs `jobs` in one child until they are done or one of them is stopped.
     fn batch(
         &self,
@@ -157,21 +249,15 @@ impl Isolated {
         results: &mut Vec<Ran>,
     ) -> std::result::Result<(), String> {
         use std::io::{BufRead, Write};
-        use std::process::{Command, Stdio};
+        use std::process::Stdio;
         let mut input = Vec::new();
         for j in jobs {
-            let job = WorkerJob {
-                script: j.script.to_owned(),
-                object: j.object.clone(),
-                open: libraries == Libraries::Open,
-            };
-            serde_json::to_writer(&mut input, &job).map_err(|e| e.to_string())?;
+            input.extend(self.worker.job_line(j, libraries)?.into_bytes());
             input.push(b'\n');
         }
-        let mut command = Command::new(&self.exe);
+        let mut command = self.worker.command();
         super::die_with_parent(&mut command);
         let mut child = command
-            .args(["test", "--worker"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -195,20 +281,20 @@ impl Isolated {
             }
         });
         let limit = Runtime::default().time_limit + WORKER_SLACK;
-        for _ in jobs {
-            let outcome = match rx.recv_timeout(limit) {
-                Ok(Ok(line)) => match serde_json::from_str::<WorkerAnswer>(&line) {
-                    Ok(a) => a.outcome(),
-                    Err(e) => Outcome::Error(format!("a test worker answered badly: {e}")),
-                },
-                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => {
-                    Outcome::Error("the evaluation ended without a result".to_owned())
-                }
-                Err(RecvTimeoutError::Timeout) => Outcome::Error(DEADLINE.to_owned()),
+        for job in jobs {
+            let (wait, run_over) = self.wait(limit);
+            let ran = match rx.recv_timeout(wait) {
+                Ok(Ok(line)) => self.worker.answer(&line, job),
+                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Ran::Outcome(Outcome::Error(
+                    "the evaluation ended without a result".to_owned(),
+                )),
+                Err(RecvTimeoutError::Timeout) if run_over => self.not_run(),
+                Err(RecvTimeoutError::Timeout) => Ran::Outcome(Outcome::Error(DEADLINE.to_owned())),
             };
-            let stop = matches!(outcome, Outcome::Error(ref e)
-                if e == DEADLINE || e == "the evaluation ended without a result");
-            results.push(Ran::Outcome(outcome));
+            let stop = matches!(&ran, Ran::NotRun(_))
+                || matches!(&ran, Ran::Outcome(Outcome::Error(e))
+                    if e == DEADLINE || e == "the evaluation ended without a result");
+            results.push(ran);
             if stop {
                 break;
             }
@@ -243,18 +329,30 @@ pub fn run(args: Args) -> Result<u8> {
             native: Verdict::from(e.evaluate(obj, &EvalContext::now())),
         })
     };
-    let isolated = Isolated {
-        exe: std::env::current_exe().context("cannot find the mas-health executable")?,
+    let deadline = Instant::now().checked_add(Duration::from_secs(args.timeout));
+    let isolated = Supervised {
+        worker: Sandboxed {
+            exe: std::env::current_exe().context("cannot find the mas-health executable")?,
+        },
+        deadline,
+        timeout: args.timeout,
     };
     let report = match args.interpreter {
-        InterpreterArg::Gopher => suite.run(&Harness::build_cached()?, &isolated, libraries, &rule),
+        InterpreterArg::Gopher => {
+            let gopher = Supervised {
+                worker: Gopher(Harness::build_cached()?),
+                deadline,
+                timeout: args.timeout,
+            };
+            suite.run(&gopher, &isolated, libraries, &rule)
+        }
         InterpreterArg::Mlua => suite.run(&isolated, &isolated, libraries, &rule),
     }
     .map_err(anyhow::Error::msg)?;
     super::print_lines(&report.to_string());
-    Ok(if report.failed() == 0 {
-        EXIT_OK
-    } else {
-        EXIT_THRESHOLD
+    Ok(match (report.failed(), report.not_run()) {
+        (0, 0) => EXIT_OK,
+        (0, _) => EXIT_USAGE,
+        _ => EXIT_THRESHOLD,
     })
 }

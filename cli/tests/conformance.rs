@@ -149,6 +149,7 @@ fn harness_reproduces_argo_cd_result_handling() {
                 );
                 continue;
             }
+            Ran::NotRun(why) => panic!("run_parsed has no time limit, yet: {why}"),
         };
         match (&m, &g) {
             // Error texts differ between interpreters; both must be errors.

@@ -76,15 +76,18 @@ fn generate_replaces_only_the_files_it_wrote() {
 
 #[test]
 fn two_generates_on_one_folder_do_not_mix() {
+    use std::os::fd::AsRawFd;
     let tmp = tempfile::tempdir().expect("tmp");
-    // The lock another generate holds while it writes.
-    std::fs::write(tmp.path().join(".g.generate-lock"), "").expect("write");
+    // The lock another generate holds while it writes (a file alone, left by a stopped run,
+    // holds nothing: see tests/hostile_trees.rs).
+    let lock = std::fs::File::create(tmp.path().join(".g.generate-lock")).expect("create");
+    // SAFETY: flock on a descriptor `lock` owns, released when it closes.
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
     let out = generate(tmp.path(), &["--out", "g"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "error: another `mas-health generate` is writing g (if none is running, one was \
-         stopped: remove .g.generate-lock)\n"
+        "error: another `mas-health generate` is writing g\n"
     );
     assert!(!tmp.path().join("g").exists());
 }

@@ -71,8 +71,8 @@ fn test_fails_a_health_lua_that_is_a_folder() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         format!(
-            "FAIL example.com/Thing testdata/a.yaml: cannot read {}: Is a directory (os error 21)\n\
-             0 passed, 1 failed\n",
+            "FAIL example.com/Thing testdata/a.yaml: cannot read {}: not a regular file (a \
+             folder)\n0 passed, 1 failed\n",
             dir.join("health.lua").display()
         )
     );

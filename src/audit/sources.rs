@@ -356,38 +356,28 @@ fn subfolders(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>>
     Ok(out)
 }
 
-/// The most bytes a health.lua may have: Argo CD keeps scripts in a ConfigMap, whose limit is
-/// 1 MiB, so anything larger is not a script Argo CD could run.
-const MAX_SCRIPT_BYTES: u64 = 1 << 20;
-
-/// The bytes of the regular file at `path` when it is at most [`MAX_SCRIPT_BYTES`]; `None` for a
-/// FIFO, a device or a socket (reading them could block for ever or never end), a folder, or a
-/// larger file.
-fn read_script_file(path: &std::path::Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_SCRIPT_BYTES {
-        return None;
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_SCRIPT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    (bytes.len() as u64 <= MAX_SCRIPT_BYTES).then_some(bytes)
-}
-
 /// Every `<group>/<kind>/health.lua` under `root`, Argo CD's resource_customizations layout
 /// (`_` standing for `*`), each with open libraries as Argo CD runs its built-in checks. A
 /// script that is not UTF-8 is read with U+FFFD for the bad bytes, as Lua reads it as bytes.
-pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<Vec<Script>> {
+/// A health.lua that is not a regular file inside `root` of at most 1 MiB (a link out of the
+/// folder, a named pipe, a device) is not read: it is among the refusals returned, each a line
+/// naming the file and why.
+pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<(Vec<Script>, Vec<String>)> {
+    use crate::argocd::harness::MAX_SCRIPT_BYTES;
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for group in subfolders(root)? {
         for kind in subfolders(&group)? {
             let path = kind.join(HEALTH_LUA);
-            let Some(bytes) = read_script_file(&path) else {
+            if std::fs::symlink_metadata(&path).is_err() {
                 continue;
+            }
+            let bytes = match crate::input::read_inside(root, &path, MAX_SCRIPT_BYTES) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    refused.push(format!("{}: {e}", path.display()));
+                    continue;
+                }
             };
             let name = |p: &std::path::Path| {
                 p.file_name()
@@ -405,7 +395,7 @@ pub fn scripts_in_folder(root: &std::path::Path) -> std::io::Result<Vec<Script>>
             });
         }
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 /// Every health script in `text` (the contents of `file`), with the documents that could not
@@ -844,7 +834,8 @@ mod tests {
             .expect("script");
         }
         std::fs::create_dir_all(root.join("apps.example.com/NoScript")).expect("folder");
-        let scripts = scripts_in_folder(&root).expect("read");
+        let (scripts, refused) = scripts_in_folder(&root).expect("read");
+        assert!(refused.is_empty(), "{refused:?}");
         let _ = std::fs::remove_dir_all(&root);
         let keys: Vec<(String, bool)> = scripts.iter().map(|s| (s.key(), s.open_libs)).collect();
         assert_eq!(

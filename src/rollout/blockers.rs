@@ -177,7 +177,9 @@ fn failed_apply(r: &ResourceNode) -> bool {
 
 fn reason(ctx: &Ctx, r: &ResourceNode, outcome: TaskEffect, status: &str) -> String {
     match outcome {
-        TaskEffect::Fails if failed_apply(r) => "it failed to apply, which fails the sync".to_owned(),
+        TaskEffect::Fails if failed_apply(r) => {
+            "it failed to apply, which fails the sync".to_owned()
+        }
         TaskEffect::Fails if r.hook => {
             "a hook that failed fails the sync; automated sync does not retry the same revision"
                 .to_owned()

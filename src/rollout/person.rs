@@ -5,8 +5,8 @@
 //! `InstallPlan`) write, never guessed from health messages.
 
 use super::{AppNode, Blocker, BlockerKind, Need, SyncPhase};
-use crate::argocd::windows::{self, Verdict, Window};
 use crate::argocd::group_kind_of;
+use crate::argocd::windows::{self, Verdict, Window};
 use serde_json::Value;
 
 /// OLM's API group.

@@ -39,39 +39,56 @@ fn parent(out: &Path) -> Option<&Path> {
     out.parent().filter(|p| !p.as_os_str().is_empty())
 }
 
-/// One `generate` at a time on a folder: a lock file beside it, made with O_EXCL, removed when
-/// this value is dropped.
-pub struct Lock(PathBuf);
+/// One `generate` at a time on a folder: a lock file beside it, locked with `flock`, which the
+/// kernel releases however the holder ends (Ctrl-C, a kill), so a stopped run leaves no lock
+/// that holds the next one. The file is removed when this value is dropped.
+pub struct Lock {
+    path: PathBuf,
+    _file: std::fs::File,
+}
 
 impl Lock {
     /// Takes the lock of `out`, first making the folders `out` goes in (the lock file is made
     /// beside `out`, so they must exist before it; `out` itself is made later).
     pub fn take(out: &Path) -> Result<Lock> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
         if let Some(dir) = parent(out) {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
         let path = sibling(out, "generate-lock")?;
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(_) => Ok(Lock(path)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
-                "another `mas-health generate` is writing {} (if none is running, one was \
-                 stopped: remove {})",
-                out.display(),
-                path.display()
-            ),
-            Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            // SAFETY: flock on a descriptor `file` owns; it is released when `file` closes.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
+                    bail!("another `mas-health generate` is writing {}", out.display());
+                }
+                return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+            }
+            // A run ending just now removes the file it locked: only a lock on the file the
+            // name still stands for keeps another run out.
+            let (held, named) = (file.metadata()?, std::fs::symlink_metadata(&path));
+            if named.is_ok_and(|n| n.ino() == held.ino() && n.dev() == held.dev()) {
+                return Ok(Lock { path, _file: file });
+            }
         }
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+        // Removed while still locked, so no other run can lock this file and then lose it.
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -46,8 +46,7 @@ pub fn written_before(out: &Path) -> Result<Option<BTreeSet<PathBuf>>> {
     }
     let marker = out.join(MARKER);
     let text = match std::fs::symlink_metadata(&marker) {
-        Ok(m) if m.is_file() => std::fs::read_to_string(&marker)
-            .with_context(|| format!("cannot read {}", marker.display()))?,
+        Ok(m) if m.is_file() => read_marker(out, &marker)?,
         _ => bail!(
             "{} is not a folder mas-health generated (no {MARKER}): refusing to write in it; \
              give an empty or new folder",
@@ -60,6 +59,16 @@ pub fn written_before(out: &Path) -> Result<Option<BTreeSet<PathBuf>>> {
     };
     listed.insert(PathBuf::from(MARKER));
     Ok(Some(listed))
+}
+
+/// The most bytes a marker may have: a list of paths, some thousands of lines at most.
+const MAX_MARKER_BYTES: u64 = 16 << 20;
+
+/// The marker's text: a regular file inside `out`, at most [`MAX_MARKER_BYTES`].
+fn read_marker(out: &Path, marker: &Path) -> Result<String> {
+    let bytes = mas_health::io::read_inside(out, marker, MAX_MARKER_BYTES)
+        .with_context(|| format!("{}", marker.display()))?;
+    String::from_utf8(bytes).with_context(|| format!("{}: not UTF-8 text", marker.display()))
 }
 
 /// The paths the marker lists. Each is removed from `out` later, so one that could lead out of

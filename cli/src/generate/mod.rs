@@ -184,8 +184,20 @@ fn merged(format: Format, entries: &Catalog, path: &Path, args: &Args) -> Result
 fn single_file(format: Format, text: &str, args: &Args) -> Result<u8> {
     match (&args.out, args.check) {
         (Some(path), true) => {
-            let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-            if on_disk == text {
+            // At most one byte more than expected is read: a longer file differs anyway.
+            let on_disk = match mas_health::io::open_regular(path, false)
+                .and_then(|f| mas_health::io::read_limited(f, text.len() as u64))
+            {
+                Ok(bytes) => bytes,
+                Err(mas_health::io::FileError::NotRegular(kind)) => {
+                    bail!(
+                        "{}: not a regular file ({kind}): nothing to compare",
+                        path.display()
+                    )
+                }
+                Err(_) => Vec::new(),
+            };
+            if on_disk == text.as_bytes() {
                 Ok(EXIT_OK)
             } else {
                 eprintln!(
@@ -205,22 +217,30 @@ fn single_file(format: Format, text: &str, args: &Args) -> Result<u8> {
             Ok(EXIT_OK)
         }
         (None, false) => {
+            super::stdout_open()?;
             print!("{text}");
             Ok(EXIT_OK)
         }
     }
 }
 
+/// Compares the folder `out` with `files`. Each file is read only when it is a regular file
+/// inside `out`, and at most one byte past what is expected there: a named pipe, a device or a
+/// link out of the folder is reported, never read.
 fn check_dir(out: &Path, files: &[output::File], marked: bool) -> Result<u8> {
+    use mas_health::io::{read_inside, FileError};
     let mut problems = Vec::new();
     for f in files {
         let path = out.join(&f.path);
         let link = std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file());
-        match std::fs::read_to_string(&path) {
+        match read_inside(out, &path, f.contents.len() as u64) {
             _ if link => problems.push(format!("{} is not a file (a link?)", path.display())),
-            Ok(text) if text == f.contents => {}
-            Ok(_) => problems.push(format!("{} differs", path.display())),
-            Err(_) => problems.push(format!("{} is missing", path.display())),
+            Ok(bytes) if bytes == f.contents.as_bytes() => {}
+            Ok(_) | Err(FileError::TooLarge(_)) => {
+                problems.push(format!("{} differs", path.display()))
+            }
+            Err(FileError::Io(_)) => problems.push(format!("{} is missing", path.display())),
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
     }
     if marked {
@@ -248,9 +268,12 @@ fn stale_files(out: &Path, files: &[output::File], problems: &mut Vec<String>) -
     };
     let now: BTreeSet<&PathBuf> = files.iter().map(|f| &f.path).collect();
     let marker_path = out.join(marker::MARKER);
-    match std::fs::read_to_string(&marker_path) {
-        Ok(text) if text == marker::text(files.iter().map(|f| &f.path)) => {}
-        Ok(_) => problems.push(format!("{} differs", marker_path.display())),
+    let want = marker::text(files.iter().map(|f| &f.path));
+    match mas_health::io::read_inside(out, &marker_path, want.len() as u64) {
+        Ok(text) if text == want.as_bytes() => {}
+        Ok(_) | Err(mas_health::io::FileError::TooLarge(_)) => {
+            problems.push(format!("{} differs", marker_path.display()))
+        }
         Err(_) => problems.push(format!("{} is missing", marker_path.display())),
     }
     for rel in before

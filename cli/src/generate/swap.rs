@@ -8,12 +8,63 @@ use mas_health::io as output;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// How a file or folder is moved; tests give one that fails where they want.
-pub type Rename<'a> = &'a dyn Fn(&Path, &Path) -> std::io::Result<()>;
+/// How a file or folder is moved (see [`Move`]); tests give one that fails where they want.
+pub type Rename<'a> = &'a dyn Fn(&Path, &Path, Move) -> std::io::Result<()>;
+
+/// A move of [`Rename`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// `from` takes the name `to`.
+    Rename,
+    /// `from` and `to` exchange names in one step (`renameat2` with `RENAME_EXCHANGE`): at no
+    /// moment is either name missing.
+    Exchange,
+}
+
+/// The moves of the file system.
+pub fn real_move(from: &Path, to: &Path, how: Move) -> std::io::Result<()> {
+    match how {
+        Move::Rename => std::fs::rename(from, to),
+        Move::Exchange => exchange(from, to),
+    }
+}
+
+/// Exchanges the names `a` and `b` atomically; `Unsupported` where the system cannot.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| {
+            std::ffi::CString::new(p.as_os_str().as_bytes())
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+        };
+        let (a, b) = (c(a)?, c(b)?);
+        // SAFETY: two NUL-terminated paths that outlive the call; the syscall reads them only.
+        let done = unsafe {
+            libc::syscall(
+                libc::SYS_renameat2,
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if done == 0 {
+            return Ok(());
+        }
+        Err(std::io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+}
 
 /// Regenerates a folder this command owns (see [`replace_with`]).
 pub fn replace_generated_dir(out: &Path, files: &[output::File]) -> Result<()> {
-    replace_with(out, files, &|from, to| std::fs::rename(from, to))
+    replace_with(out, files, &real_move)
 }
 
 /// The new files and their list are written to a new sibling folder; what the previous
@@ -22,17 +73,10 @@ pub fn replace_generated_dir(out: &Path, files: &[output::File]) -> Result<()> {
 /// failure leaves the folder as it was. A folder that cannot be renamed is regenerated in place.
 pub fn replace_with(out: &Path, files: &[output::File], rename: Rename) -> Result<()> {
     let _lock = Lock::take(out)?;
-    let before = marker::written_before(out)?;
     let fresh = folder::sibling(out, "generate-new")?;
     let old = folder::sibling(out, "generate-old")?;
-    for leftover in [&fresh, &old] {
-        if std::fs::symlink_metadata(leftover).is_ok() {
-            bail!(
-                "{} is left from a stopped `mas-health generate`: look at it and remove it",
-                leftover.display()
-            );
-        }
-    }
+    recover(out, &fresh, &old, rename)?;
+    let before = marker::written_before(out)?;
     if let Some(ours) = &before {
         if folder::must_stay(out) {
             return in_place(out, files, ours);
@@ -47,7 +91,7 @@ pub fn replace_with(out: &Path, files: &[output::File], rename: Rename) -> Resul
         return Err(e);
     }
     let Some(ours) = before else {
-        let renamed = rename(&fresh, out);
+        let renamed = rename(&fresh, out, Move::Rename);
         if renamed.is_err() {
             let _ = std::fs::remove_dir_all(&fresh);
         }
@@ -67,9 +111,10 @@ enum Swapped {
     CannotMove,
 }
 
-/// Moves what `out` holds beyond `ours` into `fresh`, puts `fresh` in the place of `out`, and
-/// removes the files listed in `ours` from the old folder, then the old folder once empty. On
-/// every failure the user's files are moved back first.
+/// Moves what `out` holds beyond `ours` into `fresh`, puts `fresh` in the place of `out` (in
+/// one exchange where the system can, so `out` is never missing), and removes the files listed
+/// in `ours` from the old folder, then the old folder once empty. On every failure the user's
+/// files are moved back first.
 fn swap_in(
     out: &Path,
     fresh: &Path,
@@ -78,33 +123,130 @@ fn swap_in(
     rename: Rename,
 ) -> Result<Swapped> {
     let mut moved = Vec::new();
-    let swapped = keep_foreign(out, fresh, Path::new(""), ours, &mut moved, rename)
-        .and_then(|()| rename(out, old).with_context(|| format!("cannot move {}", out.display())));
-    if let Err(e) = swapped {
+    if let Err(e) = keep_foreign(out, fresh, Path::new(""), ours, &mut moved, rename) {
         return undo(out, fresh, &moved, rename, e);
     }
-    if let Err(e) = rename(fresh, out) {
-        let e = anyhow::Error::new(e).context(format!("cannot rename {}", fresh.display()));
-        if let Err(back) = rename(old, out) {
-            // Nothing more can be done safely: say where everything is.
-            bail!(
-                "{e:#}, nor {} back: {back}; your folder is now {} and your own files in it \
-                 are in {}",
-                old.display(),
-                old.display(),
-                fresh.display()
-            );
+    let left = match rename(fresh, out, Move::Exchange) {
+        // The old folder now has the new one's name.
+        Ok(()) => fresh,
+        Err(e) if unsupported(&e) => match two_renames(out, fresh, old, rename)? {
+            Some(e) => return undo(out, fresh, &moved, rename, e),
+            None => old,
+        },
+        Err(e) => {
+            let e = anyhow::Error::new(e).context(format!(
+                "cannot rename {} to {}",
+                fresh.display(),
+                out.display()
+            ));
+            return undo(out, fresh, &moved, rename, e);
         }
-        return undo(out, fresh, &moved, rename, e);
-    }
+    };
     for rel in ours {
-        remove_below(old, rel);
+        remove_below(left, rel);
     }
-    remove_empty_dirs(old);
-    if std::fs::symlink_metadata(old).is_ok() {
-        eprintln!("warning: {} still holds files: look at them", old.display());
+    remove_empty_dirs(left);
+    if std::fs::symlink_metadata(left).is_ok() {
+        // Under the name the next run looks at and leaves to the user.
+        let kept = if left == old || rename(left, old, Move::Rename).is_ok() {
+            old
+        } else {
+            left
+        };
+        eprintln!(
+            "warning: {} still holds files: look at them",
+            kept.display()
+        );
     }
     Ok(Swapped::Yes)
+}
+
+/// Whether an exchange failed only because the system cannot exchange names.
+fn unsupported(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
+        || matches!(
+            e.raw_os_error(),
+            Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP)
+        )
+}
+
+/// Where names cannot be exchanged: `out` to `old`, then `fresh` to `out` (a stop between the
+/// two is recovered by the next run, see [`recover`]). The error to undo with, if any.
+fn two_renames(
+    out: &Path,
+    fresh: &Path,
+    old: &Path,
+    rename: Rename,
+) -> Result<Option<anyhow::Error>> {
+    if let Err(e) = rename(out, old, Move::Rename) {
+        return Ok(Some(
+            anyhow::Error::new(e).context(format!("cannot move {}", out.display())),
+        ));
+    }
+    let Err(e) = rename(fresh, out, Move::Rename) else {
+        return Ok(None);
+    };
+    let e = anyhow::Error::new(e).context(format!("cannot rename {}", fresh.display()));
+    if let Err(back) = rename(old, out, Move::Rename) {
+        // Nothing more can be done safely: say where everything is.
+        bail!(
+            "{e:#}, nor {} back: {back}; your folder is now {} and your own files in it \
+             are in {}",
+            old.display(),
+            old.display(),
+            fresh.display()
+        );
+    }
+    Ok(Some(e))
+}
+
+/// Puts right what a `generate` stopped halfway (Ctrl-C, a kill) left beside `out`. A new
+/// folder without its marker was still being written: it holds only generated files and is
+/// removed. A new or old folder with its marker may hold the user's files (`.git`, a README)
+/// on their way: they go back into `out`, then the generated files listed go. When `out`
+/// itself is missing (a stop between two renames), the complete new folder, else the old one,
+/// takes its place first.
+fn recover(out: &Path, fresh: &Path, old: &Path, rename: Rename) -> Result<()> {
+    let exists = |p: &Path| std::fs::symlink_metadata(p).is_ok();
+    let marked = |p: &Path| exists(&p.join(MARKER));
+    if !exists(out) {
+        let back = [fresh, old].into_iter().find(|p| marked(p));
+        if let Some(back) = back {
+            rename(back, out, Move::Rename).with_context(|| {
+                format!("cannot rename {} to {}", back.display(), out.display())
+            })?;
+            eprintln!("{}: put back from {}", out.display(), back.display());
+        }
+    }
+    for leftover in [fresh, old] {
+        if !exists(leftover) {
+            continue;
+        }
+        if !marked(leftover) && leftover == fresh {
+            std::fs::remove_dir_all(leftover)
+                .with_context(|| format!("cannot remove {}", leftover.display()))?;
+        } else if marked(leftover) {
+            let listed = marker::written_before(leftover)?.unwrap_or_default();
+            let mut moved = Vec::new();
+            keep_foreign(leftover, out, Path::new(""), &listed, &mut moved, rename)?;
+            for rel in &listed {
+                remove_below(leftover, rel);
+            }
+            remove_empty_dirs(leftover);
+        }
+        if exists(leftover) {
+            bail!(
+                "{} is left from a stopped `mas-health generate` and holds files it did not \
+                 write: look at it and remove it",
+                leftover.display()
+            );
+        }
+        eprintln!(
+            "{}: left by a stopped `mas-health generate`: cleaned up",
+            leftover.display()
+        );
+    }
+    Ok(())
 }
 
 /// After a failed swap with `out` back in its place: moves the user's files back from `fresh`
@@ -120,7 +262,7 @@ fn undo(
     let stuck: Vec<String> = moved
         .iter()
         .rev()
-        .filter(|rel| rename(&fresh.join(rel), &out.join(rel)).is_err())
+        .filter(|rel| rename(&fresh.join(rel), &out.join(rel), Move::Rename).is_err())
         .map(|rel| rel.display().to_string())
         .collect();
     if !stuck.is_empty() {
@@ -177,7 +319,7 @@ fn keep_foreign(
                 out.join(&path).display()
             );
         }
-        rename(&out.join(&path), &target)
+        rename(&out.join(&path), &target, Move::Rename)
             .with_context(|| format!("cannot move {}", out.join(&path).display()))?;
         moved.push(path);
     }
@@ -279,9 +421,9 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         let (out, files) = generated(tmp.path());
         // What renaming a mount point does.
-        let rename = |from: &Path, to: &Path| match from == out {
+        let rename = |from: &Path, to: &Path, how: Move| match from == out || to == out {
             true => Err(failing(libc::EBUSY)),
-            false => std::fs::rename(from, to),
+            false => real_move(from, to, how),
         };
         replace_with(&out, &files, &rename).expect("regenerated");
         assert_regenerated(tmp.path(), &out);
@@ -298,9 +440,11 @@ mod tests {
         let (out, files) = generated(tmp.path());
         let before = read(&out.join(MARKER));
         // The new folder cannot take the old one's place, after the user's files moved into it.
-        let rename = |from: &Path, to: &Path| match to == out && from.ends_with(".g.generate-new") {
+        let rename = |from: &Path, to: &Path, how: Move| match to == out
+            && from.ends_with(".g.generate-new")
+        {
             true => Err(failing(libc::EIO)),
-            false => std::fs::rename(from, to),
+            false => real_move(from, to, how),
         };
         let e = replace_with(&out, &files, &rename).expect_err("fails");
         assert!(format!("{e:#}").starts_with("cannot rename "), "{e:#}");
@@ -318,9 +462,9 @@ mod tests {
         let (out, files) = generated(tmp.path());
         // A mount point's files cannot be renamed into another file system; README moves first
         // or second, either way what moved is put back before regenerating in place.
-        let rename = |from: &Path, to: &Path| match from.ends_with(".git") {
+        let rename = |from: &Path, to: &Path, how: Move| match from.ends_with(".git") {
             true => Err(failing(libc::EXDEV)),
-            false => std::fs::rename(from, to),
+            false => real_move(from, to, how),
         };
         replace_with(&out, &files, &rename).expect("regenerated");
         assert_regenerated(tmp.path(), &out);

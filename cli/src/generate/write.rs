@@ -45,17 +45,52 @@ pub fn write_file(out: &Path, rel: &Path, contents: &str) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes the file `path` the user named (`--out FILE`) without following a link there: the
-/// folders on the way are the user's own choice, the file itself is replaced only if it is one.
+/// Writes the file `path` the user named (`--out FILE`) whole or not at all: the text goes to
+/// a new sibling file, is flushed to disk, and then takes `path`'s name, so a failed write (a
+/// full disk) leaves the old file as it was. The folders on the way are the user's own choice;
+/// `path` itself is replaced only if it is a regular file (never a link, a named pipe that
+/// would block the write, or a device), and keeps its permissions.
 pub fn write_named_file(path: &Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
     let name = path
         .file_name()
         .with_context(|| format!("{}: not a file name", path.display()))?;
-    write_file(
-        path.parent().unwrap_or(Path::new("")),
-        Path::new(name),
-        contents,
-    )
+    let mode = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            bail!("{}: a link: not written through", path.display())
+        }
+        Ok(m) if !m.is_file() => bail!(
+            "{}: not a regular file ({}): give a file to write",
+            path.display(),
+            mas_health::io::file_kind(&m)
+        ),
+        Ok(m) => Some(m.permissions()),
+        Err(_) => None,
+    };
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let written = (|| -> std::io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&temp)?;
+        if let Some(p) = &mode {
+            file.set_permissions(p.clone())?;
+        }
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
 }
 
 /// Removes `root/rel` if every folder on the way is a real folder below `root` (a link there

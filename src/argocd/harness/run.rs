@@ -29,6 +29,8 @@ pub enum Ran {
     /// This interpreter cannot parse a script that gopher-lua 1.1 accepts (an older build
     /// without `goto`): no verdict, and not a disagreement either.
     CannotParse(String),
+    /// Not run: the whole run's time was up before this job's turn (or during it), with why.
+    NotRun(String),
 }
 
 /// A Lua interpreter that runs jobs in order.
@@ -66,6 +68,8 @@ pub enum Settled {
     Pass,
     /// Failed, with why.
     Fail(String),
+    /// Not run, with why (the whole run's time was up).
+    NotRun(String),
 }
 
 /// One line of a report.
@@ -85,6 +89,9 @@ impl fmt::Display for Line {
         match &self.result {
             Settled::Pass => write!(f, "PASS {}", one_line(&self.name)),
             Settled::Fail(why) => write!(f, "FAIL {}: {}", one_line(&self.name), one_line(why)),
+            Settled::NotRun(why) => {
+                write!(f, "NOT RUN {}: {}", one_line(&self.name), one_line(why))
+            }
         }
     }
 }
@@ -109,12 +116,24 @@ impl TestLog {
 
     /// Tests (and unreadable folders) that failed.
     pub fn failed(&self) -> usize {
-        self.lines.len() - self.passed()
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.result, Settled::Fail(_)))
+            .count()
     }
 
-    /// The closing line: `N passed, N failed`.
+    /// Tests that were not run (the whole run's time was up).
+    pub fn not_run(&self) -> usize {
+        self.lines.len() - self.passed() - self.failed()
+    }
+
+    /// The closing line: `N passed, N failed`, and `, N not run` when some were not.
     pub fn summary(&self) -> String {
-        format!("{} passed, {} failed", self.passed(), self.failed())
+        let mut line = format!("{} passed, {} failed", self.passed(), self.failed());
+        if self.not_run() > 0 {
+            line.push_str(&format!(", {} not run", self.not_run()));
+        }
+        line
     }
 }
 
@@ -188,6 +207,9 @@ fn broken(e: &FixtureError) -> Line {
             path.display().to_string(),
             format!("inputPath {input:?} is outside the test folder"),
         ),
+        FixtureError::Refused { path, source } => {
+            fail(path.display().to_string(), source.to_string())
+        }
         FixtureError::Parse {
             path,
             line,
@@ -221,7 +243,10 @@ impl Suite {
         );
         let cases = self.cases();
         let mut texts = HashMap::new();
-        let slots: Vec<Slot<'_>> = cases.iter().map(|c| prepare(c, &mut texts, rule)).collect();
+        let slots: Vec<Slot<'_>> = cases
+            .iter()
+            .map(|c| prepare(c, &self.root, &mut texts, rule))
+            .collect();
         let pending: Vec<&Pending<'_>> = slots
             .iter()
             .filter_map(|s| match s {
@@ -300,6 +325,7 @@ fn retry_open(
 /// Reads what a case needs, or settles it at once when nothing is to run.
 fn prepare<'c>(
     case: &'c Case<'_>,
+    root: &Path,
     texts: &mut HashMap<PathBuf, Result<String, String>>,
     rule: EmittedFor<'_>,
 ) -> Slot<'c> {
@@ -314,7 +340,7 @@ fn prepare<'c>(
     };
     // A health.lua that cannot be read fails every test of its folder, whatever answers them.
     if let Some(own) = &case.folder.script {
-        if let Err(why) = script_text(texts, own) {
+        if let Err(why) = script_text(texts, root, own) {
             return Slot::Done(fail(name, why));
         }
     }
@@ -324,7 +350,7 @@ fn prepare<'c>(
             Some(r) => (r.script, None, Some(r.native)),
             None => return Slot::Done(built_in(name, &want, object, case.folder)),
         },
-        Answer::Script(path) => match script_text(texts, path) {
+        Answer::Script(path) => match script_text(texts, root, path) {
             Ok(s) => (s, Some(path.clone()), None),
             Err(why) => return Slot::Done(fail(name, why)),
         },
@@ -341,19 +367,25 @@ fn prepare<'c>(
 
 fn script_text(
     texts: &mut HashMap<PathBuf, Result<String, String>>,
+    root: &Path,
     path: &Path,
 ) -> Result<String, String> {
     texts
         .entry(path.to_owned())
-        .or_insert_with(|| read_script(path))
+        .or_insert_with(|| read_script(root, path))
         .clone()
 }
 
 /// Reads a script as the bytes it is: Lua source need not be UTF-8 (a Latin-1 comment is valid
 /// Lua, and valid in Argo CD). Bytes that are not UTF-8 reach the interpreter as U+FFFD, as Go's
-/// JSON encoding shows them in a message anyway; in a comment they change nothing.
-fn read_script(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// JSON encoding shows them in a message anyway; in a comment they change nothing. The script
+/// must be a regular file inside `root` of at most [`super::MAX_SCRIPT_BYTES`].
+fn read_script(root: &Path, path: &Path) -> Result<String, String> {
+    let bytes = crate::input::read_inside(root, path, super::MAX_SCRIPT_BYTES).map_err(|e| {
+        let e = e.to_string();
+        let e = e.strip_prefix("cannot read: ").unwrap_or(&e);
+        format!("cannot read {}: {e}", path.display())
+    })?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -416,6 +448,12 @@ fn settle(p: &Pending<'_>, ran: &Ran, open: Option<&Verdict>) -> Line {
                 p.name.clone(),
                 format!("this interpreter cannot parse {what}: {e}"),
             );
+        }
+        Ran::NotRun(why) => {
+            return Line {
+                name: p.name.clone(),
+                result: Settled::NotRun(why.clone()),
+            }
         }
     };
     let why = match &p.native {

@@ -5,8 +5,8 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mas_health::argocd::harness as fixtures;
 use mas_health::argocd::runtime::{self, Runtime};
-use mas_health::catalog::{self, families, Entry};
-use mas_health::rule::{emit, eval, Plan};
+use mas_health::Entry;
+use mas_health::{emit, evaluate_rule, EvalContext};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::Path;
@@ -45,7 +45,7 @@ fn entry<'a>(entries: &'a [Entry], key: &str) -> &'a Entry {
 }
 
 fn per_rule(c: &mut Criterion) {
-    let entries = catalog::Catalog::standard().entries().to_vec();
+    let entries = mas_health::Catalog::standard().entries().to_vec();
     let objects = fixture_objects();
     let rt = Runtime::default();
     let mut group = c.benchmark_group("per_rule");
@@ -56,13 +56,14 @@ fn per_rule(c: &mut Criterion) {
             .filter(|(k, _)| k == key)
             .map(|(_, o)| o)
             .collect();
-        let script = emit::emit(&e.rule);
+        let script = emit(&e.rule);
         let code = runtime::compile(&script).expect("compiles");
         group.throughput(Throughput::Elements(objs.len() as u64));
+        let ctx = EvalContext::now();
         group.bench_with_input(BenchmarkId::new("native", key), &objs, |b, objs| {
             b.iter(|| {
                 for o in objs {
-                    black_box(eval::evaluate_rule(&e.rule, o));
+                    black_box(e.plan().evaluate(o, &ctx));
                 }
             })
         });
@@ -87,7 +88,7 @@ fn per_rule(c: &mut Criterion) {
 /// The whole fixture corpus through the native engine: the interpreter (plans built on the fly)
 /// and plans compiled once per rule, as a caller evaluating many objects would hold them.
 fn native_corpus(c: &mut Criterion) {
-    let catalog = catalog::Catalog::standard();
+    let catalog = mas_health::Catalog::standard();
     let objects = fixture_objects();
     let work: Vec<(&Entry, &Value)> = objects
         .iter()
@@ -99,21 +100,20 @@ fn native_corpus(c: &mut Criterion) {
                 .map(|e| (e, o))
         })
         .collect();
-    let plans: Vec<(Plan<'_>, &Value)> =
-        work.iter().map(|(e, o)| (Plan::new(&e.rule), *o)).collect();
+    let ctx = EvalContext::now();
     let mut group = c.benchmark_group("native_corpus");
     group.throughput(Throughput::Elements(work.len() as u64));
     group.bench_function("interpreted", |b| {
         b.iter(|| {
             for (e, o) in &work {
-                black_box(eval::evaluate_rule(&e.rule, o));
+                black_box(evaluate_rule(&e.rule, o));
             }
         })
     });
     group.bench_function("plan", |b| {
         b.iter(|| {
-            for (p, o) in &plans {
-                black_box(p.evaluate(o));
+            for (e, o) in &work {
+                black_box(e.plan().evaluate(o, &ctx));
             }
         })
     });
@@ -121,15 +121,15 @@ fn native_corpus(c: &mut Criterion) {
 }
 
 fn generated_vs_hand_written(c: &mut Criterion) {
-    let entries = catalog::Catalog::standard().entries().to_vec();
-    let ready = families::ready();
+    let entries = mas_health::Catalog::standard().entries().to_vec();
+    let ready = mas_health::ready();
     let objs: Vec<Value> = fixture_objects()
         .into_iter()
         .filter(|(k, _)| entries.iter().any(|e| e.key() == *k && e.rule == ready))
         .map(|(_, o)| o)
         .collect();
     let rt = Runtime::default();
-    let generated = emit::emit(&ready);
+    let generated = emit(&ready);
     let mut group = c.benchmark_group("ready_family");
     group.throughput(Throughput::Elements(objs.len() as u64));
     for (name, script) in [
@@ -156,17 +156,8 @@ fn generated_vs_hand_written(c: &mut Criterion) {
 }
 
 fn corpus(c: &mut Criterion) {
-    let catalog = catalog::Catalog::standard();
-    // One plan per catalog entry, found from the entry the lookup returns.
-    let plans: Vec<Plan<'_>> = catalog
-        .entries()
-        .iter()
-        .map(|e| Plan::new(&e.rule))
-        .collect();
-    let plan_of = |e: &Entry| {
-        let i = catalog.entries().iter().position(|x| std::ptr::eq(x, e));
-        i.map(|i| &plans[i])
-    };
+    let catalog = mas_health::Catalog::standard();
+    let ctx = EvalContext::now();
     let base = fixture_objects();
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10);
@@ -179,21 +170,20 @@ fn corpus(c: &mut Criterion) {
             let kind = o["kind"].as_str().unwrap_or_default();
             catalog.lookup(mas_health::argocd::group_of(api), kind)
         };
-        group.bench_with_input(BenchmarkId::new("native", size), &objs, |b, objs| {
+        group.bench_with_input(BenchmarkId::new("interpreted", size), &objs, |b, objs| {
             b.iter(|| {
                 for o in objs {
                     if let Some(e) = lookup(o) {
-                        black_box(eval::evaluate_rule(&e.rule, o));
+                        black_box(evaluate_rule(&e.rule, o));
                     }
                 }
             })
         });
-        group.bench_with_input(BenchmarkId::new("plan", size), &objs, |b, objs| {
+        // What `mas-health eval` calls for each object.
+        group.bench_with_input(BenchmarkId::new("native", size), &objs, |b, objs| {
             b.iter(|| {
                 for o in objs {
-                    if let Some(p) = lookup(o).and_then(plan_of) {
-                        black_box(p.evaluate(o));
-                    }
+                    black_box(mas_health::assess(&catalog, o, &ctx));
                 }
             })
         });

@@ -1,11 +1,11 @@
-//! Embedding mas-health with `default-features = false`: the catalog, one rule of your own, the
+//! Embedding mas-health with its default features: the catalog, one rule of your own, the
 //! native verdict and the Lua that Argo CD would run, with no Lua interpreter, YAML reader or
 //! command line compiled in.
 //!
-//! Run: `cargo run --example embed --no-default-features`
+//! Run: `cargo run -p mas-health --example embed`
 
-use mas_health::rule::{cond, Message};
-use mas_health::{emit, evaluate, Catalog, Entry, Rule, Status};
+use mas_health::{cond, Message};
+use mas_health::{emit, Catalog, Entry, EvalContext, Rule, Status};
 use serde_json::json;
 
 fn main() {
@@ -29,13 +29,15 @@ fn main() {
         json!({"apiVersion": "example.com/v1", "kind": "Widget",
                "metadata": {"deletionTimestamp": "2026-12-01T00:00:00Z"}}),
     ];
+    // What evaluation may read besides the object: the time, for checks on ages to come.
+    let now = EvalContext::now();
     for obj in &objects {
         let api = obj["apiVersion"].as_str().unwrap_or_default();
         let kind = obj["kind"].as_str().unwrap_or_default();
         let group = mas_health::argocd::group_of(api);
         match catalog.lookup(group, kind) {
             Some(entry) => {
-                let health = evaluate(&entry.rule, obj);
+                let health = entry.evaluate(obj, &now);
                 println!("{:<12} {kind}: {}", health.status, health.message);
             }
             None => println!("no rule for {group}/{kind}"),

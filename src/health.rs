@@ -2,8 +2,9 @@
 //! objects being deleted, then a catalog rule (what argocd-cm would hold), then Argo CD's own
 //! built-in checks, else no check at all.
 
-use crate::argocd::{self, builtin, GroupKind, Verdict};
+use crate::argocd::{self, builtin, group_kind_of, Verdict};
 use crate::catalog::Catalog;
+use crate::rule::EvalContext;
 use serde_json::Value;
 
 /// Where a verdict comes from, in Argo CD's order of precedence.
@@ -49,15 +50,10 @@ pub struct Assessment {
     pub source: Source,
 }
 
-/// The group and kind of an object, from its `apiVersion` and `kind`.
-pub fn group_kind_of(obj: &Value) -> GroupKind {
-    let field = |k: &str| obj.get(k).and_then(Value::as_str).unwrap_or_default();
-    GroupKind::of_api_version(field("apiVersion"), field("kind"))
-}
-
 /// What Argo CD would record for `obj`, with `catalog` as the checks in argocd-cm. As in
 /// gitops-engine, an object being deleted is "Pending deletion" whether or not it has a check.
-pub fn assess(catalog: &Catalog, obj: &Value) -> Assessment {
+/// A catalog rule is evaluated through its entry's cached [`Plan`](crate::Plan).
+pub fn assess(catalog: &Catalog, obj: &Value, ctx: &EvalContext) -> Assessment {
     let found = |verdict: Verdict, source: Source| Assessment {
         verdict: Some(verdict),
         source,
@@ -71,7 +67,7 @@ pub fn assess(catalog: &Catalog, obj: &Value) -> Assessment {
             key: entry.key(),
             rule: entry.rule.name.clone(),
         };
-        return found(crate::rule::evaluate_rule(&entry.rule, obj).into(), source);
+        return found(entry.plan().evaluate(obj, ctx).into(), source);
     }
     match builtin::check_for(&gk) {
         Some(check) => found(

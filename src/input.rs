@@ -2,10 +2,12 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod file;
 mod list;
 mod strict;
 
 use crate::argocd::group_of;
+pub use file::{file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError};
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 use strict::StrictValue;
@@ -446,10 +448,30 @@ fn without_hints(message: &str) -> String {
     if let Some(key) = message.strip_prefix("duplicate mapping key: ") {
         return strict::duplicate(key);
     }
-    if message.starts_with("budget breached: Depth") {
-        return strict::too_deep();
+    if let Some(limit) = message.strip_prefix("budget breached: ") {
+        return budget_breached(limit);
+    }
+    if let Some(rest) = message.strip_prefix("non-finite float ") {
+        let value = rest.split(' ').next().unwrap_or(rest);
+        return format!(
+            "{value} is infinity or not a number, which JSON and Kubernetes cannot store: \
+             quote it to make it a string"
+        );
     }
     message.to_owned()
+}
+
+/// A limit of the YAML reader (`Depth`, `RecordedAnchorEvents { .. }`) in people's words.
+fn budget_breached(limit: &str) -> String {
+    let name = limit.split([' ', '{']).next().unwrap_or(limit);
+    match name {
+        "Depth" => strict::too_deep(),
+        "RecordedAnchorEvents" | "Aliases" | "Anchors" | "AliasAnchorRatio" => {
+            "too many aliases (`*name`) to expand: write the values out instead".to_owned()
+        }
+        "TotalScalarBytes" => "the values hold more than 1 GiB of text: split the input".to_owned(),
+        _ => "the document is larger than this tool reads at once: split the input".to_owned(),
+    }
 }
 
 #[cfg(test)]

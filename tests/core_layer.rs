@@ -1,5 +1,6 @@
-//! The light core an embedder gets with `default-features = false`: only serde and serde_json
-//! (and their own dependencies) are compiled, and the example that embeds it builds and runs.
+//! The light core an embedder gets with the library's default features: none of the Lua
+//! runtime, the YAML reader, the command line or the test tools is compiled, and the example
+//! that embeds it builds and runs.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -31,16 +32,23 @@ fn crates(tree: &str) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn core_depends_on_serde_and_serde_json_alone() {
-    let ours = crates(&cargo(&[
+/// The library's normal dependencies with its default features (the binary package, a
+/// workspace member, is left out by `-p`).
+fn core_tree() -> BTreeSet<String> {
+    crates(&cargo(&[
         "tree",
+        "-p",
+        "mas-health",
         "-e",
         "normal",
-        "--no-default-features",
         "--prefix",
         "none",
-    ]));
+    ]))
+}
+
+#[test]
+fn the_default_features_depend_on_serde_and_serde_json_alone() {
+    let ours = core_tree();
     let mut allowed = BTreeSet::from(["mas-health".to_owned()]);
     for dep in ["serde", "serde_json"] {
         allowed.extend(crates(&cargo(&[
@@ -53,14 +61,28 @@ fn core_depends_on_serde_and_serde_json_alone() {
 }
 
 #[test]
-fn the_embedding_example_builds_and_runs_without_default_features() {
-    let out = cargo(&[
-        "run",
-        "--quiet",
-        "--example",
-        "embed",
-        "--no-default-features",
-    ]);
+fn the_default_features_compile_no_interpreter_parser_or_command_line() {
+    let ours = core_tree();
+    let heavy = [
+        "mlua",
+        "clap",
+        "proptest",
+        "full_moon",
+        "anyhow",
+        "libc",
+        "criterion",
+        "serde-saphyr",
+        "serde_yaml",
+        "saphyr-parser",
+        "k8s-openapi",
+    ];
+    let found: Vec<&str> = heavy.into_iter().filter(|c| ours.contains(*c)).collect();
+    assert!(found.is_empty(), "the default features compile {found:?}");
+}
+
+#[test]
+fn the_embedding_example_builds_and_runs_with_the_default_features() {
+    let out = cargo(&["run", "--quiet", "-p", "mas-health", "--example", "embed"]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         &lines[..3],

@@ -3,9 +3,7 @@
 //! `status.conditions`. `MAS_HEALTH_PROPTEST_CASES` raises the case count.
 
 use mas_health::argocd::runtime::{Outcome, Runtime};
-use mas_health::audit::states;
-use mas_health::catalog;
-use mas_health::rule::{emit, eval, Rule, Status};
+use mas_health::{emit, EvalContext, Rule, Status};
 use proptest::strategy::{Just, Strategy};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
@@ -35,18 +33,15 @@ fn cases() -> u32 {
 fn native_and_lua_agree_on_generated_states_for_every_rule() {
     let rt = Runtime::default();
     let mut compared = 0u64;
-    for entry in catalog::Catalog::standard().entries().to_vec() {
-        let script = emit::emit(&entry.rule);
+    for entry in mas_health::Catalog::standard().entries().to_vec() {
+        let script = emit(&entry.rule);
         let code =
             mas_health::argocd::runtime::compile(&script).expect("generated script compiles");
         let mut runner = runner(cases());
         let hits = std::cell::RefCell::new(vec![0u32; entry.rule.clauses.len() + 1]);
-        let result = runner.run(&states::states_for(&entry.rule), |obj| {
-            let decision = eval::decide(&entry.rule, &obj);
-            let at = decision
-                .clause
-                .and_then(|c| entry.rule.clauses.iter().position(|x| std::ptr::eq(x, c)))
-                .unwrap_or(entry.rule.clauses.len());
+        let result = runner.run(&mas_health::states_for(&entry.rule), |obj| {
+            let decision = entry.plan().decide(&obj, &EvalContext::now());
+            let at = decision.clause.unwrap_or(entry.rule.clauses.len());
             hits.borrow_mut()[at] += 1;
             let native = decision.health;
             let lua = rt
@@ -94,7 +89,7 @@ fn lua_status(rt: &Runtime, code: &[u8], obj: &serde_json::Value) -> Result<Stat
 fn shuffled_states(
     rule: &Rule,
 ) -> impl Strategy<Value = (serde_json::Value, Vec<serde_json::Value>)> {
-    states::states_for(rule).prop_flat_map(|obj| {
+    mas_health::states_for(rule).prop_flat_map(|obj| {
         let list = obj
             .get("status")
             .and_then(|s| s.get("conditions"))
@@ -108,8 +103,8 @@ fn shuffled_states(
 #[test]
 fn lua_status_never_depends_on_condition_order() {
     let rt = Runtime::default();
-    for entry in catalog::Catalog::standard().entries().to_vec() {
-        let script = emit::emit(&entry.rule);
+    for entry in mas_health::Catalog::standard().entries().to_vec() {
+        let script = emit(&entry.rule);
         let code =
             mas_health::argocd::runtime::compile(&script).expect("generated script compiles");
         let mut runner = runner(cases() / 4);

@@ -3,8 +3,8 @@
 
 use mas_health::argocd::harness::{self as fixtures, FixtureDir};
 use mas_health::argocd::runtime::{self, Outcome};
-use mas_health::catalog::{self, Entry};
-use mas_health::rule::{emit, eval};
+use mas_health::Entry;
+use mas_health::{emit, EvalContext};
 use std::path::Path;
 
 fn health_dir() -> std::path::PathBuf {
@@ -26,13 +26,13 @@ fn entry_for<'a>(all: &'a [Entry], dir: &FixtureDir) -> &'a Entry {
 
 #[test]
 fn every_fixture_passes_on_both_engines() {
-    let all = catalog::Catalog::standard().entries().to_vec();
+    let all = mas_health::Catalog::standard().entries().to_vec();
     let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
     let mut failures = Vec::new();
     let mut count = 0;
     for dir in &dirs {
         let entry = entry_for(&all, dir);
-        let script = emit::emit(&entry.rule);
+        let script = emit(&entry.rule);
         for test in &dir.tests {
             count += 1;
             let obj = dir.input(test).expect("fixture input parses");
@@ -40,7 +40,7 @@ fn every_fixture_passes_on_both_engines() {
                 test.health_status.status.clone(),
                 test.health_status.message.clone(),
             );
-            let native = eval::evaluate_rule(&entry.rule, &obj);
+            let native = entry.plan().evaluate(&obj, &EvalContext::now());
             let native = (native.status.to_string(), native.message);
             let lua = runtime::run(&script, &obj).expect("runtime starts");
             let where_ = format!("{}/{}", dir.dir.display(), test.input_path);
@@ -71,7 +71,7 @@ fn every_fixture_passes_on_both_engines() {
 fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
     let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
     let mut missing = Vec::new();
-    for entry in catalog::Catalog::standard().entries().to_vec() {
+    for entry in mas_health::Catalog::standard().entries().to_vec() {
         let Some(dir) = dirs
             .iter()
             .find(|d| d.group == entry.group && d.kind == entry.kind)
@@ -95,7 +95,7 @@ fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
             .rule
             .clauses
             .iter()
-            .any(|c| c.status == mas_health::rule::Status::Degraded);
+            .any(|c| c.status == mas_health::Status::Degraded);
         let mut wanted = vec!["Healthy", "Progressing"];
         if can_degrade {
             wanted.push("Degraded");

@@ -1,9 +1,8 @@
 //! The generated outputs carry exactly the generated scripts, and the renderer refuses what
 //! Kubernetes would refuse (objects over 1 MiB, invalid ConfigMap keys).
 
-use mas_health::catalog;
-use mas_health::output::{self, Format, OutputError, Target};
-use mas_health::rule::{emit, Message, Rule, Status};
+use mas_health::io::{self as output, Format, OutputError, Target};
+use mas_health::{emit, Message, Rule, Status};
 
 fn nested_of(configmap_yaml: &str) -> serde_json::Value {
     let cm: serde_json::Value = serde_saphyr::from_str(configmap_yaml).expect("ConfigMap YAML");
@@ -15,14 +14,14 @@ fn nested_of(configmap_yaml: &str) -> serde_json::Value {
 
 #[test]
 fn nested_blob_expands_to_every_rules_script_despite_shared_anchors() {
-    let catalog = catalog::Catalog::standard();
+    let catalog = mas_health::Catalog::standard();
     let entries = catalog.entries();
     let text = output::render(Format::Nested, &catalog, &Target::default()).expect("renders");
     let nested = nested_of(&text);
     for e in entries {
         assert_eq!(
             nested[e.key()]["health.lua"].as_str(),
-            Some(emit::emit(&e.rule).as_str()),
+            Some(emit(&e.rule).as_str()),
             "{}",
             e.key()
         );
@@ -32,29 +31,29 @@ fn nested_blob_expands_to_every_rules_script_despite_shared_anchors() {
 
 #[test]
 fn argocd_cm_split_keys_carry_each_script_and_wildcards_stay_nested() {
-    let catalog = catalog::Catalog::standard();
+    let catalog = mas_health::Catalog::standard();
     let entries = catalog.entries();
     let text = output::render(Format::ArgocdCm, &catalog, &Target::default()).expect("renders");
     let cm: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
     for e in entries.iter().filter(|e| !e.is_wildcard()) {
         assert_eq!(
             cm["data"][e.group_kind().split_key()].as_str(),
-            Some(emit::emit(&e.rule).as_str())
+            Some(emit(&e.rule).as_str())
         );
     }
     let nested = nested_of(&text);
     for e in entries.iter().filter(|e| e.is_wildcard()) {
         assert_eq!(
             nested[e.key()]["health.lua"].as_str(),
-            Some(emit::emit(&e.rule).as_str())
+            Some(emit(&e.rule).as_str())
         );
     }
 }
 
 /// A catalog of one `example.com/<kind>` rule whose default message is `message`.
-fn one_rule(kind: &str, message: &str) -> catalog::Catalog {
+fn one_rule(kind: &str, message: &str) -> mas_health::Catalog {
     let rule = Rule::named("test").otherwise(Status::Healthy, Message::text(message));
-    catalog::Catalog::empty().with([catalog::Entry::new("test", "example.com", kind, rule)])
+    mas_health::Catalog::empty().with([mas_health::Entry::new("test", "example.com", kind, rule)])
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! The compiled plan gives the interpreted evaluator's verdict (status and message) for every
-//! catalog rule, on fixtures and on generated states, including rules too large for its slots.
+//! catalog rule, on fixtures and on generated states, including rules too large for its slots
+//! or its word sets: the interpreter is the oracle of the one evaluator every command runs.
 
 use mas_health::argocd::harness as fixtures;
-use mas_health::audit::states;
-use mas_health::rule::{cond, eval, exists, Message, Plan, Rule, Status};
 use mas_health::Catalog;
+use mas_health::{cond, evaluate_rule, exists, EvalContext, Message, Plan, Rule, Status};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 fn runner() -> TestRunner {
@@ -20,8 +20,11 @@ fn runner() -> TestRunner {
 fn plan_and_interpreter_agree_on_generated_states_for_every_rule() {
     for entry in Catalog::standard().entries() {
         let plan = Plan::new(&entry.rule);
-        let result = runner().run(&states::states_for(&entry.rule), |obj| {
-            let (want, got) = (eval::evaluate_rule(&entry.rule, &obj), plan.evaluate(&obj));
+        let result = runner().run(&mas_health::states_for(&entry.rule), |obj| {
+            let (want, got) = (
+                evaluate_rule(&entry.rule, &obj),
+                plan.evaluate(&obj, &EvalContext::now()),
+            );
             if want == got {
                 Ok(())
             } else {
@@ -49,8 +52,8 @@ fn plan_and_interpreter_agree_on_every_fixture() {
         for t in &dir.tests {
             let obj = dir.input(t).expect("fixture parses");
             assert_eq!(
-                plan.evaluate(&obj),
-                eval::evaluate_rule(&entry.rule, &obj),
+                plan.evaluate(&obj, &EvalContext::now()),
+                evaluate_rule(&entry.rule, &obj),
                 "{}",
                 t.input_path
             );
@@ -84,6 +87,42 @@ fn a_rule_reading_more_fields_than_the_plan_holds_still_gets_the_right_verdict()
     let plan = Plan::new(&rule);
     let obj = serde_json::json!({"status": {"f39": "boom",
         "conditions": [{"type": "Ready", "status": "True"}]}});
-    assert_eq!(plan.evaluate(&obj).message, "boom");
-    assert_eq!(plan.evaluate(&obj), eval::evaluate_rule(&rule, &obj));
+    assert_eq!(plan.evaluate(&obj, &EvalContext::now()).message, "boom");
+    assert_eq!(
+        plan.evaluate(&obj, &EvalContext::now()),
+        evaluate_rule(&rule, &obj)
+    );
+}
+
+#[test]
+fn a_rule_testing_more_condition_types_than_a_word_set_holds_still_gets_the_right_verdict() {
+    // 70 distinct types: more than the 64 a selector's set keeps as bits.
+    let types: Vec<String> = (0..70).map(|i| format!("T{i}")).collect();
+    let mut b = Rule::named("many types");
+    for t in &types {
+        let sel = cond(t, "True");
+        b = b.when(
+            t,
+            sel.holds(),
+            Status::Degraded,
+            Message::condition(&sel, t),
+        );
+    }
+    let rule = b.otherwise(Status::Healthy, Message::text("none"));
+    let plan = Plan::new(&rule);
+    let ctx = EvalContext::now();
+    for (t, want) in [
+        ("T69", Status::Degraded),
+        ("T3", Status::Degraded),
+        ("X", Status::Healthy),
+    ] {
+        let obj = serde_json::json!({"status": {"conditions": [
+            {"type": "T5", "status": "False"},
+            {"type": t, "status": "True", "message": format!("{t} is on")}]}});
+        let got = plan.decide(&obj, &ctx);
+        assert_eq!(got.health.status, want, "{t}");
+        assert_eq!(got.health, evaluate_rule(&rule, &obj), "{t}");
+        let clause = types.iter().position(|x| x == t);
+        assert_eq!(got.clause, clause, "{t}");
+    }
 }

@@ -1,7 +1,7 @@
 //! The Argo CD runtime behaves as Argo CD does: environment, object conversion, result handling.
 
 use mas_health::argocd::runtime::{self, Libraries, Outcome, Runtime, INVALID_STATUS};
-use mas_health::rule::{Health, Status};
+use mas_health::{Health, Status};
 use serde_json::json;
 
 fn run(script: &str, obj: serde_json::Value) -> Outcome {

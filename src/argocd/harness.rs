@@ -15,7 +15,7 @@ mod suite;
 
 pub use lookup::{config_map_key, path_match, Scripts, HEALTH_LUA};
 #[cfg(feature = "runtime")]
-pub use run::{expected, Interpreter, Job, Line, Ran, Report, Rule, RuleFor, Settled};
+pub use run::{expected, Emitted, EmittedFor, Interpreter, Job, Line, Ran, Settled, TestLog};
 pub use suite::{Answer, Case, Configured, Folder, Resolve, Suite, HEALTH_TEST_YAML};
 
 use super::keys::GroupKind;
@@ -49,6 +49,15 @@ pub enum FixtureError {
         path: PathBuf,
         /// The inputPath as written.
         input: String,
+    },
+    /// A file was refused before it was read: not a regular file, too large, or a link out of
+    /// the tree (or one whose target cannot be resolved).
+    #[error("{path}: {source}")]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: crate::input::FileError,
     },
     /// A file is not valid YAML of the expected shape.
     #[error("{path}:{line}: {message}")]
@@ -104,20 +113,62 @@ pub struct FixtureDir {
 
 impl FixtureDir {
     /// Reads the input object of `test`.
+    /// Reads the input object of `test`, which must stay inside the test's folder (see
+    /// [`input_of`]).
     pub fn input(&self, test: &HealthTest) -> Result<Value, FixtureError> {
-        if test.input_path.is_empty() {
-            return Err(FixtureError::NoInput {
-                dir: self.dir.clone(),
-            });
-        }
-        read_yaml(&self.dir.join(&test.input_path))
+        read_input(&self.dir, &test.input_path)
     }
 }
 
-/// Reads a YAML (or JSON) file as a JSON value the way sigs.k8s.io/yaml does: its first
-/// document, the last value of a repeated key.
-pub fn read_yaml(path: &Path) -> Result<Value, FixtureError> {
-    let text = read_text(path)?;
+/// Reads the object a test's `inputPath` names in `dir`, the folder of its health_test.yaml;
+/// absolute paths, `..` and links leading out of `dir` are [`FixtureError::Outside`].
+pub fn read_input(dir: &Path, input: &str) -> Result<Value, FixtureError> {
+    read_yaml(dir, &input_of(dir, input)?).map_err(|e| match e {
+        FixtureError::Refused {
+            source: crate::input::FileError::Outside { .. },
+            ..
+        } => FixtureError::Outside {
+            path: dir.join(suite::HEALTH_TEST_YAML),
+            input: input.to_owned(),
+        },
+        e => e,
+    })
+}
+
+/// The most bytes a fixture object or a health_test.yaml may have: ten times what etcd
+/// accepts for one object (1.5 MiB), room for YAML's extra words.
+pub const MAX_FIXTURE_BYTES: u64 = 16 << 20;
+
+/// The most bytes a health.lua may have: Argo CD keeps scripts in a ConfigMap, whose limit is
+/// 1 MiB, so anything larger is not a script Argo CD could run.
+pub const MAX_SCRIPT_BYTES: u64 = 1 << 20;
+
+/// The file a test's `inputPath` names, which must stay inside `dir` (the folder of its
+/// health_test.yaml): not absolute and no `..` (the link check is made when it is read).
+fn input_of(dir: &Path, input: &str) -> Result<PathBuf, FixtureError> {
+    use std::path::Component;
+    if input.is_empty() {
+        return Err(FixtureError::NoInput {
+            dir: dir.to_owned(),
+        });
+    }
+    let rel = Path::new(input);
+    if !rel
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(FixtureError::Outside {
+            path: dir.join(suite::HEALTH_TEST_YAML),
+            input: input.to_owned(),
+        });
+    }
+    Ok(dir.join(rel))
+}
+
+/// Reads a YAML (or JSON) file inside `root` as a JSON value the way sigs.k8s.io/yaml does:
+/// its first document, the last value of a repeated key.
+pub fn read_yaml(root: &Path, path: &Path) -> Result<Value, FixtureError> {
+    let text = read_text(root, path, MAX_FIXTURE_BYTES)?;
     lenient::parse(&text).map_err(|(line, message)| FixtureError::Parse {
         path: path.to_owned(),
         line,
@@ -125,18 +176,36 @@ pub fn read_yaml(path: &Path) -> Result<Value, FixtureError> {
     })
 }
 
-fn read_text(path: &Path) -> Result<String, FixtureError> {
-    std::fs::read_to_string(path).map_err(|source| FixtureError::Io {
+/// The text of the file `path` inside `root`, at most `limit` bytes (see
+/// [`crate::input::read_inside`]); bytes that are not UTF-8 are an error naming the offset.
+pub fn read_text(root: &Path, path: &Path, limit: u64) -> Result<String, FixtureError> {
+    use crate::input::FileError;
+    let bytes = crate::input::read_inside(root, path, limit).map_err(|e| match e {
+        FileError::Io(source) => FixtureError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        source => FixtureError::Refused {
+            path: path.to_owned(),
+            source,
+        },
+    })?;
+    String::from_utf8(bytes).map_err(|e| FixtureError::Parse {
         path: path.to_owned(),
-        source,
+        line: 1,
+        message: format!(
+            "not UTF-8 text: invalid byte at offset {}",
+            e.utf8_error().valid_up_to()
+        ),
     })
 }
 
 /// Reads a health_test.yaml as Go's encoding/json fills Argo CD's `TestStructure` from it:
 /// `tests`, `inputPath`, `healthStatus`, `status` and `message` in any case; null or absent
-/// fields are empty; a value of the wrong type fails the whole file.
-pub fn read_tests(path: &Path) -> Result<Vec<HealthTest>, FixtureError> {
-    let text = read_text(path)?;
+/// fields are empty; a value of the wrong type fails the whole file. The file must stay inside
+/// `root`.
+pub fn read_tests(root: &Path, path: &Path) -> Result<Vec<HealthTest>, FixtureError> {
+    let text = read_text(root, path, MAX_FIXTURE_BYTES)?;
     let shape = |line: usize, message: String| FixtureError::Parse {
         path: path.to_owned(),
         line,
@@ -232,7 +301,7 @@ pub fn discover(root: &Path) -> Result<Vec<FixtureDir>, FixtureError> {
             let dir = file.parent().unwrap_or(root).to_owned();
             let kind = name_of(&dir);
             let group = dir.parent().map(name_of).unwrap_or_default();
-            let tests = read_tests(&file)?;
+            let tests = read_tests(root, &file)?;
             let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
             Ok(FixtureDir {
                 dir,

@@ -1,7 +1,7 @@
 //! What Argo CD records as a resource's health, how it ranks health, and what it decides before
 //! any check runs.
 
-use crate::rule::{self, Health, Rule, Status};
+use crate::rule::{EvalContext, Health, Plan, Rule, Status};
 use serde_json::Value;
 use std::fmt;
 
@@ -98,9 +98,11 @@ pub fn pre_check(obj: &Value) -> Option<Health> {
 }
 
 /// The health Argo CD would record for `obj` with `rule` as its check: the pre-check first, then
-/// the rule (what the emitted script returns).
-pub fn evaluate(rule: &Rule, obj: &Value) -> Health {
-    pre_check(obj).unwrap_or_else(|| rule::eval::evaluate_rule(rule, obj))
+/// the rule (what the emitted script returns). It compiles the rule for this one call; for many
+/// objects, evaluate a catalog [`Entry`](crate::Entry)'s cached [`Entry::plan`](crate::Entry::plan)
+/// or a [`Plan`] of your own.
+pub fn evaluate(rule: &Rule, obj: &Value, ctx: &EvalContext) -> Health {
+    pre_check(obj).unwrap_or_else(|| Plan::new(rule).evaluate(obj, ctx))
 }
 
 #[cfg(test)]
@@ -110,18 +112,24 @@ mod tests {
 
     #[test]
     fn deletion_is_pending_before_any_rule_runs() {
-        let rule =
-            Rule::named("always healthy").otherwise(Status::Healthy, rule::Message::text("fine"));
+        let rule = Rule::named("always healthy")
+            .otherwise(Status::Healthy, crate::rule::Message::text("fine"));
         let deleting = json!({"metadata": {"deletionTimestamp": "2026-01-01T00:00:00Z"}});
         assert_eq!(
-            evaluate(&rule, &deleting),
+            evaluate(&rule, &deleting, &EvalContext::now()),
             Health::new(Status::Progressing, "Pending deletion")
         );
         let null_stamp = json!({"metadata": {"deletionTimestamp": null}});
-        assert_eq!(evaluate(&rule, &null_stamp).status, Status::Healthy);
+        assert_eq!(
+            evaluate(&rule, &null_stamp, &EvalContext::now()).status,
+            Status::Healthy
+        );
         let hook = json!({"metadata": {"deletionTimestamp": "2026-01-01T00:00:00Z",
                                        "finalizers": ["argocd.argoproj.io/hook-finalizer"]}});
-        assert_eq!(evaluate(&rule, &hook).status, Status::Healthy);
+        assert_eq!(
+            evaluate(&rule, &hook, &EvalContext::now()).status,
+            Status::Healthy
+        );
     }
 
     #[test]

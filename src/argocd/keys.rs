@@ -126,6 +126,16 @@ impl fmt::Display for GroupKind {
     }
 }
 
+/// The group and kind of an object, from its `apiVersion` and `kind`.
+pub fn group_kind_of(obj: &serde_json::Value) -> GroupKind {
+    let field = |k: &str| {
+        obj.get(k)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    };
+    GroupKind::of_api_version(field("apiVersion"), field("kind"))
+}
+
 /// The group part of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``).
 pub fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)

@@ -7,6 +7,7 @@ mod health;
 pub mod keys;
 pub mod paths;
 pub mod sync;
+pub mod windows;
 
 #[cfg(feature = "yaml")]
 pub mod harness;
@@ -14,5 +15,5 @@ pub mod harness;
 pub mod runtime;
 
 pub use health::{evaluate, pre_check, severity, Severity, Verdict};
-pub use keys::{glob, group_of, GroupKind};
+pub use keys::{glob, group_kind_of, group_of, GroupKind};
 pub use paths::CONDITIONS;

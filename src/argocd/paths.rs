@@ -1,8 +1,7 @@
-//! Object paths Argo CD and the operators give meaning to. A leaf: it uses nothing of ours, so
-//! the rule layer can read it without reaching up into the rest of `argocd`.
+//! Object paths Argo CD and the operators give meaning to. The conditions path is defined with
+//! the rule model, which reads it: the rule layer never reaches up into `argocd`.
 
-/// The conditions array most operators write, `status.conditions`.
-pub const CONDITIONS: [&str; 2] = ["status", "conditions"];
+pub use crate::rule::CONDITIONS;
 
 /// Set on an object being deleted; Argo CD then reports it before any check runs.
 pub const DELETION_TIMESTAMP: [&str; 2] = ["metadata", "deletionTimestamp"];

@@ -85,7 +85,7 @@ pub fn hook_phase_of(obj: &Value) -> Option<SyncPhase> {
 
 /// What a sync task's health does to the wave it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Outcome {
+pub enum TaskEffect {
     /// The task is finished: the wave may move on.
     Done,
     /// The wave waits for this task.
@@ -97,25 +97,25 @@ pub enum Outcome {
 /// What a resource's health does in a multi-step sync (waves or hooks). `None` is a resource
 /// with no health check: it succeeds at once. Only Healthy finishes a task, Degraded fails it;
 /// for a hook Unknown fails too; everything else (the empty status included) holds the wave.
-pub fn task_outcome(health: Option<&Verdict>, hook: bool) -> Outcome {
+pub fn task_effect(health: Option<&Verdict>, hook: bool) -> TaskEffect {
     let Some(verdict) = health else {
-        return Outcome::Done;
+        return TaskEffect::Done;
     };
     match verdict.status {
-        Some(Status::Healthy) => Outcome::Done,
-        Some(Status::Degraded) => Outcome::Fails,
-        Some(Status::Unknown) if hook => Outcome::Fails,
-        _ => Outcome::Waits,
+        Some(Status::Healthy) => TaskEffect::Done,
+        Some(Status::Degraded) => TaskEffect::Fails,
+        Some(Status::Unknown) if hook => TaskEffect::Fails,
+        _ => TaskEffect::Waits,
     }
 }
 
 /// What a hook's recorded `hookPhase` says: Succeeded is done, Failed and Error fail the sync,
 /// anything else (Running, Pending, not yet recorded) holds it.
-pub fn hook_result_outcome(hook_phase: &str) -> Outcome {
+pub fn hook_result_effect(hook_phase: &str) -> TaskEffect {
     match hook_phase {
-        "Succeeded" => Outcome::Done,
-        "Failed" | "Error" => Outcome::Fails,
-        _ => Outcome::Waits,
+        "Succeeded" => TaskEffect::Done,
+        "Failed" | "Error" => TaskEffect::Fails,
+        _ => TaskEffect::Waits,
     }
 }
 
@@ -176,16 +176,16 @@ mod tests {
             status: s,
             message: String::new(),
         };
-        assert_eq!(task_outcome(None, false), Outcome::Done);
+        assert_eq!(task_effect(None, false), TaskEffect::Done);
         assert_eq!(
-            task_outcome(Some(&v(Some(Status::Healthy))), false),
-            Outcome::Done
+            task_effect(Some(&v(Some(Status::Healthy))), false),
+            TaskEffect::Done
         );
         assert_eq!(
-            task_outcome(Some(&v(Some(Status::Degraded))), false),
-            Outcome::Fails
+            task_effect(Some(&v(Some(Status::Degraded))), false),
+            TaskEffect::Fails
         );
-        assert_eq!(task_outcome(Some(&v(None)), false), Outcome::Waits);
+        assert_eq!(task_effect(Some(&v(None)), false), TaskEffect::Waits);
         for s in [
             Status::Progressing,
             Status::Suspended,
@@ -193,14 +193,14 @@ mod tests {
             Status::Unknown,
         ] {
             assert_eq!(
-                task_outcome(Some(&v(Some(s))), false),
-                Outcome::Waits,
+                task_effect(Some(&v(Some(s))), false),
+                TaskEffect::Waits,
                 "{s}"
             );
         }
         assert_eq!(
-            task_outcome(Some(&v(Some(Status::Unknown))), true),
-            Outcome::Fails
+            task_effect(Some(&v(Some(Status::Unknown))), true),
+            TaskEffect::Fails
         );
     }
 }

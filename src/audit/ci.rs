@@ -15,6 +15,8 @@ pub struct Case {
     pub class: String,
     /// The failure's one-line message and its full text, when it failed.
     pub failure: Option<(String, String)>,
+    /// Why it did not run, when it did not (`test`'s whole-run timeout).
+    pub skipped: Option<String>,
 }
 
 /// Text as XML 1.0 allows it in an attribute or element: markup characters escaped, and
@@ -41,6 +43,7 @@ fn xml(text: &str) -> String {
 /// A JUnit XML document of one testsuite named `suite` holding `cases`.
 pub fn junit(suite: &str, cases: &[Case]) -> String {
     let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+    let skipped = cases.iter().filter(|c| c.skipped.is_some()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">\n",
@@ -48,7 +51,7 @@ pub fn junit(suite: &str, cases: &[Case]) -> String {
         cases.len()
     ));
     out.push_str(&format!(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n",
         xml(suite),
         cases.len()
     ));
@@ -58,9 +61,13 @@ pub fn junit(suite: &str, cases: &[Case]) -> String {
             xml(&c.name),
             xml(&c.class)
         );
-        match &c.failure {
-            None => out.push_str(&format!("{head}/>\n")),
-            Some((message, text)) => out.push_str(&format!(
+        match (&c.failure, &c.skipped) {
+            (None, Some(why)) => out.push_str(&format!(
+                "{head}>\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                xml(why)
+            )),
+            (None, None) => out.push_str(&format!("{head}/>\n")),
+            (Some((message, text)), _) => out.push_str(&format!(
                 "{head}>\n      <failure message=\"{}\" type=\"failure\">{}</failure>\n    </testcase>\n",
                 xml(message),
                 xml(text)
@@ -101,6 +108,7 @@ pub fn audit_cases(reports: &[Report]) -> Vec<Case> {
                 name: format!("{} ({})", r.key, r.origin),
                 class: r.file.clone(),
                 failure,
+                skipped: None,
             }
         })
         .collect()
@@ -231,6 +239,7 @@ mod tests {
                 name: "a/B x.yaml".to_owned(),
                 class: "a/B".to_owned(),
                 failure: None,
+                skipped: None,
             },
             Case {
                 name: "a/B y.yaml".to_owned(),
@@ -239,6 +248,7 @@ mod tests {
                     "expected Healthy".to_owned(),
                     "expected Healthy, got <x>".to_owned(),
                 )),
+                skipped: None,
             },
         ];
         assert_eq!(
@@ -249,6 +259,25 @@ mod tests {
              <testcase name=\"a/B x.yaml\" classname=\"a/B\"/>\n    \
              <testcase name=\"a/B y.yaml\" classname=\"a/B\">\n      \
              <failure message=\"expected Healthy\" type=\"failure\">expected Healthy, got &lt;x&gt;</failure>\n    \
+             </testcase>\n  </testsuite>\n</testsuites>\n"
+        );
+    }
+
+    #[test]
+    fn a_case_not_run_is_skipped_with_why() {
+        let cases = [Case {
+            name: "a/B x.yaml".to_owned(),
+            class: "a/B".to_owned(),
+            failure: None,
+            skipped: Some("the run's 1 s were up".to_owned()),
+        }];
+        assert_eq!(
+            junit("s", &cases),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <testsuites name=\"s\" tests=\"1\" failures=\"0\" errors=\"0\">\n  \
+             <testsuite name=\"s\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\">\n    \
+             <testcase name=\"a/B x.yaml\" classname=\"a/B\">\n      \
+             <skipped message=\"the run&apos;s 1 s were up\"/>\n    \
              </testcase>\n  </testsuite>\n</testsuites>\n"
         );
     }

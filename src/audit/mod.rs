@@ -5,21 +5,21 @@
 
 pub mod checks;
 pub mod ci;
+pub mod crd;
 mod goyaml;
-pub mod lua_check;
+mod realistic;
 pub mod resolve;
 mod runs;
 mod sandbox;
 mod shrink;
 pub mod sources;
-pub mod states;
 
 pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
 pub use sandbox::{Recorded, Sandbox, DANGEROUS};
 pub use sources::{
     deployed_kinds, read_config, read_config_with, scripts_in, scripts_in_folder, Config,
-    OperatorVersion, ReadOptions, Script, Unreadable,
+    Duplicate, OperatorVersion, ReadOptions, Script, Unreadable,
 };
 
 use crate::argocd::harness::FixtureDir;
@@ -93,7 +93,7 @@ pub struct Context<'a> {
     /// Whether to run wrong-typed states too (`--malformed`); what they show is a warning.
     pub malformed: bool,
     /// The schemas of custom resources (`--crds`), so states satisfy them.
-    pub schemas: Option<&'a states::crd::Schemas>,
+    pub schemas: Option<&'a crd::Schemas>,
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

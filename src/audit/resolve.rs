@@ -78,7 +78,7 @@ impl Overrides {
             [first, ..] => return configured(first),
             [] => {}
         }
-        let gk = crate::health::group_kind_of(obj);
+        let gk = crate::argocd::group_kind_of(obj);
         if crate::argocd::builtin::check_for(&gk).is_some() {
             return Answer::Rule;
         }

@@ -3,13 +3,14 @@
 //! smaller state when a check wants the smallest example of a problem.
 
 use super::checks::Shows;
+use super::realistic::Shape;
 use super::sandbox::{Recorded, Sandbox};
-use super::states::realistic::Shape;
-use super::{lua_check, states, Context, Script};
+use super::{Context, Script};
 use crate::argocd::keys::GroupKind;
 use crate::argocd::runtime::Libraries;
 use crate::catalog::Entry;
 use crate::rule::{cond, cond_any, Message, Path, Predicate, Rule, Scalar, Status};
+use crate::testkit::{lua_check, states};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
@@ -191,7 +192,7 @@ impl Runs {
         let stored = |v: &Value| {
             self.schema
                 .as_ref()
-                .is_none_or(|s| super::states::crd::keeps_required(s, v))
+                .is_none_or(|s| super::crd::keeps_required(s, v))
         };
         let still = |v: &Value| match self.spent() || !stored(v) {
             true => None,

@@ -326,8 +326,3 @@ pub fn state_family(name: &str, path: &str, values: StateValues<'_>, detail: Mes
 pub fn progress_of(path: &str) -> Message {
     Message::field_after(path, "state ", &format!("waiting for {path}"))
 }
-
-/// Predicate: the condition matches, for readability in catalog files.
-pub fn has(sel: &ConditionSelector) -> Predicate {
-    sel.holds()
-}

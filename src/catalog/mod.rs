@@ -1,4 +1,4 @@
-//! The catalog: every rule, keyed by API group and kind, one file per family of kinds.
+//! The catalog: every rule, keyed by API group and kind, one file per vendor.
 //!
 //! Lookup follows Argo CD's precedence: an exact `group/Kind` key first, then the first wildcard
 //! key that matches (a glob where `*` also crosses `/`). Embedders add or replace entries with
@@ -24,19 +24,32 @@ mod unchecked;
 pub use unchecked::{Unchecked, UNCHECKED};
 
 use crate::argocd::keys::{wildcards_overlap, GroupKind};
-use crate::rule::Rule;
+use crate::argocd::pre_check;
+use crate::rule::{EvalContext, Health, Plan, Rule};
+use serde_json::Value;
+use std::sync::OnceLock;
 
-/// One catalog entry: the resources a rule applies to, and the rule.
-#[derive(Debug, Clone, PartialEq)]
+/// One catalog entry: the resources a rule applies to, and the rule, compiled into a [`Plan`]
+/// the first time it is evaluated.
+#[derive(Debug, Clone)]
 pub struct Entry {
     /// The API group, or a glob such as `*.mas.ibm.com`.
     pub group: String,
     /// The kind, or `*`.
     pub kind: String,
-    /// The catalog module (family of kinds) the entry belongs to, e.g. "mas" or "olm".
+    /// The catalog module (vendor) the entry belongs to, e.g. "mas" or "olm".
     pub module: &'static str,
-    /// The rule.
+    /// The rule. Build a new entry to change it: the plan is compiled from the rule once.
     pub rule: Rule,
+    plan: OnceLock<Plan>,
+}
+
+/// Entries are equal when they hold the same rule for the same resources (compiled or not).
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        (&self.group, &self.kind, self.module, &self.rule)
+            == (&other.group, &other.kind, other.module, &other.rule)
+    }
 }
 
 impl Entry {
@@ -47,7 +60,19 @@ impl Entry {
             kind: kind.to_owned(),
             module,
             rule,
+            plan: OnceLock::new(),
         }
+    }
+
+    /// The rule compiled for evaluation: compiled on first use, then kept.
+    pub fn plan(&self) -> &Plan {
+        self.plan.get_or_init(|| Plan::new(&self.rule))
+    }
+
+    /// The health Argo CD would record for `obj` with this entry's rule as its check: Argo CD's
+    /// pre-check for objects being deleted, then the cached plan.
+    pub fn evaluate(&self, obj: &Value, ctx: &EvalContext) -> Health {
+        pre_check(obj).unwrap_or_else(|| self.plan().evaluate(obj, ctx))
     }
 
     /// The entry's group and kind in Argo CD's key grammar.

@@ -17,6 +17,7 @@ fn subscription() -> Rule {
     Rule::named("OLM Subscription")
         .clauses(subscription_failed())
         .clauses(subscription_installed())
+        .clause(subscription_awaiting_approval())
         .clauses(subscription_retrying())
         .when(
             "upgrade failed",
@@ -98,6 +99,24 @@ fn subscription_installed() -> [Clause; 3] {
             Message::field_after("status.currentCSV", "upgrading to ", "upgrade pending"),
         ),
     ]
+}
+
+/// A first install whose InstallPlan waits for manual approval (`InstallPlanPending` True with
+/// reason `RequiresApproval`, OLM's subscription sync) -> Progressing, naming the InstallPlan so
+/// the person who must approve it knows which one. Nothing installs until then.
+fn subscription_awaiting_approval() -> Clause {
+    let pending = cond("InstallPlanPending", "True").with_reason("RequiresApproval");
+    Clause::new(
+        "install plan waiting for manual approval",
+        pending.holds(),
+        Status::Progressing,
+        Message::field_after(
+            "status.installPlanRef.name",
+            "install plan ",
+            "the install plan",
+        )
+        .then_text(" waits for manual approval"),
+    )
 }
 
 /// OLM retries: resolution blocked by an unreachable catalog, or catalogs unhealthy.

@@ -8,11 +8,13 @@
 mod argocd_cm;
 mod argocd_cr;
 mod helm;
+mod merge;
 mod upstream;
 
 pub use argocd_cm::{argocd_cm, nested_configmap};
 pub use argocd_cr::argocd_cr;
 pub use helm::helm_values;
+pub use merge::{argocd_cr_patch, merge_argocd_cm, merge_argocd_cr, Both, Keep, Merged};
 pub use upstream::upstream;
 
 use crate::catalog::{Catalog, Entry};
@@ -52,15 +54,33 @@ pub struct File {
     pub contents: String,
 }
 
-/// The formats `mas-health generate` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+/// Declares [`Format`] and [`Format::ALL`] from one list, so that no format can be left out of
+/// `ALL` (where a missing one would never be offered or written).
+macro_rules! formats {
+    ($($(#[doc = $doc:literal])* $variant:ident,)*) => {
+        /// The formats `mas-health generate` writes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Format {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Format {
+            /// Every format, in declaration order.
+            pub const ALL: [Format; [$(Format::$variant),*].len()] = [$(Format::$variant),*];
+        }
+    };
+}
+
+formats! {
     /// A ConfigMap patch for argocd-cm: split keys per kind, wildcards in the nested key.
     ArgocdCm,
     /// A ConfigMap patch with everything in the nested `resource.customizations` key.
     Nested,
     /// An `ArgoCD` resource fragment for OpenShift GitOps / argocd-operator.
     ArgocdCr,
+    /// A JSON patch (RFC 6902) that adds our checks to an `ArgoCD` resource the user has
+    /// (`--merge FILE` only).
+    ArgocdCrPatch,
     /// Values for the argo-cd Helm chart (`configs.cm`).
     HelmValues,
     /// A folder in Argo CD's resource_customizations layout.
@@ -68,21 +88,13 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format.
-    pub const ALL: [Format; 5] = [
-        Format::ArgocdCm,
-        Format::Nested,
-        Format::ArgocdCr,
-        Format::HelmValues,
-        Format::Upstream,
-    ];
-
     /// The format's name on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Format::ArgocdCm => "argocd-cm",
             Format::Nested => "nested",
             Format::ArgocdCr => "argocd-cr",
+            Format::ArgocdCrPatch => "argocd-cr-patch",
             Format::HelmValues => "helm-values",
             Format::Upstream => "upstream",
         }
@@ -93,12 +105,21 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// Whether `--merge FILE` can merge this format into the user's own configuration.
+    pub fn merges(self) -> bool {
+        matches!(
+            self,
+            Format::ArgocdCm | Format::ArgocdCr | Format::ArgocdCrPatch
+        )
+    }
+
     /// The file a single-file format is written to inside lua-out/.
     pub fn file_name(self) -> Option<&'static str> {
         match self {
             Format::ArgocdCm => Some("argocd-cm.yaml"),
             Format::Nested => Some("argocd-cm-nested.yaml"),
             Format::ArgocdCr => Some("argocd-cr.yaml"),
+            Format::ArgocdCrPatch => None,
             Format::HelmValues => Some("helm-values.yaml"),
             Format::Upstream => None,
         }
@@ -230,13 +251,16 @@ pub fn valid_configmap_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
 }
 
-/// Renders one single-file format (every format but `upstream`).
+/// Renders one single-file format (every format but `upstream` and `argocd-cr-patch`).
 pub fn render(format: Format, catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
     match format {
         Format::ArgocdCm => argocd_cm(catalog, target),
         Format::Nested => nested_configmap(catalog, target),
         Format::ArgocdCr => argocd_cr(catalog, target),
         Format::HelmValues => helm_values(catalog),
+        Format::ArgocdCrPatch => Err(OutputError::Invalid(
+            "the argocd-cr-patch format patches your ArgoCD resource: give --merge FILE".to_owned(),
+        )),
         Format::Upstream => Err(OutputError::Invalid(
             "the upstream format is a folder: give --out DIR".to_owned(),
         )),
@@ -255,4 +279,33 @@ pub fn lua_out(catalog: &Catalog, target: &Target) -> Result<Vec<File>, OutputEr
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ALL` holds every format once, in declaration order; each is found by its name; and a
+    /// format has a file in lua-out/ exactly when `render` can write it as one file, so a new
+    /// folder format cannot go down the single-file path.
+    #[test]
+    fn every_format_is_listed_once_found_by_name_and_written_as_its_kind() {
+        // No `_` arm: a new variant stops this test from compiling until it is placed.
+        let position = |f: Format| match f {
+            Format::ArgocdCm => 0,
+            Format::Nested => 1,
+            Format::ArgocdCr => 2,
+            Format::ArgocdCrPatch => 3,
+            Format::HelmValues => 4,
+            Format::Upstream => 5,
+        };
+        let catalog = Catalog::standard();
+        for (i, f) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(position(f), i, "{}", f.name());
+            assert_eq!(Format::parse(f.name()), Some(f));
+            let one_file = render(f, &catalog, &Target::default()).is_ok();
+            assert_eq!(f.file_name().is_some(), one_file, "{}", f.name());
+        }
+        assert_eq!(Format::ALL.len(), 6);
+    }
 }

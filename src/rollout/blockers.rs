@@ -3,11 +3,13 @@
 //! wave whose resources are not all Healthy. Then the summary: the first blocker on the path
 //! from a root, followed into child Applications.
 
+use super::person::{self, Rank};
 use super::tree::is_app;
 use super::{
-    AppNode, Blocker, BlockerKind, Current, HealthFrom, ResourceNode, ResourceRef, State, WaveGroup,
+    AppNode, Blocker, BlockerKind, Current, HealthFrom, Progress, ResourceNode, ResourceRef,
+    WaveGroup,
 };
-use crate::argocd::sync::{self, Outcome, SyncPhase};
+use crate::argocd::sync::{self, SyncPhase, TaskEffect};
 use crate::argocd::GroupKind;
 use crate::rule::Status;
 use serde_json::Value;
@@ -34,8 +36,10 @@ fn op_of(node: &AppNode, app: &Value) -> Op {
     }
 }
 
-/// Sets the Application's current wave and first blocker.
-pub(super) fn decide(node: &mut AppNode, app: &Value) {
+/// Sets the Application's current wave and first blocker: what keeps it from rendering, then a
+/// resource that failed or needs a person, then what the Application itself needs from a person
+/// (a failed sync, a sync window, no automated sync), then what merely waits.
+pub(super) fn decide(node: &mut AppNode, app: &Value, project: Option<&Value>, now: i64) {
     let op = op_of(node, app);
     let ctx = Ctx {
         app: format!("{}/{}", node.namespace, node.name),
@@ -47,11 +51,18 @@ pub(super) fn decide(node: &mut AppNode, app: &Value) {
         Op::Failed => failed(&ctx, &node.waves),
         Op::Settled => settled(&ctx, &node.waves),
     };
-    let first = current.as_ref().and_then(|c| {
-        let stop = c.waits_on.iter().find(|b| b.kind == BlockerKind::Stops);
+    let held = current.as_ref().and_then(|c| {
+        let stop = c.waits_on.iter().find(|b| b.kind != BlockerKind::Waits);
         stop.or(c.waits_on.first()).cloned()
     });
-    node.blocker = first.or_else(|| app_level(&ctx, node, op));
+    let own = person::of_application(node, app, project, now);
+    node.blocker = match (own, held) {
+        (Some((Rank::First, b)), _) => Some(b),
+        (_, Some(h)) if h.kind != BlockerKind::Waits => Some(h),
+        (Some((_, b)), _) => Some(b),
+        (None, Some(h)) => Some(h),
+        (None, None) => app_level(&ctx, node, op),
+    };
     node.current = current.filter(|c| !c.waits_on.is_empty() || node.blocker.is_some());
 }
 
@@ -99,13 +110,13 @@ fn failed(ctx: &Ctx, waves: &[WaveGroup]) -> Option<Current> {
         .take_while(|g| (g.phase, g.wave) <= (last.phase, last.wave));
     let mut stops = reached.flat_map(|g| g.resources.iter().map(move |r| (g, r)));
     let found = stops.find_map(|(g, r)| {
-        let b = holds(ctx, r).filter(|b| b.kind == BlockerKind::Stops)?;
+        let b = holds(ctx, r).filter(|b| b.kind != BlockerKind::Waits)?;
         Some((g, b))
     });
     match found {
         Some((g, b)) => {
             let mut rest: Vec<Blocker> = g.resources.iter().filter_map(|r| holds(ctx, r)).collect();
-            rest.retain(|x| x.kind == BlockerKind::Stops);
+            rest.retain(|x| x.kind != BlockerKind::Waits);
             Some(current(g, if rest.is_empty() { vec![b] } else { rest }))
         }
         None => Some(current(last, Vec::new())),
@@ -129,10 +140,10 @@ fn settled(ctx: &Ctx, waves: &[WaveGroup]) -> Option<Current> {
 }
 
 /// What a resource does to its wave, with the status and message to show for it.
-fn outcome_of(ctx: &Ctx, r: &ResourceNode) -> (Outcome, String, String) {
+fn effect_of(ctx: &Ctx, r: &ResourceNode) -> (TaskEffect, String, String) {
     if let Some(res) = r.result.as_ref() {
         if sync::result_failed(&res.status) {
-            return (Outcome::Fails, res.status.clone(), res.message.clone());
+            return (TaskEffect::Fails, res.status.clone(), res.message.clone());
         }
         if r.hook && !res.hook_phase.is_empty() {
             let message = if res.message.is_empty() {
@@ -140,39 +151,43 @@ fn outcome_of(ctx: &Ctx, r: &ResourceNode) -> (Outcome, String, String) {
             } else {
                 res.message.clone()
             };
-            let outcome = sync::hook_result_outcome(&res.hook_phase);
+            let outcome = sync::hook_result_effect(&res.hook_phase);
             return (outcome, res.hook_phase.clone(), message);
         }
     }
     let outcome = match r.health.from {
-        HealthFrom::NoCheck => Outcome::Done,
+        HealthFrom::NoCheck => TaskEffect::Done,
         // Argo CD leaves Missing and Unknown child Applications out of its aggregate, so a
         // Healthy parent says nothing about a child that is not in the input.
-        HealthFrom::Unknown if ctx.trust_app && !is_app(&r.reference()) => Outcome::Done,
-        HealthFrom::Unknown => Outcome::Waits,
+        HealthFrom::Unknown if ctx.trust_app && !is_app(&r.reference()) => TaskEffect::Done,
+        HealthFrom::Unknown => TaskEffect::Waits,
         HealthFrom::Live | HealthFrom::Stored => {
-            sync::task_outcome(r.health.verdict().as_ref(), r.hook)
+            sync::task_effect(r.health.verdict().as_ref(), r.hook)
         }
     };
     let label = r.health.label().to_owned();
     (outcome, label, r.health.message.clone())
 }
 
-fn reason(ctx: &Ctx, r: &ResourceNode, outcome: Outcome, status: &str) -> String {
-    let failed_apply = r
-        .result
+fn failed_apply(r: &ResourceNode) -> bool {
+    r.result
         .as_ref()
-        .is_some_and(|x| sync::result_failed(&x.status));
+        .is_some_and(|x| sync::result_failed(&x.status))
+}
+
+fn reason(ctx: &Ctx, r: &ResourceNode, outcome: TaskEffect, status: &str) -> String {
     match outcome {
-        Outcome::Fails if failed_apply => "it failed to apply, which fails the sync".to_owned(),
-        Outcome::Fails if r.hook => {
+        TaskEffect::Fails if failed_apply(r) => {
+            "it failed to apply, which fails the sync".to_owned()
+        }
+        TaskEffect::Fails if r.hook => {
             "a hook that failed fails the sync; automated sync does not retry the same revision"
                 .to_owned()
         }
-        Outcome::Fails if ctx.multi_step => "Degraded fails the sync operation; automated sync \
+        TaskEffect::Fails if ctx.multi_step => "Degraded fails the sync operation; automated sync \
              does not retry the same revision"
             .to_owned(),
-        Outcome::Fails => {
+        TaskEffect::Fails => {
             "Degraded: the Application is Degraded, which fails its parent's wave".to_owned()
         }
         _ if r.health.from == HealthFrom::Unknown => {
@@ -180,20 +195,29 @@ fn reason(ctx: &Ctx, r: &ResourceNode, outcome: Outcome, status: &str) -> String
                 .to_owned()
         }
         _ if r.hook => "the hook has not finished".to_owned(),
+        _ if r.need.is_some() => {
+            format!("{status} keeps the wave waiting until a person acts: OLM installs nothing before the InstallPlan is approved")
+        }
         _ => format!("{status} keeps the wave waiting: only Healthy moves it on"),
     }
 }
 
 /// The blocker a resource is, or `None` when it lets its wave move on.
 fn holds(ctx: &Ctx, r: &ResourceNode) -> Option<Blocker> {
-    let (outcome, status, message) = outcome_of(ctx, r);
-    let kind = match outcome {
-        Outcome::Done => return None,
-        Outcome::Waits => BlockerKind::Waits,
-        Outcome::Fails => BlockerKind::Stops,
+    let (outcome, status, message) = effect_of(ctx, r);
+    let (kind, need) = match outcome {
+        TaskEffect::Done => return None,
+        TaskEffect::Waits if r.need.is_some() => (BlockerKind::NeedsPerson, r.need.clone()),
+        TaskEffect::Waits => (BlockerKind::Waits, None),
+        TaskEffect::Fails if r.hook && !failed_apply(r) => (
+            BlockerKind::NeedsPerson,
+            Some(person::hook_failed(&ctx.app)),
+        ),
+        TaskEffect::Fails => (BlockerKind::Stops, None),
     };
     Some(Blocker {
         kind,
+        need,
         app: ctx.app.clone(),
         phase: r.phase,
         wave: Some(r.wave),
@@ -210,6 +234,8 @@ fn holds(ctx: &Ctx, r: &ResourceNode) -> Option<Blocker> {
 fn app_level(ctx: &Ctx, node: &AppNode, op: Op) -> Option<Blocker> {
     let op_message = node.operation.as_ref().map_or("", |o| o.message.as_str());
     let (kind, status, message, reason) = match op {
+        // person::of_application names a failed sync; this is only reached when it is not a
+        // failure it recognises.
         Op::Failed => (
             BlockerKind::Stops,
             "sync Failed".to_owned(),
@@ -248,6 +274,7 @@ fn app_level(ctx: &Ctx, node: &AppNode, op: Op) -> Option<Blocker> {
         status,
         message,
         reason: reason.to_owned(),
+        need: None,
         unknown: false,
     })
 }
@@ -276,8 +303,10 @@ pub(super) fn deepest(node: &AppNode) -> Option<&Blocker> {
     }
 }
 
+/// A message on one line, shown as every command shows one (`crate::printable`: line breaks
+/// and other control characters as escapes, nothing else changed).
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::show::printable(s).into_owned()
 }
 
 /// A resource as the summary names it: `group/Kind namespace/name`.
@@ -310,18 +339,27 @@ pub(super) fn what(b: &Blocker) -> String {
     } else {
         format!("{}: {}", one_line(&b.status), one_line(&b.message))
     };
+    let hook = if b.hook { "hook " } else { "" };
+    if let Some(need) = &b.need {
+        let subject = b
+            .resource
+            .as_ref()
+            .map_or(String::new(), |r| format!("{hook}{} ", name_of(r)));
+        return format!("{subject}{} ({detail})", one_line(&need.problem));
+    }
     let Some(r) = &b.resource else {
         let verb = match b.kind {
             BlockerKind::Waits => "is waiting",
+            BlockerKind::NeedsPerson => "needs a person",
             BlockerKind::Stops => "is stopped",
         };
         return format!("{verb} ({detail})");
     };
     let verb = match b.kind {
         BlockerKind::Waits => "waits on",
+        BlockerKind::NeedsPerson => "needs a person for",
         BlockerKind::Stops => "stopped by",
     };
-    let hook = if b.hook { "hook " } else { "" };
     format!("{verb} {hook}{} ({detail})", name_of(r))
 }
 
@@ -332,7 +370,15 @@ fn count(node: &AppNode) -> usize {
 /// The summary line of a root.
 pub(super) fn summary(root: &AppNode) -> String {
     match deepest(root) {
-        Some(b) => format!("{}: {}", root.name, describe(b)),
+        Some(b) => match &b.need {
+            Some(need) => format!(
+                "{}: needs a person: {}; {}",
+                root.name,
+                describe(b),
+                one_line(&need.action)
+            ),
+            None => format!("{}: {}", root.name, describe(b)),
+        },
         None => {
             let n = count(root);
             let apps = if n == 1 {
@@ -345,13 +391,16 @@ pub(super) fn summary(root: &AppNode) -> String {
     }
 }
 
-/// How far the rollout under `root` got: stopped if anything in it stops, waiting if anything
-/// holds, else finished.
-pub(super) fn state(root: &AppNode) -> State {
+/// How far the rollout under `root` got: stopped if anything in it stops, needs a person if
+/// anything waits on one, waiting if anything holds, else finished.
+pub(super) fn state(root: &AppNode) -> Progress {
     let own = match &root.blocker {
-        None => State::Finished,
-        Some(b) if b.kind == BlockerKind::Stops => State::Stopped,
-        Some(_) => State::Waiting,
+        None => Progress::Finished,
+        Some(b) => match b.kind {
+            BlockerKind::Stops => Progress::Stopped,
+            BlockerKind::NeedsPerson => Progress::NeedsPerson,
+            BlockerKind::Waits => Progress::Waiting,
+        },
     };
-    root.children.iter().map(state).fold(own, State::max)
+    root.children.iter().map(state).fold(own, Progress::max)
 }

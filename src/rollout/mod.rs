@@ -6,7 +6,7 @@
 //! manage) and a [`Catalog`], and returns a [`Rollout`], which serializes to the documented JSON
 //! of `mas-health rollout --output json`:
 //!
-//! - `state`: `finished` | `waiting` | `stopped` (the worst over the roots);
+//! - `state`: `finished` | `waiting` | `needs-person` | `stopped` (the worst over the roots);
 //! - `summary`: one line per root, the first blocker on the path from it;
 //! - `roots[]`: [`AppNode`]s: `namespace`, `name`, `wave` (in its parent), `sync`, `operation`
 //!   (`phase`, `message`) or null, `health`, `current` (`phase`, `wave`, `waits_on[]`) or null,
@@ -15,17 +15,20 @@
 //!   (`status` (null: no check or unknown, `""`: Argo CD's empty status), `message`, `from`
 //!   (`live` | `stored` | `no-check` | `unknown`), `check`), `stored` (a stale stored status) or
 //!   null, `result` (`status`, `message`,
-//!   `hook_phase`, `sync_phase`) or null;
-//! - a blocker: `kind` (`waits` | `stops`), `app`, `phase`, `wave`, `resource` or null, `hook`,
-//!   `status`, `message`, `reason`;
+//!   `hook_phase`, `sync_phase`) or null, `need` (what a person must do for it) or null;
+//! - a blocker: `kind` (`waits` | `needs-person` | `stops`), `app`, `phase`, `wave`, `resource`
+//!   or null, `hook`, `status`, `message`, `reason`, `need` (`problem`, `action`) or null;
 //! - `problems[]`: `kind` (`cycle` | `missing-child` | `too-deep`), `app`, `message`.
 
 mod blockers;
+mod person;
 mod render;
 mod resources;
 mod tree;
 
 pub use render::render_text;
+pub use resources::malformed;
+pub use tree::newer;
 
 pub use crate::argocd::sync::SyncPhase;
 use crate::catalog::Catalog;
@@ -35,12 +38,17 @@ use serde_json::Value;
 /// How far a rollout got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum State {
+pub enum Progress {
     /// Every Application is synced and healthy.
     Finished,
     /// Something is still on its way; no person is needed yet.
     Waiting,
-    /// The rollout cannot finish without a person.
+    /// Nothing failed, but nothing moves until a person acts (approves, syncs, fixes a source,
+    /// re-runs a failed hook or sync).
+    #[serde(rename = "needs-person")]
+    NeedsPerson,
+    /// Something failed (a resource Degraded, an apply failed): the rollout cannot finish
+    /// without a person.
     Stopped,
 }
 
@@ -48,7 +56,7 @@ pub enum State {
 #[derive(Debug, Clone, Serialize)]
 pub struct Rollout {
     /// The worst state over the roots.
-    pub state: State,
+    pub state: Progress,
     /// One line per root: the first blocker on the path from it, or that it finished.
     pub summary: Vec<String>,
     /// The root Applications (those no other Application lists), with their children.
@@ -145,6 +153,18 @@ pub struct ResourceNode {
     pub stored: Option<&'static str>,
     /// What the running or last sync did with it, if it got that far.
     pub result: Option<ResultView>,
+    /// What a person must do for it (approve its InstallPlan), read from the live object.
+    pub need: Option<Need>,
+}
+
+/// What only a person can do to move a rollout on, and why it is needed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Need {
+    /// What stands still, in a few words (`cannot render its manifests`, `waits for manual
+    /// approval of InstallPlan ibm-sls/install-k9dfs`).
+    pub problem: String,
+    /// The step (a command where there is one) that moves it on.
+    pub action: String,
 }
 
 /// One entry of `status.operationState.syncResult.resources`.
@@ -188,6 +208,9 @@ pub struct Current {
 pub enum BlockerKind {
     /// The wave waits; it moves on by itself once the resource is Healthy.
     Waits,
+    /// Nothing moves until a person acts: the blocker's `need` says what to do.
+    #[serde(rename = "needs-person")]
+    NeedsPerson,
     /// The sync failed or will fail: a person has to act.
     Stops,
 }
@@ -214,6 +237,8 @@ pub struct Blocker {
     pub message: String,
     /// Why it holds the rollout, by Argo CD's rules.
     pub reason: String,
+    /// For [`BlockerKind::NeedsPerson`]: what is needed and the action that moves it on.
+    pub need: Option<Need>,
     /// Whether all that is known is "give the live object": no live object, nothing stored,
     /// and the sync has not recorded anything for it.
     #[serde(skip)]
@@ -245,16 +270,25 @@ pub struct Problem {
 }
 
 /// Builds the rollout view of `objects` (Applications and any live objects, in any order) with
-/// `catalog` as the checks in argocd-cm.
+/// `catalog` as the checks in argocd-cm, judging sync windows at the current time.
 pub fn rollout(objects: &[Value], catalog: &Catalog) -> Rollout {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    rollout_at(objects, catalog, now)
+}
+
+/// [`rollout`], with AppProject sync windows judged at `now` (seconds since the Unix epoch,
+/// UTC) instead of the current time.
+pub fn rollout_at(objects: &[Value], catalog: &Catalog, now: i64) -> Rollout {
     let index = tree::Index::new(objects);
-    let (roots, problems) = tree::build(&index, catalog);
+    let (roots, problems) = tree::build(&index, catalog, now);
     let summary = roots.iter().map(blockers::summary).collect();
     let state = roots
         .iter()
         .map(blockers::state)
         .max()
-        .unwrap_or(State::Finished);
+        .unwrap_or(Progress::Finished);
     Rollout {
         state,
         summary,

@@ -2,7 +2,7 @@
 //! waiting on now, its resources by wave, its children indented below it), then the problems.
 
 use super::blockers::{describe, name_of, what};
-use super::{AppNode, HealthView, ResourceNode, Rollout, WaveGroup};
+use super::{AppNode, Blocker, HealthView, ResourceNode, Rollout, WaveGroup};
 use crate::argocd::sync::SyncPhase;
 use std::fmt::Write;
 
@@ -26,8 +26,10 @@ pub fn render_text(rollout: &Rollout) -> String {
     out
 }
 
+/// A message on one line, shown as every command shows one (`crate::printable`: line breaks
+/// and other control characters as escapes, nothing else changed).
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::show::printable(s).into_owned()
 }
 
 fn health(h: &HealthView) -> String {
@@ -84,20 +86,33 @@ fn wave_name(phase: SyncPhase, wave: i64) -> String {
 
 fn now(out: &mut String, node: &AppNode, pad: &str) {
     match (&node.current, &node.blocker) {
+        // The Application itself holds (it needs a person, or nothing of a wave holds it).
+        (_, Some(b)) if b.resource.is_none() => {
+            let _ = writeln!(out, "{pad}  now: {}", describe(b));
+            why(out, b, pad, "    ");
+        }
         (Some(c), _) if !c.waits_on.is_empty() => {
             let _ = writeln!(out, "{pad}  now: {}", wave_name(c.phase, c.wave));
             for b in &c.waits_on {
                 let _ = writeln!(out, "{pad}    {}", what(b));
-                let _ = writeln!(out, "{pad}      why: {}", b.reason);
+                why(out, b, pad, "      ");
             }
         }
         (_, Some(b)) => {
             let _ = writeln!(out, "{pad}  now: {}", describe(b));
-            let _ = writeln!(out, "{pad}    why: {}", b.reason);
+            why(out, b, pad, "    ");
         }
         (_, None) => {
             let _ = writeln!(out, "{pad}  now: nothing holds it");
         }
+    }
+}
+
+/// The `why:` line of a blocker, and the `action:` line when a person is needed.
+fn why(out: &mut String, b: &Blocker, pad: &str, indent: &str) {
+    let _ = writeln!(out, "{pad}{indent}why: {}", b.reason);
+    if let Some(need) = &b.need {
+        let _ = writeln!(out, "{pad}{indent}action: {}", one_line(&need.action));
     }
 }
 

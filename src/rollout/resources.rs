@@ -10,6 +10,7 @@ use crate::argocd::sync::{self, SyncPhase, DEFAULT_WAVE};
 use crate::argocd::Verdict;
 use crate::catalog::Catalog;
 use crate::health::assess;
+use crate::rule::EvalContext;
 use crate::rule::Status;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -37,13 +38,53 @@ fn reference(entry: &Value) -> ResourceRef {
     }
 }
 
-/// The entries of `status.resources[]` that are objects, with their identity.
+/// Whether a `status.resources[]` entry names a resource: an object with a kind and a name.
+fn is_entry(e: &Value) -> bool {
+    let named = |key: &str| {
+        e.get(key)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
+    named("kind") && named("name")
+}
+
+/// The entries of `status.resources[]` that name a resource, with their identity.
 pub(super) fn entries(app: &Value) -> Vec<(ResourceRef, &Value)> {
     list(app, &["status", "resources"])
         .iter()
-        .filter(|e| e.is_object())
+        .filter(|e| is_entry(e))
         .map(|e| (reference(e), e))
         .collect()
+}
+
+/// What in an Application the rollout view cannot use and leaves out, one line each: no
+/// `metadata.name`, a `status.resources` that is not a list, entries that name no resource.
+/// Empty for anything that is not an Application.
+pub fn malformed(obj: &Value) -> Vec<String> {
+    let gk = crate::argocd::group_kind_of(obj);
+    if !super::tree::is_app_kind(&gk.group, &gk.kind) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let name = at(obj, &["metadata", "name"]).and_then(Value::as_str);
+    if name.is_none_or(str::is_empty) {
+        out.push("an Application without metadata.name: left out".to_owned());
+        return out;
+    }
+    match at(obj, &["status", "resources"]) {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (i, e) in items.iter().enumerate().filter(|(_, e)| !is_entry(e)) {
+                let shown = crate::show::summarize(e);
+                out.push(format!(
+                    "status.resources[{i}] names no resource (needs kind and name): {shown}: \
+                     left out"
+                ));
+            }
+        }
+        Some(_) => out.push("status.resources is not a list: left out".to_owned()),
+    }
+    out
 }
 
 impl ResourceNode {
@@ -81,7 +122,7 @@ impl HealthView {
 
 /// What Argo CD would record for a live object.
 pub(super) fn live_health(catalog: &Catalog, obj: &Value) -> HealthView {
-    let a = assess(catalog, obj);
+    let a = assess(catalog, obj, &EvalContext::now());
     match a.verdict {
         Some(v) => HealthView {
             status: Some(v.status_str()),
@@ -200,6 +241,7 @@ fn resource(
         health,
         stored,
         result: result.map(result_view),
+        need: live.and_then(super::person::of_resource),
         group: r.group,
         kind: r.kind,
         namespace: r.namespace,

@@ -3,9 +3,9 @@
 //! cycle, a child missing from the input or a chain deeper than [`MAX_DEPTH`] is reported.
 
 use super::{blockers, resources, AppNode, Problem, ResourceRef};
+use crate::argocd::group_kind_of;
 use crate::argocd::sync::DEFAULT_WAVE;
 use crate::catalog::Catalog;
-use crate::health::group_kind_of;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -20,12 +20,63 @@ const MAX_DEPTH: usize = 64;
 /// An Application's `(namespace, name)`.
 pub(super) type AppKey = (String, String);
 
+/// Argo CD's kind for projects, whose `spec.syncWindows` may hold a sync.
+const PROJECT_KIND: &str = "AppProject";
+
 /// The input, indexed: Applications by namespace and name (sorted, so roots come out in a
-/// stable order), every object by group, kind, namespace and name. The first copy of an object
-/// given twice wins.
+/// stable order), AppProjects by name, every object by group, kind, namespace and name. Of an
+/// object given twice the newer copy ([`newer`]) is kept, else the first; an Application
+/// without a name is left out (the CLI reports it).
 pub(super) struct Index<'a> {
     pub(super) apps: BTreeMap<AppKey, &'a Value>,
+    pub(super) projects: BTreeMap<AppKey, &'a Value>,
     pub(super) live: HashMap<ResourceRef, &'a Value>,
+}
+
+fn number(obj: &Value, path: &str) -> Option<i64> {
+    obj.pointer(path).and_then(Value::as_i64)
+}
+
+fn stamp<'a>(obj: &'a Value, path: &str) -> Option<&'a str> {
+    obj.pointer(path).and_then(Value::as_str)
+}
+
+/// Which of two copies of one object is newer, when their content says so: the higher
+/// `metadata.generation` (bumped by every spec change), then the higher
+/// `status.observedGeneration`, then the later `status.reconciledAt` and
+/// `status.operationState.finishedAt`/`startedAt` (Argo CD writes them as RFC 3339 UTC, which
+/// sort as text). `resourceVersion` is opaque by the Kubernetes API contract and is not compared.
+/// `None` when nothing tells them apart.
+pub fn newer(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering::Equal;
+    let numbers = ["/metadata/generation", "/status/observedGeneration"];
+    for path in numbers {
+        if let (Some(x), Some(y)) = (number(a, path), number(b, path)) {
+            if x != y {
+                return Some(x.cmp(&y));
+            }
+        }
+    }
+    let stamps = [
+        "/status/reconciledAt",
+        "/status/operationState/finishedAt",
+        "/status/operationState/startedAt",
+    ];
+    for path in stamps {
+        if let (Some(x), Some(y)) = (stamp(a, path), stamp(b, path)) {
+            if x != y {
+                return Some(x.cmp(y));
+            }
+        }
+    }
+    (a == b).then_some(Equal)
+}
+
+/// Keeps the newer of the copy in `slot` and `obj`.
+fn keep_newer<'a>(slot: &mut &'a Value, obj: &'a Value) {
+    if newer(slot, obj) == Some(std::cmp::Ordering::Less) {
+        *slot = obj;
+    }
 }
 
 fn meta<'a>(obj: &'a Value, key: &str) -> &'a str {
@@ -40,14 +91,20 @@ impl<'a> Index<'a> {
     pub(super) fn new(objects: &'a [Value]) -> Index<'a> {
         let mut index = Index {
             apps: BTreeMap::new(),
+            projects: BTreeMap::new(),
             live: HashMap::new(),
         };
         for obj in objects {
             let gk = group_kind_of(obj);
             let (namespace, name) = (meta(obj, "namespace"), meta(obj, "name"));
-            if gk.group == APP_GROUP && gk.kind == APP_KIND {
-                let key = (namespace.to_owned(), name.to_owned());
-                index.apps.entry(key).or_insert(obj);
+            let key = (namespace.to_owned(), name.to_owned());
+            if gk.group == APP_GROUP && gk.kind == APP_KIND && !name.is_empty() {
+                let slot = index.apps.entry(key.clone()).or_insert(obj);
+                keep_newer(slot, obj);
+            }
+            if gk.group == APP_GROUP && gk.kind == PROJECT_KIND {
+                let slot = index.projects.entry(key).or_insert(obj);
+                keep_newer(slot, obj);
             }
             let key = ResourceRef {
                 group: gk.group,
@@ -55,7 +112,8 @@ impl<'a> Index<'a> {
                 namespace: namespace.to_owned(),
                 name: name.to_owned(),
             };
-            index.live.entry(key).or_insert(obj);
+            let slot = index.live.entry(key).or_insert(obj);
+            keep_newer(slot, obj);
         }
         index
     }
@@ -72,11 +130,30 @@ impl<'a> Index<'a> {
         }
         self.apps.keys().find(|(_, n)| *n == r.name).cloned()
     }
+
+    /// The AppProject named by `spec.project` (`default` when unset), preferring the one in the
+    /// Application's namespace (Argo CD's control plane).
+    pub(super) fn project_of(&self, app: &Value) -> Option<&'a Value> {
+        let name = match app.pointer("/spec/project").and_then(Value::as_str) {
+            None | Some("") => "default",
+            Some(name) => name,
+        };
+        let own = (meta(app, "namespace").to_owned(), name.to_owned());
+        self.projects.get(&own).copied().or_else(|| {
+            let mut same_name = self.projects.iter().filter(|((_, n), _)| n == name);
+            same_name.next().map(|(_, p)| *p)
+        })
+    }
 }
 
 /// Whether a resource entry is an Application.
 pub(super) fn is_app(r: &ResourceRef) -> bool {
-    r.group == APP_GROUP && r.kind == APP_KIND
+    is_app_kind(&r.group, &r.kind)
+}
+
+/// Whether a group and kind are Argo CD's Application.
+pub(super) fn is_app_kind(group: &str, kind: &str) -> bool {
+    group == APP_GROUP && kind == APP_KIND
 }
 
 fn child_refs(app: &Value) -> Vec<ResourceRef> {
@@ -89,7 +166,7 @@ fn child_refs(app: &Value) -> Vec<ResourceRef> {
 
 /// Builds one tree per root, and the problems met on the way. Applications that no root reaches
 /// (all of them inside cycles) become roots of their own, so every Application is shown.
-pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Problem>) {
+pub(super) fn build(index: &Index, catalog: &Catalog, now: i64) -> (Vec<AppNode>, Vec<Problem>) {
     let listed: BTreeSet<AppKey> = index
         .apps
         .values()
@@ -99,6 +176,7 @@ pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Prob
     let mut b = Builder {
         index,
         catalog,
+        now,
         expanded: BTreeSet::new(),
         problems: Vec::new(),
     };
@@ -115,6 +193,8 @@ pub(super) fn build(index: &Index, catalog: &Catalog) -> (Vec<AppNode>, Vec<Prob
 struct Builder<'i, 'a> {
     index: &'i Index<'a>,
     catalog: &'i Catalog,
+    /// When sync windows are judged, in seconds since the epoch.
+    now: i64,
     expanded: BTreeSet<AppKey>,
     problems: Vec<Problem>,
 }
@@ -142,8 +222,25 @@ impl Builder<'_, '_> {
             }
         }
         path.pop();
-        blockers::decide(&mut node, app);
+        blockers::decide(&mut node, app, self.index.project_of(app), self.now);
         node
+    }
+
+    /// Marks `key` and every Application below it as shown, without expanding them: they sit
+    /// under the chain cut at [`MAX_DEPTH`], and are not roots. A loop, not recursion, so any
+    /// depth is safe.
+    fn mark_below(&mut self, key: AppKey) {
+        let mut todo = vec![key];
+        while let Some(key) = todo.pop() {
+            if !self.expanded.insert(key.clone()) {
+                continue;
+            }
+            let Some(app) = self.index.apps.get(&key) else {
+                continue;
+            };
+            let below = child_refs(app).into_iter();
+            todo.extend(below.filter_map(|r| self.index.app_of(&r)));
+        }
     }
 
     /// The child node to expand under `parent`, or `None` (reported when it is a problem).
@@ -191,6 +288,7 @@ impl Builder<'_, '_> {
                     id(&key)
                 ),
             );
+            self.mark_below(key);
             return None;
         }
         Some(self.node(&key, wave, path))

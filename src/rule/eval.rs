@@ -1,45 +1,32 @@
-//! The native evaluator: runs a [`Rule`] over a `serde_json::Value` with Argo CD's semantics.
+//! How a Lua script in Argo CD sees an object, and the rule interpreter built on it.
 //!
-//! What the object looks like to a Lua script in Argo CD is what this evaluator sees: null is the
+//! The readers here (`get`, `conditions`, `field`, the scalar and table comparisons) are shared
+//! with [`super::Plan`], the evaluator every command runs. The interpreter (`evaluate_rule`) walks
+//! the rule on each object; it is compiled only for tests, as the plan's oracle.
+//!
+//! What the object looks like to a Lua script in Argo CD is what both see: null is the
 //! same as absent, a null inside an array is skipped (Argo CD's conversion drops it), every number
 //! is an f64, and a field of the wrong type is treated as absent. It never panics.
 
 use super::model::{
-    Clause, ConditionSelector, Health, Message, Part, Path, Predicate, Rule, Scalar, Source,
-    TextMatch,
+    ConditionSelector, Health, Lookup, Message, Part, Path, Predicate, Rule, Scalar, TextMatch,
 };
-use crate::argocd::paths::CONDITIONS;
+use crate::rule::CONDITIONS;
 use serde_json::Value;
 
-/// Evaluates `rule` on `obj`: what the emitted script returns. Argo CD's pre-check for objects
-/// being deleted is not applied here; [`crate::evaluate`] applies it.
+/// Evaluates `rule` on `obj` by walking the rule: the test oracle of [`super::Plan`], which
+/// every command and embedder runs. Argo CD's pre-check for objects being deleted is not
+/// applied here.
+#[cfg(any(test, feature = "testkit"))]
 pub fn evaluate_rule(rule: &Rule, obj: &Value) -> Health {
-    decide(rule, obj).health
-}
-
-/// The verdict and the clause that produced it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision<'r> {
-    /// The verdict.
-    pub health: Health,
-    /// The clause that decided, or `None` when the default applied.
-    pub clause: Option<&'r Clause>,
-}
-
-/// Evaluates `rule` on `obj` and says which clause decided.
-pub fn decide<'r>(rule: &'r Rule, obj: &Value) -> Decision<'r> {
-    for clause in &rule.clauses {
-        if holds(&clause.when, obj) {
-            return Decision {
-                health: Health::new(clause.status, render(&clause.message, obj)),
-                clause: Some(clause),
-            };
-        }
-    }
-    Decision {
-        health: Health::new(rule.default_status, render(&rule.default_message, obj)),
-        clause: None,
-    }
+    let (status, message) = rule
+        .clauses
+        .iter()
+        .find(|c| holds(&c.when, obj))
+        .map_or((rule.default_status, &rule.default_message), |c| {
+            (c.status, &c.message)
+        });
+    Health::new(status, render(message, obj))
 }
 
 /// Reads the field at `path`; `None` when absent, null, or below a non-object.
@@ -69,6 +56,7 @@ pub fn field<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
 }
 
 /// The first condition, in array order, that `sel` matches.
+#[cfg(any(test, feature = "testkit"))]
 pub fn find_condition<'v>(obj: &'v Value, sel: &ConditionSelector) -> Option<&'v Value> {
     conditions(obj).find(|c| {
         text_matches(&sel.type_, field(c, "type"))
@@ -78,6 +66,7 @@ pub fn find_condition<'v>(obj: &'v Value, sel: &ConditionSelector) -> Option<&'v
 }
 
 /// Whether a field value satisfies a [`TextMatch`].
+#[cfg(any(test, feature = "testkit"))]
 pub fn text_matches(m: &TextMatch, v: Option<&Value>) -> bool {
     let s = v.and_then(Value::as_str);
     match m {
@@ -171,6 +160,7 @@ pub fn same_tree(a: Option<&Value>, b: Option<&Value>) -> bool {
 }
 
 /// Whether `p` holds on `obj`.
+#[cfg(any(test, feature = "testkit"))]
 pub fn holds(p: &Predicate, obj: &Value) -> bool {
     match p {
         Predicate::Always => true,
@@ -198,14 +188,16 @@ pub fn holds(p: &Predicate, obj: &Value) -> bool {
 }
 
 /// The value a message part reads, before the fallback.
-pub fn read<'v>(source: &Source, obj: &'v Value) -> Option<&'v Value> {
+#[cfg(any(test, feature = "testkit"))]
+pub fn read<'v>(source: &Lookup, obj: &'v Value) -> Option<&'v Value> {
     match source {
-        Source::Field(path) => get(obj, path),
-        Source::Condition(sel, key) => find_condition(obj, sel).and_then(|c| field(c, key)),
+        Lookup::Field(path) => get(obj, path),
+        Lookup::Condition(sel, key) => find_condition(obj, sel).and_then(|c| field(c, key)),
     }
 }
 
 /// Renders a message on `obj`.
+#[cfg(any(test, feature = "testkit"))]
 pub fn render(m: &Message, obj: &Value) -> String {
     let mut out = String::new();
     for part in &m.0 {

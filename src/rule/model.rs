@@ -207,10 +207,13 @@ pub enum Predicate {
     Not(Box<Predicate>),
 }
 
+/// The conditions array most operators write, `status.conditions`.
+pub const CONDITIONS: [&str; 2] = ["status", "conditions"];
+
 /// Where a message part reads its text from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub enum Lookup {
     /// A field of the object.
     Field(Path),
     /// A field (usually `message`) of the first condition, in array order, that the selector
@@ -229,7 +232,7 @@ pub enum Part {
     /// interpreters).
     Read {
         /// Where the text comes from.
-        source: Source,
+        source: Lookup,
         /// Text put before the value when the value is used (not before the fallback).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         prefix: String,
@@ -252,7 +255,7 @@ impl Message {
     /// The text of a field, or `fallback`.
     pub fn field(path: &str, fallback: &str) -> Message {
         Message(vec![Part::Read {
-            source: Source::Field(Path::parse(path)),
+            source: Lookup::Field(Path::parse(path)),
             prefix: String::new(),
             fallback: fallback.to_owned(),
         }])
@@ -261,7 +264,7 @@ impl Message {
     /// The `message` of the first condition that `sel` matches, or `fallback`.
     pub fn condition(sel: &ConditionSelector, fallback: &str) -> Message {
         Message(vec![Part::Read {
-            source: Source::Condition(sel.clone(), "message".to_owned()),
+            source: Lookup::Condition(sel.clone(), "message".to_owned()),
             prefix: String::new(),
             fallback: fallback.to_owned(),
         }])
@@ -270,7 +273,7 @@ impl Message {
     /// `prefix` and the `message` of the first condition `sel` matches, or `fallback` alone.
     pub fn condition_after(sel: &ConditionSelector, prefix: &str, fallback: &str) -> Message {
         Message(vec![Part::Read {
-            source: Source::Condition(sel.clone(), "message".to_owned()),
+            source: Lookup::Condition(sel.clone(), "message".to_owned()),
             prefix: prefix.to_owned(),
             fallback: fallback.to_owned(),
         }])
@@ -279,7 +282,7 @@ impl Message {
     /// `prefix` and the text of a field, or `fallback` alone.
     pub fn field_after(path: &str, prefix: &str, fallback: &str) -> Message {
         Message(vec![Part::Read {
-            source: Source::Field(Path::parse(path)),
+            source: Lookup::Field(Path::parse(path)),
             prefix: prefix.to_owned(),
             fallback: fallback.to_owned(),
         }])
@@ -385,7 +388,7 @@ fn unique<'a, T: PartialEq>(visit: impl FnOnce(&mut dyn FnMut(&'a T))) -> Vec<&'
 }
 
 // The visitors below match every variant by name, without `_` arms: a new variant of
-// `Predicate`, `Part` or `Source` makes the compiler point at each of them.
+// `Predicate`, `Part` or `Lookup` makes the compiler point at each of them.
 impl Predicate {
     /// Calls `f` on this predicate and every predicate nested in it, depth first.
     pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Predicate)) {
@@ -449,8 +452,8 @@ impl Message {
             match part {
                 Part::Text(_) => {}
                 Part::Read { source, .. } => match source {
-                    Source::Field(path) => f(path),
-                    Source::Condition(..) => {}
+                    Lookup::Field(path) => f(path),
+                    Lookup::Condition(..) => {}
                 },
             }
         }
@@ -462,8 +465,8 @@ impl Message {
             match part {
                 Part::Text(_) => {}
                 Part::Read { source, .. } => match source {
-                    Source::Field(_) => {}
-                    Source::Condition(sel, _) => f(sel),
+                    Lookup::Field(_) => {}
+                    Lookup::Condition(sel, _) => f(sel),
                 },
             }
         }

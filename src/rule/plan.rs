@@ -1,109 +1,151 @@
 //! A rule compiled once into an evaluation plan, for callers that evaluate many objects with one
 //! rule: every field the rule reads is looked up once, `status.conditions` is scanned once
 //! recording the first match of every selector (the emitted Lua's shape), and the clauses are
-//! then decided over those results. Nothing is allocated until the verdict's message is rendered.
-//! Verdicts are those of [`super::eval::evaluate_rule`]; the differential tests hold them equal.
+//! then decided over those results. Nothing is allocated until the verdict's message is rendered
+//! (a rule with more reads than fit on the stack keeps them in one allocation).
+//!
+//! This is the one native evaluator: [`crate::evaluate`], [`crate::assess`], [`crate::explain`]
+//! and every command run a plan. The interpreter in `eval.rs` is its test oracle: the
+//! differential tests hold their verdicts equal.
 
+use super::context::EvalContext;
 use super::eval::{same_tree, scalar_eq, scalars_equal};
 use super::model::{
-    ConditionSelector, Health, Message, Part, Path, Predicate, Rule, Scalar, Source, Status,
+    ConditionSelector, Health, Lookup, Message, Part, Path, Predicate, Rule, Scalar, Status,
     TextMatch,
 };
-use crate::argocd::paths::CONDITIONS;
+use crate::rule::CONDITIONS;
 use serde_json::Value;
 
 /// Reads a plan keeps on the stack (the object itself, every table on the way to a field, the
-/// fields, and the matched conditions); a rule that needs more falls back to the interpreter.
+/// fields, and the matched conditions); a rule that needs more keeps them on the heap.
 const SLOTS: usize = 24;
 
-/// Distinct strings per condition field (type, status, reason) the selectors of one rule may
-/// test: each string is a bit of a `u64`.
+/// Distinct strings per condition field (type, status, reason) a selector's set holds as the
+/// bits of a `u64`; a larger set is a sorted list of word numbers.
 const WORDS: usize = 64;
 
 /// A compiled test over the reads.
 #[derive(Debug, Clone)]
-enum Test<'r> {
+enum Test {
     Always,
     Exists(usize),
-    OneOf(usize, &'r [Scalar]),
+    OneOf(usize, Vec<Scalar>),
     Condition(usize),
     Equal(usize, usize),
     Differ(usize, usize),
     Observed { desired: usize, observed: usize },
-    All(Vec<Test<'r>>),
-    Any(Vec<Test<'r>>),
-    Not(Box<Test<'r>>),
+    All(Vec<Test>),
+    Any(Vec<Test>),
+    Not(Box<Test>),
 }
 
 /// Where a message part reads from.
 #[derive(Debug, Clone)]
-enum Slot<'r> {
+enum Slot {
     Field(usize),
-    Condition(usize, &'r str),
+    Condition(usize, Box<str>),
 }
 
 /// A compiled message part.
 #[derive(Debug, Clone)]
-enum Piece<'r> {
-    Text(&'r str),
+enum Piece {
+    Text(Box<str>),
     Read {
-        slot: Slot<'r>,
-        prefix: &'r str,
-        fallback: &'r str,
+        slot: Slot,
+        prefix: Box<str>,
+        fallback: Box<str>,
     },
 }
 
 /// A compiled verdict: status and message pieces.
 #[derive(Debug, Clone)]
-struct Outcome<'r> {
+struct Verdict {
     status: Status,
-    pieces: Vec<Piece<'r>>,
+    pieces: Vec<Piece>,
 }
 
 /// One field read: `key` of the table in slot `parent` (slot 0 is the object), into the slot
 /// after every earlier read. Paths share their prefixes, so `status` is looked up once.
 #[derive(Debug, Clone)]
-struct Step<'r> {
+struct Step {
     parent: usize,
-    key: &'r str,
+    key: Box<str>,
 }
 
-/// A [`TextMatch`] over interned strings: bit `i` stands for the `i`th word of its field.
-#[derive(Debug, Clone, Copy)]
+/// A set of interned strings: bit `i` stands for the `i`th word of its field, or, past
+/// [`WORDS`] words, the sorted word numbers.
+#[derive(Debug, Clone)]
+enum Words {
+    Bits(u64),
+    Listed(Box<[u32]>),
+}
+
+/// A [`TextMatch`] over interned strings.
+#[derive(Debug, Clone)]
 enum Mask {
     Any,
-    OneOf(u64),
-    NoneOf(u64),
+    OneOf(Words),
+    NoneOf(Words),
 }
 
 /// A condition selector over interned strings, in type, status, reason order.
 #[derive(Debug, Clone)]
 struct Matcher([Mask; 3]);
 
-/// A rule compiled for repeated evaluation.
+/// A rule compiled for evaluation: what every native verdict comes from.
 #[derive(Debug, Clone)]
-pub struct Plan<'r> {
-    rule: &'r Rule,
-    steps: Vec<Step<'r>>,
+pub struct Plan {
+    steps: Vec<Step>,
     /// The slot of `status.conditions`, when the rule tests conditions.
     conditions: Option<usize>,
     /// The strings the selectors test, per condition field (type, status, reason).
-    words: [Vec<&'r str>; 3],
+    words: [Vec<Box<str>>; 3],
     matchers: Vec<Matcher>,
-    clauses: Vec<(Test<'r>, Outcome<'r>)>,
-    default: Outcome<'r>,
+    clauses: Vec<(Test, Verdict)>,
+    default: Verdict,
+    /// Every path the rule reads ([`Rule::paths_read`]'s order) and its slot, for explanations.
+    paths: Vec<(Path, usize)>,
+    /// Whether the reads fit in [`SLOTS`] on the stack.
     fits: bool,
 }
 
-/// What one object offers the clauses: the fields and the first matching conditions.
-struct Reads<'v> {
-    fields: [Option<&'v Value>; SLOTS],
-    matched: [Option<&'v Value>; SLOTS],
+/// The verdict of a plan and the clause that decided it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The verdict.
+    pub health: Health,
+    /// The index in the rule's clauses of the clause that decided; `None` when the rule's
+    /// default applied.
+    pub clause: Option<usize>,
 }
 
-impl<'r> Plan<'r> {
+/// What one object offers the clauses: the fields and the first matching conditions, in
+/// arrays on the stack or, for a rule with more reads, vectors.
+struct Reads<S> {
+    fields: S,
+    matched: S,
+}
+
+/// Storage for the reads of one evaluation.
+trait Slots<'v>: AsRef<[Option<&'v Value>]> + AsMut<[Option<&'v Value>]> {}
+impl<'v, S: AsRef<[Option<&'v Value>]> + AsMut<[Option<&'v Value>]>> Slots<'v> for S {}
+
+impl<'v, S: Slots<'v>> Reads<S> {
+    #[inline]
+    fn field(&self, i: usize) -> Option<&'v Value> {
+        self.fields.as_ref()[i]
+    }
+
+    #[inline]
+    fn matched(&self, i: usize) -> Option<&'v Value> {
+        self.matched.as_ref()[i]
+    }
+}
+
+impl Plan {
     /// Compiles `rule`.
-    pub fn new(rule: &'r Rule) -> Plan<'r> {
+    pub fn new(rule: &Rule) -> Plan {
         let paths = rule.paths_read();
         let selectors = rule.condition_selectors();
         let mut steps = Vec::new();
@@ -114,9 +156,6 @@ impl<'r> Plan<'r> {
         let conditions =
             (!selectors.is_empty()).then(|| step(&mut steps, CONDITIONS.iter().copied()));
         let (words, matchers) = intern(&selectors);
-        let fits = steps.len() < SLOTS
-            && selectors.len() <= SLOTS
-            && words.iter().all(|w| w.len() <= WORDS);
         let c = Compiler {
             paths: &paths,
             slots: &slots,
@@ -125,62 +164,99 @@ impl<'r> Plan<'r> {
         let clauses = rule
             .clauses
             .iter()
-            .map(|cl| (c.test(&cl.when), c.outcome(cl.status, &cl.message)))
+            .map(|cl| (c.test(&cl.when), c.verdict(cl.status, &cl.message)))
             .collect();
-        let default = c.outcome(rule.default_status, &rule.default_message);
+        let default = c.verdict(rule.default_status, &rule.default_message);
         Plan {
-            rule,
+            fits: steps.len() < SLOTS && selectors.len() <= SLOTS,
             steps,
             conditions,
             words,
             matchers,
             clauses,
             default,
-            fits,
+            paths: paths.into_iter().cloned().zip(slots).collect(),
         }
     }
 
-    /// The rule this plan was compiled from.
-    pub fn rule(&self) -> &'r Rule {
-        self.rule
+    /// The verdict of the rule on `obj` (without Argo CD's pre-check for objects being deleted,
+    /// which [`crate::evaluate`] adds): what the emitted script returns.
+    #[inline]
+    pub fn evaluate(&self, obj: &Value, ctx: &EvalContext) -> Health {
+        self.decide(obj, ctx).health
     }
 
-    /// Evaluates the plan on `obj`: the verdict [`super::eval::evaluate_rule`] gives.
-    pub fn evaluate(&self, obj: &Value) -> Health {
-        if !self.fits {
-            return super::eval::evaluate_rule(self.rule, obj);
+    /// The verdict on `obj` and the clause that decided it. The context is not read yet: it is
+    /// here so that predicates on time will add no parameter.
+    pub fn decide(&self, obj: &Value, _ctx: &EvalContext) -> Decision {
+        if self.fits {
+            self.decide_on(&self.read(obj, [None; SLOTS]))
+        } else {
+            self.decide_on(&self.read(obj, self.heap()))
         }
-        let reads = self.read(obj);
-        let outcome = self
-            .clauses
-            .iter()
-            .find(|(t, _)| holds(t, &reads))
-            .map_or(&self.default, |(_, o)| o);
-        Health::new(outcome.status, render(&outcome.pieces, &reads))
     }
 
-    fn read<'v>(&self, obj: &'v Value) -> Reads<'v> {
-        let mut reads = Reads {
-            fields: [None; SLOTS],
-            matched: [None; SLOTS],
+    /// [`Plan::decide`], with every path the rule reads and its value on `obj` (`None`: absent
+    /// or null), in [`Rule::paths_read`]'s order: what `mas-health explain` shows.
+    pub fn decide_reading<'p, 'v>(
+        &'p self,
+        obj: &'v Value,
+        _ctx: &EvalContext,
+    ) -> (Decision, Vec<(&'p Path, Option<&'v Value>)>) {
+        let r = self.read(obj, self.heap());
+        let read = self.paths.iter().map(|(p, i)| (p, r.field(*i))).collect();
+        (self.decide_on(&r), read)
+    }
+
+    /// Whether the rule tests `status.conditions`.
+    pub fn reads_conditions(&self) -> bool {
+        self.conditions.is_some()
+    }
+
+    /// Empty reads on the heap, for a rule whose reads do not fit in [`SLOTS`].
+    fn heap<'v>(&self) -> Vec<Option<&'v Value>> {
+        vec![None; (self.steps.len() + 1).max(self.matchers.len())]
+    }
+
+    #[inline]
+    fn decide_on<'v, S: Slots<'v>>(&self, r: &Reads<S>) -> Decision {
+        let (clause, verdict) = match self.clauses.iter().position(|(t, _)| holds(t, r)) {
+            Some(i) => (Some(i), &self.clauses[i].1),
+            None => (None, &self.default),
         };
-        reads.fields[0] = Some(obj);
+        Decision {
+            health: Health::new(verdict.status, render(&verdict.pieces, r)),
+            clause,
+        }
+    }
+
+    /// Reads `obj` into `empty` (cloned for the matched conditions): the fields, then the
+    /// first condition each selector matches.
+    #[inline]
+    fn read<'v, S: Slots<'v> + Clone>(&self, obj: &'v Value, empty: S) -> Reads<S> {
+        let mut reads = Reads {
+            fields: empty.clone(),
+            matched: empty,
+        };
+        let fields = reads.fields.as_mut();
+        fields[0] = Some(obj);
         for (i, s) in self.steps.iter().enumerate() {
-            reads.fields[i + 1] = reads.fields[s.parent].and_then(|t| field(t, s.key));
+            fields[i + 1] = fields[s.parent].and_then(|t| field(t, &s.key));
         }
         let Some(list) = self.conditions else {
             return reads;
         };
-        let entries = reads.fields[list]
+        let entries = fields[list]
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
+        let matched = reads.matched.as_mut();
         let mut open = self.matchers.len();
         // As a script iterates them: tables only (objects, and arrays without string keys).
         for c in entries.iter().filter(|c| c.is_object() || c.is_array()) {
             let ids = self.ids(c);
             for (i, m) in self.matchers.iter().enumerate() {
-                if reads.matched[i].is_none() && m.matches(ids) {
-                    reads.matched[i] = Some(c);
+                if matched[i].is_none() && m.matches(ids) {
+                    matched[i] = Some(c);
                     open -= 1;
                 }
             }
@@ -213,13 +289,19 @@ impl<'r> Plan<'r> {
 }
 
 /// The slot of the last read of `keys`, adding the reads no earlier path made.
-fn step<'r>(steps: &mut Vec<Step<'r>>, keys: impl Iterator<Item = &'r str>) -> usize {
+fn step<'r>(steps: &mut Vec<Step>, keys: impl Iterator<Item = &'r str>) -> usize {
     let mut slot = 0;
     for key in keys {
-        slot = match steps.iter().position(|s| s.parent == slot && s.key == key) {
+        slot = match steps
+            .iter()
+            .position(|s| s.parent == slot && &*s.key == key)
+        {
             Some(i) => i + 1,
             None => {
-                steps.push(Step { parent: slot, key });
+                steps.push(Step {
+                    parent: slot,
+                    key: key.into(),
+                });
                 steps.len()
             }
         };
@@ -227,48 +309,84 @@ fn step<'r>(steps: &mut Vec<Step<'r>>, keys: impl Iterator<Item = &'r str>) -> u
     slot
 }
 
+/// A selector's set for one field before its form is chosen: whether it is `OneOf` (else
+/// `NoneOf`), and the numbers of its words.
+type WordSet = (bool, Vec<u32>);
+
 /// The strings the selectors test, per condition field, and each selector as masks over them.
-fn intern<'r>(selectors: &[&'r ConditionSelector]) -> ([Vec<&'r str>; 3], Vec<Matcher>) {
-    let mut words: [Vec<&'r str>; 3] = Default::default();
-    let mut mask = |field: usize, set: &'r [String]| -> u64 {
-        let mut bits = 0u64;
-        for s in set {
-            let list = &mut words[field];
-            let i = list.iter().position(|w| *w == s).unwrap_or_else(|| {
-                list.push(s);
-                list.len() - 1
-            });
-            // Over WORDS strings the plan does not fit and is never run.
-            bits |= 1u64.checked_shl(i as u32).unwrap_or(0);
-        }
-        bits
+fn intern(selectors: &[&ConditionSelector]) -> ([Vec<Box<str>>; 3], Vec<Matcher>) {
+    let mut words: [Vec<Box<str>>; 3] = Default::default();
+    let mut numbers = |field: usize, set: &[String]| -> Vec<u32> {
+        let list = &mut words[field];
+        set.iter()
+            .map(|s| {
+                let i = list.iter().position(|w| **w == **s).unwrap_or_else(|| {
+                    list.push(s.as_str().into());
+                    list.len() - 1
+                });
+                i as u32
+            })
+            .collect()
     };
-    let matchers = selectors
+    let sets: Vec<[Option<WordSet>; 3]> = selectors
         .iter()
         .map(|sel| {
             let fields = [&sel.type_, &sel.status, &sel.reason];
-            Matcher(std::array::from_fn(|f| match fields[f] {
-                TextMatch::Any => Mask::Any,
-                TextMatch::OneOf(set) => Mask::OneOf(mask(f, set)),
-                TextMatch::NoneOf(set) => Mask::NoneOf(mask(f, set)),
+            std::array::from_fn(|f| match fields[f] {
+                TextMatch::Any => None,
+                TextMatch::OneOf(set) => Some((true, numbers(f, set))),
+                TextMatch::NoneOf(set) => Some((false, numbers(f, set))),
+            })
+        })
+        .collect();
+    // Bits only once every word of the field is known: its count decides the form.
+    let counts = [words[0].len(), words[1].len(), words[2].len()];
+    let matchers = sets
+        .into_iter()
+        .map(|fields| {
+            let mut f = 0;
+            Matcher(fields.map(|set| {
+                let wide = counts[f] > WORDS;
+                f += 1;
+                match set {
+                    None => Mask::Any,
+                    Some((true, n)) => Mask::OneOf(Words::of(n, wide)),
+                    Some((false, n)) => Mask::NoneOf(Words::of(n, wide)),
+                }
             }))
         })
         .collect();
     (words, matchers)
 }
 
+impl Words {
+    fn of(mut numbers: Vec<u32>, wide: bool) -> Words {
+        if wide {
+            numbers.sort_unstable();
+            Words::Listed(numbers.into())
+        } else {
+            Words::Bits(numbers.iter().fold(0, |bits, i| bits | 1 << i))
+        }
+    }
+
+    #[inline]
+    fn contains(&self, id: Option<u32>) -> bool {
+        id.is_some_and(|i| match self {
+            Words::Bits(bits) => bits & (1 << i) != 0,
+            Words::Listed(list) => list.binary_search(&i).is_ok(),
+        })
+    }
+}
+
 impl Matcher {
     /// [`super::eval::text_matches`] for each field: a string is in a set when it is one of
-    /// the words and the set's bit for that word is on.
+    /// the words and the set holds that word.
     #[inline]
     fn matches(&self, ids: [Option<u32>; 3]) -> bool {
-        self.0.iter().zip(ids).all(|(m, id)| {
-            let hit = |bits: u64| id.is_some_and(|i| bits & (1 << i) != 0);
-            match *m {
-                Mask::Any => true,
-                Mask::OneOf(bits) => hit(bits),
-                Mask::NoneOf(bits) => !hit(bits),
-            }
+        self.0.iter().zip(ids).all(|(m, id)| match m {
+            Mask::Any => true,
+            Mask::OneOf(words) => words.contains(id),
+            Mask::NoneOf(words) => !words.contains(id),
         })
     }
 }
@@ -300,14 +418,14 @@ fn word(chunk: &[u8]) -> [u8; 8] {
     w
 }
 
-fn holds(t: &Test<'_>, r: &Reads<'_>) -> bool {
+fn holds<'v, S: Slots<'v>>(t: &Test, r: &Reads<S>) -> bool {
     match t {
         Test::Always => true,
-        Test::Exists(i) => r.fields[*i].is_some(),
-        Test::OneOf(i, values) => {
-            r.fields[*i].is_some_and(|v| values.iter().any(|s| scalar_eq(v, s)))
-        }
-        Test::Condition(i) => r.matched[*i].is_some(),
+        Test::Exists(i) => r.field(*i).is_some(),
+        Test::OneOf(i, values) => r
+            .field(*i)
+            .is_some_and(|v| values.iter().any(|s| scalar_eq(v, s))),
+        Test::Condition(i) => r.matched(*i).is_some(),
         Test::Equal(a, b) => {
             both(r, *a, *b).is_some_and(|(x, y)| scalars_equal(x, y) == Some(true))
         }
@@ -315,8 +433,8 @@ fn holds(t: &Test<'_>, r: &Reads<'_>) -> bool {
             both(r, *a, *b).is_some_and(|(x, y)| scalars_equal(x, y) == Some(false))
         }
         Test::Observed { desired, observed } => {
-            let seen = r.fields[*observed];
-            seen.is_some() && !same_tree(r.fields[*desired], seen)
+            let seen = r.field(*observed);
+            seen.is_some() && !same_tree(r.field(*desired), seen)
         }
         Test::All(ts) => ts.iter().all(|t| holds(t, r)),
         Test::Any(ts) => ts.iter().any(|t| holds(t, r)),
@@ -336,11 +454,11 @@ fn field<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
     found.filter(|v| !v.is_null())
 }
 
-fn both<'v>(r: &Reads<'v>, a: usize, b: usize) -> Option<(&'v Value, &'v Value)> {
-    Some((r.fields[a]?, r.fields[b]?))
+fn both<'v, S: Slots<'v>>(r: &Reads<S>, a: usize, b: usize) -> Option<(&'v Value, &'v Value)> {
+    Some((r.field(a)?, r.field(b)?))
 }
 
-fn render(pieces: &[Piece<'_>], r: &Reads<'_>) -> String {
+fn render<'v, S: Slots<'v>>(pieces: &[Piece], r: &Reads<S>) -> String {
     // Two passes over the pieces: the message is allocated once, at its final length.
     let len: usize = pieces
         .iter()
@@ -356,21 +474,21 @@ fn render(pieces: &[Piece<'_>], r: &Reads<'_>) -> String {
 }
 
 /// The text of one piece: a literal, or a read's prefix and value, or its fallback.
-fn resolve<'a>(p: &'a Piece<'_>, r: &Reads<'a>) -> impl Iterator<Item = &'a str> {
+fn resolve<'a, 'v: 'a, S: Slots<'v>>(p: &'a Piece, r: &Reads<S>) -> impl Iterator<Item = &'a str> {
     let (first, second) = match p {
-        Piece::Text(t) => (*t, ""),
+        Piece::Text(t) => (&**t, ""),
         Piece::Read {
             slot,
             prefix,
             fallback,
         } => {
             let v = match slot {
-                Slot::Field(i) => r.fields[*i],
-                Slot::Condition(i, key) => r.matched[*i].and_then(|c| field(c, key)),
+                Slot::Field(i) => r.field(*i),
+                Slot::Condition(i, key) => r.matched(*i).and_then(|c| field(c, key)),
             };
             match v.and_then(Value::as_str).filter(|s| !s.is_empty()) {
-                Some(s) => (*prefix, s),
-                None => (*fallback, ""),
+                Some(s) => (&**prefix, s),
+                None => (&**fallback, ""),
             }
         }
     };
@@ -385,7 +503,7 @@ struct Compiler<'a, 'r> {
     selectors: &'a [&'r ConditionSelector],
 }
 
-impl<'r> Compiler<'_, 'r> {
+impl Compiler<'_, '_> {
     fn path(&self, p: &Path) -> usize {
         let i = self
             .paths
@@ -402,11 +520,11 @@ impl<'r> Compiler<'_, 'r> {
             .expect("Rule::condition_selectors lists every selector the rule reads")
     }
 
-    fn test(&self, p: &'r Predicate) -> Test<'r> {
+    fn test(&self, p: &Predicate) -> Test {
         match p {
             Predicate::Always => Test::Always,
             Predicate::Exists(path) => Test::Exists(self.path(path)),
-            Predicate::OneOf(path, values) => Test::OneOf(self.path(path), values),
+            Predicate::OneOf(path, values) => Test::OneOf(self.path(path), values.clone()),
             Predicate::Condition(sel) => Test::Condition(self.selector(sel)),
             Predicate::FieldsEqual(a, b) => Test::Equal(self.path(a), self.path(b)),
             Predicate::FieldsDiffer(a, b) => Test::Differ(self.path(a), self.path(b)),
@@ -420,25 +538,27 @@ impl<'r> Compiler<'_, 'r> {
         }
     }
 
-    fn outcome(&self, status: Status, m: &'r Message) -> Outcome<'r> {
+    fn verdict(&self, status: Status, m: &Message) -> Verdict {
         let pieces =
             m.0.iter()
                 .map(|part| match part {
-                    Part::Text(t) => Piece::Text(t),
+                    Part::Text(t) => Piece::Text(t.as_str().into()),
                     Part::Read {
                         source,
                         prefix,
                         fallback,
                     } => Piece::Read {
                         slot: match source {
-                            Source::Field(path) => Slot::Field(self.path(path)),
-                            Source::Condition(sel, key) => Slot::Condition(self.selector(sel), key),
+                            Lookup::Field(path) => Slot::Field(self.path(path)),
+                            Lookup::Condition(sel, key) => {
+                                Slot::Condition(self.selector(sel), key.as_str().into())
+                            }
                         },
-                        prefix,
-                        fallback,
+                        prefix: prefix.as_str().into(),
+                        fallback: fallback.as_str().into(),
                     },
                 })
                 .collect();
-        Outcome { status, pieces }
+        Verdict { status, pieces }
     }
 }

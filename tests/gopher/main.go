@@ -327,5 +327,7 @@ func main() {
 			res.Ns = time.Since(start).Nanoseconds()
 		}
 		enc.Encode(res)
+		// One answer at a time: the caller waits for each to stop a job that outlasts its time.
+		out.Flush()
 	}
 }

@@ -29,6 +29,8 @@ pub enum Ran {
     /// This interpreter cannot parse a script that gopher-lua 1.1 accepts (an older build
     /// without `goto`): no verdict, and not a disagreement either.
     CannotParse(String),
+    /// Not run: the whole run's time was up before this job's turn (or during it), with why.
+    NotRun(String),
 }
 
 /// A Lua interpreter that runs jobs in order.
@@ -52,7 +54,7 @@ where
 
 /// Our own rule answering a folder that has no health.lua: its script and the native verdict.
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub struct Emitted {
     /// The emitted Lua.
     pub script: String,
     /// What the native evaluator says for the object.
@@ -66,6 +68,8 @@ pub enum Settled {
     Pass,
     /// Failed, with why.
     Fail(String),
+    /// Not run, with why (the whole run's time was up).
+    NotRun(String),
 }
 
 /// One line of a report.
@@ -85,20 +89,23 @@ impl fmt::Display for Line {
         match &self.result {
             Settled::Pass => write!(f, "PASS {}", one_line(&self.name)),
             Settled::Fail(why) => write!(f, "FAIL {}: {}", one_line(&self.name), one_line(why)),
+            Settled::NotRun(why) => {
+                write!(f, "NOT RUN {}: {}", one_line(&self.name), one_line(why))
+            }
         }
     }
 }
 
 /// What a run of a suite found.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct TestLog {
     /// One line per test, and one per folder whose tests could not be read.
     pub lines: Vec<Line>,
     /// Scripts the interpreter could not parse (sorted, once each).
     pub unparsed: Vec<PathBuf>,
 }
 
-impl Report {
+impl TestLog {
     /// Tests that passed.
     pub fn passed(&self) -> usize {
         self.lines
@@ -109,16 +116,28 @@ impl Report {
 
     /// Tests (and unreadable folders) that failed.
     pub fn failed(&self) -> usize {
-        self.lines.len() - self.passed()
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.result, Settled::Fail(_)))
+            .count()
     }
 
-    /// The closing line: `N passed, N failed`.
+    /// Tests that were not run (the whole run's time was up).
+    pub fn not_run(&self) -> usize {
+        self.lines.len() - self.passed() - self.failed()
+    }
+
+    /// The closing line: `N passed, N failed`, and `, N not run` when some were not.
     pub fn summary(&self) -> String {
-        format!("{} passed, {} failed", self.passed(), self.failed())
+        let mut line = format!("{} passed, {} failed", self.passed(), self.failed());
+        if self.not_run() > 0 {
+            line.push_str(&format!(", {} not run", self.not_run()));
+        }
+        line
     }
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for TestLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for line in &self.lines {
             writeln!(f, "{line}")?;
@@ -190,6 +209,9 @@ fn broken(e: &FixtureError) -> Line {
             path.display().to_string(),
             format!("inputPath {input:?} is outside the test folder"),
         ),
+        FixtureError::Refused { path, source } => {
+            fail(path.display().to_string(), source.to_string())
+        }
         FixtureError::Parse {
             path,
             line,
@@ -199,7 +221,7 @@ fn broken(e: &FixtureError) -> Line {
 }
 
 /// The caller's rule for folders without a health.lua of their own.
-pub type RuleFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Rule>;
+pub type EmittedFor<'r> = &'r dyn Fn(&Folder, &Value) -> Option<Emitted>;
 
 impl Suite {
     /// Runs every test in `interp` with `libraries`, and reports each. With closed libraries
@@ -212,8 +234,8 @@ impl Suite {
         interp: &dyn Interpreter,
         sandbox: &dyn Interpreter,
         libraries: Libraries,
-        rule: RuleFor<'_>,
-    ) -> Result<Report, String> {
+        rule: EmittedFor<'_>,
+    ) -> Result<TestLog, String> {
         self.run_answered(interp, sandbox, libraries, rule, None)
     }
 
@@ -224,10 +246,10 @@ impl Suite {
         interp: &dyn Interpreter,
         sandbox: &dyn Interpreter,
         libraries: Libraries,
-        rule: RuleFor<'_>,
+        rule: EmittedFor<'_>,
         resolve: Option<super::suite::Resolve<'_>>,
-    ) -> Result<Report, String> {
-        let mut report = Report::default();
+    ) -> Result<TestLog, String> {
+        let mut report = TestLog::default();
         report.lines.extend(self.unreadable.iter().map(broken));
         report.lines.extend(
             self.folders
@@ -236,7 +258,10 @@ impl Suite {
         );
         let cases = self.cases_answered(resolve);
         let mut texts = HashMap::new();
-        let slots: Vec<Slot<'_>> = cases.iter().map(|c| prepare(c, &mut texts, rule)).collect();
+        let slots: Vec<Slot<'_>> = cases
+            .iter()
+            .map(|c| prepare(c, &self.root, &mut texts, rule))
+            .collect();
         let pending: Vec<&Pending<'_>> = slots
             .iter()
             .filter_map(|s| match s {
@@ -331,8 +356,9 @@ fn retry_open(
 /// Reads what a case needs, or settles it at once when nothing is to run.
 fn prepare<'c>(
     case: &'c Case<'_>,
+    root: &Path,
     texts: &mut HashMap<PathBuf, Result<String, String>>,
-    rule: RuleFor<'_>,
+    rule: EmittedFor<'_>,
 ) -> Slot<'c> {
     let name = case.name.clone();
     let want = match expected(case.test) {
@@ -345,7 +371,7 @@ fn prepare<'c>(
     };
     // A health.lua that cannot be read fails every test of its folder, whatever answers them.
     if let Some(own) = &case.folder.script {
-        if let Err(why) = script_text(texts, own) {
+        if let Err(why) = script_text(texts, root, own) {
             return Slot::Done(fail(name, why));
         }
     }
@@ -365,7 +391,7 @@ fn prepare<'c>(
             Some(r) => (r.script, None, Some(r.native)),
             None => return Slot::Done(built_in(name, &want, object, case.folder)),
         },
-        Answer::Script(path) => match script_text(texts, path) {
+        Answer::Script(path) => match script_text(texts, root, path) {
             Ok(s) => (s, Some(path.clone()), None),
             Err(why) => return Slot::Done(fail(name, why)),
         },
@@ -383,19 +409,25 @@ fn prepare<'c>(
 
 fn script_text(
     texts: &mut HashMap<PathBuf, Result<String, String>>,
+    root: &Path,
     path: &Path,
 ) -> Result<String, String> {
     texts
         .entry(path.to_owned())
-        .or_insert_with(|| read_script(path))
+        .or_insert_with(|| read_script(root, path))
         .clone()
 }
 
 /// Reads a script as the bytes it is: Lua source need not be UTF-8 (a Latin-1 comment is valid
 /// Lua, and valid in Argo CD). Bytes that are not UTF-8 reach the interpreter as U+FFFD, as Go's
-/// JSON encoding shows them in a message anyway; in a comment they change nothing.
-fn read_script(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// JSON encoding shows them in a message anyway; in a comment they change nothing. The script
+/// must be a regular file inside `root` of at most [`super::MAX_SCRIPT_BYTES`].
+fn read_script(root: &Path, path: &Path) -> Result<String, String> {
+    let bytes = crate::input::read_inside(root, path, super::MAX_SCRIPT_BYTES).map_err(|e| {
+        let e = e.to_string();
+        let e = e.strip_prefix("cannot read: ").unwrap_or(&e);
+        format!("cannot read {}: {e}", path.display())
+    })?;
     Ok(match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
@@ -405,7 +437,7 @@ fn read_script(path: &Path) -> Result<String, String> {
 /// No health.lua here and no rule of ours: Argo CD's own check for the object's kind decides
 /// (it has no script to run here, so only its native equivalent is compared).
 fn built_in(name: String, want: &Verdict, object: &Value, folder: &Folder) -> Line {
-    let gk = crate::health::group_kind_of(object);
+    let gk = crate::argocd::group_kind_of(object);
     let Some(check) = crate::argocd::builtin::check_for(&gk) else {
         let why = format!(
             "no health.lua here, no rule and no Argo CD built-in check for {}/{}",
@@ -458,6 +490,12 @@ fn settle(p: &Pending<'_>, ran: &Ran, open: Option<&Verdict>) -> Line {
                 p.name.clone(),
                 format!("this interpreter cannot parse {what}: {e}"),
             );
+        }
+        Ran::NotRun(why) => {
+            return Line {
+                name: p.name.clone(),
+                result: Settled::NotRun(why.clone()),
+            }
         }
     };
     let why = match &p.native {

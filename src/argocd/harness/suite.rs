@@ -3,7 +3,7 @@
 //! the script that answers that object.
 
 use super::lookup::{present, Scripts, HEALTH_LUA};
-use super::{name_of, read_tests, read_yaml, FixtureError, HealthTest};
+use super::{name_of, read_input, read_tests, FixtureError, HealthTest};
 use crate::argocd::keys::GroupKind;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ impl Suite {
             .filter(|d| present(&d.join(HEALTH_LUA)))
             .map(|d| relative_of(root, d))
             .collect();
-        let folders = found.into_iter().map(folder).collect();
+        let folders = found.into_iter().map(|d| folder(root, d)).collect();
         Ok(Suite {
             root: root.to_owned(),
             folders,
@@ -128,7 +128,9 @@ impl Suite {
         for folder in &self.folders {
             let Ok(tests) = &folder.tests else { continue };
             for test in tests {
-                let object = input_of(&folder.dir, &test.input_path).and_then(|p| read_object(&p));
+                let path = folder.dir.join(&test.input_path);
+                let object =
+                    read_input(&folder.dir, &test.input_path).and_then(|v| object_of(&path, v));
                 let answer = match (&folder.script, &object, resolve) {
                     (_, Ok(obj), Some(resolve)) => resolve(obj),
                     (_, Err(_), Some(_)) => Answer::Nothing,
@@ -151,39 +153,10 @@ impl Suite {
     }
 }
 
-/// The file a test's `inputPath` names, which must stay inside `dir` (the folder of its
-/// health_test.yaml): not absolute, no `..`, and no link leading out of it. A file that does
-/// not exist is left for the read to report.
-fn input_of(dir: &Path, input: &str) -> Result<PathBuf, FixtureError> {
-    use std::path::Component;
-    let outside = || FixtureError::Outside {
-        path: dir.join(HEALTH_TEST_YAML),
-        input: input.to_owned(),
-    };
-    if input.is_empty() {
-        return Err(FixtureError::NoInput {
-            dir: dir.to_owned(),
-        });
-    }
-    let rel = Path::new(input);
-    if !rel
-        .components()
-        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        return Err(outside());
-    }
-    let joined = dir.join(rel);
-    match (dir.canonicalize(), joined.canonicalize()) {
-        (Ok(base), Ok(real)) if real.starts_with(&base) => Ok(joined),
-        (Ok(_), Ok(_)) => Err(outside()),
-        _ => Ok(joined),
-    }
-}
-
 /// An object as Argo CD's `getObj` reads it into a `map[string]any`: an empty document is an
 /// empty object, anything but a mapping an error.
-fn read_object(path: &Path) -> Result<Value, FixtureError> {
-    match read_yaml(path)? {
+fn object_of(path: &Path, value: Value) -> Result<Value, FixtureError> {
+    match value {
         Value::Null => Ok(Value::Object(serde_json::Map::new())),
         v @ Value::Object(_) => Ok(v),
         other => Err(FixtureError::Parse {
@@ -194,13 +167,13 @@ fn read_object(path: &Path) -> Result<Value, FixtureError> {
     }
 }
 
-fn folder(dir: PathBuf) -> Folder {
+fn folder(root: &Path, dir: PathBuf) -> Folder {
     let kind = name_of(&dir);
     let group = dir.parent().map(name_of).unwrap_or_default();
     let GroupKind { group, kind } = GroupKind::from_folder(&group, &kind);
     let own = dir.join(HEALTH_LUA);
     let script = present(&own).then_some(own);
-    let tests = read_tests(&dir.join(HEALTH_TEST_YAML));
+    let tests = read_tests(root, &dir.join(HEALTH_TEST_YAML));
     Folder {
         dir,
         group,

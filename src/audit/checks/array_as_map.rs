@@ -4,8 +4,8 @@
 //! Error: the value read is nil whatever the object says, so every test of it is decided.
 
 use super::{Check, Input};
-use crate::audit::lua_check::{line, snippet, visit_with};
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check::{line, snippet, visit_with};
 use full_moon::ast::{Index, Suffix, VarExpression};
 use full_moon::visitors::Visitor;
 

@@ -6,7 +6,7 @@ use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
 use crate::audit::runs::{ours, State};
 use crate::audit::{Finding, Level};
-use crate::rule::eval;
+use crate::rule::EvalContext;
 
 /// A verdict that differs from this crate's rule.
 pub struct Disagrees;
@@ -27,11 +27,12 @@ impl Check for Disagrees {
         };
         let mut count = 0usize;
         let mut example: Option<(&State, String)> = None;
+        let ctx = EvalContext::now();
         for (state, r) in input.runs.ran() {
             let Outcome::Health(h) = &r.outcome else {
                 continue;
             };
-            let native = eval::evaluate_rule(&entry.rule, &state.value);
+            let native = entry.plan().evaluate(&state.value, &ctx);
             if native.status == h.status {
                 continue;
             }

@@ -14,6 +14,7 @@ use serde_json::Value;
 mod array_as_map;
 mod disagrees;
 mod dropped_by_operator;
+pub mod duplicate_key;
 mod duplicate_yaml_key;
 mod empty_status;
 mod healthy_without_status;
@@ -109,6 +110,7 @@ pub static ALL: &[&dyn Check] = &[
     &disagrees::Disagrees,
     &timeout::Timeout,
     &unreadable_key::UnreadableKey,
+    &duplicate_key::DuplicateKey,
     &dropped_by_operator::DroppedByOperator,
     &duplicate_yaml_key::DuplicateYamlKey,
 ];

@@ -2,7 +2,8 @@
 //! CD leaves those closed, so each use raises an error.
 
 use super::{Check, Input};
-use crate::audit::{lua_check, Finding, Level};
+use crate::audit::{Finding, Level};
+use crate::testkit::lua_check;
 
 /// A closed library is used without `useOpenLibs`.
 pub struct NeedsOpenLibs;

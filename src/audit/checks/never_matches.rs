@@ -5,8 +5,8 @@
 //! Error: the branch it guards is never (or always) taken, whatever the object says.
 
 use super::{Check, Input};
-use crate::audit::lua_check::{dotted, line, snippet, string_literal, visit_with};
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check::{dotted, line, snippet, string_literal, visit_with};
 use full_moon::ast::{BinOp, Expression};
 use full_moon::visitors::Visitor;
 

@@ -2,7 +2,8 @@
 //! labels): it runs in Argo CD, but no Lua 5.1 tool can check it.
 
 use super::{Check, Input};
-use crate::audit::{lua_check, Finding, Level};
+use crate::audit::{Finding, Level};
+use crate::testkit::lua_check;
 
 /// The script is not strict Lua 5.1.
 pub struct NotLua51;

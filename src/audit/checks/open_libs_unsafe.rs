@@ -3,7 +3,8 @@
 
 use super::{Check, Input};
 use crate::audit::sandbox::DANGEROUS;
-use crate::audit::{lua_check, Finding, Level};
+use crate::audit::{Finding, Level};
+use crate::testkit::lua_check;
 
 /// `useOpenLibs` with `io.*` or a dangerous `os` function named.
 pub struct OpenLibsUnsafe;

@@ -3,9 +3,9 @@
 
 use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
+use crate::audit::realistic::producible;
 use crate::audit::runs::Runs;
 use crate::audit::sandbox::Recorded;
-use crate::audit::states::realistic::producible;
 use crate::audit::{Finding, Level};
 use serde_json::Value;
 

@@ -6,8 +6,8 @@
 //! idiom `a and b or c` is left alone.
 
 use super::{Check, Input};
-use crate::audit::lua_check::{line, snippet, visit_with};
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check::{line, snippet, visit_with};
 use full_moon::ast::{BinOp, Expression, UnOp};
 use full_moon::visitors::Visitor;
 

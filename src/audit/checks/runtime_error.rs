@@ -8,7 +8,8 @@
 
 use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::{lua_check, Finding, Level, Recorded, Runs};
+use crate::audit::{Finding, Level, Recorded, Runs};
+use crate::testkit::lua_check;
 use serde_json::Value;
 
 /// An error raised on some state.

@@ -11,9 +11,10 @@ use super::healthy_without_status::bare;
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
 use crate::audit::runs::ours;
-use crate::audit::{lua_check, Finding, Level, Script};
+use crate::audit::{Finding, Level, Script};
 use crate::catalog::Entry;
-use crate::rule::{eval, Status};
+use crate::rule::{EvalContext, Status};
+use crate::testkit::lua_check;
 use serde_json::{json, Value};
 
 /// Degraded on a state every install passes through.
@@ -102,7 +103,12 @@ fn passing_states(
     ];
     let ready_false = |r: &str| with_status(&obj, one_condition("Ready", "False", r, ""));
     let transient = |r: &str| match rule {
-        Some(e) => eval::evaluate_rule(&e.rule, &ready_false(r)).status == Status::Progressing,
+        Some(e) => {
+            e.plan()
+                .evaluate(&ready_false(r), &EvalContext::now())
+                .status
+                == Status::Progressing
+        }
         None => in_progress(r),
     };
     // Ready Unknown is not known yet, for any operator. Ready False is transient only for a
@@ -175,8 +181,9 @@ impl Check for TransientDegraded {
             .collect();
         for (state, what) in passing_states(input.script, &words, rule, &reads.compared_with_type) {
             // Our rule, when there is one, says whether the state is terminal.
-            if rule.is_some_and(|e| eval::evaluate_rule(&e.rule, &state).status == Status::Degraded)
-            {
+            if rule.is_some_and(|e| {
+                e.plan().evaluate(&state, &EvalContext::now()).status == Status::Degraded
+            }) {
                 continue;
             }
             if let Outcome::Health(h) = input.runs.run(&state).outcome {

@@ -5,8 +5,8 @@
 //! Error: a name that is always nil changes the branch it is tested in, hence the verdict.
 
 use super::{Check, Input};
-use crate::audit::lua_check::{line, visit_with};
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check::{line, visit_with};
 use full_moon::ast::{
     Assignment, Expression, FunctionBody, FunctionDeclaration, GenericFor, LocalAssignment,
     LocalFunction, NumericFor, Parameter, Prefix, Var,

@@ -7,8 +7,8 @@
 //! (`ipairs`, or `pairs` of `conditions`) keeps its order and is left alone.
 
 use super::{Check, Input};
-use crate::audit::lua_check::{dotted, line, visit_with};
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check::{dotted, line, visit_with};
 use full_moon::ast::{
     Assignment, BinOp, Call, Expression, FunctionArgs, FunctionCall, GenericFor, Prefix, Suffix,
     Var,

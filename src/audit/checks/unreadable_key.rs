@@ -81,6 +81,10 @@ mod tests {
         let reports = config("  resource.customizations.health.a_b_C: return {}\n");
         assert_eq!(reports.len(), 1, "{reports:?}");
         assert_eq!(
+            reports[0].origin,
+            "line 5 ConfigMap data[resource.customizations.health.a_b_C]"
+        );
+        assert_eq!(
             reports[0].findings,
             [UnreadableKey.finding(
                 "Argo CD does not read this key: a split key has one `_`, between the group \

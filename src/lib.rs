@@ -28,6 +28,8 @@ pub mod rule;
 
 #[cfg(feature = "audit")]
 pub mod audit;
+#[cfg(feature = "cluster")]
+pub mod cluster;
 #[cfg(feature = "yaml")]
 pub mod input;
 #[cfg(feature = "output")]

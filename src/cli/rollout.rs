@@ -13,9 +13,14 @@ use std::path::PathBuf;
 /// directory symlinks) or `-`. Prints one summary line per root Application (the first blocker
 /// on the path from it), then the tree. Exit codes: 0 done, 1 --fail-on reached, 2 usage or
 /// input error (the good documents are still used).
+///
+/// With `--cluster`, reads the Applications and the objects they manage from the cluster
+/// (read-only) instead; the positional arguments then name root Applications (`NAME` or
+/// `NAMESPACE/NAME`; none for every root).
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files or directories to read; `-` (or nothing) for standard input.
+    /// Files or directories to read; `-` (or nothing) for standard input. With `--cluster`:
+    /// root Applications to follow.
     paths: Vec<PathBuf>,
     /// text: the summary and the tree; json: one JSON document (keys documented in
     /// `mas_health::rollout`).
@@ -25,6 +30,10 @@ pub struct Args {
     /// (blocked).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    #[command(flatten)]
+    live: super::live::Flags,
+    #[command(flatten)]
+    live_rollout: super::live::RolloutFlags,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -58,8 +67,28 @@ fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
 /// Reads the inputs, prints the rollout view, and decides the exit code.
 pub fn run(args: Args) -> Result<u8> {
     let mut errors = Vec::new();
-    let paths = expand(&args.paths, &mut errors);
     let mut objects = Vec::new();
+    if args.live_rollout.watch {
+        return super::watch::run(
+            &args.live,
+            &args.live_rollout,
+            &args.paths,
+            args.output == OutputKind::Json,
+        );
+    }
+    if args.live.cluster {
+        let read =
+            super::live::rollout_objects(&args.live, &args.live_rollout, &args.paths, &mut errors);
+        match read {
+            Ok(live) => objects = live,
+            Err(e) => {
+                complain!("error: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        }
+        return finish(&args, &objects, errors);
+    }
+    let paths = expand(&args.paths, &mut errors);
     if paths.is_empty() && !args.paths.is_empty() {
         errors
             .push("no *.yaml, *.yml, *.json or *.jsonl files in the given directories".to_owned());
@@ -71,7 +100,12 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
-    let view = rollout(&objects, &Catalog::standard());
+    finish(&args, &objects, errors)
+}
+
+/// Prints the view of `objects` (from files or a cluster alike) and decides the exit code.
+fn finish(args: &Args, objects: &[serde_json::Value], mut errors: Vec<String>) -> Result<u8> {
+    let view = rollout(objects, &Catalog::standard());
     // Said only when every input was read: after a read error it would be a second line for
     // one mistake.
     if view.roots.is_empty() && errors.is_empty() {

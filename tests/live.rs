@@ -185,13 +185,14 @@ fn a_forbidden_kind_names_the_rule_that_grants_it() {
     );
     // The rest is still read: the view is printed, the Suite unknown.
     assert!(
-        out.stdout.starts_with(
-            "inst1: wave 130 ibm-mas-suite waits on core.mas.ibm.com/Suite mas-inst1-core/inst1 \
-             (unknown: give the live object)"
-        ),
+        out.stdout
+            .contains("core.mas.ibm.com/Suite mas-inst1-core/inst1: give the live object"),
         "{}",
         out.stdout
     );
+    assert!(out
+        .stdout
+        .contains("sls.ibm.com/LicenseService ibm-sls/sls: LicenseService is ready"));
 }
 
 #[test]
@@ -205,7 +206,7 @@ fn a_kind_not_served_is_reported_not_a_crash() {
     );
     assert!(
         out.stdout
-            .starts_with("inst1: wave 130 ibm-mas-suite waits on"),
+            .contains("core.mas.ibm.com/Suite mas-inst1-core/inst1: give the live object"),
         "{}",
         out.stdout
     );
@@ -503,5 +504,106 @@ fn watch_gives_up_at_the_timeout() {
             "[Ns] {SUITE_LINE}\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
              held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
         )
+    );
+}
+
+fn sorted_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn eval_cluster_problems_lists_exactly_what_is_not_healthy() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let live = mas_health(&["eval", "--cluster", "--kubeconfig", &kc, "-A", "--problems"]);
+    assert_eq!(live.code, Some(0), "{}", live.stderr);
+    let files = mas_health(&["eval", "tests/rollout/degraded"]);
+    let not_healthy: Vec<String> = sorted_lines(&files.stdout)
+        .into_iter()
+        .filter(|l| !l.starts_with("Healthy ") && !l.starts_with("- "))
+        .collect();
+    assert!(!not_healthy.is_empty());
+    assert_eq!(sorted_lines(&live.stdout), not_healthy);
+    assert_only_gets(&server);
+}
+
+#[test]
+fn eval_cluster_reads_the_named_kinds_in_one_namespace() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let out = mas_health(&[
+        "eval",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "Suite",
+        "-n",
+        "mas-inst1-core",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "Degraded     core.mas.ibm.com/Suite mas-inst1-core/inst1: Unable to reach the license \
+         service at https://sls.ibm-sls.svc: connection refused  [rule core.mas.ibm.com/Suite]\n"
+    );
+    let lists: Vec<String> = server
+        .log()
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.contains('?'))
+        .collect();
+    assert_eq!(
+        lists,
+        ["/apis/core.mas.ibm.com/v1/namespaces/mas-inst1-core/suites?limit=500"]
+    );
+    let missing = mas_health(&[
+        "eval",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "example.com/Widget",
+        "-A",
+    ]);
+    assert_eq!(missing.code, Some(2));
+    assert_eq!(
+        missing.stderr,
+        "error: example.com/Widget is not served by this cluster (is its CRD installed?)\n"
+    );
+}
+
+#[test]
+fn explain_cluster_explains_one_live_object() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let out = mas_health(&[
+        "explain",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "core.mas.ibm.com/Suite/inst1",
+        "-n",
+        "mas-inst1-core",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("core.mas.ibm.com/Suite mas-inst1-core/inst1\n  rule "),
+        "{}",
+        out.stdout
+    );
+    let files = mas_health(&["explain", "tests/rollout/degraded/live.yaml"]);
+    assert!(files.stdout.contains(&out.stdout), "{}", out.stdout);
+    let absent = mas_health(&[
+        "explain",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "core.mas.ibm.com/Suite/nope",
+        "-n",
+        "x",
+    ]);
+    assert_eq!(absent.code, Some(2));
+    assert_eq!(
+        absent.stderr,
+        "error: core.mas.ibm.com/Suite/nope not found\n"
     );
 }

@@ -2,6 +2,8 @@
 //! and WATCH). The library's `cluster` layer does the IO; the views are the file forms' own.
 
 use mas_health::cluster::{Cluster, Error, RolloutQuery, Target};
+use mas_health::input::Object;
+use mas_health::Catalog;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -101,5 +103,113 @@ pub fn query(rollout: &RolloutFlags, names: &[PathBuf]) -> RolloutQuery {
             .map(|p| p.to_string_lossy().into_owned())
             .collect(),
         argocd_namespace: rollout.argocd_namespace.clone(),
+    }
+}
+
+/// Which namespaces `eval --cluster` and `explain --cluster` read.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Scope {
+    /// The namespace to read (default: the kubeconfig context's namespace).
+    #[arg(short = 'n', long, value_name = "NS", requires = "cluster")]
+    pub namespace: Option<String>,
+    /// Every namespace.
+    #[arg(short = 'A', long, requires = "cluster", conflicts_with = "namespace")]
+    pub all_namespaces: bool,
+}
+
+/// `KIND` or `GROUP/KIND` as the user wrote it: a bare kind is the catalog's kind of that name
+/// (any case), else a core kind.
+fn group_kind(catalog: &Catalog, text: &str) -> (String, String) {
+    if let Some((g, k)) = text.rsplit_once('/') {
+        return (g.to_owned(), k.to_owned());
+    }
+    let known = catalog
+        .entries()
+        .iter()
+        .find(|e| !e.is_wildcard() && e.kind.eq_ignore_ascii_case(text));
+    match known {
+        Some(e) => (e.group.clone(), e.kind.clone()),
+        None => (String::new(), text.to_owned()),
+    }
+}
+
+/// Hands every live object of `kinds` (none: every kind the catalog names, those the cluster
+/// does not serve skipped) in the scope to `each`, page by page. Returns the reads that
+/// failed; `Err` when nothing could be read.
+pub fn each_object(
+    flags: &Flags,
+    kinds: &[String],
+    scope: &Scope,
+    each: &mut dyn FnMut(Object),
+) -> Result<Vec<String>, Error> {
+    let catalog = Catalog::standard();
+    let mut cluster = flags.connect()?;
+    let named = !kinds.is_empty();
+    let wanted: Vec<(String, String)> = if named {
+        kinds.iter().map(|k| group_kind(&catalog, k)).collect()
+    } else {
+        let mut all: Vec<(String, String)> = catalog
+            .entries()
+            .iter()
+            .filter(|e| !e.is_wildcard())
+            .map(|e| (e.group.clone(), e.kind.clone()))
+            .collect();
+        all.dedup();
+        all
+    };
+    let namespace = match (&scope.namespace, scope.all_namespaces) {
+        (_, true) => None,
+        (Some(ns), false) => Some(ns.clone()),
+        (None, false) => Some(cluster.default_namespace().to_owned()),
+    };
+    let mut errors = Vec::new();
+    for (group, kind) in wanted {
+        let read = cluster.resource(&group, &kind, None).and_then(|r| {
+            cluster.list_each(&r, namespace.as_deref(), &mut |value| each(object(value)))
+        });
+        match read {
+            Ok(_) => {}
+            Err(e) if e.is_fatal() => return Err(e),
+            Err(Error::NotServed { .. }) if !named => {}
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    flags.report(&cluster);
+    Ok(errors)
+}
+
+/// The object `GROUP/KIND/NAME` in the scope's namespace, `Ok(None)` when it does not exist.
+pub fn one_object(flags: &Flags, id: &str, scope: &Scope) -> Result<Option<Object>, Error> {
+    let catalog = Catalog::standard();
+    let (gk, name) = id.rsplit_once('/').ok_or_else(|| {
+        Error::Request(format!("{id:?}: give GROUP/KIND/NAME (KIND/NAME for core)"))
+    })?;
+    let (group, kind) = group_kind(&catalog, gk);
+    let mut cluster = flags.connect()?;
+    let resource = cluster.resource(&group, &kind, None)?;
+    let ns = scope
+        .namespace
+        .clone()
+        .unwrap_or_else(|| cluster.default_namespace().to_owned());
+    let found = cluster.get(&resource, Some(&ns), name)?;
+    flags.report(&cluster);
+    Ok(found.map(object))
+}
+
+fn object(value: Value) -> Object {
+    let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+    let api_version = text(&value["apiVersion"]);
+    let group = api_version
+        .rsplit_once('/')
+        .map_or("", |(g, _)| g)
+        .to_owned();
+    Object {
+        source_name: "cluster".to_owned(),
+        line: 0,
+        group,
+        kind: text(&value["kind"]),
+        namespace: text(&value["metadata"]["namespace"]),
+        name: text(&value["metadata"]["name"]),
+        value,
     }
 }

@@ -4,7 +4,7 @@
 use super::live::{Flags, RolloutFlags};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::rollout::{rollout, Blocker, Rollout, State, SyncPhase};
+use mas_health::rollout::{rollout, AppNode, Blocker, Rollout, State, SyncPhase};
 use mas_health::Catalog;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -47,12 +47,25 @@ fn holder(b: &Blocker) -> String {
     }
 }
 
+/// The blocker at the end of the path from `node`: a child Application that holds its parent
+/// is followed to what holds the child, as the summary line does.
+fn deepest(node: &AppNode) -> Option<&Blocker> {
+    let b = node.blocker.as_ref()?;
+    let child = b.resource.as_ref().and_then(|r| {
+        let is_app = r.group == "argoproj.io" && r.kind == "Application";
+        node.children
+            .iter()
+            .find(|c| is_app && c.namespace == r.namespace && c.name == r.name)
+    });
+    child.and_then(deepest).or(Some(b))
+}
+
 impl Waves {
     /// Credits the time since the last observation, then records what holds each root now.
     fn observe(&mut self, view: &Rollout, at: Instant) {
         let mut next = Vec::new();
         for root in &view.roots {
-            let (label, held_by) = match &root.blocker {
+            let (label, held_by) = match deepest(root) {
                 Some(b) => (wave_label(b), holder(b)),
                 None => ("finished".to_owned(), String::new()),
             };

@@ -33,8 +33,10 @@ fn mas_health(args: &[&str]) -> Run {
 
 /// A server with the objects of `path`, and a kubeconfig for it.
 fn serve(path: &str, change: impl FnOnce(&mut State)) -> (Server, tempfile::TempDir, String) {
-    let mut state = State::default();
-    state.resource_version = "1000".to_owned();
+    let mut state = State {
+        resource_version: "1000".to_owned(),
+        ..State::default()
+    };
     state.add(kubeapi::load(Path::new(path)));
     change(&mut state);
     let server = Server::start(state);
@@ -450,6 +452,7 @@ fn watch_follows_a_rollout_to_the_end() {
         |s| s.expire_watch = 1,
     );
     let out = live(&kc, &["--watch", "--timeout", "60s"]);
+    println!("{}", out.stdout); // the README's recorded session (with --nocapture)
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         without_durations(&out.stdout),
@@ -606,4 +609,36 @@ fn explain_cluster_explains_one_live_object() {
         absent.stderr,
         "error: core.mas.ibm.com/Suite/nope not found\n"
     );
+}
+
+/// BENCHMARKS.md's figures for `rollout --cluster` on the MAS-sized rollout: wall-clock time
+/// and peak memory from `/usr/bin/time -v`, five runs, against the stand-in. A measurement,
+/// not a test: run with `cargo test --release --test live measure -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement for BENCHMARKS.md; run with --ignored --nocapture"]
+fn measure_a_mas_sized_rollout() {
+    let mut state = State::default();
+    state.add(mas_sized());
+    let server = Server::start(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = server.kubeconfig(dir.path(), TOKEN);
+    let binary = assert_cmd::cargo::cargo_bin("mas-health");
+    for _ in 0..5 {
+        let out = std::process::Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(&binary)
+            .args(["rollout", "--cluster", "--verbose", "--kubeconfig"])
+            .arg(&kc)
+            .output()
+            .expect("/usr/bin/time runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for line in stderr.lines() {
+            if line.contains("requests to the API server")
+                || line.contains("Elapsed (wall clock)")
+                || line.contains("Maximum resident set size")
+            {
+                println!("{}", line.trim());
+            }
+        }
+    }
 }

@@ -159,10 +159,12 @@ pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) ->
         state = view.state;
         if !json && view.summary != last {
             let stamp = seconds(now.duration_since(start));
-            for line in &view.summary {
-                if terminal {
-                    print!("\r\x1b[K[{stamp}] {}", super::printable(line));
-                } else {
+            if terminal {
+                // One line, rewritten in place: every root's summary, the latest first seen.
+                let line = view.summary.join(" | ");
+                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
+            } else {
+                for line in &view.summary {
                     say!("[{stamp}] {line}");
                 }
             }

@@ -238,3 +238,51 @@ async fn legacy_resources(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn legacy_groups_put_the_preferred_version_first() {
+        let doc = json!({"groups": [{"name": "argoproj.io",
+            "versions": [{"version": "v1alpha1"}, {"version": "v1beta1"}],
+            "preferredVersion": {"version": "v1beta1"}}]});
+        let mut out = HashMap::new();
+        legacy_groups(&doc, &mut out);
+        assert_eq!(out["argoproj.io"].versions, ["v1beta1", "v1alpha1"]);
+        assert!(out["argoproj.io"].read.is_empty());
+    }
+
+    #[test]
+    fn aggregated_discovery_gives_plurals_and_scope() {
+        let doc = json!({"items": [{"metadata": {"name": "core.mas.ibm.com"}, "versions": [
+            {"version": "v1", "resources": [{"resource": "suites", "scope": "Namespaced",
+                "responseKind": {"group": "core.mas.ibm.com", "version": "v1", "kind": "Suite"}}]}]}]});
+        let mut out = HashMap::new();
+        aggregated_groups(&doc, &mut out);
+        let g = &out["core.mas.ibm.com"];
+        let r = &g.resources[&("v1".to_owned(), "Suite".to_owned())];
+        assert_eq!(r.plural, "suites");
+        assert!(r.namespaced);
+        assert_eq!(
+            r.path(Some("mas")),
+            "/apis/core.mas.ibm.com/v1/namespaces/mas/suites"
+        );
+        assert_eq!(g.read, ["v1"]);
+    }
+
+    #[test]
+    fn core_paths_have_no_group_and_cluster_scoped_paths_no_namespace() {
+        let r = Resource {
+            group: String::new(),
+            version: "v1".to_owned(),
+            kind: "Namespace".to_owned(),
+            plural: "namespaces".to_owned(),
+            namespaced: false,
+        };
+        assert_eq!(r.path(Some("ignored")), "/api/v1/namespaces");
+        assert_eq!(r.api_version(), "v1");
+    }
+}

@@ -207,3 +207,34 @@ pub async fn json(body: Body, path: &str) -> Result<Value, Error> {
     let text = collect(body).await?;
     serde_json::from_str(&text).map_err(|e| Error::Request(format!("{path}: not JSON: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_one_request_builder_sends_get_with_the_asked_accept_header() {
+        let r = get_request(
+            "/apis/argoproj.io/v1alpha1/applications?limit=500",
+            "application/json",
+        )
+        .expect("builds");
+        assert_eq!(r.method(), http::Method::GET);
+        assert_eq!(r.uri().path(), "/apis/argoproj.io/v1alpha1/applications");
+        assert_eq!(r.headers()[ACCEPT], "application/json");
+    }
+
+    #[test]
+    fn retry_after_is_read_in_seconds() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(RETRY_AFTER, "7".parse().expect("header"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn verbs_are_spelled_as_rbac_rules_spell_them() {
+        let all = [Verb::Get, Verb::List, Verb::Watch].map(Verb::as_str);
+        assert_eq!(all, ["get", "list", "watch"]);
+    }
+}

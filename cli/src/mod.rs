@@ -21,8 +21,10 @@ mod eval;
 mod explain;
 mod generate;
 mod list;
+mod live;
 mod rollout;
 mod test;
+mod watch;
 
 use clap::{Parser, Subcommand};
 

@@ -97,7 +97,12 @@ fn go_checks_and_lua_equivalents_are_told_apart() {
         origin("apps", "Deployment"),
         Some(Origin::Go { .. })
     ));
-    assert_eq!(origin("cert-manager.io", "Certificate"), Some(Origin::Lua));
+    assert_eq!(
+        origin("cert-manager.io", "Certificate"),
+        Some(Origin::Lua {
+            since: builtin::ArgoVersion::V3_0
+        })
+    );
     assert_eq!(origin("", "ConfigMap"), None);
 }
 

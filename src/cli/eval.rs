@@ -113,7 +113,7 @@ impl Evaluator {
 fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
     match source {
         Source::Catalog { key, .. } => ("rule", Some(key.as_str())),
-        Source::BuiltIn { .. } => ("built-in", None),
+        Source::BuiltIn { .. } | Source::NotEvaluated { .. } => ("built-in", None),
         Source::PreCheck => ("pre-check", None),
         Source::NoCheck => ("none", None),
     }

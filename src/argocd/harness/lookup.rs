@@ -4,6 +4,7 @@
 //! `*`), tried in sorted order, the first that matches winning.
 
 use crate::argocd::group_of;
+pub use crate::argocd::keys::path_match;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -65,36 +66,6 @@ pub fn config_map_key(obj: &Value) -> String {
     match group_of(api_version) {
         "" => kind.to_owned(),
         group => format!("{group}/{kind}"),
-    }
-}
-
-/// doublestar's `PathMatch` for the patterns folder names make: `*` matches any run of
-/// characters within one path segment; everything else matches itself.
-pub fn path_match(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), name.split('/').collect());
-    p.len() == n.len() && p.iter().zip(&n).all(|(p, n)| segment_match(p, n))
-}
-
-fn segment_match(pattern: &str, name: &str) -> bool {
-    let Some((head, rest)) = pattern.split_once('*') else {
-        return pattern == name;
-    };
-    let Some(mut tail) = name.strip_prefix(head) else {
-        return false;
-    };
-    if rest.is_empty() {
-        return true;
-    }
-    // Try every split point for the star; names are short, so this stays cheap.
-    loop {
-        if segment_match(rest, tail) {
-            return true;
-        }
-        let mut chars = tail.chars();
-        if chars.next().is_none() {
-            return false;
-        }
-        tail = chars.as_str();
     }
 }
 

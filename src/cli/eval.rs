@@ -31,6 +31,8 @@ pub struct Args {
     /// progressing: also Progressing and Missing).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -174,7 +176,7 @@ fn print(
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let mut ev = Evaluator::new(Catalog::standard());
+    let mut ev = Evaluator::new(args.argocd.catalog(Catalog::standard())?);
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;
     // Each object is evaluated as it is read: a dump of hundreds of MB is never held whole.

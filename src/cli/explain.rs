@@ -13,6 +13,8 @@ use std::path::PathBuf;
 pub struct Args {
     /// Files to read; `-` for standard input.
     paths: Vec<PathBuf>,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 fn compact(v: Option<&serde_json::Value>) -> String {
@@ -38,7 +40,7 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let catalog = Catalog::standard();
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     let mut code = EXIT_OK;
     // One object at a time, as `eval` reads them: a large dump is never held whole.
     for_each_input(&args.paths, &mut |item| match item {

@@ -25,6 +25,8 @@ pub struct Args {
     /// (blocked).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -57,6 +59,7 @@ fn expand(paths: &[PathBuf], errors: &mut Vec<String>) -> Vec<PathBuf> {
 
 /// Reads the inputs, prints the rollout view, and decides the exit code.
 pub fn run(args: Args) -> Result<u8> {
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     let mut errors = Vec::new();
     let paths = expand(&args.paths, &mut errors);
     let mut objects = Vec::new();
@@ -71,7 +74,7 @@ pub fn run(args: Args) -> Result<u8> {
             }
         }
     }
-    let view = rollout(&objects, &Catalog::standard());
+    let view = rollout(&objects, &catalog);
     // Said only when every input was read: after a read error it would be a second line for
     // one mistake.
     if view.roots.is_empty() && errors.is_empty() {

@@ -209,6 +209,9 @@ pub trait Scripts: std::fmt::Debug + Send + Sync {
     /// The verdict of the health.lua answering `obj` (exact folder, then wildcard folders), and
     /// its folder; `None` when no script answers.
     fn evaluate(&self, obj: &Value) -> Option<(Verdict, String)>;
+
+    /// Every folder holding a health.lua (`group/Kind`, `_` for `*`), sorted.
+    fn folders(&self) -> Vec<String>;
 }
 
 /// The Argo CD whose built-in checks answer: its version, and optionally its own scripts.

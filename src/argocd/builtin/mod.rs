@@ -11,8 +11,11 @@ mod batch;
 mod core;
 mod fields;
 pub mod index;
+mod openshift;
 mod operators;
 mod platform;
+mod serving;
+mod strimzi;
 
 pub use index::{ArgoVersion, Listed};
 
@@ -78,10 +81,16 @@ impl BuiltIn {
             }
         }
         (self.check)(obj).unwrap_or_else(|Mistyped(why)| {
-            let msg = format!(
-                "failed to convert unstructured {} to typed: {why}",
-                self.kind
-            );
+            let msg = match self.origin {
+                Origin::Go { .. } => {
+                    format!(
+                        "failed to convert unstructured {} to typed: {why}",
+                        self.kind
+                    )
+                }
+                // Argo CD reports the Lua error's text, which names a line of its script.
+                Origin::Lua { .. } => format!("the {} script fails: {why}", self.kind),
+            };
             Health::new(Status::Unknown, msg)
         })
     }
@@ -133,7 +142,7 @@ const fn lua_since(
 }
 
 /// Every built-in check this crate knows, sorted by key.
-pub const ALL: [BuiltIn; 18] = [
+pub const ALL: [BuiltIn; 29] = [
     go(
         "",
         "PersistentVolumeClaim",
@@ -142,6 +151,12 @@ pub const ALL: [BuiltIn; 18] = [
     ),
     go("", "Pod", V1, core::pod),
     go("", "Service", V1, core::service),
+    lua_since(
+        "apiextensions.k8s.io",
+        "CustomResourceDefinition",
+        ArgoVersion::V3_5,
+        platform::custom_resource_definition,
+    ),
     go(
         "apiregistration.k8s.io",
         "APIService",
@@ -157,6 +172,11 @@ pub const ALL: [BuiltIn; 18] = [
     go("apps", "Deployment", APPS, apps::deployment),
     go("apps", "ReplicaSet", APPS, apps::replica_set),
     go("apps", "StatefulSet", APPS, apps::stateful_set),
+    lua(
+        "apps.openshift.io",
+        "DeploymentConfig",
+        openshift::deployment_config,
+    ),
     go(
         "autoscaling",
         "HorizontalPodAutoscaler",
@@ -165,7 +185,8 @@ pub const ALL: [BuiltIn; 18] = [
         },
         platform::hpa,
     ),
-    lua("batch", "CronJob", batch::cron_job),
+    // Argo CD ships a CronJob script since 3.2; this is its wording since 3.4.
+    lua_since("batch", "CronJob", ArgoVersion::V3_4, batch::cron_job),
     go(
         "batch",
         "Job",
@@ -183,7 +204,17 @@ pub const ALL: [BuiltIn; 18] = [
     lua("cert-manager.io", "Issuer", operators::issuer),
     // gitops-engine reads Ingress without converting it, so every apiVersion is accepted.
     go("extensions", "Ingress", ANY_VERSION, platform::ingress),
-    lua("kafka.strimzi.io", "Kafka", operators::kafka),
+    lua("kafka.strimzi.io", "Kafka", strimzi::kafka),
+    lua("kafka.strimzi.io", "KafkaBridge", strimzi::kafka_bridge),
+    lua("kafka.strimzi.io", "KafkaConnect", strimzi::kafka_connect),
+    lua(
+        "kafka.strimzi.io",
+        "KafkaConnector",
+        strimzi::kafka_connector,
+    ),
+    lua("kafka.strimzi.io", "KafkaTopic", strimzi::kafka_topic),
+    lua("kafka.strimzi.io", "KafkaUser", strimzi::kafka_user),
+    lua("monitoring.coreos.com", "Prometheus", operators::prometheus),
     go(
         "networking.k8s.io",
         "Ingress",
@@ -194,6 +225,14 @@ pub const ALL: [BuiltIn; 18] = [
         "operator.openshift.io",
         "IngressController",
         operators::ingress_controller,
+    ),
+    lua("route.openshift.io", "Route", openshift::route),
+    lua("serving.knative.dev", "Service", serving::knative_service),
+    lua_since(
+        "serving.kserve.io",
+        "InferenceService",
+        ArgoVersion::V3_3,
+        serving::inference_service,
     ),
 ];
 

@@ -1,6 +1,6 @@
 //! Equivalents of the Lua checks Argo CD ships for operator kinds a MAS rollout deploys:
-//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController and Strimzi
-//! Kafka. Like Argo CD's scripts, each takes the first matching condition in array order.
+//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController and
+//! Prometheus Operator's Prometheus. Like Argo CD's scripts, each reads conditions in array order.
 
 use super::fields::{conditions, Condition, Mistyped};
 use crate::argocd::paths::CONDITIONS;
@@ -68,18 +68,34 @@ pub fn ingress_controller(i: &Value) -> Result<Health, Mistyped> {
     Ok(Health::new(Status::Progressing, msg))
 }
 
-/// Strimzi Kafka: NotReady True (other than while Creating) is Degraded, Ready True Healthy.
-pub fn kafka(k: &Value) -> Result<Health, Mistyped> {
-    for c in status_conditions(k)? {
-        if c.type_ == "NotReady" && c.status == "True" && c.reason != "Creating" {
-            return Ok(Health::new(Status::Degraded, c.message));
+/// Prometheus (prometheus-operator): the last `Available` condition in array order decides:
+/// True -> Healthy; otherwise Progressing while SomePodsNotReady, else Degraded, with its
+/// message (its reason when it has none). Agrees with Argo CD's script (unchanged v3.0.0 to
+/// master) on every test of its testdata.
+pub fn prometheus(p: &Value) -> Result<Health, Mistyped> {
+    let mut health = Health::new(Status::Progressing, "Waiting for initialization");
+    let entries = super::fields::list(p, &CONDITIONS)?;
+    // Argo CD's conversion drops nulls from arrays.
+    for c in entries.iter().filter(|c| !c.is_null()) {
+        let text = |k: &str| super::fields::string(c, &[k]);
+        if text("type")? != "Available" {
+            continue;
         }
-        if c.type_ == "Ready" && c.status == "True" {
-            return Ok(Health::new(Status::Healthy, ""));
-        }
+        health = if text("status")? == "True" {
+            Health::new(Status::Healthy, "All instances are available")
+        } else {
+            let status = if text("reason")? == "SomePodsNotReady" {
+                Status::Progressing
+            } else {
+                Status::Degraded
+            };
+            // `condition.message or condition.reason`: only an absent message falls back.
+            let message = match super::fields::at(c, &["message"]) {
+                Some(_) => text("message")?,
+                None => text("reason")?,
+            };
+            Health::new(status, message)
+        };
     }
-    Ok(Health::new(
-        Status::Progressing,
-        "Waiting for Kafka Cluster",
-    ))
+    Ok(health)
 }

@@ -15,9 +15,9 @@ pub struct ArgoCdArgs {
     /// newest release, 3.5). Patch numbers are accepted (3.4.7).
     #[arg(long, value_name = "X.Y")]
     pub argocd_version: Option<String>,
-    /// The resource_customizations folder of your Argo CD (a checkout, or copied out of the
-    /// argocd image): its health.lua scripts then answer as your Argo CD's built-ins, run with
-    /// open libraries and the 1 s budget.
+    /// The resource_customizations folder of your Argo CD's source at the tag you run (the
+    /// argocd binary embeds it): its health.lua scripts then answer as your Argo CD's built-ins,
+    /// run with open libraries and the 1 s budget.
     #[arg(long, value_name = "DIR")]
     pub argocd_builtins: Option<PathBuf>,
 }

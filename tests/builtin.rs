@@ -116,7 +116,7 @@ fn the_test_command_runs_the_built_in_fixtures() {
         .expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert_eq!(text.lines().last(), Some("104 passed, 0 failed"));
+    assert_eq!(text.lines().last(), Some("108 passed, 0 failed"));
 }
 
 #[test]

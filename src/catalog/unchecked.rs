@@ -21,7 +21,7 @@ const fn u(group: &'static str, kind: &'static str, why: &'static str) -> Unchec
 
 /// Every such kind, sorted by key. None of them has a built-in check in any Argo CD version
 /// the index knows (a test says so).
-pub const UNCHECKED: [Unchecked; 20] = [
+pub const UNCHECKED: [Unchecked; 19] = [
     u("", "ConfigMap", NO_STATUS),
     u(
         "",
@@ -31,11 +31,6 @@ pub const UNCHECKED: [Unchecked; 20] = [
     u("", "ResourceQuota", NO_STATUS),
     u("", "Secret", NO_STATUS),
     u("", "ServiceAccount", NO_STATUS),
-    u(
-        "argoproj.io",
-        "ApplicationSet",
-        "the generated Applications carry the health",
-    ),
     u("config.openshift.io", "ImageDigestMirrorSet", NO_STATUS),
     u("config.openshift.io", "ImageTagMirrorSet", NO_STATUS),
     u(

@@ -80,7 +80,10 @@ fn list_all(catalog: &Catalog) -> Result<u8> {
     for u in &mas_health::catalog::UNCHECKED {
         let gk = GroupKind::new(u.group, u.kind);
         let has_built_in = match &argocd.scripts {
-            Some(_) => !matches!(argocd.answer(&gk, &probe(&gk)), builtin::Answer::None),
+            Some(_) => !matches!(
+                argocd.answer(&gk, &builtin::probe(&gk)),
+                builtin::Answer::None
+            ),
             None => builtin::index::find(argocd.version, &gk).is_some(),
         };
         if !covered(&gk) && !has_built_in && builtin::check_for(&gk).is_none() {
@@ -104,16 +107,6 @@ fn list_all(catalog: &Catalog) -> Result<u8> {
         count("none")
     );
     Ok(EXIT_OK)
-}
-
-/// An object of kind `gk`, enough for finding which script answers it.
-fn probe(gk: &GroupKind) -> serde_json::Value {
-    let api_version = if gk.group.is_empty() {
-        "v1".to_owned()
-    } else {
-        format!("{}/v1", gk.group)
-    };
-    serde_json::json!({"apiVersion": api_version, "kind": gk.kind})
 }
 
 /// The Lua built-ins of the chosen Argo CD, each with how it is evaluated here.

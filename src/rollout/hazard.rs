@@ -5,11 +5,12 @@
 //! health check; kinds without one never counted, so only those with a check are named.
 
 use super::{AppNode, HealthFrom, ResourceNode};
-use crate::argocd::builtin::ArgoVersion;
+use crate::argocd::builtin::{probe, ArgoVersion};
+use crate::argocd::GroupKind;
 use crate::catalog::Catalog;
 use crate::health::{assess, Source};
 use crate::rule::Status;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The first version whose Application health ignores missing resources.
 const FIRST_AFFECTED: ArgoVersion = ArgoVersion::V3_4;
@@ -76,11 +77,6 @@ fn is_missing(r: &ResourceNode, live_given: bool) -> bool {
 /// Whether Argo CD has a check for the resource's kind (a rule or a built-in): only then did a
 /// missing one make the Application Missing before 3.4.
 fn has_check(r: &ResourceNode, catalog: &Catalog) -> bool {
-    let api_version = if r.group.is_empty() {
-        "v1".to_owned()
-    } else {
-        format!("{}/v1", r.group)
-    };
-    let probe = json!({"apiVersion": api_version, "kind": r.kind});
+    let probe = probe(&GroupKind::new(&r.group, &r.kind));
     assess(catalog, &probe).source != Source::NoCheck
 }

@@ -142,7 +142,7 @@ const fn lua_since(
 }
 
 /// Every built-in check this crate knows, sorted by key.
-pub const ALL: [BuiltIn; 29] = [
+pub const ALL: [BuiltIn; 30] = [
     go(
         "",
         "PersistentVolumeClaim",
@@ -168,14 +168,20 @@ pub const ALL: [BuiltIn; 29] = [
         },
         platform::api_service,
     ),
-    go("apps", "DaemonSet", APPS, apps::daemon_set),
-    go("apps", "Deployment", APPS, apps::deployment),
-    go("apps", "ReplicaSet", APPS, apps::replica_set),
-    go("apps", "StatefulSet", APPS, apps::stateful_set),
     lua(
         "apps.openshift.io",
         "DeploymentConfig",
         openshift::deployment_config,
+    ),
+    go("apps", "DaemonSet", APPS, apps::daemon_set),
+    go("apps", "Deployment", APPS, apps::deployment),
+    go("apps", "ReplicaSet", APPS, apps::replica_set),
+    go("apps", "StatefulSet", APPS, apps::stateful_set),
+    lua_since(
+        "argoproj.io",
+        "ApplicationSet",
+        ArgoVersion::V3_2,
+        operators::application_set,
     ),
     go(
         "autoscaling",
@@ -240,6 +246,16 @@ pub const ALL: [BuiltIn; 29] = [
 pub fn check_for(gk: &GroupKind) -> Option<&'static BuiltIn> {
     ALL.iter()
         .find(|b| b.group == gk.group && b.kind == gk.kind)
+}
+
+/// An object of kind `gk` with nothing but its apiVersion and kind: enough to find which check
+/// answers the kind.
+pub fn probe(gk: &GroupKind) -> Value {
+    let api_version = match gk.group.as_str() {
+        "" => "v1".to_owned(),
+        g => format!("{g}/v1"),
+    };
+    serde_json::json!({"apiVersion": api_version, "kind": gk.kind})
 }
 
 /// The health scripts of one Argo CD's resource_customizations folder, run as Argo CD runs its

@@ -1,6 +1,6 @@
 //! Equivalents of the Lua checks Argo CD ships for operator kinds a MAS rollout deploys:
-//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController and
-//! Prometheus Operator's Prometheus. Like Argo CD's scripts, each reads conditions in array order.
+//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController,
+//! Prometheus Operator's Prometheus and Argo CD's own ApplicationSet. Like Argo CD's scripts, each reads conditions in array order.
 
 use super::fields::{conditions, Condition, Mistyped};
 use crate::argocd::paths::CONDITIONS;
@@ -98,4 +98,30 @@ pub fn prometheus(p: &Value) -> Result<Health, Mistyped> {
         };
     }
     Ok(health)
+}
+
+/// Argo CD's ApplicationSet, as its script reads it since v3.2.0 (3.0 and 3.1 read only
+/// ErrorOccurred and ResourcesUpToDate=True): `ErrorOccurred=True`, then
+/// `ResourcesUpToDate=False` -> Degraded; `RolloutProgressing=True` (a progressive sync under
+/// way) -> Progressing; `ResourcesUpToDate=True` -> Healthy; each with the condition's message,
+/// tried in that order over all conditions. Agrees with Argo CD's script on every test of its
+/// testdata (v3.2.0 to master).
+pub fn application_set(a: &Value) -> Result<Health, Mistyped> {
+    let conds = super::fields::lua_conditions(a, &CONDITIONS)?;
+    let order = [
+        ("ErrorOccurred", "True", Status::Degraded),
+        ("ResourcesUpToDate", "False", Status::Degraded),
+        ("RolloutProgressing", "True", Status::Progressing),
+        ("ResourcesUpToDate", "True", Status::Healthy),
+    ];
+    for (type_, status, verdict) in order {
+        if let Some(c) = conds
+            .iter()
+            .find(|c| c.type_ == type_ && c.status == status)
+        {
+            return Ok(Health::new(verdict, c.message));
+        }
+    }
+    let msg = "Waiting for the status to be reported";
+    Ok(Health::new(Status::Progressing, msg))
 }

@@ -4,22 +4,12 @@
 //! better check); worth knowing when the built-in was fine, or when an upgrade improves it.
 
 use super::{Check, Input};
-use crate::argocd::builtin::{index, Answer};
+use crate::argocd::builtin::{index, probe, Answer};
 use crate::argocd::GroupKind;
 use crate::audit::{Finding, Level};
-use serde_json::json;
 
 /// A key that takes the place of one or more of Argo CD's built-in checks.
 pub struct ReplacesBuiltin;
-
-/// An object of kind `gk`: enough to find which built-in answers it.
-fn probe(gk: &GroupKind) -> serde_json::Value {
-    let api_version = match gk.group.as_str() {
-        "" => "v1".to_owned(),
-        g => format!("{g}/v1"),
-    };
-    json!({"apiVersion": api_version, "kind": gk.kind})
-}
 
 impl Check for ReplacesBuiltin {
     fn code(&self) -> &'static str {

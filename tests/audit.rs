@@ -475,3 +475,79 @@ fn an_example_keeps_the_fields_its_crd_requires() {
     let example = crash.example.as_ref().expect("an example");
     assert_eq!(example["status"]["phase"], "Pending", "{example}");
 }
+
+/// Runs `mas-health audit ARGS` in `dir` and returns its exit code and standard output.
+fn audit_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("mas-health")
+        .expect("binary")
+        .current_dir(dir)
+        .arg("audit")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// #29: a check of ours appended by hand beside the user's own for the same kind.
+#[test]
+fn a_hand_merged_argocd_resource_s_duplicate_is_an_error_naming_both_lines() {
+    let file = root().join("tests/audit/hand-merged.yaml");
+    let (code, text) = audit_in(root(), &["--cases", "5", file.to_str().expect("path")]);
+    assert_eq!(code, Some(1), "{text}");
+    let header = format!(
+        "operators.coreos.com/CatalogSource (line 78 ArgoCD spec.resourceHealthChecks[1]) - {}\n",
+        file.display()
+    );
+    assert!(text.starts_with(&header), "{text}");
+    assert!(text.contains(
+        "  ERROR duplicate-key       operators.coreos.com/CatalogSource is also defined at line \
+         86 ArgoCD spec.resourceHealthChecks[2]: both become \
+         resource.customizations.health.operators.coreos.com_CatalogSource; the operator writes \
+         the entries in order, the later over the earlier, so that one is used and this one never \
+         runs\n"
+    ));
+    assert!(
+        text.ends_with("\n4 scripts audited, 1 with errors\n"),
+        "{text}"
+    );
+}
+
+/// #29: fixtures come from --fixtures alone, never from a health/ folder where audit runs.
+#[test]
+fn audit_gives_the_same_result_in_any_folder() {
+    let file = root().join("tests/audit/hand-merged.yaml");
+    let file = file.to_str().expect("path");
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let args = ["--verbose", "--cases", "5", file];
+    let (code, here) = audit_in(root(), &args);
+    assert_eq!(code, Some(1));
+    assert_eq!(audit_in(elsewhere.path(), &args), (Some(1), here.clone()));
+    assert!(here.contains("example.com/Widget (line 69 ArgoCD spec.resourceHealthChecks[0])"));
+    assert!(here.contains("  ok: no findings on 5 states\n"), "{here}");
+    // Given, the fixtures of the kind add their states.
+    let with = ["--verbose", "--cases", "5", "--fixtures", "health", file];
+    let (_, fixtures) = audit_in(root(), &with);
+    assert_ne!(fixtures, here);
+}
+
+/// #29: a clean configuration prints its summary alone; `ok` lines need --verbose.
+#[test]
+fn ok_lines_only_with_verbose_and_a_summary_always() {
+    let file = root().join("tests/inputs/merge/argocd-cr.yaml");
+    let file = file.to_str().expect("path");
+    let (code, quiet) = audit_in(root(), &["--cases", "5", file]);
+    assert_eq!(
+        (code, quiet.as_str()),
+        (Some(0), "3 scripts audited, 0 with errors\n")
+    );
+    let (code, verbose) = audit_in(root(), &["--cases", "5", "--verbose", file]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        verbose.matches("  ok: no findings on 5 states\n").count(),
+        3
+    );
+    assert!(verbose.ends_with("\n3 scripts audited, 0 with errors\n"));
+}

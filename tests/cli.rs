@@ -371,7 +371,7 @@ fn help_explains_each_command() {
 }
 
 #[test]
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 fn test_command_runs_in_gopher_lua_when_go_is_present() {
     let text = exits_with(
         cmd()
@@ -677,4 +677,39 @@ fn a_line_break_in_an_input_path_cannot_forge_a_passing_test() {
     );
     assert_eq!(stdout.lines().next(), Some(first.as_str()), "{stdout}");
     assert!(stdout.ends_with("\n0 passed, 1 failed\n"), "{stdout}");
+}
+
+/// #29: `generate --merge` names each kind both define on standard error, and refuses formats
+/// it cannot merge into.
+#[test]
+fn generate_merge_says_which_check_wins_and_refuses_other_formats() {
+    let out = cmd()
+        .args(["generate", "--format", "argocd-cr", "--keep-theirs"])
+        .args(["--merge", "tests/inputs/merge/argocd-cr.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "both define operators.coreos.com/CatalogSource (argocd-cm \
+         resource.customizations.health.operators.coreos.com_CatalogSource; yours at \
+         spec.resourceHealthChecks[1]): yours is kept (--keep-theirs), ours left out\n\
+         merged into tests/inputs/merge/argocd-cr.yaml: 79 checks of ours added, 1 defined by \
+         both (yours kept), every other entry of yours kept\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("  resourceVersion: \"4418230\"\n"));
+    let refused = cmd()
+        .args(["generate", "--format", "nested", "--merge", "Cargo.toml"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&refused.stderr),
+        "error: --merge works with --format argocd-cm, argocd-cr or argocd-cr-patch\n"
+    );
+    let patch = cmd()
+        .args(["generate", "--format", "argocd-cr-patch"])
+        .output()
+        .expect("runs");
+    assert_eq!(patch.status.code(), Some(2));
 }

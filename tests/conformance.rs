@@ -61,7 +61,7 @@ fn corpus(entries: &[catalog::Entry]) -> (Vec<(usize, Value)>, usize) {
 }
 
 #[test]
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
     let harness = harness();
     let entries = catalog::Catalog::standard().entries().to_vec();
@@ -109,7 +109,7 @@ fn gopher_lua_mlua_and_native_agree_on_fixtures_and_generated_states() {
 }
 
 #[test]
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 fn harness_reproduces_argo_cd_result_handling() {
     let harness = harness();
     let obj = serde_json::json!({"status": {"conditions": [null, {"type": "Ready"}]}});

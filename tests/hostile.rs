@@ -775,7 +775,7 @@ fn audit_reads_a_pipe_and_standard_input() {
         )
     };
     let stdin = cmd()
-        .args(["audit", "--no-fixtures", "--cases", "3", "-"])
+        .args(["audit", "--verbose", "--cases", "3", "-"])
         .write_stdin(text)
         .output()
         .expect("runs");
@@ -785,7 +785,7 @@ fn audit_reads_a_pipe_and_standard_input() {
     let piped = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "exec {:?} audit --no-fixtures --cases 3 <(cat {:?})",
+            "exec {:?} audit --verbose --cases 3 <(cat {:?})",
             exe, cm
         ))
         .output()
@@ -1175,7 +1175,7 @@ fn generate_one_file_never_writes_through_a_link() {
 // Item 17: without HOME, the gopher-lua harness is built in a private folder, never run from
 // a predictable place in the temporary folder.
 
-#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see README)")]
+#[cfg_attr(not(gopher), ignore = "needs Go and gopher-lua (see CONTRIBUTING.md)")]
 #[test]
 fn a_harness_planted_in_the_temporary_folder_is_never_run() {
     let tmp = tempfile::tempdir().expect("tmp");

@@ -15,7 +15,8 @@ pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};
 pub use sandbox::{Recorded, Sandbox, DANGEROUS};
 pub use sources::{
-    deployed_kinds, read_config, scripts_in, scripts_in_folder, Config, Script, Unreadable,
+    deployed_kinds, read_config, scripts_in, scripts_in_folder, Config, Duplicate, Script,
+    Unreadable,
 };
 
 use crate::argocd::harness::FixtureDir;

@@ -22,6 +22,24 @@ pub struct Unreadable {
     pub message: String,
 }
 
+/// Two entries of one configuration that Argo CD (or the operator before it) resolves to the
+/// health check of one kind, so only one of them ever runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The file they came from.
+    pub file: String,
+    /// `group/Kind` both define.
+    pub key: String,
+    /// Where the entry that never runs stands (the origin of its script).
+    pub origin: String,
+    /// Where the entry that wins stands.
+    pub winner: String,
+    /// The argocd-cm key (or keys) both become.
+    pub cm_key: String,
+    /// Why that one wins.
+    pub why: &'static str,
+}
+
 /// What a configuration holds: its scripts, the entries Argo CD cannot read, and the documents
 /// that could not be read at all.
 #[derive(Debug, Default)]
@@ -30,8 +48,38 @@ pub struct Config {
     pub scripts: Vec<Script>,
     /// Entries Argo CD cannot read (a nested value that does not parse, a bad split key).
     pub unreadable: Vec<Unreadable>,
+    /// Pairs of entries that resolve to one kind's check.
+    pub duplicates: Vec<Duplicate>,
     /// Documents that are not YAML or JSON.
     pub errors: Vec<InputError>,
+    /// How each script is written, beside `scripts`.
+    forms: Vec<Form>,
+    /// (never runs, wins): indices into `scripts`.
+    pairs: Vec<(usize, usize)>,
+}
+
+/// How an entry names its kind. The order is Argo CD's precedence between two entries of one
+/// kind in one resource: the operator writes `spec.resourceCustomizations`, then the keys of
+/// `spec.resourceHealthChecks` in list order (a later entry overwriting an earlier one), then
+/// `spec.extraConfig` over them all; Argo CD takes a kind's `health.lua` from its split key
+/// before the nested `resource.customizations` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Form {
+    /// An entry of an `ArgoCD` resource's older `spec.resourceCustomizations` value.
+    LegacyNested,
+    /// An entry of a nested `resource.customizations` value.
+    Nested,
+    /// Entry number N of an `ArgoCD` resource's `spec.resourceHealthChecks`.
+    HealthCheck(usize),
+    /// A split key (argocd-cm data, `spec.extraConfig`, Helm `configs.cm`).
+    Split,
+}
+
+impl Config {
+    fn push(&mut self, script: Script, form: Form) {
+        self.scripts.push(script);
+        self.forms.push(form);
+    }
 }
 
 /// One health script found in a configuration.
@@ -111,25 +159,27 @@ fn from_cm_data(file: &str, where_: &str, data: &Map<String, Value>, out: &mut C
                 });
                 continue;
             };
-            out.scripts.push(Script {
+            let script = Script {
                 file: file.to_owned(),
                 origin: format!("{where_}[{k}]"),
                 group,
                 kind,
                 script: script.to_owned(),
                 open_libs: open.get(suffix).copied().unwrap_or(false),
-            });
+            };
+            out.push(script, Form::Split);
         }
     }
     if let Some(blob) = data.get(NESTED_KEY).and_then(Value::as_str) {
-        from_nested(file, &format!("{where_}[{NESTED_KEY}]"), blob, out);
+        let where_ = format!("{where_}[{NESTED_KEY}]");
+        from_nested(file, &where_, blob, Form::Nested, out);
     }
 }
 
 /// Scripts in the nested form: a YAML map of `group/Kind` to `health.lua`.
-fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Config) {
+fn from_nested(file: &str, where_: &str, blob: &str, form: Form, out: &mut Config) {
     let why = match read_documents(where_, blob).into_iter().next() {
-        Some(Ok((_, Value::Object(map)))) => return from_nested_map(file, where_, &map, out),
+        Some(Ok((_, Value::Object(map)))) => return from_nested_map(file, where_, &map, form, out),
         Some(Ok((_, other))) if other.is_null() => return,
         Some(Ok(_)) => "it is not a map of group/Kind to checks".to_owned(),
         Some(Err(e)) => format!("line {} of the value: {}", e.line, e.message),
@@ -143,18 +193,25 @@ fn from_nested(file: &str, where_: &str, blob: &str, out: &mut Config) {
     });
 }
 
-fn from_nested_map(file: &str, where_: &str, map: &Map<String, Value>, out: &mut Config) {
+fn from_nested_map(
+    file: &str,
+    where_: &str,
+    map: &Map<String, Value>,
+    form: Form,
+    out: &mut Config,
+) {
     for (key, entry) in map {
         if let Some(script) = entry.get(HEALTH_LUA).and_then(Value::as_str) {
             let GroupKind { group, kind } = GroupKind::parse_key(key);
-            out.scripts.push(Script {
+            let script = Script {
                 file: file.to_owned(),
                 origin: format!("{where_}.\"{key}\""),
                 group,
                 kind,
                 script: script.to_owned(),
                 open_libs: truthy(entry.get(HEALTH_LUA_OPEN_LIBS)),
-            });
+            };
+            out.push(script, form);
         }
     }
 }
@@ -171,14 +228,15 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
     {
         let text = |k: &str| check.get(k).and_then(Value::as_str).unwrap_or_default();
         if check.get("check").and_then(Value::as_str).is_some() {
-            out.scripts.push(Script {
+            let script = Script {
                 file: file.to_owned(),
                 origin: format!("{at} ArgoCD spec.resourceHealthChecks[{i}]"),
                 group: text("group").to_owned(),
                 kind: text("kind").to_owned(),
                 script: text("check").to_owned(),
                 open_libs: false,
-            });
+            };
+            out.push(script, Form::HealthCheck(i));
         }
     }
     if let Some(extra) = spec
@@ -191,18 +249,15 @@ fn from_argocd(file: &str, at: &str, spec: Option<&Value>, out: &mut Config) {
         .and_then(|s| s.get("resourceCustomizations"))
         .and_then(Value::as_str)
     {
-        from_nested(
-            file,
-            &format!("{at} ArgoCD spec.resourceCustomizations"),
-            blob,
-            out,
-        );
+        let where_ = format!("{at} ArgoCD spec.resourceCustomizations");
+        from_nested(file, &where_, blob, Form::LegacyNested, out);
     }
 }
 
 fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or_default();
     let at = format!("line {line}");
+    let start = out.scripts.len();
     match kind {
         "List" => {
             for item in doc
@@ -230,6 +285,61 @@ fn from_document(file: &str, line: usize, doc: &Value, out: &mut Config) {
                 from_cm_data(file, &format!("{at} Helm values configs.cm"), cm, out);
             }
         }
+    }
+    // A List's items were paired each as a document of its own.
+    if kind != "List" {
+        pair_duplicates(out, start);
+    }
+}
+
+/// Pairs every entry of one document (scripts `start..`) that another entry of the same kind
+/// overrides with the entry that wins.
+fn pair_duplicates(out: &mut Config, start: usize) {
+    let mut by_kind: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, s) in out.scripts.iter().enumerate().skip(start) {
+        by_kind
+            .entry((s.group.as_str(), s.kind.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let mut pairs = Vec::new();
+    for indices in by_kind.values().filter(|v| v.len() > 1) {
+        let Some(&winner) = indices.iter().max_by_key(|&&i| out.forms[i]) else {
+            continue;
+        };
+        pairs.extend(
+            indices
+                .iter()
+                .filter(|&&i| i != winner)
+                .map(|&i| (i, winner)),
+        );
+    }
+    pairs.sort_unstable();
+    out.pairs.extend(pairs);
+}
+
+/// Why the entry written as `winner` wins over the one written as `loser`, and the argocd-cm
+/// key (or keys) both become.
+fn precedence(loser: Form, winner: Form, gk: &GroupKind) -> (String, &'static str) {
+    let split = format!("{HEALTH_PREFIX}{}_{}", gk.group, gk.kind);
+    let nested = format!("the {NESTED_KEY} entry \"{}\"", gk.key());
+    match (loser, winner) {
+        (Form::HealthCheck(_), Form::HealthCheck(_)) => (
+            split,
+            "the operator writes the entries in order, the later over the earlier",
+        ),
+        (Form::HealthCheck(_), _) => (
+            split,
+            "the operator copies spec.extraConfig over the keys it makes of spec.resourceHealthChecks",
+        ),
+        (Form::LegacyNested, Form::Nested) => (
+            NESTED_KEY.to_owned(),
+            "the operator writes spec.extraConfig's resource.customizations over spec.resourceCustomizations",
+        ),
+        _ => (
+            format!("{} and {nested}", gk.split_key()),
+            "Argo CD takes a kind's health.lua from its split key before the nested entry",
+        ),
     }
 }
 
@@ -314,16 +424,38 @@ pub fn read_config(file: &str, text: &str) -> Config {
             Err(e) => config.errors.push(e),
         }
     }
-    for script in &mut config.scripts {
-        point_at_key(text, script);
+    for (script, form) in config.scripts.iter_mut().zip(&config.forms) {
+        point_at_entry(text, script, *form);
     }
+    for entry in &mut config.unreadable {
+        point_at_bracket_key(text, &mut entry.origin);
+    }
+    let duplicates: Vec<Duplicate> = config
+        .pairs
+        .iter()
+        .map(|&(loser, winner)| {
+            let (l, w) = (&config.scripts[loser], &config.scripts[winner]);
+            let (cm_key, why) =
+                precedence(config.forms[loser], config.forms[winner], &l.group_kind());
+            Duplicate {
+                file: l.file.clone(),
+                key: l.key(),
+                origin: l.origin.clone(),
+                winner: w.origin.clone(),
+                cm_key,
+                why,
+            }
+        })
+        .collect();
+    config.duplicates = duplicates;
     config
 }
 
-/// Moves a script's origin from its document's first line to the line of its own key (a split
-/// key, or the `group/Kind:` entry of the nested value): in a large argocd-cm the document's
-/// line says little. Left as it is when the key is not found as written.
-fn point_at_key(text: &str, script: &mut Script) {
+/// Moves a script's origin from its document's first line to the line of its own entry: its
+/// split key, its `group/Kind:` entry in the nested value it stands in, or its item of
+/// `resourceHealthChecks`. In a large argocd-cm or `ArgoCD` resource the document's line says
+/// little. Left as it is when the entry is not found as written (JSON on one line).
+fn point_at_entry(text: &str, script: &mut Script, form: Form) {
     let Some(rest) = script.origin.strip_prefix("line ") else {
         return;
     };
@@ -331,23 +463,85 @@ fn point_at_key(text: &str, script: &mut Script) {
     let Ok(start) = rest[..digits].parse::<usize>() else {
         return;
     };
-    let gk = script.group_kind();
-    let keys = [gk.split_key(), gk.key()];
-    let is_key_line = |line: &str| {
-        let line = line.trim_start().trim_start_matches(['"', '\'']);
-        keys.iter().any(|k| {
-            line.strip_prefix(k.as_str())
-                .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with(':'))
-        })
+    let lines: Vec<&str> = text.lines().collect();
+    let from = start.saturating_sub(1);
+    let found = match form {
+        Form::Split => {
+            // The key as written, between the brackets of the origin.
+            let key = script
+                .origin
+                .rsplit_once('[')
+                .map(|(_, k)| k.trim_end_matches(']'));
+            key.and_then(|k| key_line(&lines, from, k))
+        }
+        Form::Nested | Form::LegacyNested => {
+            let container = if form == Form::Nested {
+                NESTED_KEY
+            } else {
+                "resourceCustomizations"
+            };
+            key_line(&lines, from, container).and_then(|at| key_line(&lines, at + 1, &script.key()))
+        }
+        Form::HealthCheck(i) => key_line(&lines, from, "resourceHealthChecks")
+            .and_then(|at| list_item_line(&lines, at, i)),
     };
-    let found = text
-        .lines()
-        .enumerate()
-        .skip(start.saturating_sub(1))
-        .find(|(_, l)| is_key_line(l));
-    if let Some((i, _)) = found {
+    if let Some(i) = found {
         script.origin = format!("line {}{}", i + 1, &rest[digits..]);
     }
+}
+
+/// Moves an unreadable entry's origin (`line N ... [KEY]`) to the line of `KEY`, as
+/// [`point_at_entry`] does for a split key.
+fn point_at_bracket_key(text: &str, origin: &mut String) {
+    let Some(rest) = origin.strip_prefix("line ") else {
+        return;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (Ok(start), Some((_, key))) = (rest[..digits].parse::<usize>(), rest.rsplit_once('['))
+    else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(i) = key_line(&lines, start.saturating_sub(1), key.trim_end_matches(']')) {
+        *origin = format!("line {}{}", i + 1, &rest[digits..]);
+    }
+}
+
+/// The index of the first line at or after `from` that is the mapping key `key` (plain or
+/// quoted) followed by `:`.
+fn key_line(lines: &[&str], from: usize, key: &str) -> Option<usize> {
+    let is_key = |line: &str| {
+        let line = line.trim_start().trim_start_matches(['"', '\'']);
+        line.strip_prefix(key)
+            .is_some_and(|r| r.trim_start_matches(['"', '\'']).starts_with(':'))
+    };
+    (from..lines.len()).find(|&i| is_key(lines[i]))
+}
+
+/// The index of the line that starts item `index` of the block list under the key at line `at`.
+fn list_item_line(lines: &[&str], at: usize, index: usize) -> Option<usize> {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let key_indent = indent(lines[at]);
+    let mut item_indent = None;
+    let mut count = 0;
+    for (i, line) in lines.iter().enumerate().skip(at + 1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let dash = trimmed == "-" || trimmed.starts_with("- ");
+        let item = *item_indent.get_or_insert(indent(line));
+        if !dash && indent(line) <= item || indent(line) < item || item < key_indent {
+            return None;
+        }
+        if dash && indent(line) == item {
+            if count == index {
+                return Some(i);
+            }
+            count += 1;
+        }
+    }
+    None
 }
 
 /// The (group, kind) of every object in manifests: YAML or JSON documents, Kustomize trees
@@ -587,6 +781,30 @@ mod tests {
             [
                 "line 8 ConfigMap data[resource.customizations.health.b.example.com_B]",
                 "line 5 ConfigMap data[resource.customizations].\"a.example.com/A\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn scripts_of_an_argocd_resource_and_helm_values_stand_at_their_own_entries() {
+        let cr = "apiVersion: argoproj.io/v1beta1\nkind: ArgoCD\nmetadata:\n  name: a\nspec:\n  \
+            extraConfig:\n    resource.customizations: |\n      c.example.com/C:\n        \
+            health.lua: return {}\n  resourceHealthChecks:\n  # theirs\n  - group: a.example.com\n    \
+            kind: A\n    check: |\n      -- a list inside the script\n      return {}\n\n  \
+            - kind: B\n    group: b.example.com\n    check: return {}\n---\nconfigs:\n  cm:\n    \
+            resource.customizations.health.d.example.com_D: return {}\n";
+        let origins: Vec<String> = read_config("cr.yaml", cr)
+            .scripts
+            .into_iter()
+            .map(|s| s.origin)
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                "line 12 ArgoCD spec.resourceHealthChecks[0]",
+                "line 18 ArgoCD spec.resourceHealthChecks[1]",
+                "line 8 ArgoCD spec.extraConfig[resource.customizations].\"c.example.com/C\"",
+                "line 24 Helm values configs.cm[resource.customizations.health.d.example.com_D]",
             ]
         );
     }

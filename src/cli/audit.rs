@@ -3,6 +3,7 @@
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
+use mas_health::audit::checks::duplicate_key::DuplicateKey;
 use mas_health::audit::checks::timeout::Timeout;
 use mas_health::audit::checks::unreadable_key::UnreadableKey;
 use mas_health::audit::{self, Context, Level};
@@ -25,9 +26,13 @@ pub struct Args {
     /// such as `<(oc get cm argocd-cm -o yaml)` works).
     #[arg(required_unless_present = "worker")]
     files: Vec<PathBuf>,
-    /// Fixtures in Argo CD's layout to run the scripts on (default: health/ when present).
+    /// Fixtures in Argo CD's layout to run the scripts on, besides the generated states (none
+    /// unless given: the same files give the same result in any folder).
     #[arg(long)]
     fixtures: Option<PathBuf>,
+    /// Also print the scripts with no findings (`ok: no findings on N states`).
+    #[arg(long)]
+    verbose: bool,
     /// A folder (or file) of the manifests you deploy, to find checks keyed under a wrong group.
     #[arg(long)]
     manifests: Option<PathBuf>,
@@ -51,7 +56,7 @@ pub struct Args {
     /// Internal: audit only script number N and print its report (run by the command itself).
     #[arg(long, hide = true)]
     worker: Option<usize>,
-    /// Internal: use no fixtures at all.
+    /// Use no fixtures (the default now; kept for scripts written when health/ was read).
     #[arg(long, hide = true)]
     no_fixtures: bool,
     #[command(flatten)]
@@ -359,12 +364,27 @@ fn read_crds(path: &Path) -> Result<Crds> {
     Ok(Crds { name, docs })
 }
 
-/// Every script in `files`, the entries Argo CD cannot read, and whether some file could not be
-/// read or understood or holds no script (reported on stderr as it goes, as `eval` does).
-fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable>, bool) {
-    let mut trouble = false;
-    let mut scripts = Vec::new();
-    let mut unreadable = Vec::new();
+/// What the files audited hold.
+#[derive(Default)]
+struct Read {
+    scripts: Vec<audit::Script>,
+    unreadable: Vec<audit::Unreadable>,
+    duplicates: Vec<audit::Duplicate>,
+    /// Whether some file could not be read or understood or holds no script.
+    trouble: bool,
+}
+
+/// Every script in `files`, the entries Argo CD cannot read, entries of one kind that override
+/// each other, and whether some file could not be read or understood or holds no script
+/// (reported on stderr as it goes, as `eval` does).
+fn read_scripts(files: &[PathBuf]) -> Read {
+    let mut read = Read::default();
+    let Read {
+        scripts,
+        unreadable,
+        duplicates,
+        trouble,
+    } = &mut read;
     for file in files {
         let name = file.display().to_string();
         // A folder is Argo CD's resource_customizations layout (<group>/<kind>/health.lua).
@@ -372,12 +392,12 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
             match audit::scripts_in_folder(file) {
                 Ok(found) if found.is_empty() => {
                     complain!("error: {name}: no <group>/<kind>/health.lua found");
-                    trouble = true;
+                    *trouble = true;
                 }
                 Ok(found) => scripts.extend(found),
                 Err(e) => {
                     complain!("error: {name}: cannot read: {e}");
-                    trouble = true;
+                    *trouble = true;
                 }
             }
             continue;
@@ -386,28 +406,30 @@ fn read_scripts(files: &[PathBuf]) -> (Vec<audit::Script>, Vec<audit::Unreadable
             Ok(t) => t,
             Err(e) => {
                 complain!("error: {name}: {e}");
-                trouble = true;
+                *trouble = true;
                 continue;
             }
         };
         let config = audit::read_config(&name, &text);
         for e in &config.errors {
             complain!("error: {e}");
-            trouble = true;
+            *trouble = true;
         }
         if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
             complain!("error: {name}: no health scripts found");
-            trouble = true;
+            *trouble = true;
         }
         scripts.extend(config.scripts);
         unreadable.extend(config.unreadable);
+        duplicates.extend(config.duplicates);
     }
-    (scripts, unreadable, trouble)
+    read
 }
 
-/// Prints the reports as text, one block per script, then a count.
-fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize) {
-    for r in reports {
+/// Prints the reports as text, one block per script with findings (every script with
+/// `verbose`), then a count.
+fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize, verbose: bool) {
+    for r in reports.iter().filter(|r| verbose || !r.findings.is_empty()) {
         let libs = if r.open_libs { ", useOpenLibs" } else { "" };
         say!("{} ({}{libs}) - {}", r.key, r.origin, r.file);
         if r.findings.is_empty() {
@@ -479,14 +501,13 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// The fixtures folder: `--fixtures`, else health/ when present, none with `--no-fixtures`.
+/// The fixtures folder: `--fixtures` only, never one found in the current folder, so an audit
+/// gives the same result wherever it runs.
 fn fixture_root(args: &Args) -> Option<PathBuf> {
     if args.no_fixtures {
         return None;
     }
-    args.fixtures
-        .clone()
-        .or_else(|| Some(PathBuf::from("health")).filter(|p| p.is_dir()))
+    args.fixtures.clone()
 }
 
 /// The fixture folders under [`fixture_root`].
@@ -509,13 +530,15 @@ pub fn run(args: Args) -> Result<u8> {
     fixture_dirs(&args)?;
     let deployed = args.manifests.as_deref().map(read_deployed).transpose()?;
     let crds = args.crds.as_deref().map(read_crds).transpose()?;
-    let (scripts, unreadable, trouble) = read_scripts(&args.files);
+    let read = read_scripts(&args.files);
+    let (unreadable, trouble) = (read.unreadable, read.trouble);
     let input = WorkerInput {
-        scripts,
+        scripts: read.scripts,
         deployed,
         crds: None,
     };
     let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input, crds.as_ref())?;
+    DuplicateKey::attach(&mut reports, &read.duplicates);
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();
     match args.output {
@@ -524,7 +547,9 @@ pub fn run(args: Args) -> Result<u8> {
                 println!("{}", serde_json::to_string(r)?);
             }
         }
-        super::eval::OutputKind::Text => print_text(&reports, unreadable.len(), errors),
+        super::eval::OutputKind::Text => {
+            print_text(&reports, unreadable.len(), errors, args.verbose)
+        }
     }
     Ok(if trouble {
         EXIT_USAGE

@@ -8,11 +8,13 @@
 mod argocd_cm;
 mod argocd_cr;
 mod helm;
+mod merge;
 mod upstream;
 
 pub use argocd_cm::{argocd_cm, nested_configmap};
 pub use argocd_cr::argocd_cr;
 pub use helm::helm_values;
+pub use merge::{argocd_cr_patch, merge_argocd_cm, merge_argocd_cr, Both, Keep, Merged};
 pub use upstream::upstream;
 
 use crate::catalog::{Catalog, Entry};
@@ -61,6 +63,9 @@ pub enum Format {
     Nested,
     /// An `ArgoCD` resource fragment for OpenShift GitOps / argocd-operator.
     ArgocdCr,
+    /// A JSON patch (RFC 6902) that adds our checks to an `ArgoCD` resource the user has
+    /// (`--merge FILE` only).
+    ArgocdCrPatch,
     /// Values for the argo-cd Helm chart (`configs.cm`).
     HelmValues,
     /// A folder in Argo CD's resource_customizations layout.
@@ -69,10 +74,11 @@ pub enum Format {
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::ArgocdCm,
         Format::Nested,
         Format::ArgocdCr,
+        Format::ArgocdCrPatch,
         Format::HelmValues,
         Format::Upstream,
     ];
@@ -83,6 +89,7 @@ impl Format {
             Format::ArgocdCm => "argocd-cm",
             Format::Nested => "nested",
             Format::ArgocdCr => "argocd-cr",
+            Format::ArgocdCrPatch => "argocd-cr-patch",
             Format::HelmValues => "helm-values",
             Format::Upstream => "upstream",
         }
@@ -93,12 +100,21 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// Whether `--merge FILE` can merge this format into the user's own configuration.
+    pub fn merges(self) -> bool {
+        matches!(
+            self,
+            Format::ArgocdCm | Format::ArgocdCr | Format::ArgocdCrPatch
+        )
+    }
+
     /// The file a single-file format is written to inside lua-out/.
     pub fn file_name(self) -> Option<&'static str> {
         match self {
             Format::ArgocdCm => Some("argocd-cm.yaml"),
             Format::Nested => Some("argocd-cm-nested.yaml"),
             Format::ArgocdCr => Some("argocd-cr.yaml"),
+            Format::ArgocdCrPatch => None,
             Format::HelmValues => Some("helm-values.yaml"),
             Format::Upstream => None,
         }
@@ -230,13 +246,16 @@ pub fn valid_configmap_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
 }
 
-/// Renders one single-file format (every format but `upstream`).
+/// Renders one single-file format (every format but `upstream` and `argocd-cr-patch`).
 pub fn render(format: Format, catalog: &Catalog, target: &Target) -> Result<String, OutputError> {
     match format {
         Format::ArgocdCm => argocd_cm(catalog, target),
         Format::Nested => nested_configmap(catalog, target),
         Format::ArgocdCr => argocd_cr(catalog, target),
         Format::HelmValues => helm_values(catalog),
+        Format::ArgocdCrPatch => Err(OutputError::Invalid(
+            "the argocd-cr-patch format patches your ArgoCD resource: give --merge FILE".to_owned(),
+        )),
         Format::Upstream => Err(OutputError::Invalid(
             "the upstream format is a folder: give --out DIR".to_owned(),
         )),

@@ -1,29 +1,48 @@
 -- mas-health: MAS Ready family, else Successful
-local a, b, c, d, e, f, g, h, i, j, k, l, m, o, p, n, q, u, v
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.conditions, a.versions end
-if type(c) == "table" then d, e = c.controller, c.reconciled end
-if type(b) == "table" then
- for _, w in ipairs(b) do
-  if type(w) == "table" then
-   local x, y = w.type, w.status
-   if not f and x == "Failure" and y == "True" then f, l = w, w.message end
-   if not g and x == "Ready" and y == "True" then g, m = w, w.message end
-   if not h and x == "Successful" and y == "True" then h, o = w, w.message end
-   if not i and x == "Successful" and y == "False" and w.reason == "Successful" then i, p = w, w.message end
-   if not j and x == "Ready" then j, n = w, w.message end
-   if not k and x == "Successful" then k, q = w, w.message end
+-- The first case that holds decides: Failure is True -> Degraded;
+--   Ready is True from an earlier operator version -> Progressing;
+--   Successful is True from an earlier operator version -> Progressing; Ready is True -> Healthy;
+--   Ready is present but not True -> Progressing; Successful is True -> Healthy;
+--   Successful reset by a new reconcile after a success -> Healthy;
+--   Successful is present but not True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, versions, controller, reconciled, failure, ready, successful,
+      successful_false_successful, ready_condition, successful_condition, failure_message,
+      ready_message, successful_message, successful_false_successful_message,
+      ready_condition_message, successful_condition_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, versions = status.conditions, status.versions end
+if type(versions) == "table" then controller, reconciled = versions.controller, versions.reconciled end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not failure and condition_type == "Failure" and condition_status == "True" then failure, failure_message = condition, condition.message end
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready, ready_message = condition, condition.message end
+      if not successful and condition_type == "Successful" and condition_status == "True" then successful, successful_message = condition, condition.message end
+      if not successful_false_successful and condition_type == "Successful" and condition_status == "False" and condition.reason == "Successful" then successful_false_successful, successful_false_successful_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+      if not successful_condition and condition_type == "Successful" then successful_condition, successful_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function r(t) return type(t) == "string" and t ~= "" and t end
-local s = e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d
-if f then u, v = "Degraded", r(l) or "the operator reported a failed reconcile"
-elseif s and g or (s and (h or i)) then u, v = "Progressing", "reconciling " .. (r(d) or "a new operator version") .. ", last reconciled " .. (r(e) or "an earlier version")
-elseif g then u, v = "Healthy", r(m) or "Ready"
-elseif j then u, v = "Progressing", r(n) and "waiting for Ready: " .. n or "waiting for Ready"
-elseif h then u, v = "Healthy", r(o) or "Successful"
-elseif i then u, v = "Healthy", r(p) or "Last reconciliation succeeded"
-elseif k then u, v = "Progressing", r(q) and "waiting for Successful: " .. q or "waiting for Successful"
-else u, v = "Progressing", "waiting for the operator to report Ready or Successful" end
-return {status = u, message = v}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+local reconciled_differs_from_controller = reconciled ~= nil and controller ~= nil and type(reconciled) ~= "table" and type(controller) ~= "table" and reconciled ~= controller
+if failure then
+  verdict, message = "Degraded", text(failure_message) or "the operator reported a failed reconcile"
+elseif reconciled_differs_from_controller and ready or (reconciled_differs_from_controller and (successful or successful_false_successful)) then
+  verdict, message = "Progressing", "reconciling " .. (text(controller) or "a new operator version") .. ", last reconciled " .. (text(reconciled) or "an earlier version")
+elseif ready then
+  verdict, message = "Healthy", text(ready_message) or "Ready"
+elseif ready_condition then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+elseif successful then
+  verdict, message = "Healthy", text(successful_message) or "Successful"
+elseif successful_false_successful then
+  verdict, message = "Healthy", text(successful_false_successful_message) or "Last reconciliation succeeded"
+elseif successful_condition then
+  verdict, message = "Progressing", text(successful_condition_message) and "waiting for Successful: " .. successful_condition_message or "waiting for Successful"
+else
+  verdict, message = "Progressing", "waiting for the operator to report Ready or Successful"
+end
+return {status = verdict, message = message}

@@ -1,26 +1,40 @@
 -- mas-health: ManageWorkspace (Ready family, down mode)
-local a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, r, s
-if type(obj) == "table" then a, e = obj.spec, obj.status end
-if type(a) == "table" then b = a.settings end
-if type(b) == "table" then c = b.deployment end
-if type(c) == "table" then d = c.mode end
-if type(e) == "table" then f, g = e.conditions, e.versions end
-if type(g) == "table" then h, i = g.controller, g.reconciled end
-if type(f) == "table" then
- for _, t in ipairs(f) do
-  if type(t) == "table" then
-   local u, v = t.type, t.status
-   if not j and u == "Failure" and v == "True" then j, m = t, t.message end
-   if not k and u == "Ready" and v == "True" then k, n = t, t.message end
-   if not l and u == "Ready" then l, o = t, t.message end
+-- The first case that holds decides: Failure is True -> Degraded;
+--   deployment mode is down -> Healthy;
+--   Ready is True from an earlier operator version -> Progressing; Ready is True -> Healthy;
+--   Ready is present but not True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local spec, settings, deployment, mode, status, conditions, versions, controller, reconciled,
+      failure, ready, ready_condition, failure_message, ready_message, ready_condition_message,
+      verdict, message
+if type(obj) == "table" then spec, status = obj.spec, obj.status end
+if type(spec) == "table" then settings = spec.settings end
+if type(settings) == "table" then deployment = settings.deployment end
+if type(deployment) == "table" then mode = deployment.mode end
+if type(status) == "table" then conditions, versions = status.conditions, status.versions end
+if type(versions) == "table" then controller, reconciled = versions.controller, versions.reconciled end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not failure and condition_type == "Failure" and condition_status == "True" then failure, failure_message = condition, condition.message end
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready, ready_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function p(q) return type(q) == "string" and q ~= "" and q end
-if j then r, s = "Degraded", p(m) or "the operator reported a failed reconcile"
-elseif d == "down" then r, s = "Healthy", "Manage is down by request"
-elseif i ~= nil and h ~= nil and type(i) ~= "table" and type(h) ~= "table" and i ~= h and k then r, s = "Progressing", "reconciling " .. (p(h) or "a new operator version") .. ", last reconciled " .. (p(i) or "an earlier version")
-elseif k then r, s = "Healthy", p(n) or "Ready"
-elseif l then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the operator to report Ready" end
-return {status = r, message = s}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if failure then
+  verdict, message = "Degraded", text(failure_message) or "the operator reported a failed reconcile"
+elseif mode == "down" then
+  verdict, message = "Healthy", "Manage is down by request"
+elseif reconciled ~= nil and controller ~= nil and type(reconciled) ~= "table" and type(controller) ~= "table" and reconciled ~= controller and ready then
+  verdict, message = "Progressing", "reconciling " .. (text(controller) or "a new operator version") .. ", last reconciled " .. (text(reconciled) or "an earlier version")
+elseif ready then
+  verdict, message = "Healthy", text(ready_message) or "Ready"
+elseif ready_condition then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+else
+  verdict, message = "Progressing", "waiting for the operator to report Ready"
+end
+return {status = verdict, message = message}

@@ -1,27 +1,44 @@
 -- mas-health: Successful family
-local a, b, c, d, e, f, g, h, i, j, k, l, n, o, m, p, s, t
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.conditions, a.versions end
-if type(c) == "table" then d, e = c.controller, c.reconciled end
-if type(b) == "table" then
- for _, u in ipairs(b) do
-  if type(u) == "table" then
-   local v, w = u.type, u.status
-   if not f and v == "Failure" and w == "True" then f, l = u, u.message end
-   if not g and v == "Successful" and w == "True" then g, n = u, u.message end
-   if not h and v == "Successful" and w == "False" and u.reason == "Successful" then h, o = u, u.message end
-   if not i and v == "Ready" then i, m = u, u.message end
-   if not j and v == "Ready" and w == "True" then j = u end
-   if not k and v == "Successful" then k, p = u, u.message end
+-- The first case that holds decides: Failure is True -> Degraded;
+--   Successful is True from an earlier operator version -> Progressing;
+--   Ready is reported and not True -> Progressing; Successful is True -> Healthy;
+--   Successful reset by a new reconcile after a success -> Healthy;
+--   Successful is present but not True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, versions, controller, reconciled, failure, successful,
+      successful_false_successful, ready_condition, ready, successful_condition, failure_message,
+      successful_message, successful_false_successful_message, ready_condition_message,
+      successful_condition_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, versions = status.conditions, status.versions end
+if type(versions) == "table" then controller, reconciled = versions.controller, versions.reconciled end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not failure and condition_type == "Failure" and condition_status == "True" then failure, failure_message = condition, condition.message end
+      if not successful and condition_type == "Successful" and condition_status == "True" then successful, successful_message = condition, condition.message end
+      if not successful_false_successful and condition_type == "Successful" and condition_status == "False" and condition.reason == "Successful" then successful_false_successful, successful_false_successful_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready = condition end
+      if not successful_condition and condition_type == "Successful" then successful_condition, successful_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function q(r) return type(r) == "string" and r ~= "" and r end
-if f then s, t = "Degraded", q(l) or "the operator reported a failed reconcile"
-elseif e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d and (g or h) then s, t = "Progressing", "reconciling " .. (q(d) or "a new operator version") .. ", last reconciled " .. (q(e) or "an earlier version")
-elseif i and not j then s, t = "Progressing", q(m) and "waiting for Ready: " .. m or "waiting for Ready"
-elseif g then s, t = "Healthy", q(n) or "Successful"
-elseif h then s, t = "Healthy", q(o) or "Last reconciliation succeeded"
-elseif k then s, t = "Progressing", q(p) and "waiting for Successful: " .. p or "waiting for Successful"
-else s, t = "Progressing", "waiting for the operator to report Successful" end
-return {status = s, message = t}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if failure then
+  verdict, message = "Degraded", text(failure_message) or "the operator reported a failed reconcile"
+elseif reconciled ~= nil and controller ~= nil and type(reconciled) ~= "table" and type(controller) ~= "table" and reconciled ~= controller and (successful or successful_false_successful) then
+  verdict, message = "Progressing", "reconciling " .. (text(controller) or "a new operator version") .. ", last reconciled " .. (text(reconciled) or "an earlier version")
+elseif ready_condition and not ready then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+elseif successful then
+  verdict, message = "Healthy", text(successful_message) or "Successful"
+elseif successful_false_successful then
+  verdict, message = "Healthy", text(successful_false_successful_message) or "Last reconciliation succeeded"
+elseif successful_condition then
+  verdict, message = "Progressing", text(successful_condition_message) and "waiting for Successful: " .. successful_condition_message or "waiting for Successful"
+else
+  verdict, message = "Progressing", "waiting for the operator to report Successful"
+end
+return {status = verdict, message = message}

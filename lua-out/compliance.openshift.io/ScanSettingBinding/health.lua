@@ -1,26 +1,41 @@
 -- mas-health: ScanSettingBinding (Ready family)
-local a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, r, s
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.conditions, a.versions end
-if type(c) == "table" then d, e = c.controller, c.reconciled end
-if type(b) == "table" then
- for _, t in ipairs(b) do
-  if type(t) == "table" then
-   local u, v, w = t.type, t.status, t.reason
-   if not f and u == "Failure" and v == "True" then f, k = t, t.message end
-   if not g and u == "Ready" and v == "False" and w == "Invalid" then g, l = t, t.message end
-   if not h and u == "Ready" and v == "False" and w == "Suspended" then h, m = t, t.message end
-   if not i and u == "Ready" and v == "True" then i, n = t, t.message end
-   if not j and u == "Ready" then j, o = t, t.message end
+-- The first case that holds decides: Failure is True -> Degraded;
+--   Ready is False: Invalid -> Degraded; Ready is False: Suspended -> Suspended;
+--   Ready is True from an earlier operator version -> Progressing; Ready is True -> Healthy;
+--   Ready is present but not True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, versions, controller, reconciled, failure, ready_false_invalid,
+      ready_false_suspended, ready, ready_condition, failure_message, ready_false_invalid_message,
+      ready_false_suspended_message, ready_message, ready_condition_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, versions = status.conditions, status.versions end
+if type(versions) == "table" then controller, reconciled = versions.controller, versions.reconciled end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status, condition_reason = condition.type, condition.status, condition.reason
+      if not failure and condition_type == "Failure" and condition_status == "True" then failure, failure_message = condition, condition.message end
+      if not ready_false_invalid and condition_type == "Ready" and condition_status == "False" and condition_reason == "Invalid" then ready_false_invalid, ready_false_invalid_message = condition, condition.message end
+      if not ready_false_suspended and condition_type == "Ready" and condition_status == "False" and condition_reason == "Suspended" then ready_false_suspended, ready_false_suspended_message = condition, condition.message end
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready, ready_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function p(q) return type(q) == "string" and q ~= "" and q end
-if f then r, s = "Degraded", p(k) or "the operator reported a failed reconcile"
-elseif g then r, s = "Degraded", p(l) or "the binding is invalid"
-elseif h then r, s = "Suspended", p(m) or "scans are suspended"
-elseif e ~= nil and d ~= nil and type(e) ~= "table" and type(d) ~= "table" and e ~= d and i then r, s = "Progressing", "reconciling " .. (p(d) or "a new operator version") .. ", last reconciled " .. (p(e) or "an earlier version")
-elseif i then r, s = "Healthy", p(n) or "Ready"
-elseif j then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the operator to report Ready" end
-return {status = r, message = s}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if failure then
+  verdict, message = "Degraded", text(failure_message) or "the operator reported a failed reconcile"
+elseif ready_false_invalid then
+  verdict, message = "Degraded", text(ready_false_invalid_message) or "the binding is invalid"
+elseif ready_false_suspended then
+  verdict, message = "Suspended", text(ready_false_suspended_message) or "scans are suspended"
+elseif reconciled ~= nil and controller ~= nil and type(reconciled) ~= "table" and type(controller) ~= "table" and reconciled ~= controller and ready then
+  verdict, message = "Progressing", "reconciling " .. (text(controller) or "a new operator version") .. ", last reconciled " .. (text(reconciled) or "an earlier version")
+elseif ready then
+  verdict, message = "Healthy", text(ready_message) or "Ready"
+elseif ready_condition then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+else
+  verdict, message = "Progressing", "waiting for the operator to report Ready"
+end
+return {status = verdict, message = message}

@@ -1,9 +1,16 @@
 -- mas-health: TailoredProfile (state)
-local a, b, c, f, g
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.errorMessage, a.state end
-local function d(e) return type(e) == "string" and e ~= "" and e end
-if c == "ERROR" then f, g = "Degraded", (d(c) and "state " .. c or "failed") .. (d(b) and ": " .. b or "")
-elseif c == "READY" then f, g = "Healthy", d(c) and "state " .. c or "ready"
-else f, g = "Progressing", d(c) and "state " .. c or "waiting for status.state" end
-return {status = f, message = g}
+-- The first case that holds decides: status.state reports a failure -> Degraded;
+--   status.state reports ready -> Healthy; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, error_message, state, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then error_message, state = status.errorMessage, status.state end
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if state == "ERROR" then
+  verdict, message = "Degraded", (text(state) and "state " .. state or "failed") .. (text(error_message) and ": " .. error_message or "")
+elseif state == "READY" then
+  verdict, message = "Healthy", text(state) and "state " .. state or "ready"
+else
+  verdict, message = "Progressing", text(state) and "state " .. state or "waiting for status.state"
+end
+return {status = verdict, message = message}

@@ -1,20 +1,30 @@
 -- mas-health: ClusterLogging (Ready)
-local a, b, c, d, e, f, g, h, k, l
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.conditions end
-if type(b) == "table" then
- for _, m in ipairs(b) do
-  if type(m) == "table" then
-   local n, o = m.type, m.status
-   if not c and n == "Ready" and o == "True" then c, f = m, m.message end
-   if not d and n == "Ready" and o == "False" then d, g = m, m.message end
-   if not e and n == "Ready" then e, h = m, m.message end
+-- The first case that holds decides: Ready is True -> Healthy;
+--   Ready is False, retried -> Progressing; Ready is present but not True -> Progressing;
+--   otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, ready, ready_false, ready_condition, ready_message, ready_false_message,
+      ready_condition_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions = status.conditions end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready, ready_message = condition, condition.message end
+      if not ready_false and condition_type == "Ready" and condition_status == "False" then ready_false, ready_false_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function i(j) return type(j) == "string" and j ~= "" and j end
-if c then k, l = "Healthy", i(f) or "logging is ready"
-elseif d then k, l = "Progressing", i(g) and "not ready: " .. g or "not ready"
-elseif e then k, l = "Progressing", i(h) and "waiting for Ready: " .. h or "waiting for Ready"
-else k, l = "Progressing", "waiting for the logging operator to report Ready" end
-return {status = k, message = l}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if ready then
+  verdict, message = "Healthy", text(ready_message) or "logging is ready"
+elseif ready_false then
+  verdict, message = "Progressing", text(ready_false_message) and "not ready: " .. ready_false_message or "not ready"
+elseif ready_condition then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+else
+  verdict, message = "Progressing", "waiting for the logging operator to report Ready"
+end
+return {status = verdict, message = message}

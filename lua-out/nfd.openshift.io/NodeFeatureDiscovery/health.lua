@@ -1,20 +1,29 @@
 -- mas-health: NodeFeatureDiscovery (Available)
-local a, b, c, d, e, f, g, h, k, l
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.conditions end
-if type(b) == "table" then
- for _, m in ipairs(b) do
-  if type(m) == "table" then
-   local n, o = m.type, m.status
-   if not c and n == "Degraded" and o == "True" then c, f = m, m.message end
-   if not d and n == "Available" and o == "True" then d, g = m, m.message end
-   if not e and n == "Progressing" and o == "True" then e, h = m, m.message end
+-- The first case that holds decides: Degraded is True -> Progressing; Available is True -> Healthy;
+--   Progressing is True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, degraded, available, progressing, degraded_message, available_message,
+      progressing_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions = status.conditions end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not degraded and condition_type == "Degraded" and condition_status == "True" then degraded, degraded_message = condition, condition.message end
+      if not available and condition_type == "Available" and condition_status == "True" then available, available_message = condition, condition.message end
+      if not progressing and condition_type == "Progressing" and condition_status == "True" then progressing, progressing_message = condition, condition.message end
+    end
   end
- end
 end
-local function i(j) return type(j) == "string" and j ~= "" and j end
-if c then k, l = "Progressing", i(f) and "not available yet: " .. f or "not available yet"
-elseif d then k, l = "Healthy", i(g) or "node feature discovery is available"
-elseif e then k, l = "Progressing", i(h) and "progressing: " .. h or "progressing"
-else k, l = "Progressing", "waiting for the NFD operator to report Available" end
-return {status = k, message = l}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if degraded then
+  verdict, message = "Progressing", text(degraded_message) and "not available yet: " .. degraded_message or "not available yet"
+elseif available then
+  verdict, message = "Healthy", text(available_message) or "node feature discovery is available"
+elseif progressing then
+  verdict, message = "Progressing", text(progressing_message) and "progressing: " .. progressing_message or "progressing"
+else
+  verdict, message = "Progressing", "waiting for the NFD operator to report Available"
+end
+return {status = verdict, message = message}

@@ -1,27 +1,46 @@
 -- mas-health: ClusterLogForwarder 6.x (Ready)
-local a, b, c, d, e, f, g, h, i, j, k, m, n, o, l, r, s
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.conditions end
-if type(b) == "table" then
- for _, t in ipairs(b) do
-  if type(t) == "table" then
-   local u, v, w = t.type, t.status, t.reason
-   if not c and u == "Ready" and v == "True" then c, j = t, t.message end
-   if not d and u == "Ready" and v == "False" and w == "ValidationFailure" then d = t end
-   if not e and u == "observability.openshift.io/Authorized" and v == "False" then e, k = t, t.message end
-   if not f and u == "Ready" and w == "ManagementStateUnmanaged" then f, m = t, t.message end
-   if not g and u == "Ready" and v == "False" then g, n = t, t.message end
-   if not h and u == "Ready" then h, o = t, t.message end
-   if not i and u == "observability.openshift.io/Valid" and v == "False" then i, l = t, t.message end
+-- The first case that holds decides: Ready is True -> Healthy;
+--   Ready is False: ValidationFailure, not authorized -> Degraded;
+--   Ready is False: ValidationFailure -> Degraded; managementState Unmanaged -> Suspended;
+--   Ready is False, retried -> Progressing; Ready is present but not True -> Progressing;
+--   otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, ready, ready_false_validation_failure,
+      observability_openshift_io_authorized, ready_condition_management_state, ready_false,
+      ready_condition, observability_openshift_io_valid_false, ready_message,
+      observability_openshift_io_authorized_message, ready_condition_management_state_message,
+      ready_false_message, ready_condition_message, observability_openshift_io_valid_false_message,
+      verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions = status.conditions end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status, condition_reason = condition.type, condition.status, condition.reason
+      if not ready and condition_type == "Ready" and condition_status == "True" then ready, ready_message = condition, condition.message end
+      if not ready_false_validation_failure and condition_type == "Ready" and condition_status == "False" and condition_reason == "ValidationFailure" then ready_false_validation_failure = condition end
+      if not observability_openshift_io_authorized and condition_type == "observability.openshift.io/Authorized" and condition_status == "False" then observability_openshift_io_authorized, observability_openshift_io_authorized_message = condition, condition.message end
+      if not ready_condition_management_state and condition_type == "Ready" and condition_reason == "ManagementStateUnmanaged" then ready_condition_management_state, ready_condition_management_state_message = condition, condition.message end
+      if not ready_false and condition_type == "Ready" and condition_status == "False" then ready_false, ready_false_message = condition, condition.message end
+      if not ready_condition and condition_type == "Ready" then ready_condition, ready_condition_message = condition, condition.message end
+      if not observability_openshift_io_valid_false and condition_type == "observability.openshift.io/Valid" and condition_status == "False" then observability_openshift_io_valid_false, observability_openshift_io_valid_false_message = condition, condition.message end
+    end
   end
- end
 end
-local function p(q) return type(q) == "string" and q ~= "" and q end
-if c then r, s = "Healthy", p(j) or "the forwarder is ready"
-elseif d and e then r, s = "Degraded", p(k) and "not authorized: " .. k or "the collector service account is not authorized"
-elseif d then r, s = "Degraded", p(l) or "the forwarder failed validation"
-elseif f then r, s = "Suspended", p(m) or "the forwarder is Unmanaged"
-elseif g then r, s = "Progressing", p(n) and "not ready: " .. n or "not ready"
-elseif h then r, s = "Progressing", p(o) and "waiting for Ready: " .. o or "waiting for Ready"
-else r, s = "Progressing", "waiting for the logging operator to report Ready" end
-return {status = r, message = s}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if ready then
+  verdict, message = "Healthy", text(ready_message) or "the forwarder is ready"
+elseif ready_false_validation_failure and observability_openshift_io_authorized then
+  verdict, message = "Degraded", text(observability_openshift_io_authorized_message) and "not authorized: " .. observability_openshift_io_authorized_message or "the collector service account is not authorized"
+elseif ready_false_validation_failure then
+  verdict, message = "Degraded", text(observability_openshift_io_valid_false_message) or "the forwarder failed validation"
+elseif ready_condition_management_state then
+  verdict, message = "Suspended", text(ready_condition_management_state_message) or "the forwarder is Unmanaged"
+elseif ready_false then
+  verdict, message = "Progressing", text(ready_false_message) and "not ready: " .. ready_false_message or "not ready"
+elseif ready_condition then
+  verdict, message = "Progressing", text(ready_condition_message) and "waiting for Ready: " .. ready_condition_message or "waiting for Ready"
+else
+  verdict, message = "Progressing", "waiting for the logging operator to report Ready"
+end
+return {status = verdict, message = message}

@@ -1,7 +1,12 @@
 -- mas-health: OperandRegistry (phase)
-local a, b, c, d
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.phase end
-if b == "Ready for Deployment" or b == "Running" then c, d = "Healthy", type(b) == "string" and b ~= "" and "phase " .. b or "registry ready"
-else c, d = "Progressing", type(b) == "string" and b ~= "" and "phase " .. b or "waiting for ODLM to read the registry" end
-return {status = c, message = d}
+-- The first case that holds decides: registry read by ODLM -> Healthy; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, phase, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then phase = status.phase end
+if phase == "Ready for Deployment" or phase == "Running" then
+  verdict, message = "Healthy", type(phase) == "string" and phase ~= "" and "phase " .. phase or "registry ready"
+else
+  verdict, message = "Progressing", type(phase) == "string" and phase ~= "" and "phase " .. phase or "waiting for ODLM to read the registry"
+end
+return {status = verdict, message = message}

@@ -1,15 +1,22 @@
 -- mas-health: OperandRequest (phase)
-local a, b, c, d, e, f, g
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.conditions, a.phase end
-if type(b) == "table" then
- for _, h in ipairs(b) do
-  if type(h) == "table" then
-   if not d and h.type == "Ready" and h.status == "False" then d, e = h, h.message end
+-- The first case that holds decides: phase Failed -> Degraded; phase Running -> Healthy;
+--   otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, phase, ready_false, ready_false_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, phase = status.conditions, status.phase end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      if not ready_false and condition.type == "Ready" and condition.status == "False" then ready_false, ready_false_message = condition, condition.message end
+    end
   end
- end
 end
-if c == "Failed" then f, g = "Degraded", "operand request Failed" .. (type(e) == "string" and e ~= "" and ": " .. e or "")
-elseif c == "Running" then f, g = "Healthy", "operands are running"
-else f, g = "Progressing", type(c) == "string" and c ~= "" and "phase " .. c or "waiting for the operands" end
-return {status = f, message = g}
+if phase == "Failed" then
+  verdict, message = "Degraded", "operand request Failed" .. (type(ready_false_message) == "string" and ready_false_message ~= "" and ": " .. ready_false_message or "")
+elseif phase == "Running" then
+  verdict, message = "Healthy", "operands are running"
+else
+  verdict, message = "Progressing", type(phase) == "string" and phase ~= "" and "phase " .. phase or "waiting for the operands"
+end
+return {status = verdict, message = message}

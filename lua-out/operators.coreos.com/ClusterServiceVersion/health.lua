@@ -1,10 +1,17 @@
 -- mas-health: OLM ClusterServiceVersion (phase)
-local a, b, c, d, e, f, i, j
-if type(obj) == "table" then a, c = obj.spec, obj.status end
-if type(a) == "table" then b = a.version end
-if type(c) == "table" then d, e, f = c.message, c.phase, c.reason end
-local function g(h) return type(h) == "string" and h ~= "" and h end
-if e == "Succeeded" then i, j = "Healthy", g(b) and "installed " .. b or "installed"
-elseif e == "Failed" and (f == "InstallComponentFailedNoRetry" or f == "InvalidInstallStrategy" or f == "InvalidInstallModes" or f == "InvalidWebhookDescription" or f == "OwnerConflict" or f == "InterOperatorGroupOwnerConflict" or f == "CannotModifyStaticOperatorGroupProvidedAPIs" or f == "TooManyOperatorGroups" or f == "NoOperatorGroup" or f == "UnsupportedOperatorGroup" or f == "NoTargetNamespaces") then i, j = "Degraded", (g(f) and "Failed " .. f or "Failed") .. (g(d) and ": " .. d or "")
-else i, j = "Progressing", (g(e) and "phase " .. e or "waiting for OLM") .. (g(f) and " " .. f or "") .. (g(d) and ": " .. d or "") end
-return {status = i, message = j}
+-- The first case that holds decides: phase Succeeded -> Healthy;
+--   phase Failed, needs a person -> Degraded; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local spec, version, status, status_message, phase, reason, verdict, message
+if type(obj) == "table" then spec, status = obj.spec, obj.status end
+if type(spec) == "table" then version = spec.version end
+if type(status) == "table" then status_message, phase, reason = status.message, status.phase, status.reason end
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if phase == "Succeeded" then
+  verdict, message = "Healthy", text(version) and "installed " .. version or "installed"
+elseif phase == "Failed" and (reason == "InstallComponentFailedNoRetry" or reason == "InvalidInstallStrategy" or reason == "InvalidInstallModes" or reason == "InvalidWebhookDescription" or reason == "OwnerConflict" or reason == "InterOperatorGroupOwnerConflict" or reason == "CannotModifyStaticOperatorGroupProvidedAPIs" or reason == "TooManyOperatorGroups" or reason == "NoOperatorGroup" or reason == "UnsupportedOperatorGroup" or reason == "NoTargetNamespaces") then
+  verdict, message = "Degraded", (text(reason) and "Failed " .. reason or "Failed") .. (text(status_message) and ": " .. status_message or "")
+else
+  verdict, message = "Progressing", (text(phase) and "phase " .. phase or "waiting for OLM") .. (text(reason) and " " .. reason or "") .. (text(status_message) and ": " .. status_message or "")
+end
+return {status = verdict, message = message}

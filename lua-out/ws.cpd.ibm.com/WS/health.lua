@@ -1,25 +1,41 @@
 -- mas-health: CP4D service (wsStatus)
-local a, b, c, d, e, f, g, h, i, j, k, n, o
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c = a.conditions, a.wsStatus end
-if type(b) == "table" then
- for _, p in ipairs(b) do
-  if type(p) == "table" then
-   local q, r = p.type, p.status
-   if not d and q == "Failure" and r == "True" then d, h = p, p.message end
-   if not e and q == "Successful" and r == "True" then e, i = p, p.message end
-   if not f and q == "Successful" and r == "False" and p.reason == "Successful" then f, j = p, p.message end
-   if not g and q == "Successful" then g, k = p, p.message end
+-- The first case that holds decides: Failure is True -> Degraded; wsStatus Failed -> Degraded;
+--   wsStatus InProgress -> Progressing; wsStatus Completed -> Healthy;
+--   Successful is True -> Healthy; Successful reset by a new reconcile after a success -> Healthy;
+--   Successful is present but not True -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, ws_status, failure, successful, successful_false_successful,
+      successful_condition, failure_message, successful_message, successful_false_successful_message,
+      successful_condition_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, ws_status = status.conditions, status.wsStatus end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type, condition_status = condition.type, condition.status
+      if not failure and condition_type == "Failure" and condition_status == "True" then failure, failure_message = condition, condition.message end
+      if not successful and condition_type == "Successful" and condition_status == "True" then successful, successful_message = condition, condition.message end
+      if not successful_false_successful and condition_type == "Successful" and condition_status == "False" and condition.reason == "Successful" then successful_false_successful, successful_false_successful_message = condition, condition.message end
+      if not successful_condition and condition_type == "Successful" then successful_condition, successful_condition_message = condition, condition.message end
+    end
   end
- end
 end
-local function l(m) return type(m) == "string" and m ~= "" and m end
-if d then n, o = "Degraded", l(h) or "the operator reported a failed reconcile"
-elseif c == "Failed" then n, o = "Degraded", "wsStatus Failed"
-elseif c == "InProgress" then n, o = "Progressing", "wsStatus InProgress"
-elseif c == "Completed" then n, o = "Healthy", "wsStatus Completed"
-elseif e then n, o = "Healthy", l(i) or "Successful"
-elseif f then n, o = "Healthy", l(j) or "Last reconciliation succeeded"
-elseif g then n, o = "Progressing", l(k) and "waiting for Successful: " .. k or "waiting for Successful"
-else n, o = "Progressing", l(c) and "state " .. c or "waiting for status.wsStatus" end
-return {status = n, message = o}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if failure then
+  verdict, message = "Degraded", text(failure_message) or "the operator reported a failed reconcile"
+elseif ws_status == "Failed" then
+  verdict, message = "Degraded", "wsStatus Failed"
+elseif ws_status == "InProgress" then
+  verdict, message = "Progressing", "wsStatus InProgress"
+elseif ws_status == "Completed" then
+  verdict, message = "Healthy", "wsStatus Completed"
+elseif successful then
+  verdict, message = "Healthy", text(successful_message) or "Successful"
+elseif successful_false_successful then
+  verdict, message = "Healthy", text(successful_false_successful_message) or "Last reconciliation succeeded"
+elseif successful_condition then
+  verdict, message = "Progressing", text(successful_condition_message) and "waiting for Successful: " .. successful_condition_message or "waiting for Successful"
+else
+  verdict, message = "Progressing", text(ws_status) and "state " .. ws_status or "waiting for status.wsStatus"
+end
+return {status = verdict, message = message}

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 mod array_as_map;
 mod disagrees;
+pub mod duplicate_key;
 mod empty_status;
 mod healthy_without_status;
 mod huge_allocation;
@@ -107,6 +108,7 @@ pub static ALL: &[&dyn Check] = &[
     &disagrees::Disagrees,
     &timeout::Timeout,
     &unreadable_key::UnreadableKey,
+    &duplicate_key::DuplicateKey,
 ];
 
 /// Whether a run (of the script on a state) shows a problem, and what it looks like.

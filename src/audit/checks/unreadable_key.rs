@@ -62,7 +62,7 @@ mod tests {
         assert_eq!(reports[0].key, "resource.customizations");
         assert_eq!(
             reports[0].origin,
-            "line 1 ConfigMap data[resource.customizations]"
+            "line 5 ConfigMap data[resource.customizations]"
         );
         assert_eq!(reports[0].findings[0].level, Level::Error);
         assert!(
@@ -77,6 +77,10 @@ mod tests {
     fn a_split_key_with_two_underscores_is_found() {
         let reports = config("  resource.customizations.health.a_b_C: return {}\n");
         assert_eq!(reports.len(), 1, "{reports:?}");
+        assert_eq!(
+            reports[0].origin,
+            "line 5 ConfigMap data[resource.customizations.health.a_b_C]"
+        );
         assert_eq!(
             reports[0].findings,
             [UnreadableKey.finding(

@@ -21,7 +21,8 @@ mod write;
 #[derive(clap::Args)]
 pub struct Args {
     /// The format to write: argocd-cm (split keys, wildcards nested), nested, argocd-cr
-    /// (OpenShift GitOps ArgoCD resource), helm-values (argo-cd chart), upstream (a folder).
+    /// (OpenShift GitOps ArgoCD resource), argocd-cr-patch (a JSON patch of your ArgoCD
+    /// resource, with --merge), helm-values (argo-cd chart), upstream (a folder).
     #[arg(long, value_parser = parse_format)]
     format: Option<Format>,
     /// Only these kinds: GROUP/KIND, `*` allowed (repeatable). A pattern that is a rule's own key
@@ -51,6 +52,14 @@ pub struct Args {
     /// Write nothing; exit 1 when the output on disk differs from what would be written.
     #[arg(long)]
     check: bool,
+    /// Your own configuration to merge into (argocd-cm, argocd-cr, argocd-cr-patch):
+    /// `oc get argocd NAME -o yaml` or `oc get cm argocd-cm -o yaml`. Every setting and check
+    /// of yours stays; a kind both define is named on standard error.
+    #[arg(long, value_name = "FILE")]
+    merge: Option<PathBuf>,
+    /// With --merge: where you and we both define a kind, keep yours instead of ours.
+    #[arg(long, requires = "merge")]
+    keep_theirs: bool,
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
@@ -93,6 +102,9 @@ pub fn run(args: Args) -> Result<u8> {
     if entries.entries().is_empty() {
         bail!("--only and --exclude leave no rule to generate");
     }
+    if args.merge.is_some() && !args.format.is_some_and(Format::merges) {
+        bail!("--merge works with --format argocd-cm, argocd-cr or argocd-cr-patch");
+    }
     let target = Target {
         namespace: args.namespace.clone(),
         argocd_name: args.argocd_name.clone(),
@@ -128,13 +140,48 @@ pub fn run(args: Args) -> Result<u8> {
             eprintln!("{}: wrote {} files", dir.display(), files.len());
             Ok(EXIT_OK)
         }
-        Some(format) => single_file(format, &entries, &target, &args),
+        Some(format) => {
+            let text = match &args.merge {
+                Some(path) => merged(format, &entries, path, &args)?,
+                None => output::render(format, &entries, &target)?,
+            };
+            single_file(format, &text, &args)
+        }
     }
 }
 
+/// `format` merged into the user's configuration at `path`; says on standard error which kinds
+/// both define and which check stays.
+fn merged(format: Format, entries: &Catalog, path: &Path, args: &Args) -> Result<String> {
+    let name = path.display().to_string();
+    let text = super::read_text(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let keep = if args.keep_theirs {
+        output::Keep::Theirs
+    } else {
+        output::Keep::Ours
+    };
+    let merged = match format {
+        Format::ArgocdCm => output::merge_argocd_cm(entries, &name, &text, keep)?,
+        Format::ArgocdCr => output::merge_argocd_cr(entries, &name, &text, keep)?,
+        _ => output::argocd_cr_patch(entries, &name, &text, keep)?,
+    };
+    for line in merged.both_lines() {
+        complain!("{line}");
+    }
+    complain!(
+        "merged into {name}: {} checks of ours added, {} defined by both ({}), every other entry of yours kept",
+        merged.added,
+        merged.both.len(),
+        match keep {
+            output::Keep::Ours => "ours kept",
+            output::Keep::Theirs => "yours kept",
+        }
+    );
+    Ok(merged.text)
+}
+
 /// Writes (or with --check compares) one single-file format.
-fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) -> Result<u8> {
-    let text = output::render(format, entries, target)?;
+fn single_file(format: Format, text: &str, args: &Args) -> Result<u8> {
     match (&args.out, args.check) {
         (Some(path), true) => {
             let on_disk = std::fs::read_to_string(path).unwrap_or_default();
@@ -154,7 +201,7 @@ fn single_file(format: Format, entries: &Catalog, target: &Target, args: &Args) 
             Ok(EXIT_USAGE)
         }
         (Some(path), false) => {
-            write::write_named_file(path, &text)?;
+            write::write_named_file(path, text)?;
             Ok(EXIT_OK)
         }
         (None, false) => {

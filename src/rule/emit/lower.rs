@@ -1,7 +1,8 @@
 //! Rule -> Lua tree: clauses as plain `if`s over the locals a [`Scope`] fills.
 
 use super::lua::{self, BinOp, Expr, Stat};
-use super::scope::Scope;
+use super::names::{cut, lua_name, selector_name};
+use super::scope::{Scope, MESSAGE, VERDICT};
 use crate::rule::model::{Clause, Message, Part, Path, Predicate, Rule, Scalar, Source, Status};
 
 /// The statements of `rule`'s script, header excluded: the reads, any helpers, the shared
@@ -10,7 +11,7 @@ use crate::rule::model::{Clause, Message, Part, Path, Predicate, Rule, Scalar, S
 pub(super) fn chunk(rule: &Rule) -> Vec<Stat> {
     let groups = verdict_groups(&rule.clauses);
     let mut scope = Scope::new(rule);
-    let text = (text_reads(rule, &groups) >= TEXT_HELPER_USES).then(|| scope.fresh());
+    let text = (text_reads(rule, &groups) >= TEXT_HELPER_USES).then(|| scope.fresh("text"));
     let mut lower = Lower {
         scope,
         shared: shared_predicates(&groups),
@@ -28,7 +29,7 @@ pub(super) fn chunk(rule: &Rule) -> Vec<Stat> {
     let choice = if arms.is_empty() {
         vec![verdict(default.0, default.1)]
     } else {
-        let (s, m) = (lower.scope.declared(), lower.scope.declared());
+        let (s, m) = (lower.scope.declared(VERDICT), lower.scope.declared(MESSAGE));
         let set = |(status, message): (Status, Expr)| {
             vec![Stat::Assign(
                 vec![s.clone(), m.clone()],
@@ -94,7 +95,7 @@ impl<'r> Lower<'r> {
             return lua::name(n);
         }
         let e = self.lower(p);
-        let n = self.scope.fresh();
+        let n = self.scope.fresh(&cut(&describe(p)));
         self.pending.push(Stat::Local(vec![n.clone()], vec![e]));
         self.shared[i].1 = Some(n.clone());
         lua::name(&n)
@@ -147,7 +148,7 @@ impl<'r> Lower<'r> {
         if let Some((_, same)) = &self.tree {
             return same.clone();
         }
-        let names = (self.scope.fresh(), self.scope.fresh());
+        let names = (self.scope.fresh("is_zero"), self.scope.fresh("same_tree"));
         let same = names.1.clone();
         self.tree = Some(names);
         same
@@ -183,7 +184,7 @@ impl<'r> Lower<'r> {
     fn helpers(&mut self) -> Vec<Stat> {
         let mut out = Vec::new();
         if let Some(text) = self.text.clone() {
-            let v = self.scope.fresh();
+            let v = self.scope.fresh("value");
             let body = vec![Stat::Return(non_empty_text(lua::name(&v)))];
             out.push(Stat::Function(text, vec![v], body));
         }
@@ -326,7 +327,7 @@ fn is_single_test(p: &Predicate) -> bool {
 
 /// `zero(v)`: absent, `false`, `""`, `0`, or a table holding only such values.
 fn zero_fn(zero: &str, scope: &mut Scope) -> Stat {
-    let (v, x) = (scope.fresh(), scope.fresh());
+    let (v, x) = (scope.fresh("item"), scope.fresh("child"));
     let val = lua::name(&v);
     let is_zero = lua::any([
         lua::not(val.clone()),
@@ -350,7 +351,7 @@ fn zero_fn(zero: &str, scope: &mut Scope) -> Stat {
 
 /// `same_tree(a, b)`: equal once zero values count as absent; lists entry by entry.
 fn same_tree_fn(same: &str, zero: &str, scope: &mut Scope) -> Stat {
-    let [a, b, k, x] = [(); 4].map(|()| scope.fresh());
+    let [a, b, k, x] = ["left", "right", "key", "entry"].map(|hint| scope.fresh(hint));
     let (ea, eb, ek, ex) = (lua::name(&a), lua::name(&b), lua::name(&k), lua::name(&x));
     let z = |e: &Expr| lua::call(zero, vec![e.clone()]);
     let both_zero = lua::all([z(&ea), z(&eb)]);
@@ -381,4 +382,28 @@ fn same_tree_fn(same: &str, zero: &str, scope: &mut Scope) -> Stat {
         lua::ret_bool(true),
     ];
     Stat::Function(same.to_owned(), vec![a, b], body)
+}
+
+/// A name for the local holding a shared test, from what it tests (`not_ready_and_has_phase`).
+fn describe(p: &Predicate) -> String {
+    let last = |path: &Path| path.keys().last().map_or("obj".to_owned(), |k| lua_name(k));
+    let join = |ps: &[Predicate], word: &str| {
+        let parts: Vec<String> = ps.iter().map(describe).collect();
+        parts.join(word)
+    };
+    match p {
+        Predicate::Always => "always".to_owned(),
+        Predicate::Exists(path) => format!("has_{}", last(path)),
+        Predicate::OneOf(path, values) => match values.as_slice() {
+            [Scalar::Str(s)] => format!("{}_is_{}", last(path), lua_name(s)),
+            _ => format!("{}_matches", last(path)),
+        },
+        Predicate::Condition(sel) => selector_name(sel),
+        Predicate::FieldsEqual(a, b) => format!("{}_equals_{}", last(a), last(b)),
+        Predicate::FieldsDiffer(a, b) => format!("{}_differs_from_{}", last(a), last(b)),
+        Predicate::ObservedDiffers { desired, .. } => format!("{}_changed", last(desired)),
+        Predicate::All(ps) => join(ps, "_and_"),
+        Predicate::Any(ps) => join(ps, "_or_"),
+        Predicate::Not(q) => format!("not_{}", describe(q)),
+    }
 }

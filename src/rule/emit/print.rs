@@ -217,7 +217,17 @@ fn write_list(out: &mut String, es: &[Expr]) {
     }
 }
 
-/// Prints statements, one a line, each block indented by one space.
+/// One level of indentation.
+const INDENT: &str = "  ";
+
+/// Where a declaration of many locals wraps: a reviewer's diff view, not a token count.
+const WIDTH: usize = 100;
+
+fn indent(depth: usize) -> String {
+    INDENT.repeat(depth)
+}
+
+/// Prints statements, one a line, each block indented by two spaces.
 pub fn block(stats: &[Stat]) -> String {
     let mut out = String::new();
     write_block(&mut out, stats, 0);
@@ -226,7 +236,7 @@ pub fn block(stats: &[Stat]) -> String {
 
 fn write_block(out: &mut String, stats: &[Stat], depth: usize) {
     for s in stats {
-        out.push_str(&" ".repeat(depth));
+        out.push_str(&indent(depth));
         write_stat(out, s, depth);
         out.push('\n');
     }
@@ -234,6 +244,10 @@ fn write_block(out: &mut String, stats: &[Stat], depth: usize) {
 
 fn write_stat(out: &mut String, s: &Stat, depth: usize) {
     match s {
+        Stat::Local(names, values) if values.is_empty() => {
+            out.push_str("local ");
+            write_names(out, names, depth);
+        }
         Stat::Local(names, values) => {
             out.push_str("local ");
             write_assign(out, names, values);
@@ -271,34 +285,49 @@ fn write_assign(out: &mut String, names: &[String], values: &[Expr]) {
     }
 }
 
-/// `if ... elseif ... else ... end`, one arm a line, each arm's statements placed as
-/// [`write_body`] places them.
+/// Names of a declaration, wrapped before [`WIDTH`] with the continuation under the first name.
+fn write_names(out: &mut String, names: &[String], depth: usize) {
+    let start = out.rfind('\n').map_or(0, |i| i + 1);
+    let mut column = out.len() - start;
+    let hang = " ".repeat(column);
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+            column += 1;
+            if column + 1 + n.len() > WIDTH.max(depth * INDENT.len() + 40) {
+                out.push('\n');
+                out.push_str(&hang);
+                column = hang.len();
+            } else {
+                out.push(' ');
+                column += 1;
+            }
+        }
+        out.push_str(n);
+        column += n.len();
+    }
+}
+
+/// `if ... elseif ... else ... end`: a verdict chain, each test on its own line and what it
+/// decides on the lines below it, so a reviewer reads one decision a line.
 fn write_if_else(out: &mut String, arms: &[(Expr, Vec<Stat>)], otherwise: &[Stat], depth: usize) {
-    let mut inline = false;
     for (i, (c, body)) in arms.iter().enumerate() {
         if i > 0 {
-            end_arm(out, inline, depth);
+            out.push_str(&indent(depth));
             out.push_str("else");
         }
         out.push_str("if ");
         write_expr(out, c);
-        out.push_str(" then");
-        inline = write_arm(out, body, depth);
+        out.push_str(" then\n");
+        write_block(out, body, depth + 1);
     }
     if !otherwise.is_empty() {
-        end_arm(out, inline, depth);
-        out.push_str("else");
-        inline = write_arm(out, otherwise, depth);
+        out.push_str(&indent(depth));
+        out.push_str("else\n");
+        write_block(out, otherwise, depth + 1);
     }
-    close(out, inline, depth);
-}
-
-/// Ends an arm so that the next keyword starts a line at `depth`.
-fn end_arm(out: &mut String, inline: bool, depth: usize) {
-    if inline {
-        out.push('\n');
-    }
-    out.push_str(&" ".repeat(depth));
+    out.push_str(&indent(depth));
+    out.push_str("end");
 }
 
 /// `end` after a block [`write_arm`] wrote.
@@ -306,7 +335,7 @@ fn close(out: &mut String, inline: bool, depth: usize) {
     if inline {
         out.push_str(" end");
     } else {
-        out.push_str(&" ".repeat(depth));
+        out.push_str(&indent(depth));
         out.push_str("end");
     }
 }

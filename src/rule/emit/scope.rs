@@ -1,21 +1,24 @@
-//! Locals and reads: short names, the guarded field reads and the single conditions scan.
+//! Locals and reads: names that say what they hold, the guarded field reads and the single
+//! conditions scan.
 //!
 //! Lowering asks for a field or a condition test and gets the local that will hold it; the
 //! statements that fill those locals are written afterwards from what was asked, so a script
 //! can never read a local that nothing assigns.
 
 use super::lua::{self, Expr, Stat};
-use super::print::is_name;
+use super::names::{field_candidates, lua_name, selector_name, Names};
 use crate::argocd::paths::CONDITIONS;
 use crate::rule::model::{ConditionSelector, Part, Path, Rule, Source, TextMatch};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Globals a script uses, which no local may shadow.
-const GLOBALS: [&str; 4] = ["obj", "type", "ipairs", "pairs"];
+/// The locals holding the verdict chain's choice, named before any field can take the names.
+pub(super) const VERDICT: &str = "verdict";
+/// See [`VERDICT`].
+pub(super) const MESSAGE: &str = "message";
 
 /// The locals of one script and what fills them.
 pub(super) struct Scope {
-    next: usize,
+    names: Names,
     /// The local holding each field the script reads, and each prefix of it, by key path.
     fields: BTreeMap<Vec<String>, String>,
     /// The condition tests, in scan order.
@@ -34,12 +37,12 @@ struct Selector {
 
 impl Scope {
     /// A scope whose first names go to `rule`'s fields in tree order, then its condition tests,
-    /// so the reads at the top of a script come out as `a, b, c, ...`. The lists here only set
-    /// that order: lowering asks again for every local it uses, and gets the same one, or a new
-    /// one for anything these lists missed.
+    /// so a field keeps its own key as its name wherever it can. The lists here only set that
+    /// order: lowering asks again for every local it uses, and gets the same one, or a new one
+    /// for anything these lists missed.
     pub(super) fn new(rule: &Rule) -> Scope {
         let mut scope = Scope {
-            next: 0,
+            names: Names::reserving(&[VERDICT, MESSAGE]),
             fields: BTreeMap::new(),
             selectors: Vec::new(),
             declared: Vec::new(),
@@ -53,7 +56,7 @@ impl Scope {
             }
         }
         for keys in prefixes {
-            let n = scope.fresh();
+            let n = scope.names.first_free(field_candidates(&keys));
             scope.fields.insert(keys, n);
         }
         for sel in selectors {
@@ -73,22 +76,19 @@ impl Scope {
         scope
     }
 
-    /// A name no other local of the script has: `a` to `z`, then `aa`, `ab`, ... (keywords and
-    /// the globals a script uses are skipped).
-    pub(super) fn fresh(&mut self) -> String {
-        loop {
-            let n = spell(self.next);
-            self.next += 1;
-            if is_name(&n) && !GLOBALS.contains(&n.as_str()) {
-                return n;
-            }
-        }
+    /// A name no other local of the script has, made from `hint` (`hint`, else `hint_2`, ...;
+    /// keywords and the globals a script uses are never given).
+    pub(super) fn fresh(&mut self, hint: &str) -> String {
+        self.names.first_free([hint.to_owned()])
     }
 
-    /// A fresh local declared at the top of the script, which the caller assigns.
-    pub(super) fn declared(&mut self) -> String {
-        let n = self.fresh();
-        self.declared.push(n.clone());
+    /// One of the reserved locals ([`VERDICT`], [`MESSAGE`]) declared at the top of the
+    /// script, which the caller assigns.
+    pub(super) fn declared(&mut self, name: &str) -> String {
+        let n = self.names.reserved(name);
+        if !self.declared.contains(&n) {
+            self.declared.push(n.clone());
+        }
         n
     }
 
@@ -101,7 +101,7 @@ impl Scope {
             let n = match self.fields.get(prefix) {
                 Some(n) => n.clone(),
                 None => {
-                    let n = self.fresh();
+                    let n = self.names.first_free(field_candidates(prefix));
                     self.fields.insert(prefix.to_vec(), n.clone());
                     n
                 }
@@ -123,7 +123,8 @@ impl Scope {
         if let Some((_, n)) = self.selectors[i].reads.iter().find(|(k, _)| k == key) {
             return lua::name(n);
         }
-        let n = self.fresh();
+        let hint = format!("{}_{}", self.selectors[i].local, lua_name(key));
+        let n = self.fresh(&hint);
         self.selectors[i].reads.push((key.to_owned(), n.clone()));
         lua::name(&n)
     }
@@ -133,7 +134,7 @@ impl Scope {
         if let Some(i) = self.selectors.iter().position(|s| s.sel == *sel) {
             return i;
         }
-        let local = self.fresh();
+        let local = self.fresh(&selector_name(sel));
         self.selectors.push(Selector {
             sel: sel.clone(),
             local,
@@ -187,14 +188,14 @@ impl Scope {
     /// One pass over the conditions: each selector's local takes the first entry it matches.
     /// A condition field two tests compare is read once into a local.
     fn scan(&mut self, list: Expr) -> Stat {
-        let entry = self.fresh();
+        let entry = self.fresh("condition");
         let mut reads: (Vec<String>, Vec<Expr>) = (Vec::new(), Vec::new());
         let mut fields: Vec<Expr> = Vec::new();
         for (key, part) in SELECTOR_FIELDS {
             let uses: usize = self.selectors.iter().map(|s| tests(part(&s.sel))).sum();
             let read = lua::field(lua::name(&entry), key);
             if uses > 1 {
-                let n = self.fresh();
+                let n = self.fresh(&format!("condition_{key}"));
                 reads.0.push(n.clone());
                 reads.1.push(read);
                 fields.push(lua::name(&n));
@@ -262,18 +263,4 @@ fn text_match(value: &Expr, m: &TextMatch) -> Option<Expr> {
 
 fn conditions_path() -> Path {
     Path::from_keys(CONDITIONS)
-}
-
-/// The `i`th name in the order `a`..`z`, `aa`..`az`, `ba`, ... (bijective base 26).
-fn spell(mut i: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'a' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8_lossy(&out).into_owned()
 }

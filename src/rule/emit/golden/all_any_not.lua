@@ -1,14 +1,19 @@
 -- mas-health: nesting
-local a, b, c, d, e, f, g, h
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c, d, e = a.a, a.b, a.c, a.conditions end
-if type(e) == "table" then
- for _, i in ipairs(e) do
-  if type(i) == "table" then
-   if not f and i.type == "Ready" and i.status == "True" then f = i end
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, a, b, c, conditions, ready, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then a, b, c, conditions = status.a, status.b, status.c, status.conditions end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      if not ready and condition.type == "Ready" and condition.status == "True" then ready = condition end
+    end
   end
- end
 end
-if b ~= nil and c == nil or not (d == "x" or f) or true or false then g, h = "Degraded", "hit"
-else g, h = "Healthy", "ok" end
-return {status = g, message = h}
+if a ~= nil and b == nil or not (c == "x" or ready) or true or false then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

@@ -1,14 +1,19 @@
 -- mas-health: any condition
-local a, b, c, d, e
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.conditions end
-if type(b) == "table" then
- for _, f in ipairs(b) do
-  if type(f) == "table" then
-   if not c then c = f end
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, condition, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions = status.conditions end
+if type(conditions) == "table" then
+  for _, condition_2 in ipairs(conditions) do
+    if type(condition_2) == "table" then
+      if not condition then condition = condition_2 end
+    end
   end
- end
 end
-if c then d, e = "Degraded", "hit"
-else d, e = "Healthy", "ok" end
-return {status = d, message = e}
+if condition then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

@@ -1,17 +1,23 @@
 -- mas-health: several selectors
-local a, b, c, d, e, f
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.conditions end
-if type(b) == "table" then
- for _, g in ipairs(b) do
-  if type(g) == "table" then
-   local h = g.type
-   if not c and h == "Failed" and g.reason ~= "Retrying" then c = g end
-   if not d and h == "Ready" and g.status == "True" then d = g end
+-- The first case that holds decides: failed -> Degraded; ready -> Healthy; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, failed_condition_not_retrying, ready, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions = status.conditions end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type = condition.type
+      if not failed_condition_not_retrying and condition_type == "Failed" and condition.reason ~= "Retrying" then failed_condition_not_retrying = condition end
+      if not ready and condition_type == "Ready" and condition.status == "True" then ready = condition end
+    end
   end
- end
 end
-if c then e, f = "Degraded", "failed"
-elseif d then e, f = "Healthy", "ready"
-else e, f = "Progressing", "waiting" end
-return {status = e, message = f}
+if failed_condition_not_retrying then
+  verdict, message = "Degraded", "failed"
+elseif ready then
+  verdict, message = "Healthy", "ready"
+else
+  verdict, message = "Progressing", "waiting"
+end
+return {status = verdict, message = message}

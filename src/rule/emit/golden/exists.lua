@@ -1,7 +1,12 @@
 -- mas-health: exists
-local a, b, c, d
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b = a.phase end
-if b ~= nil then c, d = "Degraded", "hit"
-else c, d = "Healthy", "ok" end
-return {status = c, message = d}
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, phase, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then phase = status.phase end
+if phase ~= nil then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

@@ -1,9 +1,14 @@
 -- mas-health: keys that are not Lua names
-local a, b, c, d, e, f, g
-if type(obj) == "table" then a, d = obj.metadata, obj.spec end
-if type(a) == "table" then b = a.labels end
-if type(b) == "table" then c = b["app.k8s.io/end"] end
-if type(d) == "table" then e = d["end"] end
-if b ~= nil and c ~= nil and e ~= nil then f, g = "Degraded", "hit"
-else f, g = "Healthy", "ok" end
-return {status = f, message = g}
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local metadata, labels, app_k8s_io_end, spec, end_, verdict, message
+if type(obj) == "table" then metadata, spec = obj.metadata, obj.spec end
+if type(metadata) == "table" then labels = metadata.labels end
+if type(labels) == "table" then app_k8s_io_end = labels["app.k8s.io/end"] end
+if type(spec) == "table" then end_ = spec["end"] end
+if labels ~= nil and app_k8s_io_end ~= nil and end_ ~= nil then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

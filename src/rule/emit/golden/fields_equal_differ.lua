@@ -1,9 +1,15 @@
 -- mas-health: fields equal or differ
-local a, b, c, d, e, f
-if type(obj) == "table" then a, c = obj.spec, obj.status end
-if type(a) == "table" then b = a.v end
-if type(c) == "table" then d = c.v end
-if b ~= nil and d ~= nil and type(b) ~= "table" and type(d) ~= "table" and b == d then e, f = "Healthy", "same"
-elseif b ~= nil and d ~= nil and type(b) ~= "table" and type(d) ~= "table" and b ~= d then e, f = "Progressing", "upgrading"
-else e, f = "Unknown", "" end
-return {status = e, message = f}
+-- The first case that holds decides: equal -> Healthy; differ -> Progressing; otherwise Unknown.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local spec, v, status, status_v, verdict, message
+if type(obj) == "table" then spec, status = obj.spec, obj.status end
+if type(spec) == "table" then v = spec.v end
+if type(status) == "table" then status_v = status.v end
+if v ~= nil and status_v ~= nil and type(v) ~= "table" and type(status_v) ~= "table" and v == status_v then
+  verdict, message = "Healthy", "same"
+elseif v ~= nil and status_v ~= nil and type(v) ~= "table" and type(status_v) ~= "table" and v ~= status_v then
+  verdict, message = "Progressing", "upgrading"
+else
+  verdict, message = "Unknown", ""
+end
+return {status = verdict, message = message}

@@ -1,18 +1,26 @@
 -- mas-health: messages
-local a, b, c, d, e, f, g, h, k, l
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c, d = a.conditions, a.phase, a.version end
-if type(b) == "table" then
- for _, m in ipairs(b) do
-  if type(m) == "table" then
-   local n = m.type
-   if not e and n == "Failed" and m.reason ~= "Retrying" then e, g = m, m.message end
-   if not f and n == "Ready" and m.status == "True" then f, h = m, m.message end
+-- The first case that holds decides: bound condition -> Degraded;
+--   field with prefix and text around -> Progressing; otherwise Progressing.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, conditions, phase, version, failed_condition_not_retrying, ready,
+      failed_condition_not_retrying_message, ready_message, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then conditions, phase, version = status.conditions, status.phase, status.version end
+if type(conditions) == "table" then
+  for _, condition in ipairs(conditions) do
+    if type(condition) == "table" then
+      local condition_type = condition.type
+      if not failed_condition_not_retrying and condition_type == "Failed" and condition.reason ~= "Retrying" then failed_condition_not_retrying, failed_condition_not_retrying_message = condition, condition.message end
+      if not ready and condition_type == "Ready" and condition.status == "True" then ready, ready_message = condition, condition.message end
+    end
   end
- end
 end
-local function i(j) return type(j) == "string" and j ~= "" and j end
-if e then k, l = "Degraded", i(g) and "failed: " .. g or "failed"
-elseif c ~= nil then k, l = "Progressing", "phase" .. (i(c) and " " .. c or "") .. ", version " .. (i(d) or "unknown")
-else k, l = "Progressing", (i(h) or "not ready") .. "; " .. (i(h) or "") end
-return {status = k, message = l}
+local function text(value) return type(value) == "string" and value ~= "" and value end
+if failed_condition_not_retrying then
+  verdict, message = "Degraded", text(failed_condition_not_retrying_message) and "failed: " .. failed_condition_not_retrying_message or "failed"
+elseif phase ~= nil then
+  verdict, message = "Progressing", "phase" .. (text(phase) and " " .. phase or "") .. ", version " .. (text(version) or "unknown")
+else
+  verdict, message = "Progressing", (text(ready_message) or "not ready") .. "; " .. (text(ready_message) or "")
+end
+return {status = verdict, message = message}

@@ -1,29 +1,34 @@
 -- mas-health: observed differs
-local a, b, c, d, e, f, o, p
-if type(obj) == "table" then a, c = obj.spec, obj.status end
-if type(a) == "table" then b = a.source end
-if type(c) == "table" then d = c.sync end
-if type(d) == "table" then e = d.comparedTo end
-if type(e) == "table" then f = e.source end
-local function g(i)
- if not i or i == "" or i == 0e0 then return true end
- if type(i) ~= "table" then return false end
- for _, j in pairs(i) do
-  if not g(j) then return false end
- end
- return true
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local spec, source, status, sync, compared_to, compared_to_source, verdict, message
+if type(obj) == "table" then spec, status = obj.spec, obj.status end
+if type(spec) == "table" then source = spec.source end
+if type(status) == "table" then sync = status.sync end
+if type(sync) == "table" then compared_to = sync.comparedTo end
+if type(compared_to) == "table" then compared_to_source = compared_to.source end
+local function is_zero(item)
+  if not item or item == "" or item == 0e0 then return true end
+  if type(item) ~= "table" then return false end
+  for _, child in pairs(item) do
+    if not is_zero(child) then return false end
+  end
+  return true
 end
-local function h(k, l)
- if g(k) and g(l) then return true end
- if type(k) ~= "table" or type(l) ~= "table" then return k == l end
- for m, n in pairs(k) do
-  if not h(n, l[m]) then return false end
- end
- for m, n in pairs(l) do
-  if k[m] == nil and not g(n) then return false end
- end
- return true
+local function same_tree(left, right)
+  if is_zero(left) and is_zero(right) then return true end
+  if type(left) ~= "table" or type(right) ~= "table" then return left == right end
+  for key, entry in pairs(left) do
+    if not same_tree(entry, right[key]) then return false end
+  end
+  for key, entry in pairs(right) do
+    if left[key] == nil and not is_zero(entry) then return false end
+  end
+  return true
 end
-if f ~= nil and not h(b, f) then o, p = "Degraded", "hit"
-else o, p = "Healthy", "ok" end
-return {status = o, message = p}
+if compared_to_source ~= nil and not same_tree(source, compared_to_source) then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

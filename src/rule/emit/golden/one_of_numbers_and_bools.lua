@@ -1,7 +1,12 @@
 -- mas-health: numbers and bools
-local a, b, c, d, e, f
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c, d = a.code, a.nan, a.ready end
-if b == 0e0 or b == -2.5e0 or b == 1e21 or c == (0/0) or d == false then e, f = "Degraded", "hit"
-else e, f = "Healthy", "ok" end
-return {status = e, message = f}
+-- The first case that holds decides: hit -> Degraded; otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, code, nan, ready, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then code, nan, ready = status.code, status.nan, status.ready end
+if code == 0e0 or code == -2.5e0 or code == 1e21 or nan == (0/0) or ready == false then
+  verdict, message = "Degraded", "hit"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

@@ -1,9 +1,17 @@
 -- mas-health: consecutive clauses with one verdict
-local a, b, c, d, e, f, g
-if type(obj) == "table" then a = obj.status end
-if type(a) == "table" then b, c, d, e = a.a, a.b, a.c, a.d end
-if b ~= nil or c ~= nil then f, g = "Degraded", "bad"
-elseif d ~= nil then f, g = "Degraded", "other"
-elseif e ~= nil then f, g = "Degraded", "bad"
-else f, g = "Healthy", "ok" end
-return {status = f, message = g}
+-- The first case that holds decides: a -> Degraded; b -> Degraded; c -> Degraded; d -> Degraded;
+--   otherwise Healthy.
+-- Which case decided for an object, and every value it read: mas-health explain FILE
+local status, a, b, c, d, verdict, message
+if type(obj) == "table" then status = obj.status end
+if type(status) == "table" then a, b, c, d = status.a, status.b, status.c, status.d end
+if a ~= nil or b ~= nil then
+  verdict, message = "Degraded", "bad"
+elseif c ~= nil then
+  verdict, message = "Degraded", "other"
+elseif d ~= nil then
+  verdict, message = "Degraded", "bad"
+else
+  verdict, message = "Healthy", "ok"
+end
+return {status = verdict, message = message}

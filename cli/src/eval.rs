@@ -42,6 +42,8 @@ pub struct Args {
     live: super::live::Flags,
     #[command(flatten)]
     scope: super::live::Scope,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -127,7 +129,7 @@ impl Evaluator {
 fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
     match source {
         Source::Catalog { key, .. } => ("rule", Some(key.as_str())),
-        Source::BuiltIn { .. } => ("built-in", None),
+        Source::BuiltIn { .. } | Source::NotEvaluated { .. } => ("built-in", None),
         Source::PreCheck => ("pre-check", None),
         Source::NoCheck => ("none", None),
     }
@@ -196,7 +198,7 @@ pub fn run(args: Args) -> Result<u8> {
             "reading objects from standard input (end with Ctrl-D); give a file to read it instead"
         );
     }
-    let mut ev = Evaluator::new(Catalog::standard());
+    let mut ev = Evaluator::new(args.argocd.catalog(Catalog::standard())?);
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;
     let mut each = |item: super::Input| {

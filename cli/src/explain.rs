@@ -18,6 +18,8 @@ pub struct Args {
     #[arg(long)]
     full: bool,
     #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
     live: super::live::Flags,
     #[command(flatten)]
     scope: super::live::Scope,
@@ -62,7 +64,7 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let catalog = Catalog::standard();
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     if args.live.cluster {
         return explain_live(&catalog, &args);
     }

@@ -15,6 +15,7 @@ macro_rules! complain {
     };
 }
 
+mod argocd;
 mod audit;
 mod bench;
 mod eval;

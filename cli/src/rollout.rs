@@ -39,6 +39,8 @@ pub struct Args {
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<i64>,
     #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
     live: super::live::Flags,
     #[command(flatten)]
     live_rollout: super::live::RolloutFlags,
@@ -178,9 +180,10 @@ fn finish(
     mut errors: Vec<String>,
     notes: Vec<String>,
 ) -> Result<u8> {
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     let view = match args.at {
-        Some(at) => rollout_at(objects, &Catalog::standard(), at),
-        None => rollout(objects, &Catalog::standard()),
+        Some(at) => rollout_at(objects, &catalog, at),
+        None => rollout(objects, &catalog),
     };
     // Said only when every input was read: after a read error it would be a second line for
     // one mistake.

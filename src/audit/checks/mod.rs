@@ -26,6 +26,7 @@ mod open_libs_unsafe;
 mod order_dependent;
 mod parse_error;
 mod precedence;
+mod replaces_builtin;
 mod runtime_error;
 mod time_budget;
 pub mod timeout;
@@ -82,6 +83,7 @@ pub trait Check: Sync {
 pub static ALL: &[&dyn Check] = &[
     &wrong_group::WrongGroup,
     &unused_key::UnusedKey,
+    &replaces_builtin::ReplacesBuiltin,
     &parse_error::ParseError,
     &not_lua51::NotLua51,
     &needs_open_libs::NeedsOpenLibs,

@@ -2,6 +2,7 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod aliases;
 mod list;
 mod scan;
 mod stream;
@@ -161,7 +162,11 @@ fn read_stream_io(
         each(Found::Error(0, message.to_owned()));
         return Ok(());
     }
-    let bom = if head.starts_with("\u{feff}".as_bytes()) { 3 } else { 0 };
+    let bom = if head.starts_with("\u{feff}".as_bytes()) {
+        3
+    } else {
+        0
+    };
     input.consume(bom);
     let mut scan = scan::Scanner::new(input, bom as u64, 1);
     if !scan.skip_blank()? {
@@ -411,5 +416,70 @@ mod tests {
         assert_eq!(lines[0], Ok((1, json!({"a": 1}))));
         assert!(matches!(&lines[1], Err((2, m)) if m.starts_with("invalid JSON: ")));
         assert_eq!(lines[2], Ok((3, json!({"c": 3}))));
+    }
+
+    /// A source that counts the bytes taken from it and the times it is rewound.
+    struct Counting<'a> {
+        inner: io::Cursor<&'a [u8]>,
+        taken: usize,
+        seeks: usize,
+    }
+
+    impl io::Read for Counting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.taken += n;
+            Ok(n)
+        }
+    }
+
+    impl BufRead for Counting<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            self.inner.fill_buf()
+        }
+        fn consume(&mut self, n: usize) {
+            self.taken += n;
+            self.inner.consume(n);
+        }
+    }
+
+    impl Seek for Counting<'_> {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            self.seeks += 1;
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn json_lines_and_other_streams_are_read_in_work_linear_in_their_size() {
+        let object = r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}}"#;
+        let pretty = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\"\n}\n";
+        let yaml = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n";
+        let forms = [
+            (format!("{object}\n"), 0),
+            (pretty.to_owned(), 0),
+            (yaml.to_owned(), 1),
+        ];
+        for (document, rewinds) in forms {
+            for n in [1_000, 10_000] {
+                let text = document.repeat(n);
+                stream::PARSED.with(|p| p.set(0));
+                let mut input = Counting {
+                    inner: io::Cursor::new(text.as_bytes()),
+                    taken: 0,
+                    seeks: 0,
+                };
+                let mut documents = 0;
+                read_stream(&mut input, STREAM_FROM, &mut |f| {
+                    documents += usize::from(matches!(f, Found::Document(..)));
+                });
+                assert_eq!(documents, n, "{document}");
+                // Every byte is taken from the input once (YAML: after one rewind to its
+                // start, past nothing), and handed to a parser at most once.
+                assert_eq!(input.taken, text.len(), "{document}");
+                assert_eq!(input.seeks, rewinds, "{document}");
+                assert!(stream::PARSED.with(|p| p.get()) <= text.len(), "{document}");
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ macro_rules! complain {
 
 mod audit;
 mod bench;
+mod bench_input;
 mod eval;
 mod explain;
 mod generate;

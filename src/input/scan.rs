@@ -133,7 +133,20 @@ impl<'a> Scanner<'a> {
                 break;
             }
             let mut used = 0;
-            for &b in chunk {
+            while let Some(&b) = chunk.get(used) {
+                if keep && state.in_string && !state.escaped {
+                    // The plain bytes of a string, kept in one step (no line breaks in them).
+                    let run = chunk[used..]
+                        .iter()
+                        .position(|c| matches!(c, b'"' | b'\\' | b'\n'))
+                        .unwrap_or(chunk.len() - used);
+                    if run > 0 && buf.len() + run < limit {
+                        buf.extend_from_slice(&chunk[used..used + run]);
+                        used += run;
+                        self.column0 = false;
+                        continue;
+                    }
+                }
                 if cut_before(b, self.column0, self.lines_mode, &state) {
                     done = true;
                     break;
@@ -274,7 +287,9 @@ impl State {
                 self.token = header.is_some().then(Vec::new);
             }
             b'{' | b'[' => {
-                if let (Some(h), 1, false, b'[') = (header.as_deref_mut(), self.depth, self.expect_key, b) {
+                if let (Some(h), 1, false, b'[') =
+                    (header.as_deref_mut(), self.depth, self.expect_key, b)
+                {
                     h.items_listed |= self.key == b"items";
                 }
                 self.depth += 1;

@@ -28,8 +28,22 @@ fn utf8(bytes: &[u8], offset: u64) -> Result<&str, String> {
     })
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Bytes handed to the parsers on this thread (the tests' measure of work).
+    pub(super) static PARSED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `bytes` handed to a parser, for the tests that hold reading linear.
+fn parsing(bytes: &[u8]) {
+    #[cfg(test)]
+    PARSED.with(|p| p.set(p.get() + bytes.len()));
+    let _ = bytes;
+}
+
 /// One JSON value, with the rules of every format (duplicates, depth).
 fn parse_json(bytes: &[u8], line: usize, offset: u64) -> Result<Value, (usize, String)> {
+    parsing(bytes);
     let text = utf8(bytes, offset).map_err(|m| (line, m))?;
     serde_json::from_str::<StrictValue>(text)
         .map(|v| v.0)
@@ -303,9 +317,15 @@ fn yaml_document(
     Ok(true)
 }
 
-/// One YAML document, with the rules of every format.
+/// One YAML document, with the rules of every format; aliases that would copy more than the
+/// document's size (see [`super::aliases`]) are refused before the parser copies them.
 fn parse_yaml(bytes: &[u8], line: usize, offset: u64) -> Result<Value, (usize, String)> {
+    parsing(bytes);
     let text = utf8(bytes, offset).map_err(|m| (line, m))?;
+    if text.contains('*') {
+        super::aliases::within(text, text.len().max(super::aliases::FLOOR))
+            .map_err(|(at, message)| (line + at.max(1) - 1, message))?;
+    }
     serde_saphyr::from_str_with_options::<Value>(text, yaml_options())
         .map_err(|e| yaml_error(&e.to_string(), line))
 }

@@ -1,0 +1,163 @@
+//! The input forms eval reads as streams: standard input by any name, JSON Lines and
+//! concatenated JSON with a broken value in the middle, multi-document YAML in bounded memory,
+//! YAML aliases refused before they are copied.
+
+use assert_cmd::Command;
+
+fn cmd() -> Command {
+    Command::cargo_bin("mas-health").expect("binary")
+}
+
+const PVC_LOST: &str = r#"{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data", "namespace": "ns"}, "status": {"phase": "Lost"}}"#;
+const PVC_BOUND: &str = r#"{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "logs", "namespace": "ns"}, "status": {"phase": "Bound"}}"#;
+const LOST_LINE: &str =
+    "Degraded     PersistentVolumeClaim ns/data:   [built-in gitops-engine (Go)]\n";
+const BOUND_LINE: &str =
+    "Healthy      PersistentVolumeClaim ns/logs:   [built-in gitops-engine (Go)]\n";
+
+#[test]
+fn dev_stdin_and_dash_both_read_standard_input() {
+    for name in ["-", "/dev/stdin"] {
+        let out = cmd()
+            .args(["eval", name])
+            .write_stdin(format!("{PVC_BOUND}\n"))
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), BOUND_LINE, "{name}");
+    }
+}
+
+/// eval's exit code, standard output and error lines for one file holding `text`.
+fn eval_file(name: &str, text: &str) -> (Option<i32>, String, Vec<String>) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join(name);
+    std::fs::write(&file, text).expect("write");
+    let out = cmd().arg("eval").arg(&file).output().expect("runs");
+    let prefix = format!("{}/", tmp.path().display());
+    let err = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        err.lines().map(str::to_owned).collect(),
+    )
+}
+
+#[test]
+fn a_broken_json_line_is_one_error_and_the_lines_after_it_are_evaluated() {
+    // The second line was cut off by a log shipper; the Degraded claim after it must count.
+    let cut = &PVC_BOUND[..60];
+    let text = format!("{PVC_BOUND}\n{cut}\n{PVC_LOST}\n{PVC_BOUND}}}\n{PVC_BOUND}\n");
+    let (code, stdout, err) = eval_file("two.jsonl", &text);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stdout,
+        format!("{BOUND_LINE}{LOST_LINE}{BOUND_LINE}{BOUND_LINE}")
+    );
+    assert_eq!(
+        err,
+        [
+            "error: two.jsonl:2: invalid JSON: EOF while parsing a string",
+            "error: two.jsonl:4: invalid JSON: expected value",
+        ]
+    );
+}
+
+#[test]
+fn a_broken_value_in_concatenated_json_is_one_error_and_the_values_after_it_are_evaluated() {
+    let pretty = |v: &str| {
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(v).expect("json"))
+            .expect("pretty")
+    };
+    let bound = pretty(PVC_BOUND);
+    // Cut after a complete member: the next value starts at the start of a line.
+    let cut_at = bound.find("\"metadata\"").expect("metadata");
+    let text = format!(
+        "{bound}\n{}\n{}\n{bound}",
+        &bound[..cut_at].trim_end(),
+        pretty(PVC_LOST)
+    );
+    let (code, stdout, err) = eval_file("dump.json", &text);
+    assert_eq!(code, Some(2));
+    assert_eq!(stdout, format!("{BOUND_LINE}{LOST_LINE}{BOUND_LINE}"));
+    let cut_line = bound.lines().count() + 1;
+    assert_eq!(
+        err,
+        [format!(
+            "error: dump.json:{}: invalid JSON: EOF while parsing an object",
+            cut_line + 3
+        )]
+    );
+}
+
+#[test]
+fn yaml_aliases_that_would_copy_too_much_are_refused_before_they_are_copied() {
+    // 1.1 MB: one 1,000-byte anchor, then 1,100 lines of 1,000 aliases each (1.1 GB of copies).
+    let mut text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: bomb}}\nx: &x \"{}\"\ndata:\n",
+        "y".repeat(1000)
+    );
+    for i in 0..1100 {
+        text.push_str(&format!("  k{i}: [{}]\n", vec!["*x"; 250].join(", ")));
+    }
+    text.push_str(&format!("---\n{PVC_LOST}\n"));
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("bomb.yaml");
+    std::fs::write(&file, &text).expect("write");
+    // 512 MiB of address space: expanded, the aliases alone would take a gigabyte.
+    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 524288; exec {exe:?} eval {file:?}"))
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), LOST_LINE);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("error: {}:", file.display()))
+            && err.contains(": invalid YAML: its aliases stand for more than ")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn multi_document_yaml_is_read_one_document_at_a_time() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("dump.yaml");
+    let n = 30_000;
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n  namespace: ns\n\
+             data:\n  note: {}\n",
+            "z".repeat(700)
+        ));
+    }
+    assert!(text.len() > 24 << 20, "{} bytes", text.len());
+    std::fs::write(&file, &text).expect("write");
+    drop(text);
+    // 256 MiB of address space: held whole, the documents took about 11 times the text.
+    let exe = assert_cmd::cargo::cargo_bin("mas-health");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 262144; exec {exe:?} eval {file:?}"))
+        .output()
+        .expect("bash runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), n);
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            format!(
+                "-            ConfigMap ns/cm-{}: no health check: Argo CD treats it as \
+                 healthy for sync waves  [no check]",
+                n - 1
+            )
+            .as_str()
+        )
+    );
+}

@@ -147,6 +147,16 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                 }
+                if keep && b == b' ' && !state.in_string {
+                    // Indentation, kept in one step (blanks change nothing but the column).
+                    let run = chunk[used..].iter().take_while(|c| **c == b' ').count();
+                    if buf.len() + run < limit {
+                        buf.extend_from_slice(&chunk[used..used + run]);
+                        used += run;
+                        self.column0 = false;
+                        continue;
+                    }
+                }
                 if cut_before(b, self.column0, self.lines_mode, &state) {
                     done = true;
                     break;
@@ -175,6 +185,10 @@ impl<'a> Scanner<'a> {
             self.input.consume(used);
             self.offset += used as u64;
         }
+        if keep && state.depth == 0 && self.garbage_follows()? {
+            // `{...}}` or `{...} x`: the line is one error, not a value and a stray byte.
+            self.rest_of_line(buf)?;
+        }
         if self.lines_mode.is_none() {
             self.lines_mode = Some(self.line == start_line && self.at_line_end()?);
         }
@@ -194,6 +208,16 @@ impl<'a> Scanner<'a> {
             .iter()
             .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
             .is_none_or(|b| *b == b'\n'))
+    }
+
+    /// Whether something other than blanks, a line break or the start of another value
+    /// follows on this line.
+    fn garbage_follows(&mut self) -> io::Result<bool> {
+        let buf = self.input.fill_buf()?;
+        Ok(buf
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+            .is_some_and(|b| !matches!(b, b'\n' | b'{' | b'[')))
     }
 
     /// Takes the bytes up to the next line break (not included).
@@ -226,7 +250,7 @@ fn cut_before(b: u8, column0: bool, lines_mode: Option<bool>, state: &State) -> 
             column0
                 && state.depth > 0
                 && !state.in_string
-                && (state.after_value || lines_mode == Some(true))
+                && (state.after_value || state.before_key || lines_mode == Some(true))
         }
         _ => false,
     }
@@ -242,6 +266,10 @@ struct State {
     after_value: bool,
     /// On the first level: the next string is a key (after `{` or `,`).
     expect_key: bool,
+    /// Whether each open container is an object (up to [`super::MAX_DEPTH`] levels).
+    objects: Vec<bool>,
+    /// The next thing is a key, at any level: a value cannot start here.
+    before_key: bool,
     /// On the first level: the string being read, when short enough to keep.
     token: Option<Vec<u8>>,
     /// On the first level: the key whose value comes next.
@@ -272,6 +300,7 @@ impl State {
                 (false, b'"') => {
                     self.in_string = false;
                     self.after_value = true;
+                    self.before_key = false;
                     if let (Some(h), 1) = (header, self.depth) {
                         self.string_done(h);
                     }
@@ -294,16 +323,27 @@ impl State {
                 }
                 self.depth += 1;
                 self.expect_key = b == b'{';
+                if self.objects.len() < super::MAX_DEPTH {
+                    self.objects.push(b == b'{');
+                }
                 if let Some(h) = header {
                     h.irregular |= self.depth > super::MAX_DEPTH;
                 }
             }
-            b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+            b'}' | b']' => {
+                self.depth = self.depth.saturating_sub(1);
+                self.objects.pop();
+            }
             b',' => self.expect_key = self.depth == 1,
             b':' => self.expect_key = false,
             _ => {}
         }
         self.after_value = matches!(b, b'}' | b']') || b.is_ascii_alphanumeric();
+        self.before_key = match b {
+            b'{' => true,
+            b',' => self.objects.last() == Some(&true),
+            _ => false,
+        };
     }
 
     /// A first-level string ended: a key (checked for duplicates), or the value of `kind`

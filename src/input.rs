@@ -175,13 +175,14 @@ fn read_stream_io(
     }
     match scan.peek()? {
         Some(b'{' | b'[') => stream::json_stream(scan, large, each),
+        // YAML is split by lines: from the start again (only blanks were passed).
         _ => {
-            drop(scan);
             input.seek(SeekFrom::Start(bom as u64))?;
             stream::yaml_stream(input, bom as u64, large, each)
         }
     }
 }
+
 fn objects_of(
     value: Value,
     line: usize,

@@ -100,7 +100,8 @@ pub mod io {
         file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError,
     };
     pub use crate::input::{
-        for_each_object, read_documents, read_objects, InputError, Object, MAX_DEPTH, STREAM_FROM,
+        for_each_object, for_each_object_in, read_documents, read_objects, InputError, Object,
+        MAX_DEPTH, STREAM_FROM,
     };
 
     /// Reading the live objects from the cluster the user is logged in to (`cluster`): GET,

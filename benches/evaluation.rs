@@ -1,6 +1,7 @@
 //! Rule evaluation, side by side: native, the generated Lua in mlua as Argo CD up to 3.5 runs
 //! it (fresh state and compile per object) and as 3.6 runs it (compiled once), the hand-written
-//! first-match baseline, and a corpus of 1k to 100k mixed objects to show linear growth.
+//! first-match baseline, a corpus of 1k to 100k mixed objects to show linear growth, and the
+//! same objects read from bytes in every input form eval takes (`input_forms`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use mas_health::argocd::harness as fixtures;
@@ -11,6 +12,11 @@ use serde_json::Value;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
+
+/// The writer and reader loop `mas-health bench --input-form` uses, so both measure alike.
+#[path = "../cli/src/bench_input.rs"]
+#[allow(dead_code)]
+mod bench_input;
 
 const BASELINE_READY: &str = include_str!("baseline/ready_first_match.lua");
 
@@ -191,6 +197,45 @@ fn corpus(c: &mut Criterion) {
     group.finish();
 }
 
+/// Bytes to verdict, the path eval takes, for every input form at 1k, 10k and 100k objects: a
+/// step that is not linear in the input shows as ns per object growing with the size.
+fn input_forms(c: &mut Criterion) {
+    use bench_input::{repeat, write, InputForm};
+    use criterion::SamplingMode;
+    let catalog = mas_health::Catalog::standard();
+    let base: Vec<Value> = fixture_objects().into_iter().map(|(_, o)| o).collect();
+    let mut group = c.benchmark_group("input_forms");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat);
+    let forms = [
+        InputForm::Jsonl,
+        InputForm::Concatenated,
+        InputForm::JsonList,
+        InputForm::YamlList,
+        InputForm::YamlMulti,
+    ];
+    for form in forms {
+        for size in [1_000usize, 10_000, 100_000] {
+            let text = write(form, &repeat(&base, size)).expect("the corpus writes");
+            group.throughput(Throughput::Elements(size as u64));
+            group.bench_with_input(BenchmarkId::new(form.name(), size), &text, |b, text| {
+                b.iter(|| {
+                    let mut input = std::io::Cursor::new(text.as_bytes());
+                    mas_health::io::for_each_object_in("bench", &mut input, &mut |o| {
+                        if let Ok(o) = o {
+                            black_box(mas_health::assess(
+                                &catalog,
+                                &o.value,
+                                &mas_health::EvalContext::now(),
+                            ));
+                        }
+                    });
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
@@ -201,6 +246,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = per_rule, native_corpus, generated_vs_hand_written, corpus
+    targets = per_rule, native_corpus, generated_vs_hand_written, corpus, input_forms
 }
 criterion_main!(benches);

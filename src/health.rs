@@ -2,7 +2,7 @@
 //! objects being deleted, then a catalog rule (what argocd-cm would hold), then Argo CD's own
 //! built-in checks, else no check at all.
 
-use crate::argocd::{self, builtin, group_kind_of, Verdict};
+use crate::argocd::{self, builtin, group_kind_of, GroupKind, Verdict};
 use crate::catalog::Catalog;
 use crate::rule::EvalContext;
 use serde_json::Value;
@@ -21,8 +21,14 @@ pub enum Source {
     },
     /// A check built into Argo CD (Go code in gitops-engine, or a Lua script it ships).
     BuiltIn {
-        /// What Argo CD's check is, e.g. "gitops-engine Deployment".
-        name: &'static str,
+        /// What Argo CD's check is, e.g. "gitops-engine (Go)" or the script's folder.
+        name: String,
+    },
+    /// Argo CD has a built-in Lua check for the kind that this crate does not evaluate without
+    /// the scripts (`--argocd-builtins DIR`): the verdict is Unknown.
+    NotEvaluated {
+        /// The resource_customizations folder (`group/Kind`, `_` for `*`).
+        folder: &'static str,
     },
     /// No check at all: Argo CD records no health, and a sync wave treats it as healthy at once.
     NoCheck,
@@ -35,6 +41,9 @@ impl Source {
             Source::PreCheck => "pre-check".to_owned(),
             Source::Catalog { key, .. } => format!("rule {key}"),
             Source::BuiltIn { name } => format!("built-in {name}"),
+            Source::NotEvaluated { folder } => {
+                format!("built-in resource_customizations/{folder}, not evaluated")
+            }
             Source::NoCheck => "no check".to_owned(),
         }
     }
@@ -69,14 +78,22 @@ pub fn assess(catalog: &Catalog, obj: &Value, ctx: &EvalContext) -> Assessment {
         };
         return found(entry.plan().evaluate(obj, ctx).into(), source);
     }
-    match builtin::check_for(&gk) {
-        Some(check) => found(
-            check.health(obj).into(),
-            Source::BuiltIn { name: check.name() },
-        ),
-        None => Assessment {
+    match catalog.argocd().answer(&gk, obj) {
+        builtin::Answer::Verdict(v, name) => found(v, Source::BuiltIn { name }),
+        builtin::Answer::NotEvaluated(folder) => {
+            found(not_evaluated(&gk), Source::NotEvaluated { folder })
+        }
+        builtin::Answer::None => Assessment {
             verdict: None,
             source: Source::NoCheck,
         },
     }
+}
+
+/// The Unknown verdict for a kind whose built-in Lua check is not evaluated here.
+pub fn not_evaluated(gk: &GroupKind) -> Verdict {
+    let message = format!(
+        "Argo CD has a built-in check for {gk} (not evaluated: give --argocd-builtins DIR)"
+    );
+    crate::rule::Health::new(crate::rule::Status::Unknown, message).into()
 }

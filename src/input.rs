@@ -2,17 +2,26 @@
 //! `kind: List` (as `oc get -o yaml` prints it) and JSON Lines. A bad document is reported with
 //! its line and does not stop the others.
 
+mod aliases;
 mod file;
 mod list;
+mod scan;
+mod stream;
 mod strict;
 
 use crate::argocd::group_of;
 pub use file::{file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError};
-use serde::de::DeserializeSeed;
 use serde_json::Value;
-use strict::StrictValue;
+use std::io::{self, BufRead, Seek, SeekFrom};
 pub use strict::MAX_DEPTH;
 use thiserror::Error;
+
+/// An input the readers can go back in: the items of a large `kind: List` are read in a
+/// second pass over its bytes once its first level says it is one. A file in a
+/// [`std::io::BufReader`] or text in a [`std::io::Cursor`].
+pub trait Source: BufRead + Seek {}
+
+impl<T: BufRead + Seek> Source for T {}
 
 /// A document that could not be used, with where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -49,127 +58,131 @@ pub struct Object {
 /// Reads every document of `text` as a JSON value with the line it starts on, without requiring
 /// Kubernetes objects (Helm values, nested blobs); errors stand where their documents stood.
 pub fn read_documents(source_name: &str, text: &str) -> Vec<Result<(usize, Value), InputError>> {
-    let err = |line: usize, message: String| InputError {
-        source_name: source_name.to_owned(),
-        line,
-        message,
-    };
-    if text.trim().is_empty() {
-        return vec![Err(err(1, "empty input: no documents".to_owned()))];
-    }
-    documents(text)
-        .into_iter()
-        .filter(|d| !matches!(d.value, Ok(Value::Null)))
-        .map(|d| d.value.map(|v| (d.line, v)).map_err(|(l, m)| err(l, m)))
-        .collect()
+    let mut out = Vec::new();
+    let mut input = io::Cursor::new(text.as_bytes());
+    // Never streamed: a document is handed on whole, whatever its kind.
+    read_stream(&mut input, usize::MAX, &mut |found| match found {
+        Found::Document(line, value) | Found::Item(line, value) => out.push(Ok((line, value))),
+        Found::Error(line, message) => out.push(Err(error(source_name, line, message))),
+        Found::Comments => {}
+    });
+    out
 }
 
 /// Reads every object of `text`, in order; errors stand where their documents stood.
 pub fn read_objects(source_name: &str, text: &str) -> Vec<Result<Object, InputError>> {
-    let err = |line: usize, message: String| InputError {
-        source_name: source_name.to_owned(),
-        line,
-        message,
-    };
     let mut out = Vec::new();
-    let docs = read_documents(source_name, text);
-    let any_document = !docs.is_empty();
-    for doc in docs {
-        match doc {
-            Err(e) => out.push(Err(e)),
-            Ok((line, value)) => objects_of(value, line, &err, source_name, &mut out),
-        }
-    }
-    // An empty `kind: List` (what `oc get` prints when nothing matches) is zero objects.
-    if out.is_empty() && !any_document {
-        out.push(Err(err(
-            1,
-            "no documents: the input holds only comments".to_owned(),
-        )));
-    }
+    for_each_object(source_name, text, &mut |o| out.push(o));
     out
 }
 
-/// Hands every object of `text` to `each`, in order, as [`read_objects`] reads them. A large
-/// `kind: List` (at least [`STREAM_FROM`] bytes, one document) is read one item at a time, so
-/// memory holds the text and one object instead of all of them.
+/// Hands every object of `text` to `each`, in order, as [`for_each_object_in`] does.
 pub fn for_each_object(
     source_name: &str,
     text: &str,
     each: &mut dyn FnMut(Result<Object, InputError>),
 ) {
-    if text.len() < STREAM_FROM || !stream_list(source_name, text, each) {
-        read_objects(source_name, text).into_iter().for_each(each);
-    }
+    for_each_object_in(source_name, &mut io::Cursor::new(text.as_bytes()), each);
 }
 
-/// The size from which a `kind: List` is read one item at a time (smaller inputs are read
-/// whole: one pass, and the same errors at the same lines).
-pub const STREAM_FROM: usize = 8 << 20;
-
-/// Streams the items of `text` when it is one `kind: List` document; `false` (nothing handed
-/// on) when it is anything else.
-fn stream_list(
+/// Hands every object of `input` to `each`, in order, as it is read: JSON Lines, concatenated
+/// JSON and multi-document YAML one document at a time, and a `kind: List` of at least
+/// [`STREAM_FROM`] bytes one item at a time, so memory holds one document (or item), never
+/// the input. Each byte is read once, twice for such a List. A bad document is one error at
+/// its line and the documents after it are still read.
+pub fn for_each_object_in(
     source_name: &str,
-    text: &str,
+    input: &mut dyn Source,
     each: &mut dyn FnMut(Result<Object, InputError>),
-) -> bool {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let json = text.trim_start().starts_with('{');
-    let one_yaml_document = !text.lines().any(|l| is_separator(l) || is_end_marker(l));
-    if !json && (text.trim_start().starts_with('[') || !one_yaml_document) {
-        return false;
-    }
-    let mut header = list::Header::default();
-    let seed = list::HeaderSeed {
-        header: &mut header,
-    };
-    // A failure here is found again, at its line, by the second pass or the whole reading.
-    let _ = match json {
-        true => {
-            let mut de = serde_json::Deserializer::from_str(text);
-            let read = seed.deserialize(&mut de).map_err(|e| e.to_string());
-            // More after the first value (JSON Lines, concatenated objects): not one List, so
-            // the whole reading takes it, and no document after the List is lost.
-            if read.is_ok() && de.end().is_err() {
-                return false;
-            }
-            read
+) {
+    let err = |line: usize, message: String| error(source_name, line, message);
+    let mut any_document = false;
+    read_stream(input, STREAM_FROM, &mut |found| match found {
+        Found::Document(line, value) => {
+            any_document = true;
+            objects_of(value, line, &err, source_name, each);
         }
-        false => serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |d| {
-            seed.deserialize(d)
-        })
-        .map_err(|e| e.to_string()),
-    };
-    if !header.is_list() {
-        return false;
-    }
-    let err = |line: usize, message: String| InputError {
+        Found::Item(line, value) => objects_of(value, line, &err, source_name, each),
+        Found::Error(line, message) => {
+            any_document = true;
+            each(Err(err(line, message)));
+        }
+        Found::Comments => {
+            if !any_document {
+                each(Err(err(
+                    1,
+                    "no documents: the input holds only comments".to_owned(),
+                )));
+            }
+        }
+    });
+}
+
+fn error(source_name: &str, line: usize, message: String) -> InputError {
+    InputError {
         source_name: source_name.to_owned(),
         line,
         message,
-    };
-    let mut hand_on = |item: Value| {
-        let mut out = Vec::new();
-        objects_of(item, 1, &err, source_name, &mut out);
-        out.into_iter().for_each(&mut *each);
-    };
-    let items = list::Items { each: &mut hand_on };
-    let failed = match json {
-        true => items
-            .deserialize(&mut serde_json::Deserializer::from_str(text))
-            .err()
-            .map(|e| json_error(&e, 0)),
-        false => serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(), |d| {
-            items.deserialize(d)
-        })
-        .err()
-        .map(|e| yaml_error(&e.to_string(), 1)),
-    };
-    if let Some((line, message)) = failed {
-        each(Err(err(line, message)));
     }
-    true
+}
+
+/// The size from which a document is not kept whole while it is framed: a `kind: List` that
+/// large is read one item at a time in a second pass (anything else is then read whole).
+pub const STREAM_FROM: usize = 8 << 20;
+
+/// What reading found, in order.
+enum Found {
+    /// A document (not empty) and the line it starts on.
+    Document(usize, Value),
+    /// One item of a `kind: List` read one item at a time, and the List's line.
+    Item(usize, Value),
+    /// A document that could not be read: the line and what is wrong.
+    Error(usize, String),
+    /// The end of an input that held no document, only comments or empty documents (said
+    /// after everything else was handed on).
+    Comments,
+}
+
+/// Reads `input` as JSON (it starts with `{` or `[`: one value, a stream of values or JSON
+/// Lines) or as YAML (documents between `---`), handing on what it finds; documents of at
+/// least `large` bytes are framed without being kept, and read again if they are a List.
+fn read_stream(input: &mut dyn Source, large: usize, each: &mut dyn FnMut(Found)) {
+    if let Err(e) = read_stream_io(input, large, each) {
+        each(Found::Error(0, format!("cannot read: {e}")));
+    }
+}
+
+fn read_stream_io(
+    input: &mut dyn Source,
+    large: usize,
+    each: &mut dyn FnMut(Found),
+) -> io::Result<()> {
+    let head = input.fill_buf()?;
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        let message = "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as \
+                       UTF-8";
+        each(Found::Error(0, message.to_owned()));
+        return Ok(());
+    }
+    let bom = if head.starts_with("\u{feff}".as_bytes()) {
+        3
+    } else {
+        0
+    };
+    input.consume(bom);
+    let mut scan = scan::Scanner::new(input, bom as u64, 1);
+    if !scan.skip_blank()? {
+        each(Found::Error(1, "empty input: no documents".to_owned()));
+        return Ok(());
+    }
+    match scan.peek()? {
+        Some(b'{' | b'[') => stream::json_stream(scan, large, each),
+        // YAML is split by lines: from the start again (only blanks were passed).
+        _ => {
+            input.seek(SeekFrom::Start(bom as u64))?;
+            stream::yaml_stream(input, bom as u64, large, each)
+        }
+    }
 }
 
 fn objects_of(
@@ -177,10 +190,10 @@ fn objects_of(
     line: usize,
     err: &dyn Fn(usize, String) -> InputError,
     source_name: &str,
-    out: &mut Vec<Result<Object, InputError>>,
+    each: &mut dyn FnMut(Result<Object, InputError>),
 ) {
     let Value::Object(mut map) = value else {
-        out.push(Err(err(
+        each(Err(err(
             line,
             format!("the document is {}, not an object", kind_of(&value)),
         )));
@@ -194,11 +207,11 @@ fn objects_of(
         match map.remove("items") {
             Some(Value::Array(items)) => {
                 for item in items {
-                    objects_of(item, line, err, source_name, out);
+                    objects_of(item, line, err, source_name, each);
                 }
             }
             None | Some(Value::Null) => {}
-            Some(other) => out.push(Err(err(
+            Some(other) => each(Err(err(
                 line,
                 format!(
                     "kind: List has items that are {}, not a list",
@@ -214,7 +227,7 @@ fn objects_of(
             (None, false) => "apiVersion",
             _ => "kind",
         };
-        out.push(Err(err(line, format!("the object has no {missing}"))));
+        each(Err(err(line, format!("the object has no {missing}"))));
         return;
     };
     let meta = |k: &str| {
@@ -225,7 +238,7 @@ fn objects_of(
             .to_owned()
     };
     let (namespace, name) = (meta("namespace"), meta("name"));
-    out.push(Ok(Object {
+    each(Ok(Object {
         source_name: source_name.to_owned(),
         line,
         group: group_of(api_version).to_owned(),
@@ -247,51 +260,6 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-struct Document {
-    line: usize,
-    value: Result<Value, (usize, String)>,
-}
-
-fn documents(text: &str) -> Vec<Document> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
-        return yaml_documents(text);
-    }
-    let json_error = match json_documents(text) {
-        Ok(docs) => return docs,
-        Err(e) => e,
-    };
-    // YAML's flow style reads much that JSON does not (comments, trailing commas); when YAML
-    // cannot read it either, the text was meant as JSON and JSON's error is the one to give.
-    let docs = yaml_documents(text);
-    if docs.iter().all(|d| d.value.is_ok()) {
-        return docs;
-    }
-    vec![Document {
-        line: json_error.0,
-        value: Err(json_error),
-    }]
-}
-
-/// Reads `text` as one JSON value, a stream of values, or JSON Lines; otherwise the error of
-/// reading it as one value (it may still be YAML, whose flow style looks like JSON).
-fn json_documents(text: &str) -> Result<Vec<Document>, (usize, String)> {
-    let error = match serde_json::from_str::<StrictValue>(text) {
-        Ok(v) => {
-            return Ok(vec![Document {
-                line: 1,
-                value: Ok(v.0),
-            }])
-        }
-        Err(e) => json_error(&e, 0),
-    };
-    json_stream(text)
-        .filter(|values| values.len() > 1)
-        .or_else(|| json_lines(text))
-        .ok_or(error)
-}
-
 /// serde_json's error as a line and a message: "invalid JSON: WHAT" without its position,
 /// which the line already says. `before` is the number of lines before the text parsed.
 fn json_error(e: &serde_json::Error, before: usize) -> (usize, String) {
@@ -302,67 +270,16 @@ fn json_error(e: &serde_json::Error, before: usize) -> (usize, String) {
     (before + e.line().max(1), format!("invalid JSON: {what}"))
 }
 
-/// A stream of JSON values, one after another (what `jq '.items[]'` prints); `None` when a
-/// value in it is invalid.
-fn json_stream(text: &str) -> Option<Vec<Document>> {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<StrictValue>();
-    let mut values = Vec::new();
-    loop {
-        let offset = stream.byte_offset();
-        let v = match stream.next() {
-            None => return Some(values),
-            Some(Ok(v)) => v.0,
-            Some(Err(_)) => return None,
-        };
-        let skipped = text.get(..offset).unwrap_or_default();
-        let lead = text
-            .get(offset..)
-            .map_or(0, |rest| rest.len() - rest.trim_start().len());
-        let line = skipped.lines().count().max(1)
-            + text
-                .get(offset..offset + lead)
-                .map_or(0, |ws| ws.matches('\n').count());
-        values.push(Document { line, value: Ok(v) });
-    }
+/// Whether a line (without its line feed) is a YAML document separator.
+fn is_separator(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line == b"---" || line.starts_with(b"--- ") || line.starts_with(b"---\t")
 }
 
-/// JSON Lines: one JSON value per line, most of them readable; `None` otherwise.
-fn json_lines(text: &str) -> Option<Vec<Document>> {
-    let parsed: Vec<(usize, Result<Value, String>)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            (
-                i + 1,
-                serde_json::from_str::<StrictValue>(l)
-                    .map(|v| v.0)
-                    .map_err(|e| json_error(&e, i).1),
-            )
-        })
-        .collect();
-    if parsed.iter().filter(|(_, r)| r.is_ok()).count() * 2 <= parsed.len() {
-        return None;
-    }
-    Some(
-        parsed
-            .into_iter()
-            .map(|(line, r)| Document {
-                line,
-                value: r.map_err(|m| (line, m)),
-            })
-            .collect(),
-    )
-}
-
-fn is_separator(line: &str) -> bool {
-    let line = line.trim_end_matches('\r');
-    line == "---" || line.starts_with("--- ") || line.starts_with("---\t")
-}
-
-fn is_end_marker(line: &str) -> bool {
-    let line = line.trim_end_matches('\r');
-    line == "..." || line.starts_with("... ")
+/// Whether a line (without its line feed) is a YAML document end marker.
+fn is_end_marker(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    line == b"..." || line.starts_with(b"... ")
 }
 
 /// Parser limits for large dumps: `oc get -A -o yaml` of a big cluster runs to millions of
@@ -379,45 +296,6 @@ fn yaml_options() -> serde_saphyr::Options {
     budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);
     options
-}
-
-fn yaml_documents(text: &str) -> Vec<Document> {
-    let mut docs = Vec::new();
-    let mut start = 1usize;
-    let mut chunk = String::new();
-    let flush = |chunk: &mut String, start: usize, docs: &mut Vec<Document>| {
-        if chunk.lines().all(|l| {
-            let t = l.trim();
-            t.is_empty() || t.starts_with('#') || t == "..."
-        }) {
-            chunk.clear();
-            return;
-        }
-        let value = serde_saphyr::from_str_with_options::<Value>(chunk, yaml_options())
-            .map_err(|e| yaml_error(&e.to_string(), start));
-        docs.push(Document { line: start, value });
-        chunk.clear();
-    };
-    for (i, line) in text.lines().enumerate() {
-        if is_end_marker(line) {
-            flush(&mut chunk, start, &mut docs);
-            start = i + 2;
-        } else if is_separator(line) {
-            flush(&mut chunk, start, &mut docs);
-            start = i + 2;
-            let rest = line.trim_start_matches("---").trim();
-            if !rest.is_empty() && !rest.starts_with('#') {
-                chunk.push_str(rest);
-                chunk.push('\n');
-                start = i + 1;
-            }
-        } else {
-            chunk.push_str(line);
-            chunk.push('\n');
-        }
-    }
-    flush(&mut chunk, start, &mut docs);
-    docs
 }
 
 /// Turns the parser's "line L column C: message" into an absolute line and a one-line message.
@@ -479,14 +357,21 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// A document's value, or the line and text of its error.
-    type Read = Result<Value, (usize, String)>;
+    /// A document's line and value, or the line and text of its error.
+    type Read = Result<(usize, Value), (usize, String)>;
 
-    fn lines_and_values(text: &str) -> Vec<(usize, Read)> {
-        documents(text)
-            .into_iter()
-            .map(|d| (d.line, d.value))
-            .collect()
+    fn lines_and_values(text: &str) -> Vec<Read> {
+        let mut out = Vec::new();
+        read_stream(
+            &mut io::Cursor::new(text.as_bytes()),
+            STREAM_FROM,
+            &mut |f| match f {
+                Found::Document(l, v) | Found::Item(l, v) => out.push(Ok((l, v))),
+                Found::Error(l, m) => out.push(Err((l, m))),
+                Found::Comments => {}
+            },
+        );
+        out
     }
 
     #[test]
@@ -495,23 +380,23 @@ mod tests {
         assert_eq!(
             lines_and_values(text),
             vec![
-                (1, Ok(json!({"a": 1}))),
-                (4, Ok(json!({"b": 2}))),
-                (6, Ok(json!({"c": 3}))),
+                Ok((1, json!({"a": 1}))),
+                Ok((4, json!({"b": 2}))),
+                Ok((6, json!({"c": 3}))),
             ]
         );
     }
 
     #[test]
     fn separators_need_the_dashes_alone_or_followed_by_a_blank() {
-        assert!(is_separator("---"));
-        assert!(is_separator("---\r"));
-        assert!(is_separator("--- # doc"));
-        assert!(is_separator("---\tx"));
-        assert!(!is_separator("----"));
-        assert!(!is_separator(" ---"));
-        assert!(is_end_marker("..."));
-        assert!(!is_end_marker("...x"));
+        assert!(is_separator(b"---"));
+        assert!(is_separator(b"---\r"));
+        assert!(is_separator(b"--- # doc"));
+        assert!(is_separator(b"---\tx"));
+        assert!(!is_separator(b"----"));
+        assert!(!is_separator(b" ---"));
+        assert!(is_end_marker(b"..."));
+        assert!(!is_end_marker(b"...x"));
     }
 
     #[test]
@@ -519,11 +404,11 @@ mod tests {
         let text = "a: 1\n---\nb: 2\nc: [\n";
         let docs = lines_and_values(text);
         assert_eq!(docs.len(), 2);
-        assert_eq!(docs[0], (1, Ok(json!({"a": 1}))));
+        assert_eq!(docs[0], Ok((1, json!({"a": 1}))));
         // The document starts on line 3; the unclosed bracket stands on its line 2, file line 4.
         assert_eq!(
             docs[1],
-            (3, Err((4, "invalid YAML: unclosed bracket '['".to_owned())))
+            Err((4, "invalid YAML: unclosed bracket '['".to_owned()))
         );
     }
 
@@ -547,12 +432,77 @@ mod tests {
     fn json_streams_and_json_lines_keep_the_line_of_each_value() {
         assert_eq!(
             lines_and_values("{\"a\": 1}\n\n{\n \"b\": 2\n}\n"),
-            vec![(1, Ok(json!({"a": 1}))), (3, Ok(json!({"b": 2})))]
+            vec![Ok((1, json!({"a": 1}))), Ok((3, json!({"b": 2})))]
         );
         let lines = lines_and_values("{\"a\": 1}\n{broken\n{\"c\": 3}\n");
         assert_eq!(lines.len(), 3);
-        assert_eq!(lines[0], (1, Ok(json!({"a": 1}))));
-        assert!(matches!(&lines[1], (2, Err((2, m))) if m.starts_with("invalid JSON: ")));
-        assert_eq!(lines[2], (3, Ok(json!({"c": 3}))));
+        assert_eq!(lines[0], Ok((1, json!({"a": 1}))));
+        assert!(matches!(&lines[1], Err((2, m)) if m.starts_with("invalid JSON: ")));
+        assert_eq!(lines[2], Ok((3, json!({"c": 3}))));
+    }
+
+    /// A source that counts the bytes taken from it and the times it is rewound.
+    struct Counting<'a> {
+        inner: io::Cursor<&'a [u8]>,
+        taken: usize,
+        seeks: usize,
+    }
+
+    impl io::Read for Counting<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.taken += n;
+            Ok(n)
+        }
+    }
+
+    impl BufRead for Counting<'_> {
+        fn fill_buf(&mut self) -> io::Result<&[u8]> {
+            self.inner.fill_buf()
+        }
+        fn consume(&mut self, n: usize) {
+            self.taken += n;
+            self.inner.consume(n);
+        }
+    }
+
+    impl Seek for Counting<'_> {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            self.seeks += 1;
+            self.inner.seek(to)
+        }
+    }
+
+    #[test]
+    fn json_lines_and_other_streams_are_read_in_work_linear_in_their_size() {
+        let object = r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm"}}"#;
+        let pretty = "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ConfigMap\"\n}\n";
+        let yaml = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n";
+        let forms = [
+            (format!("{object}\n"), 0),
+            (pretty.to_owned(), 0),
+            (yaml.to_owned(), 1),
+        ];
+        for (document, rewinds) in forms {
+            for n in [1_000, 10_000] {
+                let text = document.repeat(n);
+                stream::PARSED.with(|p| p.set(0));
+                let mut input = Counting {
+                    inner: io::Cursor::new(text.as_bytes()),
+                    taken: 0,
+                    seeks: 0,
+                };
+                let mut documents = 0;
+                read_stream(&mut input, STREAM_FROM, &mut |f| {
+                    documents += usize::from(matches!(f, Found::Document(..)));
+                });
+                assert_eq!(documents, n, "{document}");
+                // Every byte is taken from the input once (YAML: after one rewind to its
+                // start, past nothing), and handed to a parser at most once.
+                assert_eq!(input.taken, text.len(), "{document}");
+                assert_eq!(input.seeks, rewinds, "{document}");
+                assert!(stream::PARSED.with(|p| p.get()) <= text.len(), "{document}");
+            }
+        }
     }
 }

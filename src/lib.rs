@@ -37,6 +37,8 @@
 //!   reader ([`parse_lua51`], [`closed_library_uses`]), for tests of rules and scripts.
 //! - `audit`: judging other people's health scripts ([`audit`]).
 //! - `rollout`: the app-of-apps rollout view ([`rollout`]).
+//! - `cluster`: reading Applications and live objects from a cluster with kube-rs, read-only
+//!   ([`io::Cluster`]).
 //!
 //! The `mas-health` command line is the `mas-health-cli` package of this workspace.
 //!
@@ -82,6 +84,8 @@ mod show;
 #[cfg(feature = "audit")]
 #[cfg_attr(docsrs, doc(cfg(feature = "audit")))]
 pub mod audit;
+#[cfg(feature = "cluster")]
+mod cluster;
 #[cfg(feature = "rollout")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rollout")))]
 pub mod rollout;
@@ -96,9 +100,17 @@ pub mod io {
         file_kind, open_regular, read_inside, read_limited, resolve_inside, FileError,
     };
     pub use crate::input::{
-        for_each_object, read_documents, read_objects, InputError, Object, MAX_DEPTH, STREAM_FROM,
+        for_each_object, for_each_object_in, read_documents, read_objects, InputError, Object,
+        MAX_DEPTH, STREAM_FROM,
     };
 
+    /// Reading the live objects from the cluster the user is logged in to (`cluster`): GET,
+    /// LIST and WATCH only.
+    #[cfg(feature = "cluster")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
+    pub use crate::cluster::{
+        Cluster, Error as ClusterError, RolloutQuery, Target as ClusterTarget,
+    };
     #[cfg(feature = "output")]
     #[cfg_attr(docsrs, doc(cfg(feature = "output")))]
     pub use crate::output::{

@@ -66,6 +66,8 @@ pub struct Args {
     /// Use no fixtures (the default now; kept for scripts written when health/ was read).
     #[arg(long, hide = true)]
     no_fixtures: bool,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -189,6 +191,12 @@ fn spawn_worker(
         .args(["--worker", &index.to_string()]);
     if args.malformed {
         cmd.arg("--malformed");
+    }
+    if let Some(v) = &args.argocd.argocd_version {
+        cmd.args(["--argocd-version", v]);
+    }
+    if let Some(dir) = &args.argocd.argocd_builtins {
+        cmd.arg("--argocd-builtins").arg(dir);
     }
     // The worker must not look for health/ itself when the parent found none.
     match fixture_root {
@@ -508,7 +516,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         Some((name, text)) => audit::crd::Schemas::read(name, text).ok(),
         None => None,
     };
-    let catalog = Catalog::standard();
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     let keys: Vec<_> = input.scripts.iter().map(|s| s.group_kind()).collect();
     let ctx = Context {
         fixtures: fixture_dirs,
@@ -564,6 +572,8 @@ pub fn run(args: Args) -> Result<u8> {
     if let Some(i) = args.worker {
         return worker(&args, i);
     }
+    // Checked here, so a bad flag is one error before any worker starts.
+    args.argocd.argocd()?;
     let fixture_root = fixture_root(&args);
     // Read once here so a bad folder is one error before any worker starts, and a fixture
     // refused (outside its folder, not a regular file, too large) is said, not silently unused.

@@ -50,6 +50,13 @@ pub struct Args {
     /// paths only when Go and gopher-lua are installed).
     #[arg(long, conflicts_with_all = ["engine", "script"])]
     compare: bool,
+    /// Measure the whole path eval takes, from bytes to verdict (native engine): the objects
+    /// written in this form in memory, read back by eval's reader and assessed, every round.
+    #[arg(long, value_enum, conflicts_with_all = ["compare", "script", "kinds"])]
+    input_form: Option<super::bench_input::InputForm>,
+    /// With --input-form: the objects repeated (or cut) to this many.
+    #[arg(long, requires = "input_form")]
+    objects: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -135,6 +142,9 @@ pub fn run(args: Args) -> Result<u8> {
     }
     let (objects, bad_input) = corpus(&args.paths)?;
     let catalog = Catalog::standard();
+    if let Some(form) = args.input_form {
+        return input_form(&args, form, &objects, bad_input);
+    }
     let ready_only = args.kinds == Kinds::ReadyFamily || args.script == ScriptKind::Baseline;
     let work = select_work(&catalog, &objects, ready_only);
     if work.is_empty() && bad_input {
@@ -154,6 +164,38 @@ pub fn run(args: Args) -> Result<u8> {
     let rounds = args.iterations.max(1);
     let ns = median(measure(args.engine, &catalog, &work, &scripts, rounds)?);
     report(&args, work.len(), ns, rounds);
+    Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
+}
+
+/// `bench --input-form`: reading and assessing, per object, median of the rounds.
+fn input_form(
+    args: &Args,
+    form: super::bench_input::InputForm,
+    objects: &[Value],
+    bad_input: bool,
+) -> Result<u8> {
+    use super::bench_input::{measure, repeat, write};
+    if args.engine != Engine::Native {
+        bail!("--input-form measures what eval runs: the native engine");
+    }
+    let objects = repeat(objects, args.objects.unwrap_or(objects.len()));
+    let text = write(form, &objects)?;
+    let rounds = args.iterations.max(1);
+    let (read, times) = measure(&text, &Catalog::standard(), rounds)?;
+    let ns = median(times);
+    match args.output {
+        super::eval::OutputKind::Json => println!(
+            "{}",
+            json!({"engine": "native", "input_form": form.name(), "objects": read,
+                   "bytes": text.len(), "ns_per_object": ns.round() as u64})
+        ),
+        super::eval::OutputKind::Text => {
+            println!("input form:         {} ({} bytes)", form.name(), text.len());
+            println!("objects:            {read}");
+            let noun = if rounds == 1 { "round" } else { "rounds" };
+            println!("ns per object:      {ns:.0} (bytes to verdict, median of {rounds} {noun})");
+        }
+    }
     Ok(if bad_input { EXIT_USAGE } else { EXIT_OK })
 }
 

@@ -15,9 +15,13 @@ use std::path::PathBuf;
 /// Reads single objects, multi-document YAML, `kind: List` and JSON Lines from each PATH
 /// (`-` or nothing: standard input). Exit codes: 0 done, 1 --fail-on reached, 2 usage or input
 /// error (the other documents are still evaluated), 3 the engines disagree.
+///
+/// With `--cluster`, reads the live objects instead (read-only): the positional arguments name
+/// kinds (`KIND` or `GROUP/KIND`; none: every kind the catalog names that the cluster serves),
+/// in the context's namespace, `-n NS`, or `-A` for all.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files to read; `-` for standard input.
+    /// Files to read; `-` for standard input. With `--cluster`: kinds to read.
     paths: Vec<PathBuf>,
     /// text: one line per object; json: JSON Lines with group, kind, namespace, name, status,
     /// message, source (rule, built-in, pre-check, none) and rule (the catalog key or null).
@@ -31,6 +35,15 @@ pub struct Args {
     /// progressing: also Progressing and Missing).
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Print only objects that are not Healthy (objects without a check count as Healthy).
+    #[arg(long)]
+    problems: bool,
+    #[command(flatten)]
+    live: super::live::Flags,
+    #[command(flatten)]
+    scope: super::live::Scope,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -116,7 +129,7 @@ impl Evaluator {
 fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
     match source {
         Source::Catalog { key, .. } => ("rule", Some(key.as_str())),
-        Source::BuiltIn { .. } => ("built-in", None),
+        Source::BuiltIn { .. } | Source::NotEvaluated { .. } => ("built-in", None),
         Source::PreCheck => ("pre-check", None),
         Source::NoCheck => ("none", None),
     }
@@ -185,11 +198,10 @@ pub fn run(args: Args) -> Result<u8> {
             "reading objects from standard input (end with Ctrl-D); give a file to read it instead"
         );
     }
-    let mut ev = Evaluator::new(Catalog::standard());
+    let mut ev = Evaluator::new(args.argocd.catalog(Catalog::standard())?);
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;
-    // Each object is evaluated as it is read: a dump of hundreds of MB is never held whole.
-    for_each_input(&args.paths, &mut |item| {
+    let mut each = |item: super::Input| {
         let obj = match item {
             Ok(o) => o,
             Err(e) => {
@@ -199,6 +211,9 @@ pub fn run(args: Args) -> Result<u8> {
             }
         };
         match ev.verdict(&obj, args.engine) {
+            Ok((_, Some(Answer::Agreed(v))))
+                if args.problems && v.severity() == Severity::Healthy => {}
+            Ok((_, None)) if args.problems => {}
             Ok((source, answer)) => match print(&obj, &source, answer, args.output) {
                 Some(severity) => worst = worst.max(severity),
                 None => code = EXIT_DISAGREE,
@@ -215,7 +230,25 @@ pub fn run(args: Args) -> Result<u8> {
                 code = code.max(EXIT_USAGE);
             }
         }
-    });
+    };
+    if args.live.cluster {
+        let kinds: Vec<String> = args
+            .paths
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let read = super::live::each_object(&args.live, &kinds, &args.scope, &mut |o| each(Ok(o)));
+        let errors = read.unwrap_or_else(|e| vec![e.to_string()]);
+        for e in &errors {
+            complain!("error: {e}");
+        }
+        if !errors.is_empty() {
+            code = code.max(EXIT_USAGE);
+        }
+    } else {
+        // Each object is evaluated as it is read: a dump of hundreds of MB is never held whole.
+        for_each_input(&args.paths, &mut each);
+    }
     if code != EXIT_OK {
         return Ok(code);
     }

@@ -10,12 +10,19 @@ use std::path::PathBuf;
 /// decided, and the fields and conditions the rule read.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files to read; `-` for standard input.
+    /// Files to read; `-` for standard input. With `--cluster`: one `GROUP/KIND/NAME`
+    /// (`KIND/NAME` for core kinds), read from `-n NS` or the context's namespace.
     paths: Vec<PathBuf>,
     /// Show every field value whole; by default a value longer than 80 characters is
     /// summarised (`{…} 4 keys, 1.7 KB`).
     #[arg(long)]
     full: bool,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
+    live: super::live::Flags,
+    #[command(flatten)]
+    scope: super::live::Scope,
 }
 
 /// A field value as JSON: whole with `--full`, else summarised when large.
@@ -57,7 +64,10 @@ fn explain_without_rule(catalog: &Catalog, obj: &serde_json::Value) {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let catalog = Catalog::standard();
+    let catalog = args.argocd.catalog(Catalog::standard())?;
+    if args.live.cluster {
+        return explain_live(&catalog, &args);
+    }
     let mut code = EXIT_OK;
     // One object at a time, as `eval` reads them: a large dump is never held whole.
     for_each_input(&args.paths, &mut |item| match item {
@@ -68,6 +78,29 @@ pub fn run(args: Args) -> Result<u8> {
         }
     });
     Ok(code)
+}
+
+/// `explain --cluster GROUP/KIND/NAME`: the same explanation for one live object.
+fn explain_live(catalog: &Catalog, args: &Args) -> Result<u8> {
+    let [id] = args.paths.as_slice() else {
+        complain!("error: explain --cluster takes one GROUP/KIND/NAME");
+        return Ok(EXIT_USAGE);
+    };
+    let id = id.to_string_lossy();
+    match super::live::one_object(&args.live, &id, &args.scope) {
+        Ok(Some(obj)) => {
+            explain_object(catalog, &obj, args.full);
+            Ok(EXIT_OK)
+        }
+        Ok(None) => {
+            complain!("error: {id} not found");
+            Ok(EXIT_USAGE)
+        }
+        Err(e) => {
+            complain!("error: {e}");
+            Ok(EXIT_USAGE)
+        }
+    }
 }
 
 /// Prints how `obj`'s verdict is reached: the rule, the clause that decided, what was read.

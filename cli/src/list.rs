@@ -3,7 +3,8 @@
 
 use super::EXIT_OK;
 use anyhow::Result;
-use mas_health::argocd::builtin;
+use mas_health::argocd::builtin::{self, Origin};
+use mas_health::argocd::GroupKind;
 use mas_health::{Catalog, Entry};
 
 /// List every rule: group/kind (or wildcard), family, and the formats it appears in.
@@ -15,6 +16,8 @@ pub struct Args {
     /// Also list Argo CD's built-in checks and the kinds that have no check.
     #[arg(long)]
     all: bool,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 fn formats(e: &Entry) -> &'static str {
@@ -52,7 +55,7 @@ fn print_table<const N: usize>(header: [&str; N], rows: &[[String; N]]) {
 }
 
 pub fn run(args: Args) -> Result<u8> {
-    let catalog = Catalog::standard();
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     if args.all {
         return list_all(&catalog);
     }
@@ -69,22 +72,46 @@ pub fn run(args: Args) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// One row per kind: catalog rules, then built-ins the catalog does not override, then kinds
+/// One row per kind: catalog rules, then Argo CD's built-ins the catalog does not override (its
+/// Go checks, then the Lua checks of the chosen version or of the given scripts), then kinds
 /// with no check.
 fn list_all(catalog: &Catalog) -> Result<u8> {
     let mut rows: Vec<(String, &str, String)> = Vec::new();
     for e in catalog.entries() {
         rows.push((e.key(), "rule", format!("{} ({})", e.rule.name, e.module)));
     }
-    for b in &builtin::ALL {
+    let argocd = catalog.argocd();
+    let covered = |gk: &GroupKind| {
+        if gk.is_wildcard() {
+            catalog.entries().iter().any(|e| e.group_kind() == *gk)
+        } else {
+            catalog.lookup(&gk.group, &gk.kind).is_some()
+        }
+    };
+    for b in builtin::ALL
+        .iter()
+        .filter(|b| matches!(b.origin, Origin::Go { .. }))
+    {
         let gk = b.group_kind();
-        if catalog.lookup(&gk.group, &gk.kind).is_none() {
+        if !covered(&gk) {
             rows.push((gk.key(), "built-in", format!("Argo CD {}", b.name())));
         }
     }
+    for (gk, detail) in lua_built_ins(argocd) {
+        if !covered(&gk) {
+            rows.push((gk.key(), "built-in", detail));
+        }
+    }
     for u in &mas_health::UNCHECKED {
-        let gk = mas_health::argocd::GroupKind::new(u.group, u.kind);
-        if catalog.lookup(u.group, u.kind).is_none() && builtin::check_for(&gk).is_none() {
+        let gk = GroupKind::new(u.group, u.kind);
+        let has_built_in = match &argocd.scripts {
+            Some(_) => !matches!(
+                argocd.answer(&gk, &builtin::probe(&gk)),
+                builtin::Answer::None
+            ),
+            None => builtin::index::find(argocd.version, &gk).is_some(),
+        };
+        if !covered(&gk) && !has_built_in && builtin::check_for(&gk).is_none() {
             rows.push((gk.key(), "none", u.why.to_owned()));
         }
     }
@@ -95,10 +122,47 @@ fn list_all(catalog: &Catalog) -> Result<u8> {
     print_table(["KEY", "SOURCE", "DETAIL"], &table);
     let count = |s: &str| rows.iter().filter(|r| r.1 == s).count();
     println!(
-        "{} rules, {} Argo CD built-ins, {} kinds with no check",
+        "{} rules, {} Argo CD built-ins ({}), {} kinds with no check",
         count("rule"),
         count("built-in"),
+        match &argocd.scripts {
+            Some(_) => "Go checks and the given resource_customizations".to_owned(),
+            None => format!("Argo CD {}", argocd.version),
+        },
         count("none")
     );
     Ok(EXIT_OK)
+}
+
+/// The Lua built-ins of the chosen Argo CD, each with how it is evaluated here.
+fn lua_built_ins(argocd: &builtin::ArgoCd) -> Vec<(GroupKind, String)> {
+    if let Some(scripts) = &argocd.scripts {
+        return scripts
+            .folders()
+            .into_iter()
+            .map(|f| {
+                let (g, k) = f.rsplit_once('/').unwrap_or(("", &f));
+                let detail = format!("resource_customizations/{f}/health.lua (given)");
+                (GroupKind::from_folder(g, k), detail)
+            })
+            .collect();
+    }
+    builtin::index::shipped_in(argocd.version)
+        .map(|l| {
+            let gk = l.group_kind();
+            let native = builtin::check_for(&gk).is_some_and(
+                |b| matches!(b.origin, Origin::Lua { since } if since <= argocd.version),
+            );
+            let how = if native {
+                "evaluated natively"
+            } else {
+                "evaluated with --argocd-builtins DIR"
+            };
+            let detail = format!(
+                "Argo CD resource_customizations (Lua), since {}: {how}",
+                l.since
+            );
+            (gk, detail)
+        })
+        .collect()
 }

@@ -15,14 +15,18 @@ macro_rules! complain {
     };
 }
 
+mod argocd;
 mod audit;
 mod bench;
+mod bench_input;
 mod eval;
 mod explain;
 mod generate;
 mod list;
+mod live;
 mod rollout;
 mod test;
+mod watch;
 
 use clap::{Parser, Subcommand};
 
@@ -191,25 +195,29 @@ pub fn read_inputs(paths: &[std::path::PathBuf]) -> Vec<Input> {
 /// Hands every object (or error) of the inputs to `each` as it is read, so a large
 /// `kind: List` is never held whole (see [`mas_health::io::for_each_object`]).
 pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input)) {
-    use mas_health::io::{for_each_object, InputError};
+    use mas_health::io::{for_each_object_in, InputError};
     let stdin_only = [std::path::PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
     } else {
         paths
     };
-    let read =
-        |name: String, path: &std::path::Path, each: &mut dyn FnMut(Input)| match read_text(path) {
-            Ok(text) => for_each_object(&name, &text, each),
-            Err(message) => each(Err(InputError {
-                source_name: name,
-                line: 0,
-                message,
-            })),
-        };
+    let read = |name: String, path: &std::path::Path, each: &mut dyn FnMut(Input)| match open_input(
+        path,
+    ) {
+        Ok(file) => {
+            let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+            for_each_object_in(&name, &mut input, each)
+        }
+        Err(message) => each(Err(InputError {
+            source_name: name,
+            line: 0,
+            message,
+        })),
+    };
     for p in paths {
         let name = p.display().to_string();
-        let single = name == "-" || std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
+        let single = is_stdin(p) || std::fs::metadata(p).is_ok_and(|m| !m.is_dir());
         if single {
             read(name, p, each);
             continue;
@@ -256,7 +264,7 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
         FileError::TooLarge(_) => too_large(),
         other => other.to_string(),
     };
-    if path == std::path::Path::new("-") {
+    if is_stdin(path) {
         return read_limited(std::io::stdin().lock(), MAX_INPUT).map_err(why);
     }
     let explicit_pipe = path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd");
@@ -265,6 +273,95 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
         return Err(too_large());
     }
     read_limited(file, MAX_INPUT).map_err(why)
+}
+
+/// Whether `path` names standard input: `-`, or `/dev/stdin` and its other spellings (which
+/// are a pipe when something is piped in, and must not be refused as one).
+pub fn is_stdin(path: &std::path::Path) -> bool {
+    ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        .iter()
+        .any(|s| path == std::path::Path::new(s))
+}
+
+/// Opens an input to be read in one or two passes: a regular file as it is; standard input
+/// (see [`is_stdin`]) or a pipe named explicitly (`<(cmd)`) copied first into an unnamed
+/// temporary file (never into memory), so that a large `kind: List` can be read again. The
+/// same refusals and [`MAX_INPUT`] as [`read_bytes`].
+pub fn open_input(path: &std::path::Path) -> Result<std::fs::File, String> {
+    use std::os::unix::fs::FileTypeExt;
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let file = if is_stdin(path) {
+        let fd = std::os::fd::AsFd::as_fd(&std::io::stdin())
+            .try_clone_to_owned()
+            .map_err(cannot)?;
+        std::fs::File::from(fd)
+    } else {
+        open_nonblocking(path).map_err(cannot)?
+    };
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_file() {
+        if meta.len() > MAX_INPUT {
+            return Err(too_large());
+        }
+        return Ok(file);
+    }
+    let explicit_pipe = meta.file_type().is_fifo()
+        && (path.starts_with("/dev/fd") || path.starts_with("/proc/self/fd"));
+    if !is_stdin(path) && !explicit_pipe {
+        return Err(format!(
+            "not a regular file ({}): give a file, or `-` and pipe it in",
+            mas_health::io::file_kind(&meta)
+        ));
+    }
+    blocking(&file).map_err(cannot)?;
+    spool(file)
+}
+
+/// Copies a stream into an unnamed temporary file (`O_TMPFILE` in `$TMPDIR`: gone when
+/// closed), at most [`MAX_INPUT`] bytes, and returns it rewound.
+fn spool(from: std::fs::File) -> Result<std::fs::File, String> {
+    use std::io::{Read, Seek};
+    use std::os::unix::fs::OpenOptionsExt;
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let dir = std::env::temp_dir();
+    let mut to = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_TMPFILE)
+        .open(&dir)
+        .map_err(|e| format!("cannot copy standard input to {}: {e}", dir.display()))?;
+    let copied = std::io::copy(&mut from.take(MAX_INPUT + 1), &mut to).map_err(cannot)?;
+    if copied > MAX_INPUT {
+        return Err(too_large());
+    }
+    to.rewind().map_err(cannot)?;
+    Ok(to)
+}
+
+/// Opens `path` for reading with `O_NONBLOCK`, so opening a named FIFO never waits for a writer.
+fn open_nonblocking(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Clears `O_NONBLOCK` again: a pipe given explicitly is read until its writer is done.
+fn blocking(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor this function's caller owns and keeps open.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: as above; only the O_NONBLOCK bit changes.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn too_large() -> String {

@@ -17,9 +17,14 @@ use std::path::PathBuf;
 /// directory symlinks) or `-`. Prints one summary line per root Application (the first blocker
 /// on the path from it), then the tree. Exit codes: 0 done, 1 --fail-on reached, 2 usage or
 /// input error (the good documents are still used).
+///
+/// With `--cluster`, reads the Applications and the objects they manage from the cluster
+/// (read-only) instead; the positional arguments then name root Applications (`NAME` or
+/// `NAMESPACE/NAME`; none for every root).
 #[derive(clap::Args)]
 pub struct Args {
-    /// Files or directories to read; `-` (or nothing) for standard input.
+    /// Files or directories to read; `-` (or nothing) for standard input. With `--cluster`:
+    /// root Applications to follow.
     paths: Vec<PathBuf>,
     /// text: the summary and the tree; json: one JSON document (keys documented in
     /// `mas_health::rollout`).
@@ -33,6 +38,12 @@ pub struct Args {
     /// instead of now: whether a window holds an automated sync.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<i64>,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
+    live: super::live::Flags,
+    #[command(flatten)]
+    live_rollout: super::live::RolloutFlags,
 }
 
 fn parse_time(text: &str) -> Result<i64, String> {
@@ -124,6 +135,25 @@ fn check(objects: &[Object], errors: &mut Vec<String>, notes: &mut Vec<String>) 
 /// Reads the inputs, prints the rollout view, and decides the exit code.
 pub fn run(args: Args) -> Result<u8> {
     let mut errors = Vec::new();
+    if args.live_rollout.watch {
+        return super::watch::run(
+            &args.live,
+            &args.live_rollout,
+            &args.paths,
+            args.output == OutputKind::Json,
+        );
+    }
+    if args.live.cluster {
+        let read =
+            super::live::rollout_objects(&args.live, &args.live_rollout, &args.paths, &mut errors);
+        return match read {
+            Ok(objects) => finish(&args, &objects, errors, Vec::new()),
+            Err(e) => {
+                complain!("error: {e}");
+                Ok(EXIT_USAGE)
+            }
+        };
+    }
     let paths = expand(&args.paths, &mut errors);
     let mut read = Vec::new();
     if paths.is_empty() && !args.paths.is_empty() {
@@ -140,9 +170,20 @@ pub fn run(args: Args) -> Result<u8> {
     let mut notes = Vec::new();
     check(&read, &mut errors, &mut notes);
     let objects: Vec<_> = read.into_iter().map(|o| o.value).collect();
+    finish(&args, &objects, errors, notes)
+}
+
+/// Prints the view of `objects` (from files or a cluster alike) and decides the exit code.
+fn finish(
+    args: &Args,
+    objects: &[serde_json::Value],
+    mut errors: Vec<String>,
+    notes: Vec<String>,
+) -> Result<u8> {
+    let catalog = args.argocd.catalog(Catalog::standard())?;
     let view = match args.at {
-        Some(at) => rollout_at(&objects, &Catalog::standard(), at),
-        None => rollout(&objects, &Catalog::standard()),
+        Some(at) => rollout_at(objects, &catalog, at),
+        None => rollout(objects, &catalog),
     };
     // Said only when every input was read: after a read error it would be a second line for
     // one mistake.

@@ -65,6 +65,8 @@ pub struct Args {
     /// outcome a line (run by the command itself, in a child process it can stop).
     #[arg(long, hide = true)]
     worker: bool,
+    #[command(flatten)]
+    argocd: super::argocd::ArgoCdArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -334,8 +336,9 @@ pub fn run(args: Args) -> Result<u8> {
     if args.worker {
         return worker();
     }
-    let suite = Suite::discover(&args.dir)
+    let mut suite = Suite::discover(&args.dir)
         .with_context(|| format!("cannot read tests under {}", args.dir.display()))?;
+    suite.argocd = args.argocd.argocd()?;
     if suite.folders.is_empty() && suite.unreadable.is_empty() {
         anyhow::bail!("no health_test.yaml under {}", args.dir.display());
     }

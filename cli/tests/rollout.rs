@@ -477,3 +477,77 @@ fn an_automated_sync_held_by_a_deny_window_needs_a_person_while_the_window_lasts
     assert_eq!(after.code, Some(0), "{}", after.stdout);
     assert_eq!(run(&[dir, "--at", "yesterday"]).code, Some(2));
 }
+
+#[test]
+fn a_child_argo_cd_calls_healthy_while_its_resource_is_missing_is_flagged_with_the_versions() {
+    let name = "healthy-child-missing-resource";
+    situation(
+        name,
+        "inst1: wave 0 inst1-kafka stopped by kafka.strimzi.io/KafkaUser strimzi/masuser \
+         (SyncFailed: the server could not find the requested resource)",
+        1,
+        1,
+    );
+    let dir = format!("tests/rollout/{name}");
+    let child_line = |args: &[&str]| {
+        let out = run(args);
+        out.stdout
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .starts_with("Application openshift-gitops/inst1-kafka")
+            })
+            .map(str::to_owned)
+            .expect("the child's line")
+    };
+    assert_eq!(
+        child_line(&[&dir]),
+        "  Application openshift-gitops/inst1-kafka (wave 1 of inst1): sync OutOfSync, health \
+         Degraded: sync failed: one or more objects failed to apply, reason: the server could \
+         not find the requested resource  [rule argoproj.io/Application]; WARNING: Argo CD \
+         reports it Healthy although kafka.strimzi.io/KafkaUser strimzi/masuser is missing: \
+         Argo CD 3.4, 3.5, main leave missing resources out of an Application's health \
+         (argo-cd #27917), so its parent's wave may move on early"
+    );
+    // Up to 3.3 the missing KafkaUser made the child Missing: no such hazard.
+    assert!(!child_line(&[&dir, "--argocd-version", "3.3"]).contains("WARNING"));
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&[&dir, "--output", "json"]).stdout).expect("one document");
+    let child = &json["roots"][0]["children"][0];
+    assert_eq!(child["name"], "inst1-kafka");
+    assert!(child["hazard"]
+        .as_str()
+        .is_some_and(|h| h.contains("strimzi/masuser is missing")));
+    assert_eq!(json["roots"][0]["hazard"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_kind_argo_cd_checks_with_a_script_not_evaluated_here_is_unknown_not_no_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: scale, \
+               namespace: openshift-gitops}\nstatus:\n  sync: {status: Synced}\n  health: \
+               {status: Healthy}\n  resources:\n  - {group: keda.sh, version: v1alpha1, kind: \
+               ScaledObject, namespace: mas, name: so, status: Synced}\n";
+    let live = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: so, \
+                namespace: mas}\n";
+    std::fs::write(dir.path().join("objects.yaml"), format!("{app}---\n{live}")).expect("written");
+    let out = run(&[dir.path().to_str().expect("utf-8")]);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("keda.sh/ScaledObject mas/so"))
+        .expect("the resource's line");
+    assert_eq!(
+        line.split_whitespace().take(2).collect::<Vec<_>>(),
+        ["Synced", "unknown"],
+        "{line}"
+    );
+    assert!(
+        line.contains(
+            "Argo CD has a built-in check for keda.sh/ScaledObject (not evaluated: give \
+             --argocd-builtins DIR)"
+        ),
+        "{line}"
+    );
+    assert!(!out.stdout.contains("no check"), "{}", out.stdout);
+}

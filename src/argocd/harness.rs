@@ -7,12 +7,16 @@
 //! a repeated key keeps its last value. A [`Suite`] finds the script for each test from the
 //! fixture object's group and kind, as Argo CD's VM does.
 
+#[cfg(feature = "runtime")]
+mod dir;
 mod lenient;
 mod lookup;
 #[cfg(feature = "runtime")]
 mod run;
 mod suite;
 
+#[cfg(feature = "runtime")]
+pub use dir::BuiltinDir;
 pub use lookup::{config_map_key, path_match, Scripts, HEALTH_LUA};
 #[cfg(feature = "runtime")]
 pub use run::{expected, Emitted, EmittedFor, Interpreter, Job, Line, Ran, Settled, TestLog};

@@ -136,6 +136,15 @@ pub fn group_kind_of(obj: &serde_json::Value) -> GroupKind {
     GroupKind::of_api_version(field("apiVersion"), field("kind"))
 }
 
+/// doublestar's `PathMatch` for the patterns folder names make: `*` matches any run of
+/// characters within one path segment; everything else matches itself. Each segment is matched
+/// by [`glob`], in time linear in the pattern times the name (a folder name of many `_` cannot
+/// make it backtrack exponentially).
+pub fn path_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), name.split('/').collect());
+    p.len() == n.len() && p.iter().zip(&n).all(|(p, n)| glob(p, n))
+}
+
 /// The group part of an apiVersion (`apps/v1` -> `apps`, `v1` -> ``).
 pub fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)

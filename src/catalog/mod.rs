@@ -101,6 +101,9 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalog {
     entries: Vec<Entry>,
+    /// The Argo CD these rules are installed into, whose built-in checks answer the kinds the
+    /// rules leave out.
+    argocd: crate::argocd::builtin::ArgoCd,
 }
 
 impl Catalog {
@@ -130,6 +133,18 @@ impl Catalog {
     /// A catalog with no rules.
     pub fn empty() -> Catalog {
         Catalog::default()
+    }
+
+    /// The same rules installed into `argocd` (a version, optionally its own built-in scripts)
+    /// instead of the newest Argo CD release.
+    pub fn in_argocd(mut self, argocd: crate::argocd::builtin::ArgoCd) -> Catalog {
+        self.argocd = argocd;
+        self
+    }
+
+    /// The Argo CD whose built-in checks answer kinds without a rule.
+    pub fn argocd(&self) -> &crate::argocd::builtin::ArgoCd {
+        &self.argocd
     }
 
     /// The catalog with `extra` added; an entry with a key already present replaces it.

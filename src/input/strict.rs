@@ -3,6 +3,7 @@
 //! duplicate silently and allows 128 levels, the YAML parser 64).
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
@@ -98,11 +99,13 @@ impl<'de> Visitor<'de> for Strict {
         let inner = self.deeper()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(duplicate(&key)));
+            // One lookup for the check and the insertion.
+            match out.entry(key) {
+                Entry::Occupied(o) => return Err(de::Error::custom(duplicate(o.key()))),
+                Entry::Vacant(v) => {
+                    v.insert(map.next_value_seed(inner)?);
+                }
             }
-            let value = map.next_value_seed(inner)?;
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }

@@ -190,6 +190,11 @@ fn reason(ctx: &Ctx, r: &ResourceNode, outcome: TaskEffect, status: &str) -> Str
         TaskEffect::Fails => {
             "Degraded: the Application is Degraded, which fails its parent's wave".to_owned()
         }
+        _ if r.health.from == HealthFrom::Unknown && r.health.check.is_some() => {
+            "Argo CD checks this kind with a built-in script not evaluated here: give \
+             --argocd-builtins DIR"
+                .to_owned()
+        }
         _ if r.health.from == HealthFrom::Unknown => {
             "Argo CD 3.x does not store resource health: without the live object it is unknown"
                 .to_owned()

@@ -10,7 +10,8 @@
 //! - `summary`: one line per root, the first blocker on the path from it;
 //! - `roots[]`: [`AppNode`]s: `namespace`, `name`, `wave` (in its parent), `sync`, `operation`
 //!   (`phase`, `message`) or null, `health`, `current` (`phase`, `wave`, `waits_on[]`) or null,
-//!   `blocker` or null, `waves[]` (`phase`, `wave`, `resources[]`), `children[]`;
+//!   `blocker` or null, `waves[]` (`phase`, `wave`, `resources[]`), `children[]`, `hazard`
+//!   (Healthy while a resource is missing, which Argo CD 3.4+ hides) or null;
 //! - a resource: `group`, `kind`, `namespace`, `name`, `sync`, `hook`, `phase`, `wave`, `health`
 //!   (`status` (null: no check or unknown, `""`: Argo CD's empty status), `message`, `from`
 //!   (`live` | `stored` | `no-check` | `unknown`), `check`), `stored` (a stale stored status) or
@@ -21,6 +22,7 @@
 //! - `problems[]`: `kind` (`cycle` | `missing-child` | `too-deep`), `app`, `message`.
 
 mod blockers;
+mod hazard;
 mod person;
 mod render;
 mod resources;
@@ -88,6 +90,9 @@ pub struct AppNode {
     pub waves: Vec<WaveGroup>,
     /// Its child Applications found in the input, each shown once in the whole tree.
     pub children: Vec<AppNode>,
+    /// Set when it reads Healthy while a resource with a health check is missing, which Argo CD
+    /// 3.4 and later leave out of an Application's health: what is missing and which versions.
+    pub hazard: Option<String>,
 }
 
 /// `status.operationState`, in short.

@@ -56,9 +56,13 @@ fn app(out: &mut String, node: &AppNode, depth: usize, parent: Option<&str>) {
     } else {
         &node.sync
     };
+    let hazard = node
+        .hazard
+        .as_ref()
+        .map_or(String::new(), |h| format!("; WARNING: {}", one_line(h)));
     let _ = writeln!(
         out,
-        "{pad}Application {}/{}{place}: sync {sync}, health {}",
+        "{pad}Application {}/{}{place}: sync {sync}, health {}{hazard}",
         node.namespace,
         node.name,
         health(&node.health)

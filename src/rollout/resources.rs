@@ -9,7 +9,7 @@ use super::{
 use crate::argocd::sync::{self, SyncPhase, DEFAULT_WAVE};
 use crate::argocd::Verdict;
 use crate::catalog::Catalog;
-use crate::health::assess;
+use crate::health::{assess, Source};
 use crate::rule::EvalContext;
 use crate::rule::Status;
 use serde_json::Value;
@@ -123,6 +123,16 @@ impl HealthView {
 /// What Argo CD would record for a live object.
 pub(super) fn live_health(catalog: &Catalog, obj: &Value) -> HealthView {
     let a = assess(catalog, obj, &EvalContext::now());
+    if let Source::NotEvaluated { .. } = a.source {
+        // Argo CD checks the kind, but not here: unknown (never "no check"), as when the live
+        // object is not given.
+        return HealthView {
+            status: None,
+            message: a.verdict.map(|v| v.message).unwrap_or_default(),
+            from: HealthFrom::Unknown,
+            check: Some(a.source.label()),
+        };
+    }
     match a.verdict {
         Some(v) => HealthView {
             status: Some(v.status_str()),
@@ -296,7 +306,7 @@ pub(super) fn app_node(
     index: &Index,
     catalog: &Catalog,
 ) -> AppNode {
-    AppNode {
+    let mut node = AppNode {
         namespace: namespace.clone(),
         name: name.clone(),
         wave,
@@ -310,5 +320,8 @@ pub(super) fn app_node(
         blocker: None,
         waves: waves(app, index, catalog),
         children: Vec::new(),
-    }
+        hazard: None,
+    };
+    node.hazard = super::hazard::missing_while_healthy(&node, app, catalog);
+    node
 }

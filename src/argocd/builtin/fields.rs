@@ -79,17 +79,26 @@ pub struct Condition<'v> {
 
 /// The typed conditions at `path` (usually `status.conditions`).
 pub fn conditions<'v>(obj: &'v Value, path: &[&str]) -> Result<Vec<Condition<'v>>, Mistyped> {
+    list(obj, path)?.iter().map(condition).collect()
+}
+
+/// The conditions at `path` as a Lua script sees them: Argo CD's conversion drops nulls from
+/// arrays, so a null entry is no condition (and later ones move up).
+pub fn lua_conditions<'v>(obj: &'v Value, path: &[&str]) -> Result<Vec<Condition<'v>>, Mistyped> {
     list(obj, path)?
         .iter()
-        .map(|c| {
-            Ok(Condition {
-                type_: string(c, &["type"])?,
-                status: string(c, &["status"])?,
-                reason: string(c, &["reason"])?,
-                message: string(c, &["message"])?,
-            })
-        })
+        .filter(|c| !c.is_null())
+        .map(condition)
         .collect()
+}
+
+fn condition(c: &Value) -> Result<Condition<'_>, Mistyped> {
+    Ok(Condition {
+        type_: string(c, &["type"])?,
+        status: string(c, &["status"])?,
+        reason: string(c, &["reason"])?,
+        message: string(c, &["message"])?,
+    })
 }
 
 /// The API version of the object (`apps/v1`).

@@ -1,6 +1,6 @@
 //! Equivalents of the Lua checks Argo CD ships for operator kinds a MAS rollout deploys:
-//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController and Strimzi
-//! Kafka. Like Argo CD's scripts, each takes the first matching condition in array order.
+//! cert-manager Certificate, Issuer and ClusterIssuer, OpenShift IngressController,
+//! Prometheus Operator's Prometheus and Argo CD's own ApplicationSet. Like Argo CD's scripts, each reads conditions in array order.
 
 use super::fields::{conditions, Condition, Mistyped};
 use crate::argocd::paths::CONDITIONS;
@@ -68,18 +68,60 @@ pub fn ingress_controller(i: &Value) -> Result<Health, Mistyped> {
     Ok(Health::new(Status::Progressing, msg))
 }
 
-/// Strimzi Kafka: NotReady True (other than while Creating) is Degraded, Ready True Healthy.
-pub fn kafka(k: &Value) -> Result<Health, Mistyped> {
-    for c in status_conditions(k)? {
-        if c.type_ == "NotReady" && c.status == "True" && c.reason != "Creating" {
-            return Ok(Health::new(Status::Degraded, c.message));
+/// Prometheus (prometheus-operator): the last `Available` condition in array order decides:
+/// True -> Healthy; otherwise Progressing while SomePodsNotReady, else Degraded, with its
+/// message (its reason when it has none). Agrees with Argo CD's script (unchanged v3.0.0 to
+/// master) on every test of its testdata.
+pub fn prometheus(p: &Value) -> Result<Health, Mistyped> {
+    let mut health = Health::new(Status::Progressing, "Waiting for initialization");
+    let entries = super::fields::list(p, &CONDITIONS)?;
+    // Argo CD's conversion drops nulls from arrays.
+    for c in entries.iter().filter(|c| !c.is_null()) {
+        let text = |k: &str| super::fields::string(c, &[k]);
+        if text("type")? != "Available" {
+            continue;
         }
-        if c.type_ == "Ready" && c.status == "True" {
-            return Ok(Health::new(Status::Healthy, ""));
+        health = if text("status")? == "True" {
+            Health::new(Status::Healthy, "All instances are available")
+        } else {
+            let status = if text("reason")? == "SomePodsNotReady" {
+                Status::Progressing
+            } else {
+                Status::Degraded
+            };
+            // `condition.message or condition.reason`: only an absent message falls back.
+            let message = match super::fields::at(c, &["message"]) {
+                Some(_) => text("message")?,
+                None => text("reason")?,
+            };
+            Health::new(status, message)
+        };
+    }
+    Ok(health)
+}
+
+/// Argo CD's ApplicationSet, as its script reads it since v3.2.0 (3.0 and 3.1 read only
+/// ErrorOccurred and ResourcesUpToDate=True): `ErrorOccurred=True`, then
+/// `ResourcesUpToDate=False` -> Degraded; `RolloutProgressing=True` (a progressive sync under
+/// way) -> Progressing; `ResourcesUpToDate=True` -> Healthy; each with the condition's message,
+/// tried in that order over all conditions. Agrees with Argo CD's script on every test of its
+/// testdata (v3.2.0 to master).
+pub fn application_set(a: &Value) -> Result<Health, Mistyped> {
+    let conds = super::fields::lua_conditions(a, &CONDITIONS)?;
+    let order = [
+        ("ErrorOccurred", "True", Status::Degraded),
+        ("ResourcesUpToDate", "False", Status::Degraded),
+        ("RolloutProgressing", "True", Status::Progressing),
+        ("ResourcesUpToDate", "True", Status::Healthy),
+    ];
+    for (type_, status, verdict) in order {
+        if let Some(c) = conds
+            .iter()
+            .find(|c| c.type_ == type_ && c.status == status)
+        {
+            return Ok(Health::new(verdict, c.message));
         }
     }
-    Ok(Health::new(
-        Status::Progressing,
-        "Waiting for Kafka Cluster",
-    ))
+    let msg = "Waiting for the status to be reported";
+    Ok(Health::new(Status::Progressing, msg))
 }

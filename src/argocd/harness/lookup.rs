@@ -4,6 +4,7 @@
 //! `*`), tried in sorted order, the first that matches winning.
 
 use crate::argocd::group_of;
+pub use crate::argocd::keys::path_match;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -66,15 +67,6 @@ pub fn config_map_key(obj: &Value) -> String {
         "" => kind.to_owned(),
         group => format!("{group}/{kind}"),
     }
-}
-
-/// doublestar's `PathMatch` for the patterns folder names make: `*` matches any run of
-/// characters within one path segment; everything else matches itself. Each segment is matched
-/// by [`crate::argocd::glob`], in time linear in the pattern times the name (a folder name of
-/// many `_` cannot make it backtrack exponentially).
-pub fn path_match(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), name.split('/').collect());
-    p.len() == n.len() && p.iter().zip(&n).all(|(p, n)| crate::argocd::glob(p, n))
 }
 
 /// Whether a health.lua stands at `path`, readable or not: a folder, a dangling link or a file

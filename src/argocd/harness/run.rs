@@ -4,6 +4,7 @@
 
 use super::suite::{Answer, Case, Folder, Suite};
 use super::{FixtureError, HealthTest};
+use crate::argocd::builtin::{self, ArgoCd};
 use crate::argocd::runtime::{Libraries, Outcome};
 use crate::argocd::Verdict;
 use crate::rule::Status;
@@ -260,7 +261,7 @@ impl Suite {
         let mut texts = HashMap::new();
         let slots: Vec<Slot<'_>> = cases
             .iter()
-            .map(|c| prepare(c, &self.root, &mut texts, rule))
+            .map(|c| prepare(c, &self.root, &mut texts, rule, &self.argocd))
             .collect();
         let pending: Vec<&Pending<'_>> = slots
             .iter()
@@ -359,6 +360,7 @@ fn prepare<'c>(
     root: &Path,
     texts: &mut HashMap<PathBuf, Result<String, String>>,
     rule: EmittedFor<'_>,
+    argocd: &ArgoCd,
 ) -> Slot<'c> {
     let name = case.name.clone();
     let want = match expected(case.test) {
@@ -389,7 +391,7 @@ fn prepare<'c>(
         }
         Answer::Rule => match rule(case.folder, object) {
             Some(r) => (r.script, None, Some(r.native)),
-            None => return Slot::Done(built_in(name, &want, object, case.folder)),
+            None => return Slot::Done(built_in(name, &want, object, case.folder, argocd)),
         },
         Answer::Script(path) => match script_text(texts, root, path) {
             Ok(s) => (s, Some(path.clone()), None),
@@ -422,7 +424,7 @@ fn script_text(
 /// Lua, and valid in Argo CD). Bytes that are not UTF-8 reach the interpreter as U+FFFD, as Go's
 /// JSON encoding shows them in a message anyway; in a comment they change nothing. The script
 /// must be a regular file inside `root` of at most [`super::MAX_SCRIPT_BYTES`].
-fn read_script(root: &Path, path: &Path) -> Result<String, String> {
+pub(crate) fn read_script(root: &Path, path: &Path) -> Result<String, String> {
     let bytes = crate::input::read_inside(root, path, super::MAX_SCRIPT_BYTES).map_err(|e| {
         let e = e.to_string();
         let e = e.strip_prefix("cannot read: ").unwrap_or(&e);
@@ -436,16 +438,27 @@ fn read_script(root: &Path, path: &Path) -> Result<String, String> {
 
 /// No health.lua here and no rule of ours: Argo CD's own check for the object's kind decides
 /// (it has no script to run here, so only its native equivalent is compared).
-fn built_in(name: String, want: &Verdict, object: &Value, folder: &Folder) -> Line {
+fn built_in(
+    name: String,
+    want: &Verdict,
+    object: &Value,
+    folder: &Folder,
+    argocd: &ArgoCd,
+) -> Line {
     let gk = crate::argocd::group_kind_of(object);
-    let Some(check) = crate::argocd::builtin::check_for(&gk) else {
-        let why = format!(
-            "no health.lua here, no rule and no Argo CD built-in check for {}/{}",
-            folder.group, folder.kind
-        );
-        return fail(name, why);
+    let (got, check) = match argocd.answer(&gk, object) {
+        builtin::Answer::Verdict(v, check) => (v, check),
+        builtin::Answer::NotEvaluated(_) => {
+            return fail(name, crate::health::not_evaluated(&gk).message);
+        }
+        builtin::Answer::None => {
+            let why = format!(
+                "no health.lua here, no rule and no Argo CD {} built-in check for {}/{}",
+                argocd.version, folder.group, folder.kind
+            );
+            return fail(name, why);
+        }
     };
-    let got = Verdict::from(check.health(object));
     if got == *want {
         return Line {
             name,
@@ -454,10 +467,7 @@ fn built_in(name: String, want: &Verdict, object: &Value, folder: &Folder) -> Li
     }
     fail(
         name,
-        format!(
-            "expected {want}, got {got} (Argo CD built-in, {})",
-            check.name()
-        ),
+        format!("expected {want}, got {got} (Argo CD built-in, {check})"),
     )
 }
 

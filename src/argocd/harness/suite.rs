@@ -82,6 +82,9 @@ pub struct Suite {
     pub folders: Vec<Folder>,
     /// Folders that could not be listed, with why.
     pub unreadable: Vec<FixtureError>,
+    /// The Argo CD whose built-in checks answer folders with neither a health.lua nor a rule
+    /// (default: the newest release, without scripts).
+    pub argocd: crate::argocd::builtin::ArgoCd,
     scripts: Scripts,
 }
 
@@ -107,6 +110,7 @@ impl Suite {
             root: root.to_owned(),
             folders,
             unreadable,
+            argocd: Default::default(),
             scripts: Scripts::new(root, &relative),
         })
     }

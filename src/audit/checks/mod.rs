@@ -29,6 +29,7 @@ mod open_libs_unsafe;
 mod order_dependent;
 mod parse_error;
 mod precedence;
+mod replaces_builtin;
 mod runtime_error;
 mod time_budget;
 pub mod timeout;
@@ -86,6 +87,7 @@ pub static ALL: &[&dyn Check] = &[
     &wrong_group::WrongGroup,
     &never_used_key::NeverUsedKey,
     &unused_key::UnusedKey,
+    &replaces_builtin::ReplacesBuiltin,
     &parse_error::ParseError,
     &not_lua51::NotLua51,
     &needs_open_libs::NeedsOpenLibs,

@@ -1,0 +1,216 @@
+//! `rollout --cluster --watch`: the rollout followed live, then each wave's duration and what
+//! held it longest.
+
+use super::live::{Flags, RolloutFlags};
+use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
+use anyhow::Result;
+use mas_health::rollout::{rollout, AppNode, Blocker, Progress, Rollout, SyncPhase};
+use mas_health::Catalog;
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long `--watch` follows when `--timeout` is not given.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// One wave of one root as it was seen: how long, and who held it how long.
+struct Wave {
+    root: String,
+    label: String,
+    took: Duration,
+    holders: Vec<(String, Duration)>,
+}
+
+/// The waves seen so far, and the one each root is in now.
+#[derive(Default)]
+struct Waves {
+    done: Vec<Wave>,
+    /// Per root: (wave label, holder) now, since when.
+    now: Vec<(String, String, String, Instant)>,
+}
+
+fn wave_label(b: &Blocker) -> String {
+    let app = b.app.rsplit('/').next().unwrap_or(&b.app);
+    match b.wave {
+        Some(w) if b.phase == SyncPhase::Sync => format!("wave {w} {app}"),
+        Some(w) => format!("{} wave {w} {app}", b.phase.as_str()),
+        None => format!("{} {app}", b.phase.as_str()),
+    }
+}
+
+fn holder(b: &Blocker) -> String {
+    match &b.resource {
+        Some(r) if r.group.is_empty() => format!("{} {}/{}", r.kind, r.namespace, r.name),
+        Some(r) => format!("{}/{} {}/{}", r.group, r.kind, r.namespace, r.name),
+        None => format!("argoproj.io/Application {}", b.app),
+    }
+}
+
+/// The blocker at the end of the path from `node`: a child Application that holds its parent
+/// is followed to what holds the child, as the summary line does.
+fn deepest(node: &AppNode) -> Option<&Blocker> {
+    let b = node.blocker.as_ref()?;
+    let child = b.resource.as_ref().and_then(|r| {
+        let is_app = r.group == "argoproj.io" && r.kind == "Application";
+        node.children
+            .iter()
+            .find(|c| is_app && c.namespace == r.namespace && c.name == r.name)
+    });
+    child.and_then(deepest).or(Some(b))
+}
+
+impl Waves {
+    /// Credits the time since the last observation, then records what holds each root now.
+    fn observe(&mut self, view: &Rollout, at: Instant) {
+        let mut next = Vec::new();
+        for root in &view.roots {
+            let (label, held_by) = match deepest(root) {
+                Some(b) => (wave_label(b), holder(b)),
+                None => ("finished".to_owned(), String::new()),
+            };
+            next.push((root.name.clone(), label, held_by, at));
+        }
+        self.credit(at);
+        for (root, label, held_by, _) in &next {
+            let same = self.done.iter().rev().find(|w| &w.root == root);
+            if same.is_none_or(|w| &w.label != label) && label != "finished" {
+                self.done.push(Wave {
+                    root: root.clone(),
+                    label: label.clone(),
+                    took: Duration::ZERO,
+                    holders: vec![(held_by.clone(), Duration::ZERO)],
+                });
+            }
+        }
+        self.now = next;
+    }
+
+    fn credit(&mut self, at: Instant) {
+        for (root, label, held_by, since) in &self.now {
+            let spent = at.saturating_duration_since(*since);
+            let Some(w) = self.done.iter_mut().rev().find(|w| &w.root == root) else {
+                continue;
+            };
+            if &w.label != label {
+                continue;
+            }
+            w.took += spent;
+            match w.holders.iter_mut().find(|(h, _)| h == held_by) {
+                Some((_, d)) => *d += spent,
+                None => w.holders.push((held_by.clone(), spent)),
+            }
+        }
+    }
+
+    fn summary(&mut self, at: Instant) -> Vec<String> {
+        self.credit(at);
+        self.now.clear();
+        self.done
+            .iter()
+            .map(|w| {
+                let longest = w.holders.iter().max_by_key(|(_, d)| *d);
+                let by = longest.map_or(String::new(), |(h, d)| {
+                    format!(", held longest by {h} ({})", seconds(*d))
+                });
+                format!("  {}: {}: {}{by}", w.root, w.label, seconds(w.took))
+            })
+            .collect()
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes.
+pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) -> Result<u8> {
+    let mut cluster = match flags.connect() {
+        Ok(c) => c,
+        Err(e) => {
+            complain!("error: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let catalog = Catalog::standard();
+    let terminal = !json && std::io::stdout().is_terminal();
+    let start = Instant::now();
+    let mut waves = Waves::default();
+    let mut said: BTreeSet<String> = BTreeSet::new();
+    let mut last: Vec<String> = Vec::new();
+    let mut state = Progress::Waiting;
+    let mut final_view = None;
+    let timeout = live.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let query = super::live::query(live, names);
+    let followed = cluster.follow(&query, timeout, &mut |gathered| {
+        for p in &gathered.problems {
+            if said.insert(p.to_string()) {
+                complain!("error: {p}");
+            }
+        }
+        let view = rollout(&gathered.objects, &catalog);
+        let now = Instant::now();
+        waves.observe(&view, now);
+        state = view.state;
+        if !json && view.summary != last {
+            let stamp = seconds(now.duration_since(start));
+            if terminal {
+                // One line, rewritten in place: every root's summary, the latest first seen.
+                let line = view.summary.join(" | ");
+                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
+            } else {
+                for line in &view.summary {
+                    say!("[{stamp}] {line}");
+                }
+            }
+            let _ = std::io::stdout().flush();
+            last.clone_from(&view.summary);
+        }
+        final_view = Some(view);
+        state != Progress::Waiting
+    });
+    flags.report(&cluster);
+    if terminal {
+        println!();
+    }
+    let finished = match followed {
+        Ok(done) => done,
+        Err(e) => {
+            complain!("error: {e}");
+            return Ok(EXIT_USAGE);
+        }
+    };
+    if json {
+        if let Some(v) = &final_view {
+            println!("{}", serde_json::to_string_pretty(v)?);
+        }
+    } else {
+        let end = if finished {
+            match state {
+                Progress::Finished => "finished",
+                Progress::Waiting => "waiting",
+                Progress::NeedsPerson => "needs a person",
+                Progress::Stopped => "stopped",
+            }
+            .to_owned()
+        } else {
+            "timed out".to_owned()
+        };
+        say!("{end} after {}; waves:", seconds(start.elapsed()));
+        for line in waves.summary(Instant::now()) {
+            say!("{line}");
+        }
+    }
+    Ok(if !said.is_empty() {
+        EXIT_USAGE
+    } else if finished && state == Progress::Finished {
+        EXIT_OK
+    } else {
+        EXIT_THRESHOLD
+    })
+}

@@ -1,0 +1,643 @@
+//! `--cluster` against a stand-in API server (tests/kubeapi): HTTPS with a self-signed CA and a
+//! bearer token from a kubeconfig the test writes, so TLS and auth run kube-rs's real path.
+//! Every recorded rollout reads the same from the cluster as from files; every error class has
+//! a message a person can act on and exit 2; only GET requests are ever sent.
+
+mod kubeapi;
+mod support;
+
+use assert_cmd::Command;
+use kubeapi::{Server, State, TOKEN};
+use serde_json::{json, Value};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn mas_health(args: &[&str]) -> Run {
+    let out = Command::new(support::exe())
+        .current_dir(support::ROOT)
+        .env_remove("KUBECONFIG")
+        .args(args)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A server with the objects of `path`, and a kubeconfig for it.
+fn serve(path: &str, change: impl FnOnce(&mut State)) -> (Server, tempfile::TempDir, String) {
+    let mut state = State {
+        resource_version: "1000".to_owned(),
+        ..State::default()
+    };
+    state.add(kubeapi::load(&support::root().join(path)));
+    change(&mut state);
+    let server = Server::start(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kubeconfig = server.kubeconfig(dir.path(), TOKEN);
+    let kc = kubeconfig.to_string_lossy().into_owned();
+    (server, dir, kc)
+}
+
+fn live(kubeconfig: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["rollout", "--cluster", "--kubeconfig", kubeconfig];
+    args.extend_from_slice(extra);
+    mas_health(&args)
+}
+
+fn assert_only_gets(server: &Server) {
+    let log = server.log();
+    assert!(!log.is_empty(), "the server saw requests");
+    for (method, path) in &log {
+        assert_eq!(method, "GET", "{path}");
+    }
+}
+
+/// The live form prints what the file form prints, with the same exit codes.
+fn same_as_files(situation: &str) {
+    let path = format!("tests/rollout/{situation}");
+    let (server, _dir, kc) = serve(&path, |_| {});
+    for fail_on in [None, Some("degraded"), Some("blocked")] {
+        let extra: Vec<&str> = fail_on.map_or(vec![], |f| vec!["--fail-on", f]);
+        let mut file_args = vec!["rollout", path.as_str()];
+        file_args.extend_from_slice(&extra);
+        let files = mas_health(&file_args);
+        let cluster = live(&kc, &extra);
+        assert_eq!(cluster.stderr, files.stderr, "{situation} {fail_on:?}");
+        assert_eq!(cluster.stdout, files.stdout, "{situation} {fail_on:?}");
+        assert_eq!(cluster.code, files.code, "{situation} {fail_on:?}");
+    }
+    let json_files = mas_health(&["rollout", &path, "--output", "json"]);
+    let json_live = live(&kc, &["--output", "json"]);
+    assert_eq!(json_live.stdout, json_files.stdout, "{situation} json");
+    assert_only_gets(&server);
+}
+
+#[test]
+fn finished_reads_the_same_from_the_cluster() {
+    same_as_files("finished");
+}
+
+#[test]
+fn waiting_on_suite_reads_the_same_from_the_cluster() {
+    same_as_files("waiting-on-suite");
+}
+
+#[test]
+fn degraded_reads_the_same_from_the_cluster() {
+    same_as_files("degraded");
+}
+
+#[test]
+fn failed_hook_reads_the_same_from_the_cluster() {
+    same_as_files("failed-hook");
+}
+
+#[test]
+fn missing_child_reads_the_same_from_the_cluster() {
+    same_as_files("child-missing");
+}
+
+#[test]
+fn stale_child_health_reads_the_same_from_the_cluster() {
+    same_as_files("stale-child-health");
+}
+
+#[test]
+fn a_cycle_reads_the_same_from_the_cluster() {
+    same_as_files("cycle.yaml");
+}
+
+#[test]
+fn aggregated_discovery_answers_in_two_requests() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |s| s.aggregated = true);
+    let out = live(&kc, &["--fail-on", "degraded"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert!(out
+        .stdout
+        .starts_with("inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite"));
+    let discovery: Vec<String> = server
+        .log()
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| !p.contains("/namespaces/") && !p.contains('?'))
+        .collect();
+    assert_eq!(discovery, ["/api", "/apis"]);
+}
+
+#[test]
+fn root_applications_can_be_named() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let named = live(&kc, &["openshift-gitops/inst1"]);
+    let all = live(&kc, &[]);
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    assert_eq!(named.stdout, all.stdout);
+    let unknown = live(&kc, &["no-such-app"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown
+            .stderr
+            .contains("error: not found: no Application named no-such-app"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn an_expired_token_says_log_in_again() {
+    let (server, _dir, kc) = serve("tests/rollout/finished", |s| s.expired_token = true);
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: the cluster at {url} did not accept your credentials (401 Unauthorized): log \
+             in again: oc login {url} (or kubectl: refresh the kubeconfig's user)\n",
+            url = server.url()
+        )
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn a_forbidden_kind_names_the_rule_that_grants_it() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |s| {
+        s.forbidden.push("suites".into())
+    });
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "error: not allowed to get suites.core.mas.ibm.com in namespace mas-inst1-core \
+             (403 Forbidden: suites.core.mas.ibm.com is forbidden: User \"tester\" cannot get \
+             resource \"suites\" in API group \"core.mas.ibm.com\" in the namespace \
+             \"mas-inst1-core\"); a ClusterRole (or Role in the namespace) with the rule \
+             {apiGroups: [\"core.mas.ibm.com\"], resources: [\"suites\"], verbs: [\"get\", \
+             \"list\", \"watch\"]} bound to you grants it"
+        ),
+        "{}",
+        out.stderr
+    );
+    // The rest is still read: the view is printed, the Suite unknown.
+    assert!(
+        out.stdout
+            .contains("core.mas.ibm.com/Suite mas-inst1-core/inst1: give the live object"),
+        "{}",
+        out.stdout
+    );
+    assert!(out
+        .stdout
+        .contains("sls.ibm.com/LicenseService ibm-sls/sls: LicenseService is ready"));
+}
+
+#[test]
+fn a_kind_not_served_is_reported_not_a_crash() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |s| s.unserve("Suite"));
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "error: core.mas.ibm.com/Suite is not served by this cluster (is its CRD installed?)\n"
+    );
+    assert!(
+        out.stdout
+            .contains("core.mas.ibm.com/Suite mas-inst1-core/inst1: give the live object"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn argo_cd_not_installed_is_reported() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |s| s.unserve("Application"));
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "error: argoproj.io/Application is not served by this cluster (is its CRD installed?)\n"
+    );
+}
+
+#[test]
+fn an_unreachable_server_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let kc = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kc,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: \
+             https://127.0.0.1:{port}\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- \
+             name: c\n  context:\n    cluster: c\n    user: u\ncurrent-context: c\n"
+        ),
+    )
+    .expect("write");
+    let out = live(&kc.to_string_lossy(), &[]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.starts_with(&format!(
+            "error: cannot reach the cluster at https://127.0.0.1:{port}: "
+        )),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_kubeconfig_is_reported() {
+    let out = live("/nonexistent/kubeconfig", &[]);
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr
+            .starts_with("error: no usable cluster configuration: /nonexistent/kubeconfig: "),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn too_many_requests_is_waited_out() {
+    let (server, _dir, kc) = serve("tests/rollout/finished", |s| s.throttle = 1);
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    let log = server.log();
+    assert_eq!(log[0].1, log[1].1, "the throttled request is sent again");
+}
+
+#[test]
+fn lists_page_and_restart_when_the_continue_token_expires() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |s| {
+        s.max_page = 1;
+        s.expire_continue = 1;
+    });
+    let files = mas_health(&["rollout", "tests/rollout/degraded"]);
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, files.stdout);
+    let lists: Vec<String> = server
+        .log()
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.starts_with("/apis/argoproj.io/v1alpha1/applications?"))
+        .collect();
+    // Page 1, page 2 refused (410 Expired), the list again from page 1, then the rest.
+    assert_eq!(
+        lists[0],
+        "/apis/argoproj.io/v1alpha1/applications?limit=500"
+    );
+    assert_eq!(
+        lists[1],
+        "/apis/argoproj.io/v1alpha1/applications?limit=500&continue=o1"
+    );
+    assert_eq!(
+        lists[2],
+        "/apis/argoproj.io/v1alpha1/applications?limit=500"
+    );
+    assert_eq!(lists.len(), 2 + 4, "{lists:?}");
+}
+
+/// A MAS-sized rollout: a root, 19 child Applications, 600 resources of 40 kinds in 6
+/// namespaces.
+fn mas_sized() -> Vec<Value> {
+    let app = |name: &str, resources: Vec<Value>| {
+        json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+            "metadata": {"name": name, "namespace": "openshift-gitops"},
+            "status": {"sync": {"status": "Synced"}, "health": {"status": "Progressing"},
+                "resources": resources}})
+    };
+    let mut children: Vec<Vec<Value>> = vec![Vec::new(); 19];
+    let mut live = Vec::new();
+    for j in 0..600 {
+        let (kind, group, ns, name) = (
+            format!("Kind{}", j % 40),
+            format!("g{}.example.com", j % 4),
+            format!("ns-{}", j % 6),
+            format!("r{j}"),
+        );
+        children[j % 19].push(json!({"group": group, "version": "v1", "kind": kind,
+            "namespace": ns, "name": name, "status": "Synced"}));
+        live.push(json!({"apiVersion": format!("{group}/v1"), "kind": kind,
+            "metadata": {"name": name, "namespace": ns},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}]}}));
+    }
+    let mut out = Vec::new();
+    let mut root = Vec::new();
+    for (i, resources) in children.into_iter().enumerate() {
+        let name = format!("child-{i}");
+        root.push(
+            json!({"group": "argoproj.io", "version": "v1alpha1", "kind": "Application",
+            "namespace": "openshift-gitops", "name": name, "status": "Synced"}),
+        );
+        out.push(app(&name, resources));
+    }
+    out.push(app("root", root));
+    out.extend(live);
+    out
+}
+
+#[test]
+fn a_mas_sized_rollout_takes_one_request_per_kind_and_namespace() {
+    let mut state = State::default();
+    state.add(mas_sized());
+    let server = Server::start(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = server.kubeconfig(dir.path(), TOKEN);
+    let out = live(&kc.to_string_lossy(), &["--verbose"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.starts_with("root: "), "{}", out.stdout);
+    let log = server.log();
+    // Discovery: /api, /apis, then one APIResourceList per group read (argoproj.io and the
+    // four example groups); one LIST of Applications; 40 kinds x 6 namespaces share 120
+    // (kind, namespace) pairs (j % 40 and j % 6 repeat every 120), one LIST each.
+    let budget = 120 + 20 + (2 + 5);
+    assert_eq!(log.len(), 2 + 5 + 1 + 120, "{log:?}");
+    assert!(log.len() <= budget);
+    assert_eq!(
+        out.stderr,
+        format!("{} requests to the API server\n", log.len())
+    );
+    assert_only_gets(&server);
+}
+
+/// Read-only smoke test against a real cluster (kind, k3d, OpenShift).
+#[test]
+#[ignore = "needs MAS_HEALTH_TEST_KUBECONFIG naming a real cluster; run with --ignored"]
+fn smoke_against_a_real_cluster() {
+    let Ok(kc) = std::env::var("MAS_HEALTH_TEST_KUBECONFIG") else {
+        panic!("skipped: set MAS_HEALTH_TEST_KUBECONFIG to a kubeconfig of a real cluster");
+    };
+    let out = live(&kc, &["--verbose", "--output", "json"]);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("requests to the API server"),
+        "{}",
+        out.stderr
+    );
+    match out.code {
+        Some(0) => {
+            let doc: Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+            assert!(doc["state"].is_string());
+        }
+        Some(2) => assert!(out.stderr.contains("error: "), "{}", out.stderr),
+        other => panic!("unexpected exit {other:?}: {}", out.stderr),
+    }
+}
+
+/// `[12s]` and `3s` become `[Ns]` and `Ns`: wall-clock durations vary from run to run.
+fn without_durations(text: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if chars.get(j) == Some(&'s') {
+                out.push('N');
+                i = j;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A server that starts at the first snapshot and moves on with each watch.
+fn timeline(
+    snapshots: &[&str],
+    change: impl FnOnce(&mut State),
+) -> (Server, tempfile::TempDir, String) {
+    let (first, rest) = snapshots.split_first().expect("a snapshot");
+    serve(&format!("tests/rollout/{first}"), |s| {
+        for snap in rest {
+            let objects = kubeapi::load(&support::root().join(format!("tests/rollout/{snap}")));
+            s.add(objects.clone());
+            s.timeline.push_back(objects);
+        }
+        // `add` also made the later snapshots current: start from the first again.
+        s.objects = kubeapi::load(&support::root().join(format!("tests/rollout/{first}")));
+        change(s);
+    })
+}
+
+const HOOK_LINE: &str = "inst1: PreSync wave 0 ibm-mas-suite waits on hook batch/Job \
+    mas-inst1-core/mas-pre-check (Running: job.batch/mas-pre-check created)";
+const SUITE_LINE: &str = "inst1: wave 130 ibm-mas-suite waits on core.mas.ibm.com/Suite \
+    mas-inst1-core/inst1 (Progressing: waiting for Ready: SystemDatabaseReady is not True: \
+    waiting for MongoCfg inst1-system to report Ready)";
+
+#[test]
+fn watch_follows_a_rollout_to_the_end() {
+    let (server, _dir, kc) = timeline(
+        &["stale-child-health", "waiting-on-suite", "finished"],
+        |s| s.expire_watch = 1,
+    );
+    let out = live(&kc, &["--watch", "--timeout", "60s"]);
+    println!("{}", out.stdout); // the README's recorded session (with --nocapture)
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        without_durations(&out.stdout),
+        format!(
+            "[Ns] {HOOK_LINE}\n[Ns] {SUITE_LINE}\n[Ns] inst1: finished: 4 Applications Healthy\n\
+             finished after Ns; waves:\n  inst1: PreSync wave 0 ibm-mas-suite: Ns, held longest \
+             by batch/Job mas-inst1-core/mas-pre-check (Ns)\n  inst1: wave 130 ibm-mas-suite: \
+             Ns, held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
+        )
+    );
+    let watches: Vec<String> = server
+        .log()
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.contains("watch=true"))
+        .collect();
+    // The first watch is refused (410): the Applications are listed again and watched from
+    // the new list; later watches go on from the last event's resourceVersion.
+    assert_eq!(watches.len(), 3, "{watches:?}");
+    assert!(watches[0].contains("resourceVersion=1000"), "{watches:?}");
+    assert!(watches[2].contains("resourceVersion=2001"), "{watches:?}");
+    assert_only_gets(&server);
+}
+
+#[test]
+fn watch_ends_when_the_rollout_stops() {
+    let (_server, _dir, kc) = timeline(&["waiting-on-suite", "degraded"], |_| {});
+    let out = live(&kc, &["--watch", "--timeout", "60s"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let text = without_durations(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}"));
+    assert!(lines[1]
+        .starts_with("[Ns] inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite"));
+    assert_eq!(lines[2], "stopped after Ns; waves:");
+    assert_eq!(
+        lines[3],
+        "  inst1: wave 130 ibm-mas-suite: Ns, held longest by core.mas.ibm.com/Suite \
+         mas-inst1-core/inst1 (Ns)"
+    );
+    assert_eq!(lines.len(), 4, "{text}");
+}
+
+#[test]
+fn watch_gives_up_at_the_timeout() {
+    let (_server, _dir, kc) = timeline(&["waiting-on-suite"], |_| {});
+    let out = live(&kc, &["--watch", "--timeout", "2s"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    assert_eq!(
+        without_durations(&out.stdout),
+        format!(
+            "[Ns] {SUITE_LINE}\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
+             held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
+        )
+    );
+}
+
+fn sorted_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn eval_cluster_problems_lists_exactly_what_is_not_healthy() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let live = mas_health(&["eval", "--cluster", "--kubeconfig", &kc, "-A", "--problems"]);
+    assert_eq!(live.code, Some(0), "{}", live.stderr);
+    let files = mas_health(&["eval", "tests/rollout/degraded"]);
+    let not_healthy: Vec<String> = sorted_lines(&files.stdout)
+        .into_iter()
+        .filter(|l| !l.starts_with("Healthy ") && !l.starts_with("- "))
+        .collect();
+    assert!(!not_healthy.is_empty());
+    assert_eq!(sorted_lines(&live.stdout), not_healthy);
+    assert_only_gets(&server);
+}
+
+#[test]
+fn eval_cluster_reads_the_named_kinds_in_one_namespace() {
+    let (server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let out = mas_health(&[
+        "eval",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "Suite",
+        "-n",
+        "mas-inst1-core",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "Degraded     core.mas.ibm.com/Suite mas-inst1-core/inst1: Unable to reach the license \
+         service at https://sls.ibm-sls.svc: connection refused  [rule core.mas.ibm.com/Suite]\n"
+    );
+    let lists: Vec<String> = server
+        .log()
+        .into_iter()
+        .map(|(_, p)| p)
+        .filter(|p| p.contains('?'))
+        .collect();
+    assert_eq!(
+        lists,
+        ["/apis/core.mas.ibm.com/v1/namespaces/mas-inst1-core/suites?limit=500"]
+    );
+    let missing = mas_health(&[
+        "eval",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "example.com/Widget",
+        "-A",
+    ]);
+    assert_eq!(missing.code, Some(2));
+    assert_eq!(
+        missing.stderr,
+        "error: example.com/Widget is not served by this cluster (is its CRD installed?)\n"
+    );
+}
+
+#[test]
+fn explain_cluster_explains_one_live_object() {
+    let (_server, _dir, kc) = serve("tests/rollout/degraded", |_| {});
+    let out = mas_health(&[
+        "explain",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "core.mas.ibm.com/Suite/inst1",
+        "-n",
+        "mas-inst1-core",
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("core.mas.ibm.com/Suite mas-inst1-core/inst1\n  rule "),
+        "{}",
+        out.stdout
+    );
+    let files = mas_health(&["explain", "tests/rollout/degraded/live.yaml"]);
+    assert!(files.stdout.contains(&out.stdout), "{}", out.stdout);
+    let absent = mas_health(&[
+        "explain",
+        "--cluster",
+        "--kubeconfig",
+        &kc,
+        "core.mas.ibm.com/Suite/nope",
+        "-n",
+        "x",
+    ]);
+    assert_eq!(absent.code, Some(2));
+    assert_eq!(
+        absent.stderr,
+        "error: core.mas.ibm.com/Suite/nope not found\n"
+    );
+}
+
+/// BENCHMARKS.md's figures for `rollout --cluster` on the MAS-sized rollout: wall-clock time
+/// and peak memory from `/usr/bin/time -v`, five runs, against the stand-in. A measurement,
+/// not a test: run with `cargo test --release --test live measure -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement for BENCHMARKS.md; run with --ignored --nocapture"]
+fn measure_a_mas_sized_rollout() {
+    let mut state = State::default();
+    state.add(mas_sized());
+    let server = Server::start(state);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = server.kubeconfig(dir.path(), TOKEN);
+    let binary = support::exe();
+    for _ in 0..5 {
+        let out = std::process::Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(&binary)
+            .args(["rollout", "--cluster", "--verbose", "--kubeconfig"])
+            .arg(&kc)
+            .output()
+            .expect("/usr/bin/time runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        for line in stderr.lines() {
+            if line.contains("requests to the API server")
+                || line.contains("Elapsed (wall clock)")
+                || line.contains("Maximum resident set size")
+            {
+                println!("{}", line.trim());
+            }
+        }
+    }
+}

@@ -149,9 +149,7 @@ fn the_test_command_fails_a_built_in_fixture_with_the_wrong_verdict() {
 }
 
 fn mas_health(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = assert_cmd::Command::cargo_bin("mas-health")
-        .expect("binary builds")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::cmd()
         .args(args)
         .output()
         .expect("runs");

@@ -762,7 +762,7 @@ fn yaml_limits_are_said_in_plain_words() {
         stderr(&out),
         "error: inf.yaml:5: invalid YAML: `.inf` is infinity or not a number, which JSON and \
          Kubernetes cannot store: quote it to make it a string\n\
-         error: bomb.yaml:9: invalid YAML: too many aliases (`*name`) to expand: write the \
-         values out instead\n"
+         error: bomb.yaml:9: invalid YAML: its aliases stand for more than 1048576 bytes of \
+         copies (refused before copying)\n"
     );
 }

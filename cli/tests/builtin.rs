@@ -149,10 +149,7 @@ fn the_test_command_fails_a_built_in_fixture_with_the_wrong_verdict() {
 }
 
 fn mas_health(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = support::cmd()
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = support::cmd().args(args).output().expect("runs");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (out.status.code(), text(&out.stdout), text(&out.stderr))
 }

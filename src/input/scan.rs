@@ -134,28 +134,16 @@ impl<'a> Scanner<'a> {
             }
             let mut used = 0;
             while let Some(&b) = chunk.get(used) {
-                if keep && state.in_string && !state.escaped {
-                    // The plain bytes of a string, kept in one step (no line breaks in them).
-                    let run = chunk[used..]
-                        .iter()
-                        .position(|c| matches!(c, b'"' | b'\\' | b'\n'))
-                        .unwrap_or(chunk.len() - used);
-                    if run > 0 && buf.len() + run < limit {
-                        buf.extend_from_slice(&chunk[used..used + run]);
-                        used += run;
-                        self.column0 = false;
-                        continue;
-                    }
-                }
-                if keep && b == b' ' && !state.in_string {
-                    // Indentation, kept in one step (blanks change nothing but the column).
-                    let run = chunk[used..].iter().take_while(|c| **c == b' ').count();
-                    if buf.len() + run < limit {
-                        buf.extend_from_slice(&chunk[used..used + run]);
-                        used += run;
-                        self.column0 = false;
-                        continue;
-                    }
+                let run = if keep {
+                    plain_run(&chunk[used..], &state, buf.len(), limit)
+                } else {
+                    0
+                };
+                if run > 0 {
+                    buf.extend_from_slice(&chunk[used..used + run]);
+                    used += run;
+                    self.column0 = false;
+                    continue;
                 }
                 if cut_before(b, self.column0, self.lines_mode, &state) {
                     done = true;
@@ -367,5 +355,25 @@ impl State {
         } else if self.key == b"apiVersion" {
             h.api_version = Some(token);
         }
+    }
+}
+
+/// How many bytes at the start of `rest` can be kept in one step, with `kept` bytes kept of at
+/// most `limit`: the plain bytes of a string (no quote, backslash or line break among them) or a
+/// run of indentation, neither of which changes the framing state but the column; else 0.
+fn plain_run(rest: &[u8], state: &State, kept: usize, limit: usize) -> usize {
+    let run = if state.in_string && !state.escaped {
+        rest.iter()
+            .position(|c| matches!(c, b'"' | b'\\' | b'\n'))
+            .unwrap_or(rest.len())
+    } else if !state.in_string {
+        rest.iter().take_while(|c| **c == b' ').count()
+    } else {
+        0
+    };
+    if kept + run < limit {
+        run
+    } else {
+        0
     }
 }

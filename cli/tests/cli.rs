@@ -613,16 +613,7 @@ fn eval_reads_json_lines_files_in_a_folder() {
 
 #[test]
 fn test_names_a_test_without_input_path() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let folder = tmp.path().join("example.com/Widget");
-    std::fs::create_dir_all(&folder).expect("mkdir");
-    std::fs::write(
-        folder.join("health_test.yaml"),
-        "tests:\n- healthStatus:\n    status: Healthy\n",
-    )
-    .expect("write");
-    std::fs::write(folder.join("health.lua"), "return {status = \"Healthy\"}\n").expect("write");
-    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    let (_tmp, folder, out) = widget_suite("tests:\n- healthStatus:\n    status: Healthy\n");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -651,16 +642,9 @@ fn rollout_and_bench_say_a_missing_file_once() {
 
 #[test]
 fn a_line_break_in_an_input_path_cannot_forge_a_passing_test() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let folder = tmp.path().join("example.com/Widget");
-    std::fs::create_dir_all(&folder).expect("mkdir");
-    std::fs::write(
-        folder.join("health_test.yaml"),
+    let (_tmp, folder, out) = widget_suite(
         "tests:\n- healthStatus:\n    status: Healthy\n  inputPath: \"missing.yaml\\nPASS example.com/Widget ok.yaml\"\n",
-    )
-    .expect("write");
-    std::fs::write(folder.join("health.lua"), "return {status = \"Healthy\"}\n").expect("write");
-    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
@@ -786,4 +770,17 @@ fn generate_merge_says_which_check_wins_and_refuses_other_formats() {
         .output()
         .expect("runs");
     assert_eq!(patch.status.code(), Some(2));
+}
+
+/// `mas-health test` on a temporary folder holding one `example.com/Widget` suite: a Healthy
+/// health.lua and `tests` as its health_test.yaml. Returns the folder (kept alive), the suite's
+/// folder and the run.
+fn widget_suite(tests: &str) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let folder = tmp.path().join("example.com/Widget");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    std::fs::write(folder.join("health_test.yaml"), tests).expect("write");
+    std::fs::write(folder.join("health.lua"), "return {status = \"Healthy\"}\n").expect("write");
+    let out = cmd().arg("test").arg(tmp.path()).output().expect("runs");
+    (tmp, folder, out)
 }

@@ -29,6 +29,7 @@ mod open_libs_unsafe;
 mod order_dependent;
 mod parse_error;
 mod precedence;
+mod premature_healthy;
 mod replaces_builtin;
 mod runtime_error;
 mod time_budget;
@@ -108,6 +109,7 @@ pub static ALL: &[&dyn Check] = &[
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,
     &healthy_without_status::HealthyWithoutStatus,
+    &premature_healthy::PrematureHealthy,
     &transient_degraded::TransientDegraded,
     &disagrees::Disagrees,
     &timeout::Timeout,

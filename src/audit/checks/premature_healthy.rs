@@ -15,7 +15,7 @@ use crate::audit::{Finding, Level};
 use crate::catalog::Entry;
 use crate::rule::{EvalContext, Predicate, Status, TextMatch};
 use crate::testkit::lua_check;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Healthy while the kind's readiness condition is False.
 pub struct PrematureHealthy;

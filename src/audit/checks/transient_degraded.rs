@@ -131,10 +131,7 @@ fn passing_states(
     }
     for (s, r) in ready.into_iter().filter(|_| has_ready) {
         out.push((
-            with_status(
-                &obj,
-                one_condition("Ready", s, r, "the operator is working"),
-            ),
+            with_status(&obj, one_condition("Ready", s, r, "")),
             format!("Ready {s} with reason {r} while the operator is working"),
         ));
     }
@@ -203,7 +200,7 @@ fn known_values(input: &Input<'_>, rule: Option<&Entry>, path: &[String]) -> Vec
     }
     if let Some(e) = rule {
         for v in e.passing_values(&path.join(".")) {
-            add(v, "the operator's own source (this crate's rule)");
+            add(v, "mas-health's rule for the kind");
         }
         let vocab = states::Vocabulary::of(&e.rule);
         for (_, values) in vocab.choices.iter().filter(|(p, _)| p.0 == path) {
@@ -333,7 +330,7 @@ mod tests {
         assert_eq!(
             findings(&TransientDegraded, READY_OR_DEGRADED, false),
             [TransientDegraded.finding(
-                "returns Degraded \"the operator is working\" on Ready Unknown with reason \
+                "returns Degraded \"\" on Ready Unknown with reason \
                  Reconciling while the operator is working, a state every install passes \
                  through: a Degraded resource fails a multi-wave sync and automated sync does \
                  not retry it"
@@ -341,7 +338,7 @@ mod tests {
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
                     "metadata": {"name": "new", "namespace": "test"},
                     "status": {"conditions": [{"type": "Ready", "status": "Unknown",
-                        "reason": "Reconciling", "message": "the operator is working"}]}}))
+                        "reason": "Reconciling", "message": ""}]}}))
             )]
         );
     }
@@ -541,8 +538,7 @@ mod tests {
         assert!(
             f[0].message.starts_with(
                 "returns Degraded \"Error\" on status.state \"notReady\", a value the operator \
-                 writes on its way to ready (known from the operator's own source (this crate's \
-                 rule))"
+                 writes on its way to ready (known from mas-health's rule for the kind)"
             ),
             "{}",
             f[0].message

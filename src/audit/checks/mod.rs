@@ -79,6 +79,7 @@ pub trait Check: Sync {
             code: self.code().to_owned(),
             message,
             example,
+            orders: Vec::new(),
         }
     }
 }

@@ -4,6 +4,26 @@
 
 use serde_json::{Map, Value};
 
+/// `text` in double quotes as a finding's message quotes what a script said: quotes,
+/// backslashes and control characters escaped (as JSON escapes them), so a message can neither
+/// close its quotes early nor break the line.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Names the audit gives states it makes up; an example shows a plausible name instead.
 const PLACEHOLDER_NAMES: &[&str] = &["new", "generated"];
 
@@ -160,20 +180,7 @@ fn text(s: &str) -> String {
     if plain {
         return s.to_owned();
     }
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    quoted(s)
 }
 
 /// Control characters, line and paragraph separators, and bidirectional overrides.
@@ -191,6 +198,15 @@ fn needs_escape(c: char) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_quoted_message_cannot_close_its_quotes_or_break_the_line() {
+        assert_eq!(quoted("ok"), "\"ok\"");
+        assert_eq!(
+            quoted("say \"hi\"\\\nnext\u{1b}[2J\u{2028}ünï"),
+            "\"say \\\"hi\\\"\\\\\\nnext\\u001B[2J\\u2028ünï\""
+        );
+    }
 
     #[test]
     fn a_kind_gives_a_name_in_lower_case_words() {

@@ -97,7 +97,8 @@ fn both_orders(runs: &Runs, example: &Value) -> Vec<Order> {
         return Vec::new();
     };
     let label = |h: &crate::rule::Health, which: &str| {
-        format!("{} \"{}\" with the conditions {which}", h.status, h.message)
+        let message = crate::audit::present::quoted(&h.message);
+        format!("{} {message} with the conditions {which}", h.status)
     };
     permutations(example)
         .into_iter()

@@ -10,6 +10,7 @@
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
 use crate::audit::checks::healthy_without_status::bare;
+use crate::audit::present::quoted;
 use crate::audit::runs::ours;
 use crate::audit::{Finding, Level};
 use crate::catalog::Entry;
@@ -107,13 +108,13 @@ impl Check for PrematureHealthy {
                 if h.status == Status::Healthy {
                     return vec![self.finding(
                         format!(
-                            "returns Healthy \"{}\" while {ready} is False ({other} is True): \
+                            "returns Healthy {} while {ready} is False ({other} is True): \
                              {ready} is this kind's readiness (mas-health's rule for {} says {} \
-                             \"{}\"), so the next sync wave starts before it is ready",
-                            h.message,
+                             {}), so the next sync wave starts before it is ready",
+                            quoted(&h.message),
                             entry.key(),
                             ours.status,
-                            ours.message
+                            quoted(&ours.message)
                         ),
                         Some(state),
                     )];

@@ -15,6 +15,7 @@
 use super::healthy_without_status::bare;
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
+use crate::audit::present::quoted;
 use crate::audit::runs::ours;
 use crate::audit::{Finding, Level, Script};
 use crate::catalog::Entry;
@@ -255,8 +256,9 @@ fn passing_values(input: &Input<'_>, rule: Option<&Entry>) -> Vec<(Value, String
             };
             if transient {
                 let what = format!(
-                    "{} \"{v}\", a value the operator writes on its way to ready (known from {from})",
-                    path.join(".")
+                    "{} {}, a value the operator writes on its way to ready (known from {from})",
+                    path.join("."),
+                    quoted(&v)
                 );
                 out.push((state, what));
             }
@@ -299,10 +301,10 @@ impl Check for TransientDegraded {
                 if h.status == Status::Degraded {
                     return vec![self.finding(
                         format!(
-                            "returns Degraded \"{}\" on {what}, a state every install passes \
+                            "returns Degraded {} on {what}, a state every install passes \
                              through: a Degraded resource fails a multi-wave sync and automated \
                              sync does not retry it",
-                            h.message
+                            quoted(&h.message)
                         ),
                         Some(state),
                     )];

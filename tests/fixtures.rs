@@ -112,7 +112,7 @@ fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
 #[test]
 fn every_passing_value_is_a_fixture_s_and_progress_by_the_rule() {
     let all = mas_health::Catalog::standard().entries().to_vec();
-    let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
+    let dirs = fixtures::discover(&support::health_dir()).expect("health/ is readable");
     let mut checked = 0;
     for entry in &all {
         for path in ["status.state", "status.phase"] {

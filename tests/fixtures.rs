@@ -128,10 +128,17 @@ fn every_passing_value_is_a_fixture_s_and_progress_by_the_rule() {
                         && entry.plan().evaluate(&obj, &EvalContext::now()).status
                             == mas_health::Status::Progressing
                 });
-                assert!(holds, "{}: no Progressing fixture with {path} {value}", entry.key());
+                assert!(
+                    holds,
+                    "{}: no Progressing fixture with {path} {value}",
+                    entry.key()
+                );
                 checked += 1;
             }
         }
     }
-    assert_eq!(checked, 2, "ClusterPolicy notReady and TailoredProfile PENDING");
+    assert_eq!(
+        checked, 2,
+        "ClusterPolicy notReady and TailoredProfile PENDING"
+    );
 }

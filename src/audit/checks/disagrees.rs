@@ -4,8 +4,8 @@
 
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::runs::{ours, State};
 use crate::audit::present::quoted;
+use crate::audit::runs::{ours, State};
 use crate::audit::{Finding, Level};
 use crate::rule::EvalContext;
 

@@ -641,3 +641,191 @@ fn measure_a_mas_sized_rollout() {
         }
     }
 }
+
+/// A cluster with two Argo CD instances (upstream in `argocd`, OpenShift GitOps in
+/// `openshift-gitops`) and live objects of the kinds their checks name.
+fn audit_cluster(change: impl FnOnce(&mut State)) -> (Server, tempfile::TempDir, String) {
+    serve("tests/cluster-audit", change)
+}
+
+fn audit_live(kubeconfig: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["audit", "--cluster", "--kubeconfig", kubeconfig];
+    args.extend_from_slice(extra);
+    mas_health(&args)
+}
+
+const INST1_DISAGREES: &str = "  WARN  live-disagrees      live core.mas.ibm.com/Suite \
+    mas-inst1-core/inst1: mas-health says Degraded \"Failed to verify MongoDB configuration: \
+    connection refused (mongo-ce-0.mongo-ce-svc.mongoce.svc:27017)\", this script Healthy \"MAS \
+    is ready to use\"";
+const SUBSCRIPTION_DISAGREES: &str = "  WARN  live-disagrees      live \
+    operators.coreos.com/Subscription mas-inst1-core/ibm-mas-operator: mas-health says Degraded \
+    \"constraints not satisfiable: no operators found in channel 9.2.x of package ibm-mas in the \
+    catalog referenced by subscription ibm-mas-operator, subscription ibm-mas-operator exists\", \
+    this script Progressing \"waiting for the operator to install\"";
+
+#[test]
+fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &[]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.contains(&INST1_DISAGREES), "{}", out.stdout);
+    // Once under the ArgoCD resource and once under the argocd-cm its operator wrote.
+    let subscription = lines.iter().filter(|l| **l == SUBSCRIPTION_DISAGREES);
+    assert_eq!(subscription.count(), 2, "{}", out.stdout);
+    // Objects on which both agree (inst2, ibm-sls) are not named.
+    let named: Vec<&&str> = lines.iter().filter(|l| l.contains("live-disagrees")).collect();
+    assert_eq!(named.len(), 3, "{}", out.stdout);
+    for source in [
+        "core.mas.ibm.com/Suite (",
+        "operators.coreos.com/Subscription (",
+    ] {
+        assert!(out.stdout.contains(source), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout.contains(" - cluster:argocd/ConfigMap/argocd-cm\n")
+            && out
+                .stdout
+                .contains(" - cluster:openshift-gitops/ArgoCD/openshift-gitops\n")
+            && out
+                .stdout
+                .contains(" - cluster:openshift-gitops/ConfigMap/argocd-cm\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert_only_gets(&server);
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    assert!(
+        paths.contains(&"/api/v1/configmaps?limit=500&fieldSelector=metadata.name%3Dargocd-cm".to_owned()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"/apis/core.mas.ibm.com/v1/suites?limit=500".to_owned()));
+}
+
+/// The findings of each script but `live-disagrees`, by key and in order, from
+/// `audit --output json`.
+fn findings_by_key(json_lines: &str) -> Vec<(String, Vec<Value>)> {
+    let mut out: Vec<(String, Vec<Value>)> = json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r.get("key").is_some())
+        .map(|r| {
+            let findings = r["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["code"] != "live-disagrees")
+                .cloned()
+                .collect();
+            (r["key"].as_str().unwrap_or("").to_owned(), findings)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())));
+    out
+}
+
+#[test]
+fn audit_cluster_finds_what_the_file_audit_of_the_same_objects_finds() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let live = audit_live(&kc, &["--output", "json"]);
+    let files = mas_health(&[
+        "audit",
+        "tests/cluster-audit/argocd-cm.yaml",
+        "tests/cluster-audit/argocd-cr.yaml",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(live.code, files.code, "{}", live.stderr);
+    let (from_cluster, from_files) = (findings_by_key(&live.stdout), findings_by_key(&files.stdout));
+    assert_eq!(from_cluster.len(), 3, "{}", live.stdout);
+    assert!(
+        from_files.iter().any(|(_, f)| !f.is_empty()),
+        "the scripts have findings of their own: {}",
+        files.stdout
+    );
+    assert_eq!(from_cluster, from_files);
+    // The live comparisons are findings like any other: in the JSON summary's warnings.
+    let summary: Value =
+        serde_json::from_str(live.stdout.lines().last().unwrap_or("")).expect("summary");
+    let file_summary: Value =
+        serde_json::from_str(files.stdout.lines().last().unwrap_or("")).expect("summary");
+    assert_eq!(
+        summary["summary"]["warnings"].as_u64(),
+        file_summary["summary"]["warnings"].as_u64().map(|n| n + 3)
+    );
+}
+
+#[test]
+fn audit_cluster_reads_one_namespace_when_asked() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &["--argocd-namespace", "argocd", "--verbose"]);
+    assert!(out.stdout.contains(INST1_DISAGREES), "{}", out.stdout);
+    assert!(!out.stdout.contains("Subscription"), "{}", out.stdout);
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api",
+            "/apis",
+            "/api/v1",
+            "/api/v1/namespaces/argocd/configmaps/argocd-cm",
+            "/apis/argoproj.io/v1beta1",
+            "/apis/argoproj.io/v1beta1/namespaces/argocd/argocds?limit=500",
+            "/apis/core.mas.ibm.com/v1",
+            "/apis/core.mas.ibm.com/v1/suites?limit=500",
+        ]
+    );
+    assert_eq!(out.stderr, "8 requests to the API server\n");
+}
+
+#[test]
+fn audit_cluster_compares_at_most_the_asked_number_of_live_objects() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &["--argocd-namespace", "argocd", "--live-objects", "1"]);
+    assert!(out.stdout.contains(INST1_DISAGREES), "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "note: core.mas.ibm.com/Suite: compared the first 1 live objects only (--live-objects)\n"
+    );
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    assert!(paths.contains(&"/apis/core.mas.ibm.com/v1/suites?limit=1".to_owned()));
+    assert!(!paths.iter().any(|p| p.contains("continue=")), "{paths:?}");
+}
+
+#[test]
+fn audit_cluster_forbidden_configmaps_name_the_rule_that_grants_them() {
+    let (_server, _dir, kc) = audit_cluster(|s| s.forbidden.push("configmaps".into()));
+    let one = audit_live(&kc, &["--argocd-namespace", "argocd"]);
+    assert_eq!(one.code, Some(2));
+    assert_eq!(
+        one.stderr,
+        "error: not allowed to get configmaps in namespace argocd (403 Forbidden: \
+         configmaps. is forbidden: User \"tester\" cannot get resource \"configmaps\" in API \
+         group \"\" in the namespace \"argocd\"); a ClusterRole (or Role in the namespace) with \
+         the rule {apiGroups: [\"\"], resources: [\"configmaps\"], verbs: [\"get\", \"list\", \
+         \"watch\"]} bound to you grants it\n"
+    );
+    assert!(one.stdout.is_empty(), "{}", one.stdout);
+    let all = audit_live(&kc, &[]);
+    assert_eq!(all.code, Some(2));
+    assert!(
+        all.stderr.starts_with("error: not allowed to list configmaps cluster-wide (403")
+            && all
+                .stderr
+                .ends_with("; or name Argo CD's namespace with --argocd-namespace NS\n"),
+        "{}",
+        all.stderr
+    );
+}
+
+#[test]
+fn audit_cluster_without_argo_cd_says_so() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &["--argocd-namespace", "default"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "error: no argocd-cm ConfigMap or ArgoCD resource found in namespace default\n"
+    );
+}

@@ -411,12 +411,26 @@ fn group_list(st: &State) -> Value {
         .into_iter()
         .filter(|(g, _)| !g.is_empty())
         .map(|(g, kinds)| {
-            let v = &kinds[0].version;
-            let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
-            json!({"name": g, "versions": [gv], "preferredVersion": gv})
+            // Every version any kind is served at; the first kind's is the preferred one.
+            let gvs: Vec<Value> = versions(&kinds)
+                .into_iter()
+                .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                .collect();
+            json!({"name": g, "versions": gvs, "preferredVersion": gvs[0]})
         })
         .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// The versions `kinds` are served at, the first kind's first.
+fn versions(kinds: &[&Kind]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in kinds {
+        if !out.contains(&k.version) {
+            out.push(k.version.clone());
+        }
+    }
+    out
 }
 
 fn resource_list(st: &State, group: &str, version: &str) -> Answer {
@@ -457,8 +471,12 @@ fn aggregated(st: &State, core: bool) -> Answer {
         .into_iter()
         .filter(|(g, _)| g.is_empty() == core)
         .map(|(g, kinds)| {
+            let per_version: Vec<Value> = versions(&kinds)
+                .into_iter()
+                .map(|v| {
             let resources: Vec<Value> = kinds
                 .iter()
+                .filter(|k| k.version == v)
                 .map(|k| {
                     json!({"resource": k.plural, "responseKind": {"group": k.group,
                         "version": k.version, "kind": k.kind},
@@ -467,8 +485,10 @@ fn aggregated(st: &State, core: bool) -> Answer {
                         "subresources": [{"subresource": "status", "verbs": ["get"]}]})
                 })
                 .collect();
-            json!({"metadata": {"name": g}, "versions": [{"version": kinds[0].version,
-                "resources": resources, "freshness": "Current"}]})
+            json!({"version": v, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            json!({"metadata": {"name": g}, "versions": per_version})
         })
         .collect();
     let body = json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
@@ -534,10 +554,31 @@ fn objects(
     } else {
         format!("{group}/{version}")
     };
+    // Field selectors: only metadata.name and metadata.namespace, as for custom resources.
+    let selected: Vec<(String, String)> = params
+        .get("fieldSelector")
+        .map(|s| {
+            s.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some((field, _)) = selected
+        .iter()
+        .find(|(k, _)| k != "metadata.name" && k != "metadata.namespace")
+    {
+        let msg = format!("field label not supported: {field}");
+        return status(400, "BadRequest", &msg);
+    }
     let matches = |o: &Value| {
         o["kind"] == kind.kind.as_str()
             && o["apiVersion"] == api_version.as_str()
             && ns.is_none_or(|n| o["metadata"]["namespace"] == n)
+            && selected.iter().all(|(k, v)| {
+                let field = k.trim_start_matches("metadata.");
+                o["metadata"][field] == v.as_str()
+            })
     };
     if let Some(name) = name {
         return match st

@@ -668,6 +668,7 @@ const SUBSCRIPTION_DISAGREES: &str = "  WARN  live-disagrees      live \
 fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree() {
     let (server, _dir, kc) = audit_cluster(|_| {});
     let out = audit_live(&kc, &[]);
+    println!("{}", out.stdout); // the README's example (with --nocapture)
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines.contains(&INST1_DISAGREES), "{}", out.stdout);
     // Once under the ArgoCD resource and once under the argocd-cm its operator wrote.
@@ -801,7 +802,7 @@ fn audit_cluster_forbidden_configmaps_name_the_rule_that_grants_them() {
     assert_eq!(
         one.stderr,
         "error: not allowed to get configmaps in namespace argocd (403 Forbidden: \
-         configmaps. is forbidden: User \"tester\" cannot get resource \"configmaps\" in API \
+         configmaps is forbidden: User \"tester\" cannot get resource \"configmaps\" in API \
          group \"\" in the namespace \"argocd\"); a ClusterRole (or Role in the namespace) with \
          the rule {apiGroups: [\"\"], resources: [\"configmaps\"], verbs: [\"get\", \"list\", \
          \"watch\"]} bound to you grants it\n"

@@ -543,8 +543,14 @@ fn objects(
         let scope = ns.map_or("at the cluster scope".to_owned(), |n| {
             format!("in the namespace \"{n}\"")
         });
+        // The API server names core resources without a trailing dot.
+        let dotted = if group.is_empty() {
+            plural.to_owned()
+        } else {
+            format!("{plural}.{group}")
+        };
         let msg = format!(
-            "{plural}.{group} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
+            "{dotted} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
              API group \"{group}\" {scope}"
         );
         return status(403, "Forbidden", &msg);

@@ -120,7 +120,9 @@ pub fn read(
             .map_err(|e| ClusterError::Request(format!("{name}: {e}")))?;
         super::audit::read_one(&mut read, &name, &text, opts);
     }
-    let cap = flags.live_objects.map_or(DEFAULT_LIVE_OBJECTS, |n| n as usize);
+    let cap = flags
+        .live_objects
+        .map_or(DEFAULT_LIVE_OBJECTS, |n| n as usize);
     let live = live_objects(&mut cluster, &read.scripts, catalog, cap, &mut read.trouble)?;
     connection.report(&cluster);
     Ok(FromCluster { read, live })

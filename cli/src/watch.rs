@@ -4,7 +4,9 @@
 use super::live::{Flags, RolloutFlags};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::rollout::{rollout, AppNode, Blocker, Progress, Rollout, SyncPhase};
+use mas_health::rollout::{
+    blocked_since, rollout, rollout_at, AppNode, Blocker, Progress, Rollout, SyncPhase,
+};
 use mas_health::Catalog;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -61,8 +63,10 @@ fn deepest(node: &AppNode) -> Option<&Blocker> {
 }
 
 impl Waves {
-    /// Credits the time since the last observation, then records what holds each root now.
-    fn observe(&mut self, view: &Rollout, at: Instant) {
+    /// Credits the time since the last observation, then records what holds each root now. A
+    /// wave seen for the first time starts with the time it had already held (`held[i]` for
+    /// root `i`, from what the cluster recorded), not from when the watch saw it.
+    fn observe(&mut self, view: &Rollout, held: &[Option<Duration>], at: Instant) {
         let mut next = Vec::new();
         for root in &view.roots {
             let (label, held_by) = match deepest(root) {
@@ -72,14 +76,15 @@ impl Waves {
             next.push((root.name.clone(), label, held_by, at));
         }
         self.credit(at);
-        for (root, label, held_by, _) in &next {
+        for (i, (root, label, held_by, _)) in next.iter().enumerate() {
             let same = self.done.iter().rev().find(|w| &w.root == root);
             if same.is_none_or(|w| &w.label != label) && label != "finished" {
+                let already = held.get(i).copied().flatten().unwrap_or(Duration::ZERO);
                 self.done.push(Wave {
                     root: root.clone(),
                     label: label.clone(),
-                    took: Duration::ZERO,
-                    holders: vec![(held_by.clone(), Duration::ZERO)],
+                    took: already,
+                    holders: vec![(held_by.clone(), already)],
                 });
             }
         }
@@ -121,15 +126,59 @@ impl Waves {
 
 fn seconds(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
+    match s {
+        86_400.. => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
+        3600.. => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        60.. => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{s}s"),
     }
 }
 
-/// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes.
-pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) -> Result<u8> {
+/// The clock "blocked for" is read on: `--at` (fixed), else the current time, in seconds
+/// since the Unix epoch.
+fn epoch_now(at: Option<i64>) -> i64 {
+    at.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    })
+}
+
+/// How long each root's blocker has held it, from what the cluster recorded (see
+/// [`blocked_since`]); `None` for a root nothing holds or nothing dates.
+fn held_for(view: &Rollout, objects: &[serde_json::Value], now: i64) -> Vec<Option<Duration>> {
+    view.roots
+        .iter()
+        .map(|root| {
+            let since = blocked_since(objects, deepest(root)?)?;
+            u64::try_from(now.saturating_sub(since))
+                .ok()
+                .map(Duration::from_secs)
+        })
+        .collect()
+}
+
+/// The summary lines, each with how long its blocker has held (`, blocked for 12m00s`).
+fn with_held(summary: &[String], held: &[Option<Duration>]) -> Vec<String> {
+    summary
+        .iter()
+        .enumerate()
+        .map(|(i, line)| match held.get(i).copied().flatten() {
+            Some(d) => format!("{line}, blocked for {}", seconds(d)),
+            None => line.clone(),
+        })
+        .collect()
+}
+
+/// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes. `at` fixes the clock
+/// sync windows and "blocked for" are read on.
+pub fn run(
+    flags: &Flags,
+    live: &RolloutFlags,
+    names: &[PathBuf],
+    json: bool,
+    at: Option<i64>,
+) -> Result<u8> {
     let mut cluster = match flags.connect() {
         Ok(c) => c,
         Err(e) => {
@@ -153,18 +202,23 @@ pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) ->
                 complain!("error: {p}");
             }
         }
-        let view = rollout(&gathered.objects, &catalog);
+        let view = match at {
+            Some(at) => rollout_at(&gathered.objects, &catalog, at),
+            None => rollout(&gathered.objects, &catalog),
+        };
         let now = Instant::now();
-        waves.observe(&view, now);
+        let held = held_for(&view, &gathered.objects, epoch_now(at));
+        waves.observe(&view, &held, now);
         state = view.state;
         if !json && view.summary != last {
             let stamp = seconds(now.duration_since(start));
+            let lines = with_held(&view.summary, &held);
             if terminal {
                 // One line, rewritten in place: every root's summary, the latest first seen.
-                let line = view.summary.join(" | ");
+                let line = lines.join(" | ");
                 print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
             } else {
-                for line in &view.summary {
+                for line in &lines {
                     say!("[{stamp}] {line}");
                 }
             }

@@ -397,20 +397,31 @@ fn smoke_against_a_real_cluster() {
     }
 }
 
-/// `[12s]` and `3s` become `[Ns]` and `Ns`: wall-clock durations vary from run to run.
+/// Durations (`12s`, `3m05s`, `2h10m`, `7d03h`) become `Ns`: wall-clock durations vary from
+/// run to run.
 fn without_durations(text: &str) -> String {
-    let mut out = String::new();
     let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            // Digits and units in turn; a duration ends with a unit not followed by a letter.
             let mut j = i;
+            let mut end = None;
             while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
+                while j < chars.len() && chars[j].is_ascii_digit() {
+                    j += 1;
+                }
+                if j < chars.len() && "dhms".contains(chars[j]) {
+                    j += 1;
+                    end = Some(j);
+                } else {
+                    break;
+                }
             }
-            if chars.get(j) == Some(&'s') {
-                out.push('N');
-                i = j;
+            if let Some(e) = end.filter(|e| chars.get(*e).is_none_or(|c| !c.is_alphanumeric())) {
+                out.push_str("Ns");
+                i = e;
                 continue;
             }
         }
@@ -456,7 +467,8 @@ fn watch_follows_a_rollout_to_the_end() {
     assert_eq!(
         without_durations(&out.stdout),
         format!(
-            "[Ns] {HOOK_LINE}\n[Ns] {SUITE_LINE}\n[Ns] inst1: finished: 4 Applications Healthy\n\
+            "[Ns] {HOOK_LINE}, blocked for Ns\n[Ns] {SUITE_LINE}, blocked for Ns\n[Ns] inst1: \
+             finished: 4 Applications Healthy\n\
              finished after Ns; waves:\n  inst1: PreSync wave 0 ibm-mas-suite: Ns, held longest \
              by batch/Job mas-inst1-core/mas-pre-check (Ns)\n  inst1: wave 130 ibm-mas-suite: \
              Ns, held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
@@ -483,7 +495,7 @@ fn watch_ends_when_the_rollout_stops() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let text = without_durations(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}"));
+    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}, blocked for Ns"));
     assert!(lines[1]
         .starts_with("[Ns] inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite"));
     assert_eq!(lines[2], "stopped after Ns; waves:");
@@ -503,9 +515,52 @@ fn watch_gives_up_at_the_timeout() {
     assert_eq!(
         without_durations(&out.stdout),
         format!(
-            "[Ns] {SUITE_LINE}\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
+            "[Ns] {SUITE_LINE}, blocked for Ns\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
              held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
         )
+    );
+}
+
+/// `tests/rollout/waiting-on-suite` with the Suite's conditions dated: Ready went False at
+/// 09:30:00, 28 minutes after the sync started (09:02:10).
+fn suite_dated(s: &mut State) {
+    for o in s.objects.iter_mut().filter(|o| o["kind"] == "Suite") {
+        for c in o["status"]["conditions"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            let at = if c["type"] == "Ready" {
+                "2026-11-30T09:30:00Z"
+            } else {
+                "2026-11-30T09:31:00Z"
+            };
+            c["lastTransitionTime"] = json!(at);
+        }
+    }
+}
+
+#[test]
+fn blocked_for_is_measured_from_the_blocking_condition_not_from_the_watch() {
+    let (_server, _dir, kc) = timeline(&["waiting-on-suite"], suite_dated);
+    let at = ["--at", "2026-11-30T09:42:10Z"];
+    let out = live(&kc, &["--watch", "--timeout", "2s", at[0], at[1]]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    // Ready (quoted by the verdict) went False at 09:30:00: 12m10s before --at, whatever the
+    // sync's start (09:02:10) or when the watch began.
+    assert_eq!(
+        without_durations(lines[0]),
+        format!("[Ns] {SUITE_LINE}, blocked for Ns")
+    );
+    assert!(lines[0].ends_with(", blocked for 12m10s"), "{}", lines[0]);
+    // The wave's time counts from then too: 12m10s and the seconds the watch ran.
+    let wave = "  inst1: wave 130 ibm-mas-suite: 12m1";
+    assert!(lines[2].starts_with(wave), "{}", out.stdout);
+    assert!(
+        lines[2].contains(", held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (12m1"),
+        "{}",
+        out.stdout
     );
 }
 
@@ -675,7 +730,10 @@ fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree()
     let subscription = lines.iter().filter(|l| **l == SUBSCRIPTION_DISAGREES);
     assert_eq!(subscription.count(), 2, "{}", out.stdout);
     // Objects on which both agree (inst2, ibm-sls) are not named.
-    let named: Vec<&&str> = lines.iter().filter(|l| l.contains("live-disagrees")).collect();
+    let named: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("live-disagrees"))
+        .collect();
     assert_eq!(named.len(), 3, "{}", out.stdout);
     for source in [
         "core.mas.ibm.com/Suite (",
@@ -684,7 +742,8 @@ fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree()
         assert!(out.stdout.contains(source), "{}", out.stdout);
     }
     assert!(
-        out.stdout.contains(" - cluster:argocd/ConfigMap/argocd-cm\n")
+        out.stdout
+            .contains(" - cluster:argocd/ConfigMap/argocd-cm\n")
             && out
                 .stdout
                 .contains(" - cluster:openshift-gitops/ArgoCD/openshift-gitops\n")
@@ -698,7 +757,9 @@ fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree()
     assert_only_gets(&server);
     let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
     assert!(
-        paths.contains(&"/api/v1/configmaps?limit=500&fieldSelector=metadata.name%3Dargocd-cm".to_owned()),
+        paths.contains(
+            &"/api/v1/configmaps?limit=500&fieldSelector=metadata.name%3Dargocd-cm".to_owned()
+        ),
         "{paths:?}"
     );
     assert!(paths.contains(&"/apis/core.mas.ibm.com/v1/suites?limit=500".to_owned()));
@@ -738,7 +799,10 @@ fn audit_cluster_finds_what_the_file_audit_of_the_same_objects_finds() {
         "json",
     ]);
     assert_eq!(live.code, files.code, "{}", live.stderr);
-    let (from_cluster, from_files) = (findings_by_key(&live.stdout), findings_by_key(&files.stdout));
+    let (from_cluster, from_files) = (
+        findings_by_key(&live.stdout),
+        findings_by_key(&files.stdout),
+    );
     assert_eq!(from_cluster.len(), 3, "{}", live.stdout);
     assert!(
         from_files.iter().any(|(_, f)| !f.is_empty()),
@@ -783,7 +847,10 @@ fn audit_cluster_reads_one_namespace_when_asked() {
 #[test]
 fn audit_cluster_compares_at_most_the_asked_number_of_live_objects() {
     let (server, _dir, kc) = audit_cluster(|_| {});
-    let out = audit_live(&kc, &["--argocd-namespace", "argocd", "--live-objects", "1"]);
+    let out = audit_live(
+        &kc,
+        &["--argocd-namespace", "argocd", "--live-objects", "1"],
+    );
     assert!(out.stdout.contains(INST1_DISAGREES), "{}", out.stdout);
     assert_eq!(
         out.stderr,
@@ -811,7 +878,8 @@ fn audit_cluster_forbidden_configmaps_name_the_rule_that_grants_them() {
     let all = audit_live(&kc, &[]);
     assert_eq!(all.code, Some(2));
     assert!(
-        all.stderr.starts_with("error: not allowed to list configmaps cluster-wide (403")
+        all.stderr
+            .starts_with("error: not allowed to list configmaps cluster-wide (403")
             && all
                 .stderr
                 .ends_with("; or name Argo CD's namespace with --argocd-namespace NS\n"),

@@ -27,7 +27,10 @@ fn trimmed(mut obj: Value) -> Value {
 
 /// Reads `argocd-cm` and the `ArgoCD` resources in `namespace`, or in every namespace the user
 /// may list (one LIST each, the ConfigMaps selected by name on the server).
-pub(super) fn installed(cluster: &mut Cluster, namespace: Option<&str>) -> Result<Installed, Error> {
+pub(super) fn installed(
+    cluster: &mut Cluster,
+    namespace: Option<&str>,
+) -> Result<Installed, Error> {
     let mut found = Installed::default();
     let configmaps = cluster.resource("", "ConfigMap", Some("v1"))?;
     match namespace {

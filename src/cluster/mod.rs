@@ -350,7 +350,9 @@ async fn list_each(
     let mut seen = 0usize;
     loop {
         // Never ask for more than is wanted: the page bounds the memory one answer takes.
-        let left = options.max.map_or(PAGE, |m| m.saturating_sub(seen).clamp(1, PAGE));
+        let left = options
+            .max
+            .map_or(PAGE, |m| m.saturating_sub(seen).clamp(1, PAGE));
         let mut query = format!("{path}?limit={left}{selector}");
         if let Some(t) = &token {
             query.push_str("&continue=");

@@ -474,18 +474,18 @@ fn aggregated(st: &State, core: bool) -> Answer {
             let per_version: Vec<Value> = versions(&kinds)
                 .into_iter()
                 .map(|v| {
-            let resources: Vec<Value> = kinds
-                .iter()
-                .filter(|k| k.version == v)
-                .map(|k| {
-                    json!({"resource": k.plural, "responseKind": {"group": k.group,
+                    let resources: Vec<Value> = kinds
+                        .iter()
+                        .filter(|k| k.version == v)
+                        .map(|k| {
+                            json!({"resource": k.plural, "responseKind": {"group": k.group,
                         "version": k.version, "kind": k.kind},
                         "scope": if k.namespaced { "Namespaced" } else { "Cluster" },
                         "verbs": ["get", "list", "watch"],
                         "subresources": [{"subresource": "status", "verbs": ["get"]}]})
-                })
-                .collect();
-            json!({"version": v, "resources": resources, "freshness": "Current"})
+                        })
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
                 })
                 .collect();
             json!({"metadata": {"name": g}, "versions": per_version})

@@ -184,7 +184,12 @@ mod tests {
             schemas: None,
             live: None,
         };
-        let s = script("core.mas.ibm.com", "Suite", "return {status='Healthy'}", false);
+        let s = script(
+            "core.mas.ibm.com",
+            "Suite",
+            "return {status='Healthy'}",
+            false,
+        );
         assert!(run_checks(&s, &ctx, &[&LiveDisagrees]).0.is_empty());
     }
 }

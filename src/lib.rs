@@ -110,7 +110,7 @@ pub mod io {
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub use crate::cluster::{
         Cluster, Error as ClusterError, Installed as InstalledChecks, ListOptions, Listed,
-        RolloutQuery, Target as ClusterTarget,
+        Next as FollowNext, RolloutQuery, Target as ClusterTarget,
     };
     #[cfg(feature = "output")]
     #[cfg_attr(docsrs, doc(cfg(feature = "output")))]

@@ -4,6 +4,7 @@
 use super::live::{Flags, RolloutFlags};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
+use mas_health::io::FollowNext;
 use mas_health::rollout::{
     blocked_since, rollout, rollout_at, AppNode, Blocker, Progress, Rollout, SyncPhase,
 };
@@ -225,8 +226,18 @@ pub fn run(
             let _ = std::io::stdout().flush();
             last.clone_from(&view.summary);
         }
+        // The blockers are read again while their Applications stay the same.
+        let blockers = view
+            .roots
+            .iter()
+            .filter_map(|r| deepest(r)?.resource.clone())
+            .collect();
         final_view = Some(view);
-        state != Progress::Waiting
+        if state == Progress::Waiting {
+            FollowNext::Continue(blockers)
+        } else {
+            FollowNext::Stop
+        }
     });
     flags.report(&cluster);
     if terminal {

@@ -564,6 +564,47 @@ fn blocked_for_is_measured_from_the_blocking_condition_not_from_the_watch() {
     );
 }
 
+#[test]
+fn watch_sees_a_blocker_change_that_no_application_shows() {
+    let (server, _dir, kc) = timeline(&["waiting-on-suite"], |s| {
+        // The Suite fails: the MAS operator sets Failure=True. Argo CD 3.x records no health
+        // in status.resources, so no Application changes.
+        let mut objects = s.objects.clone();
+        for o in objects.iter_mut().filter(|o| o["kind"] == "Suite") {
+            o["metadata"]["resourceVersion"] = json!("5001");
+            o["status"]["conditions"] = json!([
+                {"type": "Ready", "status": "False", "reason": "Failed",
+                 "message": "Unable to reach the license service", "lastTransitionTime":
+                 "2026-11-30T09:40:00Z"},
+                {"type": "Failure", "status": "True", "reason": "Failed",
+                 "message": "Unable to reach the license service", "lastTransitionTime":
+                 "2026-11-30T09:40:00Z"}]);
+        }
+        s.quiet.push_back(objects);
+    });
+    let out = live(&kc, &["--watch", "--timeout", "30s"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let text = without_durations(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}, blocked for Ns"));
+    assert!(
+        lines[1].starts_with(
+            "[Ns] inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite \
+             mas-inst1-core/inst1 (Degraded: Unable to reach the license service)"
+        ),
+        "{text}"
+    );
+    assert_eq!(lines[2], "stopped after Ns; waves:", "{text}");
+    // No Application event came: the Suite was read again by itself (GET by name).
+    let gets = server
+        .log()
+        .into_iter()
+        .filter(|(_, p)| p == "/apis/core.mas.ibm.com/v1/namespaces/mas-inst1-core/suites/inst1")
+        .count();
+    assert!(gets >= 2, "{gets}");
+    assert_only_gets(&server);
+}
+
 fn sorted_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     lines.sort();

@@ -11,7 +11,7 @@ pub mod read;
 pub mod watch;
 
 pub use discovery::Resource;
-pub use gather::{Gathered, RolloutQuery};
+pub use gather::{Gathered, Next, RolloutQuery};
 pub use installed::Installed;
 pub use read::Verb;
 
@@ -253,13 +253,14 @@ impl Cluster {
         })
     }
 
-    /// Follows a rollout until `on_change` returns `true` (then `Ok(true)`) or `timeout`
-    /// passes (`Ok(false)`); `on_change` sees the objects after every change.
+    /// Follows a rollout until `on_change` returns [`Next::Stop`] (then `Ok(true)`) or
+    /// `timeout` passes (`Ok(false)`); `on_change` sees the objects after every change (of an
+    /// Application, or of a blocker it named).
     pub fn follow(
         &mut self,
         query: &RolloutQuery,
         timeout: std::time::Duration,
-        on_change: &mut dyn FnMut(&Gathered) -> bool,
+        on_change: &mut dyn FnMut(&Gathered) -> Next,
     ) -> Result<bool, Error> {
         gather::follow(self, query, timeout, on_change)
     }

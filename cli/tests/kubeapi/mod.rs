@@ -61,6 +61,10 @@ pub struct State {
     pub expire_watch: u32,
     /// Snapshots served so far (the resourceVersion of their events is 2000 + this).
     pub served: u32,
+    /// Changes no Application shows (Argo CD 3.x stores no health in status.resources): once
+    /// the timeline is spent, each watch of Applications makes the next of these snapshots the
+    /// cluster's state and sends no event at all.
+    pub quiet: VecDeque<Vec<Value>>,
 }
 
 /// A running server; stops when dropped.
@@ -685,6 +689,9 @@ fn watch_timeline(st: &mut State) -> Answer {
         return answer(StatusCode::OK, "application/json", format!("{gone}\n"));
     }
     let Some(snapshot) = st.timeline.pop_front() else {
+        if let Some(quiet) = st.quiet.pop_front() {
+            st.objects = quiet;
+        }
         return answer(StatusCode::OK, "application/json", String::new());
     };
     st.served += 1;

@@ -939,3 +939,213 @@ fn audit_cluster_without_argo_cd_says_so() {
         "error: no argocd-cm ConfigMap or ArgoCD resource found in namespace default\n"
     );
 }
+
+/// `mas-health ARGS` with `envs` set (KUBECONFIG and HOME among them, or removed).
+fn mas_health_env(args: &[&str], envs: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(support::exe());
+    cmd.current_dir(support::ROOT).env_remove("KUBECONFIG");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A kubeconfig `clusters:` entry for `server`.
+fn cluster_entry(name: &str, server: &Server) -> String {
+    format!(
+        "- name: {name}\n  cluster:\n    server: {}\n    certificate-authority-data: {}\n",
+        server.url(),
+        kubeapi::base64(server.ca_pem.as_bytes())
+    )
+}
+
+/// A kubeconfig `contexts:` entry.
+fn context_entry(name: &str, cluster: &str, user: &str) -> String {
+    format!("- name: {name}\n  context:\n    cluster: {cluster}\n    user: {user}\n")
+}
+
+fn finished_server() -> Server {
+    let mut state = State::default();
+    state.add(kubeapi::load(
+        &support::root().join("tests/rollout/finished"),
+    ));
+    Server::start(state)
+}
+
+#[test]
+fn context_chooses_the_cluster_and_user() {
+    let (a, b) = (finished_server(), finished_server());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = dir.path().join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{}{}users:\n- name: good\n  user:\n    token: \
+         {TOKEN}\n- name: stale\n  user:\n    token: sha256~expired\ncontexts:\n{}{}{}\
+         current-context: a\n",
+        cluster_entry("a", &a),
+        cluster_entry("b", &b),
+        context_entry("a", "a", "good"),
+        context_entry("b", "b", "good"),
+        context_entry("b-stale", "b", "stale"),
+    );
+    std::fs::write(&kc, text).expect("kubeconfig");
+    let kc = kc.to_string_lossy().into_owned();
+    let current = live(&kc, &[]);
+    assert_eq!(current.code, Some(0), "{}", current.stderr);
+    assert!(!a.log().is_empty() && b.log().is_empty());
+    let named = live(&kc, &["--context", "b"]);
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    assert_eq!(named.stdout, current.stdout);
+    let on_a = a.log().len();
+    assert!(!b.log().is_empty());
+    // The context's user is the one sent: b-stale's token is refused by b.
+    let stale = live(&kc, &["--context", "b-stale"]);
+    assert_eq!(stale.code, Some(2));
+    assert!(
+        stale
+            .stderr
+            .contains(&format!("the cluster at {} did not accept", b.url())),
+        "{}",
+        stale.stderr
+    );
+    assert_eq!(a.log().len(), on_a, "a saw nothing after the first run");
+    let unknown = live(&kc, &["--context", "nope"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: no usable cluster configuration: "),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn an_exec_credential_plugin_gives_the_token() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = finished_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = dir.path().join("plugin-ran");
+    let plugin = dir.path().join("token-plugin.sh");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"apiVersion\": \
+             \"client.authentication.k8s.io/v1beta1\", \"kind\": \"ExecCredential\", \
+             \"status\": {{\"token\": \"{TOKEN}\"}}}}'\n",
+            ran.display()
+        ),
+    )
+    .expect("plugin");
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let failing = dir.path().join("failing-plugin.sh");
+    std::fs::write(
+        &failing,
+        "#!/bin/sh\necho 'no session: run the login first' >&2\nexit 1\n",
+    )
+    .expect("plugin");
+    std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let exec = |command: &std::path::Path| {
+        format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: \
+             {}\n      interactiveMode: Never\n",
+            command.display()
+        )
+    };
+    let kc = dir.path().join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{}users:\n- name: plugin\n  user:\n{}- name: \
+         failing\n  user:\n{}contexts:\n{}{}current-context: plugin\n",
+        cluster_entry("c", &server),
+        exec(&plugin),
+        exec(&failing),
+        context_entry("plugin", "c", "plugin"),
+        context_entry("failing", "c", "failing"),
+    );
+    std::fs::write(&kc, text).expect("kubeconfig");
+    let kc = kc.to_string_lossy().into_owned();
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    assert!(ran.exists(), "the plugin ran");
+    let refused = live(&kc, &["--context", "failing"]);
+    assert_eq!(refused.code, Some(2));
+    assert_eq!(
+        refused.stderr,
+        "error: cannot get credentials for the cluster: the exec credential plugin failed (exit \
+         status: 1): no session: run the login first\n"
+    );
+}
+
+#[test]
+fn kubeconfig_files_in_kubeconfig_are_merged() {
+    let server = finished_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The context and current-context in one file, the cluster and user it names in another.
+    let first = dir.path().join("contexts");
+    std::fs::write(
+        &first,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts:\n{}\
+             current-context: merged\n",
+            context_entry("merged", "c", "u")
+        ),
+    )
+    .expect("kubeconfig");
+    let second = dir.path().join("credentials");
+    std::fs::write(
+        &second,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n{}users:\n- name: u\n  user:\n    \
+             token: {TOKEN}\ncontexts: []\n",
+            cluster_entry("c", &server)
+        ),
+    )
+    .expect("kubeconfig");
+    let list = format!("{}:{}", first.display(), second.display());
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = mas_health_env(
+        &["rollout", "--cluster"],
+        &[("KUBECONFIG", &list), ("HOME", &home)],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    assert!(!server.log().is_empty());
+}
+
+/// Without KUBECONFIG, ~/.kube/config or a pod's service account (kube-rs reads it from the
+/// fixed /var/run/secrets/kubernetes.io/serviceaccount, which a test must not write), the
+/// error says what to set.
+#[test]
+fn no_configuration_at_all_says_what_to_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = mas_health_env(
+        &["rollout", "--cluster"],
+        &[
+            ("HOME", &home),
+            ("KUBERNETES_SERVICE_HOST", ""),
+            ("KUBERNETES_SERVICE_PORT", ""),
+        ],
+    );
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr
+            .starts_with("error: no usable cluster configuration: ")
+            && out
+                .stderr
+                .ends_with("(set KUBECONFIG, or pass --kubeconfig FILE)\n"),
+        "{}",
+        out.stderr
+    );
+}

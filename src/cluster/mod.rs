@@ -157,7 +157,7 @@ impl Cluster {
         let client = {
             // kube-rs builds its connection pool on the runtime it runs in.
             let _guard = runtime.enter();
-            kube::Client::try_from(config).map_err(|e| Error::Config(e.to_string()))?
+            kube::Client::try_from(config).map_err(client_error)?
         };
         Ok(Cluster {
             runtime,
@@ -274,6 +274,25 @@ impl Cluster {
     /// The Applications of a rollout and the live objects its view needs.
     pub fn rollout_objects(&mut self, query: &RolloutQuery) -> Result<Gathered, Error> {
         gather::rollout_objects(self, query)
+    }
+}
+
+/// A client that cannot be built: credentials (an exec plugin that failed) or configuration.
+fn client_error(e: kube::Error) -> Error {
+    use kube::client::AuthError;
+    match e {
+        // The plugin's own words (its standard error) say what to do, e.g. log in first.
+        kube::Error::Auth(AuthError::AuthExecRun { out, .. }) => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let said = said.trim();
+            let status = out.status;
+            Error::Credentials(match said.is_empty() {
+                true => format!("the exec credential plugin failed ({status})"),
+                false => format!("the exec credential plugin failed ({status}): {said}"),
+            })
+        }
+        kube::Error::Auth(a) => Error::Credentials(a.to_string()),
+        other => Error::Config(other.to_string()),
     }
 }
 

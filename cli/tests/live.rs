@@ -461,9 +461,14 @@ fn watch_follows_a_rollout_to_the_end() {
         &["stale-child-health", "waiting-on-suite", "finished"],
         |s| s.expire_watch = 1,
     );
-    let out = live(&kc, &["--watch", "--timeout", "60s"]);
+    let at = "2026-11-30T09:14:10Z";
+    let out = live(&kc, &["--watch", "--timeout", "60s", "--at", at]);
     println!("{}", out.stdout); // the README's recorded session (with --nocapture)
     assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // The sync started at 09:02:10 and nothing dates the hook or the Suite later: 12 minutes.
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].ends_with(", blocked for 12m00s"), "{}", out.stdout);
+    assert!(lines[1].ends_with(", blocked for 12m00s"), "{}", out.stdout);
     assert_eq!(
         without_durations(&out.stdout),
         format!(
@@ -797,6 +802,10 @@ fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree()
     assert!(out.stderr.is_empty(), "{}", out.stderr);
     assert_only_gets(&server);
     let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    // BENCHMARKS.md: /api, /apis, /api/v1, one LIST of argocd-cm ConfigMaps, argoproj.io's
+    // v1beta1 and one LIST of ArgoCD resources, then per checked kind its group's version and
+    // one LIST (Suite, Subscription).
+    assert_eq!(paths.len(), 10, "{paths:?}");
     assert!(
         paths.contains(
             &"/api/v1/configmaps?limit=500&fieldSelector=metadata.name%3Dargocd-cm".to_owned()

@@ -4,7 +4,7 @@
 use super::live::{Flags, RolloutFlags};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::io::FollowNext;
+use mas_health::io::{FollowNext, Gathered};
 use mas_health::rollout::{
     blocked_since, rollout, rollout_at, AppNode, Blocker, Progress, Rollout, SyncPhase,
 };
@@ -171,6 +171,89 @@ fn with_held(summary: &[String], held: &[Option<Duration>]) -> Vec<String> {
         .collect()
 }
 
+/// What the watch has seen so far, updated after every change.
+struct Follower {
+    catalog: Catalog,
+    json: bool,
+    terminal: bool,
+    at: Option<i64>,
+    start: Instant,
+    waves: Waves,
+    /// The read errors said so far (each once).
+    said: BTreeSet<String>,
+    last: Vec<String>,
+    state: Progress,
+    final_view: Option<Rollout>,
+}
+
+impl Follower {
+    /// Builds the view of what was read, says what changed, and names the blockers to read
+    /// again while their Applications stay the same.
+    fn seen(&mut self, gathered: &Gathered) -> FollowNext {
+        for p in &gathered.problems {
+            if self.said.insert(p.to_string()) {
+                complain!("error: {p}");
+            }
+        }
+        let view = match self.at {
+            Some(at) => rollout_at(&gathered.objects, &self.catalog, at),
+            None => rollout(&gathered.objects, &self.catalog),
+        };
+        let now = Instant::now();
+        let held = held_for(&view, &gathered.objects, epoch_now(self.at));
+        self.waves.observe(&view, &held, now);
+        self.state = view.state;
+        if !self.json && view.summary != self.last {
+            let stamp = seconds(now.duration_since(self.start));
+            let lines = with_held(&view.summary, &held);
+            if self.terminal {
+                // One line, rewritten in place: every root's summary, the latest first seen.
+                let line = lines.join(" | ");
+                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
+            } else {
+                for line in &lines {
+                    say!("[{stamp}] {line}");
+                }
+            }
+            let _ = std::io::stdout().flush();
+            self.last.clone_from(&view.summary);
+        }
+        let blockers = view
+            .roots
+            .iter()
+            .filter_map(|r| deepest(r)?.resource.clone())
+            .collect();
+        self.final_view = Some(view);
+        if self.state == Progress::Waiting {
+            FollowNext::Continue(blockers)
+        } else {
+            FollowNext::Stop
+        }
+    }
+
+    /// The closing lines: how it ended and each wave's time (text), or the last view (JSON).
+    fn finish(&mut self, finished: bool) -> Result<()> {
+        if self.json {
+            if let Some(v) = &self.final_view {
+                println!("{}", serde_json::to_string_pretty(v)?);
+            }
+            return Ok(());
+        }
+        let end = match (finished, self.state) {
+            (false, _) => "timed out",
+            (true, Progress::Finished) => "finished",
+            (true, Progress::Waiting) => "waiting",
+            (true, Progress::NeedsPerson) => "needs a person",
+            (true, Progress::Stopped) => "stopped",
+        };
+        say!("{end} after {}; waves:", seconds(self.start.elapsed()));
+        for line in self.waves.summary(Instant::now()) {
+            say!("{line}");
+        }
+        Ok(())
+    }
+}
+
 /// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes. `at` fixes the clock
 /// sync windows and "blocked for" are read on.
 pub fn run(
@@ -187,58 +270,22 @@ pub fn run(
             return Ok(EXIT_USAGE);
         }
     };
-    let catalog = Catalog::standard();
     let terminal = !json && std::io::stdout().is_terminal();
-    let start = Instant::now();
-    let mut waves = Waves::default();
-    let mut said: BTreeSet<String> = BTreeSet::new();
-    let mut last: Vec<String> = Vec::new();
-    let mut state = Progress::Waiting;
-    let mut final_view = None;
+    let mut follower = Follower {
+        catalog: Catalog::standard(),
+        json,
+        terminal,
+        at,
+        start: Instant::now(),
+        waves: Waves::default(),
+        said: BTreeSet::new(),
+        last: Vec::new(),
+        state: Progress::Waiting,
+        final_view: None,
+    };
     let timeout = live.timeout.unwrap_or(DEFAULT_TIMEOUT);
     let query = super::live::query(live, names);
-    let followed = cluster.follow(&query, timeout, &mut |gathered| {
-        for p in &gathered.problems {
-            if said.insert(p.to_string()) {
-                complain!("error: {p}");
-            }
-        }
-        let view = match at {
-            Some(at) => rollout_at(&gathered.objects, &catalog, at),
-            None => rollout(&gathered.objects, &catalog),
-        };
-        let now = Instant::now();
-        let held = held_for(&view, &gathered.objects, epoch_now(at));
-        waves.observe(&view, &held, now);
-        state = view.state;
-        if !json && view.summary != last {
-            let stamp = seconds(now.duration_since(start));
-            let lines = with_held(&view.summary, &held);
-            if terminal {
-                // One line, rewritten in place: every root's summary, the latest first seen.
-                let line = lines.join(" | ");
-                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
-            } else {
-                for line in &lines {
-                    say!("[{stamp}] {line}");
-                }
-            }
-            let _ = std::io::stdout().flush();
-            last.clone_from(&view.summary);
-        }
-        // The blockers are read again while their Applications stay the same.
-        let blockers = view
-            .roots
-            .iter()
-            .filter_map(|r| deepest(r)?.resource.clone())
-            .collect();
-        final_view = Some(view);
-        if state == Progress::Waiting {
-            FollowNext::Continue(blockers)
-        } else {
-            FollowNext::Stop
-        }
-    });
+    let followed = cluster.follow(&query, timeout, &mut |g| follower.seen(g));
     flags.report(&cluster);
     if terminal {
         println!();
@@ -250,30 +297,10 @@ pub fn run(
             return Ok(EXIT_USAGE);
         }
     };
-    if json {
-        if let Some(v) = &final_view {
-            println!("{}", serde_json::to_string_pretty(v)?);
-        }
-    } else {
-        let end = if finished {
-            match state {
-                Progress::Finished => "finished",
-                Progress::Waiting => "waiting",
-                Progress::NeedsPerson => "needs a person",
-                Progress::Stopped => "stopped",
-            }
-            .to_owned()
-        } else {
-            "timed out".to_owned()
-        };
-        say!("{end} after {}; waves:", seconds(start.elapsed()));
-        for line in waves.summary(Instant::now()) {
-            say!("{line}");
-        }
-    }
-    Ok(if !said.is_empty() {
+    follower.finish(finished)?;
+    Ok(if !follower.said.is_empty() {
         EXIT_USAGE
-    } else if finished && state == Progress::Finished {
+    } else if finished && follower.state == Progress::Finished {
         EXIT_OK
     } else {
         EXIT_THRESHOLD

@@ -537,50 +537,17 @@ fn objects(
         );
     };
     if st.forbidden.iter().any(|p| p == plural) {
-        let verb = if name.is_some() {
-            "get"
-        } else if params.contains_key("watch") {
-            "watch"
-        } else {
-            "list"
-        };
-        let scope = ns.map_or("at the cluster scope".to_owned(), |n| {
-            format!("in the namespace \"{n}\"")
-        });
-        // The API server names core resources without a trailing dot.
-        let dotted = if group.is_empty() {
-            plural.to_owned()
-        } else {
-            format!("{plural}.{group}")
-        };
-        let msg = format!(
-            "{dotted} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
-             API group \"{group}\" {scope}"
-        );
-        return status(403, "Forbidden", &msg);
+        return forbidden(group, plural, ns, name.is_some(), params);
     }
     let api_version = if group.is_empty() {
         version.to_owned()
     } else {
         format!("{group}/{version}")
     };
-    // Field selectors: only metadata.name and metadata.namespace, as for custom resources.
-    let selected: Vec<(String, String)> = params
-        .get("fieldSelector")
-        .map(|s| {
-            s.split(',')
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some((field, _)) = selected
-        .iter()
-        .find(|(k, _)| k != "metadata.name" && k != "metadata.namespace")
-    {
-        let msg = format!("field label not supported: {field}");
-        return status(400, "BadRequest", &msg);
-    }
+    let selected = match field_selector(params) {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
     let matches = |o: &Value| {
         o["kind"] == kind.kind.as_str()
             && o["apiVersion"] == api_version.as_str()
@@ -611,6 +578,63 @@ fn objects(
         return watch(st, plural);
     }
     list(st, &kind, params, matches)
+}
+
+/// The `fieldSelector` of a LIST as (field, value) pairs: only metadata.name and
+/// metadata.namespace, as for custom resources; any other field is a 400.
+fn field_selector(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, Answer> {
+    let selected: Vec<(String, String)> = params
+        .get("fieldSelector")
+        .map(|s| {
+            s.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    match selected
+        .iter()
+        .find(|(k, _)| k != "metadata.name" && k != "metadata.namespace")
+    {
+        Some((field, _)) => Err(status(
+            400,
+            "BadRequest",
+            &format!("field label not supported: {field}"),
+        )),
+        None => Ok(selected),
+    }
+}
+
+/// The 403 the API server gives a user without the verb on `plural`, its message as the API
+/// server words it.
+fn forbidden(
+    group: &str,
+    plural: &str,
+    ns: Option<&str>,
+    by_name: bool,
+    params: &BTreeMap<String, String>,
+) -> Answer {
+    let verb = if by_name {
+        "get"
+    } else if params.contains_key("watch") {
+        "watch"
+    } else {
+        "list"
+    };
+    let scope = ns.map_or("at the cluster scope".to_owned(), |n| {
+        format!("in the namespace \"{n}\"")
+    });
+    // The API server names core resources without a trailing dot.
+    let dotted = if group.is_empty() {
+        plural.to_owned()
+    } else {
+        format!("{plural}.{group}")
+    };
+    let msg = format!(
+        "{dotted} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
+         API group \"{group}\" {scope}"
+    );
+    status(403, "Forbidden", &msg)
 }
 
 fn list(

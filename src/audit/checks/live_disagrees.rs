@@ -90,7 +90,8 @@ mod tests {
     use crate::catalog::Catalog;
     use serde_json::json;
 
-    fn live_findings(text: &str, live: &[Value]) -> Vec<Finding> {
+    /// The check's findings on a Suite script, with `live` objects (`None`: not --cluster).
+    fn findings_on(text: &str, live: Option<&[Value]>) -> Vec<Finding> {
         let catalog = Catalog::standard();
         let ctx = Context {
             fixtures: &[],
@@ -100,10 +101,14 @@ mod tests {
             keys: &[],
             malformed: false,
             schemas: None,
-            live: Some(live),
+            live,
         };
         let s = script("core.mas.ibm.com", "Suite", text, false);
         run_checks(&s, &ctx, &[&LiveDisagrees]).0
+    }
+
+    fn live_findings(text: &str, live: &[Value]) -> Vec<Finding> {
+        findings_on(text, Some(live))
     }
 
     /// A check that only looks for a Ready condition set to True.
@@ -173,23 +178,8 @@ mod tests {
 
     #[test]
     fn without_live_objects_nothing_is_said() {
-        let catalog = Catalog::standard();
-        let ctx = Context {
-            fixtures: &[],
-            deployed: None,
-            cases: 1,
-            catalog: &catalog,
-            keys: &[],
-            malformed: false,
-            schemas: None,
-            live: None,
-        };
-        let s = script(
-            "core.mas.ibm.com",
-            "Suite",
-            "return {status='Healthy'}",
-            false,
-        );
-        assert!(run_checks(&s, &ctx, &[&LiveDisagrees]).0.is_empty());
+        let always = "return { status = 'Healthy', message = 'fine' }";
+        assert!(findings_on(always, None).is_empty());
+        assert!(!live_findings(always, &[suite("s", json!([]))]).is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! `mas-health audit`: what is wrong with the health checks a cluster already has.
 
+use super::pool::{self, Ended, Piped};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
@@ -173,35 +174,18 @@ fn worker_line(
     Ok(line)
 }
 
-/// How long a worker lives beyond `--timeout` before it ends itself, should its parent not have
-/// stopped it (the parent stops it at `--timeout`).
-const WORKER_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// An audit worker running in a child process of its own.
-struct Worker {
-    index: usize,
-    child: std::process::Child,
-    /// Held open while the worker runs: the worker ends when it reads the end of it, so it
-    /// ends with its parent however the parent ends.
-    _stdin: std::process::ChildStdin,
-    started: std::time::Instant,
-    /// Reads the worker's report from its standard output (a pipe: no file on disk another
-    /// user could plant, read or leave behind).
-    report: std::thread::JoinHandle<String>,
-}
-
-/// Starts the worker that audits script number `index`, its report read from its standard output.
+/// Starts the worker that audits script number `index`: its input is `input`, its report a line
+/// on its standard output (a pipe: no file on disk another user could plant, read or leave
+/// behind). Its input is held open: the worker ends when it reads the end of it, so it ends with
+/// its parent however the parent ends.
 fn spawn_worker(
     exe: &Path,
     args: &Args,
     fixture_root: Option<&Path>,
-    input: &[u8],
+    input: Vec<u8>,
     index: usize,
-) -> Result<Worker> {
-    use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
-    let mut cmd = Command::new(exe);
-    super::die_with_parent(&mut cmd);
+) -> Result<Piped> {
+    let mut cmd = std::process::Command::new(exe);
     cmd.arg("audit")
         .args(["--cases", &args.cases.to_string()])
         .args(["--timeout", &args.timeout.to_string()])
@@ -220,38 +204,7 @@ fn spawn_worker(
         Some(root) => cmd.arg("--fixtures").arg(root),
         None => cmd.arg("--no-fixtures"),
     };
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .stdin(Stdio::piped())
-        .spawn()
-        .context("cannot start an audit worker")?;
-    let (Some(mut stdin), mut stdout) = (child.stdin.take(), child.stdout.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        anyhow::bail!("cannot talk to an audit worker");
-    };
-    // The worker reads its input before anything else, so this does not wait for long.
-    if let Err(e) = stdin.write_all(input).and_then(|()| stdin.flush()) {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(e).context("cannot hand an audit worker its input");
-    }
-    // Read while the worker runs, so a large report never fills the pipe and blocks it.
-    let report = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.read_to_string(&mut text);
-        }
-        text
-    });
-    Ok(Worker {
-        index,
-        child,
-        _stdin: stdin,
-        started: std::time::Instant::now(),
-        report,
-    })
+    Piped::spawn(cmd, input, pool::Input::HoldOpen).context("cannot start an audit worker")
 }
 
 /// A report for a script whose audit gave none, with the `timeout` finding.
@@ -266,35 +219,26 @@ fn failed(s: &audit::Script, message: String) -> audit::Report {
     }
 }
 
-/// The worker's report once it has ended or run out of time; the worker back while it runs.
-fn poll(
-    mut w: Worker,
-    script: &audit::Script,
-    limit: std::time::Duration,
-) -> Result<std::result::Result<audit::Report, Worker>> {
-    if w.child.try_wait()?.is_some() {
-        let text = w.report.join().unwrap_or_default();
-        return Ok(Ok(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
-            failed(
-                script,
-                "the audit of this script ended without a report".to_owned(),
-            )
-        })));
-    }
-    if w.started.elapsed() <= limit {
-        return Ok(Err(w));
-    }
-    let _ = w.child.kill();
-    let _ = w.child.wait();
-    let _ = w.report.join();
-    Ok(Ok(failed(
-        script,
-        format!(
-            "its audit did not finish in {} s: some evaluation runs a call the \
-             instruction limit cannot stop (Argo CD would stop it at 1 s)",
-            limit.as_secs()
+/// The report of a worker that ended as `how`.
+fn report_of(how: Ended, script: &audit::Script, limit: std::time::Duration) -> audit::Report {
+    let silent = || {
+        failed(
+            script,
+            "the audit of this script ended without a report".to_owned(),
+        )
+    };
+    match how {
+        Ended::Answered(line) => serde_json::from_str(line.trim()).unwrap_or_else(|_| silent()),
+        Ended::Silent => silent(),
+        Ended::OutOfTime => failed(
+            script,
+            format!(
+                "its audit did not finish in {} s: some evaluation runs a call the \
+                 instruction limit cannot stop (Argo CD would stop it at 1 s)",
+                limit.as_secs()
+            ),
         ),
-    )))
+    }
 }
 
 /// Audits every script in a child process of its own, as many at once as there are cores, each
@@ -312,30 +256,26 @@ fn audit_isolated(
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
-    let mut next = 0usize;
-    let mut running: Vec<Worker> = Vec::new();
     let limit = std::time::Duration::from_secs(args.timeout.max(1));
     let mut progress = Progress::new(scripts.len());
-    while next < scripts.len() || !running.is_empty() {
-        while running.len() < slots && next < scripts.len() {
-            let line = worker_line(input, crds, live, next)?;
-            running.push(spawn_worker(&exe, args, fixture_root, &line, next)?);
-            next += 1;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        let mut still = Vec::new();
-        for w in running.drain(..) {
-            let i = w.index;
-            match poll(w, &scripts[i], limit)? {
-                Ok(report) => {
-                    results[i] = Some(report);
-                    progress.done();
-                }
-                Err(w) => still.push(w),
-            }
-        }
-        running = still;
-    }
+    pool::each_in_a_child(
+        scripts.len(),
+        slots,
+        limit,
+        |i| {
+            spawn_worker(
+                &exe,
+                args,
+                fixture_root,
+                worker_line(input, crds, live, i)?,
+                i,
+            )
+        },
+        |i, how| {
+            results[i] = Some(report_of(how, &scripts[i], limit));
+            progress.done();
+        },
+    )?;
     progress.finish();
     Ok(results.into_iter().flatten().collect())
 }
@@ -524,7 +464,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
         std::process::exit(EXIT_USAGE.into());
     });
-    let limit = std::time::Duration::from_secs(args.timeout.max(1)) + WORKER_SLACK;
+    let limit = std::time::Duration::from_secs(args.timeout.max(1)) + pool::SLACK;
     std::thread::spawn(move || {
         std::thread::sleep(limit);
         std::process::exit(EXIT_USAGE.into());

@@ -234,7 +234,7 @@ impl Cluster {
             .block_on(get(&self.reader, resource, namespace, name))
     }
 
-    /// Watches `resource` from `rv` for at most `wait` (see [`watch::watch_each`]).
+    /// Watches `resource` from `rv` for at most `wait` (a `410 Gone` ends it, for the caller to list again).
     pub fn watch_each(
         &self,
         resource: &Resource,

@@ -205,7 +205,7 @@ pub const BLOCKER_PERIOD: Duration = Duration::from_secs(5);
 pub enum Next {
     /// The rollout ended: stop following.
     Stop,
-    /// Go on, and read these objects (the blockers) again every [`BLOCKER_PERIOD`].
+    /// Go on, and read these objects (the blockers) again every 5 s.
     Continue(Vec<ResourceRef>),
 }
 

@@ -1158,3 +1158,44 @@ fn no_configuration_at_all_says_what_to_set() {
         out.stderr
     );
 }
+
+#[test]
+fn audit_cluster_writes_sarif_and_junit_as_the_file_audit_does() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let args = ["--argocd-namespace", "argocd", "--output"];
+    let sarif = audit_live(&kc, &[args[0], args[1], args[2], "sarif"]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).expect("one SARIF document");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    let live: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "live-disagrees")
+        .collect();
+    assert_eq!(live.len(), 1, "{}", sarif.stdout);
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let index = live[0]["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[index]["id"], "live-disagrees");
+    assert_eq!(
+        live[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "cluster:argocd/ConfigMap/argocd-cm"
+    );
+    let junit = audit_live(&kc, &[args[0], args[1], args[2], "junit"]);
+    // One testcase per script, as for files; a warning (live-disagrees) fails none.
+    assert!(
+        junit
+            .stdout
+            .contains("<testcase name=\"core.mas.ibm.com/Suite (line ")
+            && junit
+                .stdout
+                .contains(" classname=\"cluster:argocd/ConfigMap/argocd-cm\"/>"),
+        "{}",
+        junit.stdout
+    );
+    assert!(
+        junit.stdout.contains("tests=\"1\" failures=\"0\""),
+        "{}",
+        junit.stdout
+    );
+    assert_eq!((sarif.code, junit.code), (Some(0), Some(0)));
+}

@@ -109,7 +109,8 @@ pub mod io {
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub use crate::cluster::{
-        Cluster, Error as ClusterError, RolloutQuery, Target as ClusterTarget,
+        Cluster, Error as ClusterError, Gathered, Installed as InstalledChecks, ListOptions,
+        Listed, Next as FollowNext, RolloutQuery, Target as ClusterTarget,
     };
     #[cfg(feature = "output")]
     #[cfg_attr(docsrs, doc(cfg(feature = "output")))]

@@ -11,6 +11,8 @@ use mas_health::audit::{self, ci, Context, Level};
 use mas_health::Catalog;
 use std::path::{Path, PathBuf};
 
+use super::audit_cluster::Live;
+
 /// Audit the health checks in argocd-cm, an ArgoCD resource or Helm values.
 ///
 /// Reads every health script in each FILE (split keys, the nested resource.customizations
@@ -25,13 +27,14 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Configuration files to audit; `-` for standard input (each is read once, so a pipe
     /// such as `<(oc get cm argocd-cm -o yaml)` works).
-    #[arg(required_unless_present = "worker")]
+    #[arg(required_unless_present_any = ["worker", "cluster"])]
     files: Vec<PathBuf>,
     /// Fixtures in Argo CD's layout to run the scripts on, besides the generated states (none
     /// unless given: the same files give the same result in any folder).
     #[arg(long)]
     fixtures: Option<PathBuf>,
-    /// Also print the scripts with no findings (`ok: no findings on N states`).
+    /// Also print the scripts with no findings (`ok: no findings on N states`), and with
+    /// --cluster the number of requests sent to the API server (on standard error).
     #[arg(long)]
     verbose: bool,
     /// A folder (or file) of the manifests you deploy, to find checks keyed under a wrong group.
@@ -69,6 +72,8 @@ pub struct Args {
     no_fixtures: bool,
     #[command(flatten)]
     argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
+    live: super::audit_cluster::Flags,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -106,6 +111,9 @@ struct WorkerInput {
     /// `--crds`: the file's name and the CustomResourceDefinitions of this worker's kind alone
     /// (a JSON List), so no worker parses a whole cluster's CRDs.
     crds: Option<(String, String)>,
+    /// `--cluster`: the live objects of this worker's kind, to compare on.
+    #[serde(default)]
+    live: Option<Vec<serde_json::Value>>,
 }
 
 /// [`WorkerInput`] as the parent writes it, borrowing what every worker shares.
@@ -114,6 +122,7 @@ struct WorkerInputOut<'a> {
     scripts: &'a [audit::Script],
     deployed: Option<&'a [(String, String)]>,
     crds: Option<(String, String)>,
+    live: Option<&'a [serde_json::Value]>,
 }
 
 /// The CustomResourceDefinitions given with `--crds`, read and checked once in the parent.
@@ -145,12 +154,20 @@ impl Crds {
     }
 }
 
-/// The JSON line worker `index` reads: the shared input, and the CRDs of its script's kind.
-fn worker_line(input: &WorkerInput, crds: Option<&Crds>, index: usize) -> Result<Vec<u8>> {
+/// The JSON line worker `index` reads: the shared input, and the CRDs and live objects of its
+/// script's kind.
+fn worker_line(
+    input: &WorkerInput,
+    crds: Option<&Crds>,
+    live: Option<&Live>,
+    index: usize,
+) -> Result<Vec<u8>> {
+    let script = input.scripts.get(index);
     let out = WorkerInputOut {
         scripts: &input.scripts,
         deployed: input.deployed.as_deref(),
-        crds: crds.and_then(|c| c.for_script(input.scripts.get(index)?)),
+        crds: crds.and_then(|c| c.for_script(script?)),
+        live: live.and_then(|l| super::audit_cluster::for_script(l, script?)),
     };
     let mut line = serde_json::to_vec(&out)?;
     line.push(b'\n');
@@ -233,6 +250,7 @@ fn audit_isolated(
     fixture_root: Option<&Path>,
     input: &WorkerInput,
     crds: Option<&Crds>,
+    live: Option<&Live>,
 ) -> Result<Vec<audit::Report>> {
     let scripts = &input.scripts;
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
@@ -244,7 +262,15 @@ fn audit_isolated(
         scripts.len(),
         slots,
         limit,
-        |i| spawn_worker(&exe, args, fixture_root, worker_line(input, crds, i)?, i),
+        |i| {
+            spawn_worker(
+                &exe,
+                args,
+                fixture_root,
+                worker_line(input, crds, live, i)?,
+                i,
+            )
+        },
         |i, how| {
             results[i] = Some(report_of(how, &scripts[i], limit));
             progress.done();
@@ -321,12 +347,15 @@ fn read_crds(path: &Path) -> Result<Crds> {
 
 /// What the files audited hold.
 #[derive(Default)]
-struct Read {
-    scripts: Vec<audit::Script>,
-    unreadable: Vec<audit::Unreadable>,
-    duplicates: Vec<audit::Duplicate>,
+pub(super) struct Read {
+    /// Every script found.
+    pub scripts: Vec<audit::Script>,
+    /// Entries Argo CD cannot read.
+    pub unreadable: Vec<audit::Unreadable>,
+    /// Entries of one kind that override each other.
+    pub duplicates: Vec<audit::Duplicate>,
     /// Whether some file could not be read or understood or holds no script.
-    trouble: bool,
+    pub trouble: bool,
 }
 
 /// Every script in `files`, the entries Argo CD cannot read, entries of one kind that override
@@ -334,12 +363,6 @@ struct Read {
 /// (reported on stderr as it goes, as `eval` does).
 fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
     let mut read = Read::default();
-    let Read {
-        scripts,
-        unreadable,
-        duplicates,
-        trouble,
-    } = &mut read;
     for file in files {
         let name = file.display().to_string();
         // A folder is Argo CD's resource_customizations layout (<group>/<kind>/health.lua).
@@ -349,17 +372,17 @@ fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
                     for why in refused {
                         complain!("error: {why}");
                     }
-                    *trouble = true;
-                    scripts.extend(found);
+                    read.trouble = true;
+                    read.scripts.extend(found);
                 }
                 Ok((found, _)) if found.is_empty() => {
                     complain!("error: {name}: no <group>/<kind>/health.lua found");
-                    *trouble = true;
+                    read.trouble = true;
                 }
-                Ok((found, _)) => scripts.extend(found),
+                Ok((found, _)) => read.scripts.extend(found),
                 Err(e) => {
                     complain!("error: {name}: cannot read: {e}");
-                    *trouble = true;
+                    read.trouble = true;
                 }
             }
             continue;
@@ -368,24 +391,30 @@ fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
             Ok(t) => t,
             Err(e) => {
                 complain!("error: {name}: {e}");
-                *trouble = true;
+                read.trouble = true;
                 continue;
             }
         };
-        let config = audit::read_config_with(&name, &text, opts);
-        for e in &config.errors {
-            complain!("error: {e}");
-            *trouble = true;
-        }
-        if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
-            complain!("error: {name}: no health scripts found");
-            *trouble = true;
-        }
-        scripts.extend(config.scripts);
-        unreadable.extend(config.unreadable);
-        duplicates.extend(config.duplicates);
+        read_one(&mut read, &name, &text, opts);
     }
     read
+}
+
+/// Adds the scripts of one configuration document set (a file, or an object read from a
+/// cluster) to `read`; what cannot be read, or no script at all, is said on stderr.
+pub(super) fn read_one(read: &mut Read, name: &str, text: &str, opts: &audit::ReadOptions) {
+    let config = audit::read_config_with(name, text, opts);
+    for e in &config.errors {
+        complain!("error: {e}");
+        read.trouble = true;
+    }
+    if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
+        complain!("error: {name}: no health scripts found");
+        read.trouble = true;
+    }
+    read.scripts.extend(config.scripts);
+    read.unreadable.extend(config.unreadable);
+    read.duplicates.extend(config.duplicates);
 }
 
 /// Prints the reports as text, one block per script with findings (every script with
@@ -476,6 +505,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         keys: &keys,
         malformed: args.malformed,
         schemas: schemas.as_ref(),
+        live: input.live.as_deref(),
     };
     println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
     Ok(EXIT_OK)
@@ -533,14 +563,32 @@ pub fn run(args: Args) -> Result<u8> {
     let opts = audit::ReadOptions {
         operator: args.argocd_operator_version.unwrap_or_default(),
     };
-    let read = read_scripts(&args.files, &opts);
+    let (read, live) = if args.live.cluster {
+        let catalog = args.argocd.catalog(Catalog::standard())?;
+        match super::audit_cluster::read(&args.live, &opts, &catalog, args.verbose) {
+            Ok(found) => (found.read, Some(found.live)),
+            Err(e) => {
+                complain!("error: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        }
+    } else {
+        (read_scripts(&args.files, &opts), None)
+    };
     let (unreadable, trouble) = (read.unreadable, read.trouble);
     let input = WorkerInput {
         scripts: read.scripts,
         deployed,
         crds: None,
+        live: None,
     };
-    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input, crds.as_ref())?;
+    let mut reports = audit_isolated(
+        &args,
+        fixture_root.as_deref(),
+        &input,
+        crds.as_ref(),
+        live.as_ref(),
+    )?;
     DuplicateKey::attach(&mut reports, &read.duplicates);
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();

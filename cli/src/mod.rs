@@ -17,6 +17,7 @@ macro_rules! complain {
 
 mod argocd;
 mod audit;
+mod audit_cluster;
 mod bench;
 mod bench_input;
 mod eval;

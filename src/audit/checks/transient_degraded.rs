@@ -583,6 +583,7 @@ mod tests {
             keys: &[],
             malformed: false,
             schemas: Some(&schemas),
+            live: None,
         };
         let s = script("example.com", "Gadget", STATE_NOT_READY, false);
         let f = crate::audit::run_checks(&s, &ctx, &[&TransientDegraded]).0;

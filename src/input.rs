@@ -483,7 +483,10 @@ mod tests {
             (pretty.to_owned(), 0),
             (yaml.to_owned(), 1),
         ];
-        for (document, rewinds) in forms {
+        // Whole in memory (every value parsed where it stands) and, for JSON, behind a small
+        // buffer (the values the buffer cuts are framed first), as a file is read.
+        let json_small = forms.iter().filter(|f| f.1 == 0).map(|f| (f, true));
+        for ((document, rewinds), small) in forms.iter().map(|f| (f, false)).chain(json_small) {
             for n in [1_000, 10_000] {
                 let text = document.repeat(n);
                 stream::PARSED.with(|p| p.set(0));
@@ -493,14 +496,21 @@ mod tests {
                     seeks: 0,
                 };
                 let mut documents = 0;
-                read_stream(&mut input, STREAM_FROM, &mut |f| {
+                let mut count = |f: Found| {
                     documents += usize::from(matches!(f, Found::Document(..)));
-                });
+                };
+                match small {
+                    false => read_stream(&mut input, STREAM_FROM, &mut count),
+                    true => {
+                        let mut buffered = io::BufReader::with_capacity(1000, &mut input);
+                        read_stream(&mut buffered, STREAM_FROM, &mut count)
+                    }
+                }
                 assert_eq!(documents, n, "{document}");
                 // Every byte is taken from the input once (YAML: after one rewind to its
                 // start, past nothing), and handed to a parser at most once.
                 assert_eq!(input.taken, text.len(), "{document}");
-                assert_eq!(input.seeks, rewinds, "{document}");
+                assert_eq!(input.seeks, *rewinds, "{document}");
                 assert!(stream::PARSED.with(|p| p.get()) <= text.len(), "{document}");
             }
         }

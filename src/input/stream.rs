@@ -108,7 +108,7 @@ fn flow_yaml(
     let here = scan.offset;
     let input = scan.input();
     let size = input.seek(SeekFrom::End(0))?;
-    if size > large as u64 {
+    if size > large.max(super::FLOW_YAML_MAX) as u64 {
         input.seek(SeekFrom::Start(here))?;
         return Ok(false);
     }

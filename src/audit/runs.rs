@@ -410,6 +410,7 @@ mod tests {
             keys: &[],
             malformed: false,
             schemas: None,
+            live: None,
         };
         let s = script(
             "example.com",

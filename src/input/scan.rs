@@ -196,9 +196,11 @@ impl<'a> Scanner<'a> {
     /// framing would have given exactly these bytes: after the first value (which sets the
     /// mode), followed on its line by blanks and a line break or another value, and, in JSON
     /// Lines, on one line. Otherwise nothing is consumed and the caller frames the value, so
-    /// errors and their lines are framing's.
+    /// errors and their lines are framing's. Only the first `limit` bytes are offered: a larger
+    /// value (a List to stream) is framed, even when the whole text is in memory.
     pub(super) fn parse_buffered<T>(
         &mut self,
+        limit: usize,
         parse: impl FnOnce(&[u8]) -> Option<(T, usize)>,
     ) -> io::Result<Option<T>> {
         let Some(lines) = self.lines_mode else {
@@ -208,7 +210,7 @@ impl<'a> Scanner<'a> {
         if !matches!(buf.first(), Some(b'{' | b'[')) {
             return Ok(None);
         }
-        let Some((value, end)) = parse(buf) else {
+        let Some((value, end)) = parse(&buf[..buf.len().min(limit)]) else {
             return Ok(None);
         };
         let (body, rest) = buf.split_at(end);

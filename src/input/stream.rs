@@ -75,7 +75,7 @@ pub(super) fn json_stream(
     let mut first = true;
     while scan.skip_blank()? {
         let (line, offset) = (scan.line, scan.offset);
-        if let Some(value) = scan.parse_buffered(parse_in_place)? {
+        if let Some(value) = scan.parse_buffered(large, parse_in_place)? {
             hand_on(line, Ok(value), each);
             continue;
         }

@@ -185,7 +185,9 @@ fn the_generated_configuration_passes_its_own_audit() {
         let errors: Vec<_> = r
             .findings
             .iter()
-            .filter(|f| f.level == Level::Error)
+            // `too-slow` is the wall clock of this machine at this moment (a loaded CI runner, a
+            // debug build), not a property of the script: its own tests cover it.
+            .filter(|f| f.level == Level::Error && f.code != "too-slow")
             .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", r.key);
         assert!(

@@ -1,12 +1,19 @@
 //! `order-dependent`: the verdict changes when `status.conditions` is reordered. Operators do
 //! not promise an order, so the same object can flip between verdicts.
+//!
+//! Only for conditions the operator writes together: the state's conditions must be ones its
+//! own vocabulary lets hold at once ([`crate::audit::realistic::CoTruth`]: two conditions
+//! each of which decides the script's verdict alone, differently, are one reconcile's
+//! alternatives, never both `True`). A script that reads the condition at a fixed position
+//! (`conditions[#conditions]`, the newest one appended) relies on the operator's order on
+//! purpose: a warning.
 
 use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::realistic::producible;
 use crate::audit::runs::Runs;
 use crate::audit::sandbox::Recorded;
 use crate::audit::{Finding, Level};
+use crate::testkit::lua_check;
 use serde_json::Value;
 
 /// A verdict that depends on the order of conditions.
@@ -43,13 +50,13 @@ fn flips(runs: &Runs, obj: &Value, r: &Recorded) -> Option<String> {
     let Outcome::Health(h) = &r.outcome else {
         return None;
     };
-    // Conditions no operator stores together (two of one type, `Ready` and `NotReady` both
-    // True) make no order an operator can produce.
+    // Conditions this operator never stores together (two of one type, `Ready` and
+    // `NotReady` both True, 3scale's `Ready` and `Orphan`) make no order it can produce.
     let list = obj
         .get("status")
         .and_then(|s| s.get("conditions"))
         .and_then(Value::as_array)?;
-    if !producible(list) {
+    if !runs.co_truth().producible(list) {
         return None;
     }
     permutations(obj)
@@ -74,9 +81,19 @@ impl Check for OrderDependent {
         "the verdict changes when status.conditions is reordered"
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
-        on_first_state(self, input.runs, &flips, &|s| {
+        let mut found = on_first_state(self, input.runs, &flips, &|s| {
             format!("{}{}", s.what, s.at())
-        })
+        });
+        if lua_check::indexes_by_position(&input.script.script, "conditions") {
+            for f in &mut found {
+                f.level = f.level.max(Level::Warning);
+                f.message.push_str(
+                    " (the script reads a condition at a fixed position, so it relies on the \
+                     order the operator writes them in: right only if the operator keeps it)",
+                );
+            }
+        }
+        found
     }
 }
 

@@ -89,6 +89,7 @@ fn passing_states(
     words: &[String],
     rule: Option<&Entry>,
     types: &[String],
+    writes_unknown: bool,
 ) -> Vec<(Value, String)> {
     let has = |t: &str| rule.is_some() || types.iter().any(|k| k == t);
     let has_ready = has("Ready");
@@ -111,10 +112,14 @@ fn passing_states(
         }
         None => in_progress(r),
     };
-    // Ready Unknown is not known yet, for any operator. Ready False is transient only for a
-    // reason this kind is known to give while working: one the script names that reads as
-    // in progress, or, where our rule for the kind says Progressing, a generic one too.
-    let mut ready = vec![("Unknown", "Reconciling")];
+    // Ready Unknown while working, for an operator whose vocabulary has it. Ready False is
+    // transient only for a reason this kind is known to give while working: one the script
+    // names that reads as in progress, or, where our rule for the kind says Progressing, a
+    // generic one too.
+    let mut ready = Vec::new();
+    if writes_unknown || rule.is_some() {
+        ready.push(("Unknown", "Reconciling"));
+    }
     if rule.is_some() && transient("Reconciling") {
         ready.push(("False", "Reconciling"));
     }
@@ -158,6 +163,29 @@ fn passing_states(
     out
 }
 
+/// Whether the operator writes `Ready` `Unknown` while it works, by its own vocabulary: the
+/// script compares a status with `Unknown` (KEDA's), names kstatus' `Reconciling` or `Stalled`
+/// condition (Flux's, which go with Ready Unknown during a reconcile), or a fixture holds
+/// Ready Unknown. Crossplane, for one, writes Ready False `Creating`, never Unknown.
+fn writes_unknown(reads: &lua_check::Reads, runs: &crate::audit::Runs) -> bool {
+    let compared = reads
+        .compared_with
+        .iter()
+        .any(|(f, l)| f == "status" && l == "Unknown");
+    let kstatus = reads
+        .compared_with_type
+        .iter()
+        .any(|t| t == "Reconciling" || t == "Stalled");
+    let seen = runs.ran().any(|(s, _)| {
+        s.fixture.is_some()
+            && crate::rule::eval::conditions(&s.value).any(|c| {
+                c.get("type").and_then(Value::as_str) == Some("Ready")
+                    && c.get("status").and_then(Value::as_str) == Some("Unknown")
+            })
+    });
+    compared || kstatus || seen
+}
+
 impl Check for TransientDegraded {
     fn code(&self) -> &'static str {
         "transient-degraded"
@@ -179,7 +207,15 @@ impl Check for TransientDegraded {
             .filter(|w| reads.may_be_value_of("reason", w))
             .cloned()
             .collect();
-        for (state, what) in passing_states(input.script, &words, rule, &reads.compared_with_type) {
+        let unknown = writes_unknown(&reads, input.runs);
+        let passing = passing_states(
+            input.script,
+            &words,
+            rule,
+            &reads.compared_with_type,
+            unknown,
+        );
+        for (state, what) in passing {
             // Our rule, when there is one, says whether the state is terminal.
             if rule.is_some_and(|e| {
                 e.plan().evaluate(&state, &EvalContext::now()).status == Status::Degraded

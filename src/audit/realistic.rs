@@ -202,10 +202,21 @@ pub struct CoTruth {
     /// Pairs of types a fixture of the kind holds `True` together: what an operator was seen
     /// to write beats any rule.
     pub seen_together: Vec<(String, String)>,
-    /// Whether the kind is Ansible-based (the vocabulary has `Successful` or `Failure`): the
+    /// Whether the kind is Ansible-based (the vocabulary has two of `Running`, `Successful`
+    /// and `Failure`, the types the operator SDK writes): the
     /// operator SDK writes `Failure` after a failed run of the playbook, beside whatever the
     /// playbook wrote itself (`Ready` from an earlier run).
     pub ansible: bool,
+}
+
+/// The part of the resource a condition type is about: what precedes a trailing `Available`,
+/// `Degraded`, `Progressing` or `Ready` (`kserve` in `kserveReady`), empty for the resource
+/// itself (`Ready`, `Orphan`).
+fn subject(t: &str) -> &str {
+    ["Available", "Degraded", "Progressing", "Ready"]
+        .iter()
+        .find_map(|aspect| t.strip_suffix(aspect))
+        .unwrap_or("")
 }
 
 impl CoTruth {
@@ -227,6 +238,11 @@ impl CoTruth {
             return false;
         }
         if self.ansible && (a == "Failure" || b == "Failure") {
+            return true;
+        }
+        // Conditions of two parts of the resource (`kserveReady` and `Degraded`, one
+        // deployment's `...Degraded` and another's `...Progressing`) hold independently.
+        if subject(a) != subject(b) {
             return true;
         }
         let verdict = |t: &str| {
@@ -298,7 +314,10 @@ impl CoTruth {
                 self.decisive.push((t.clone(), status.clone()));
             }
         }
-        self.ansible |= types.iter().any(|t| t == "Successful" || t == "Failure");
+        // Two of the SDK's three types: `Failure` alone is a word many Go operators use too
+        // (the compliance operator's ScanSettingBinding writes only `Ready`).
+        let sdk = ["Running", "Successful", "Failure"];
+        self.ansible |= sdk.iter().filter(|t| types.iter().any(|k| k == *t)).count() >= 2;
     }
 }
 
@@ -643,9 +662,10 @@ fn build(
         }
     }
     // A `Terminating` condition mirrors the deletion the API server records.
-    let terminating = conditions.iter().flatten().any(|c| {
-        c["type"] == "Terminating" && c["status"] == "True"
-    });
+    let terminating = conditions
+        .iter()
+        .flatten()
+        .any(|c| c["type"] == "Terminating" && c["status"] == "True");
     if terminating && mode == Mode::Set {
         obj["metadata"]["deletionTimestamp"] = Value::String("2026-01-03T00:00:00Z".to_owned());
     }

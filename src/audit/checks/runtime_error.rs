@@ -102,7 +102,9 @@ fn needs_absent(runs: &Runs, script: &str, example: &Value) -> Option<Vec<String
         // A list or map directly in the status is `omitempty`, so absent is a stored state;
         // one in the user's spec may be required by the CRD, and an entry of a status list
         // is written whole, with its own conditions.
-        let omitted = |n: &String| path.len() == 1 && path[0] == "status" && collections.contains(n);
+        let omitted = |n: &String| {
+            path.len() == 1 && path[0] == "status" && (n == "conditions" || collections.contains(n))
+        };
         let missing = names
             .iter()
             .filter(|n| node.get(n.as_str()).is_none() && !omitted(n));

@@ -915,12 +915,106 @@ mod tests {
         let states = sample(&shape(), 400);
         assert!(states.iter().any(|o| o["status"]["phase"] == "Running"));
         assert!(states.iter().any(|o| o.get("status").is_none()));
-        assert!(states.iter().any(|o| o["status"] == serde_json::json!({})));
+        // An operator's first status write sets something.
+        assert!(states.iter().all(|o| o["status"] != serde_json::json!({})));
         assert!(states
             .iter()
             .any(|o| o["status"]["conditions"].as_array().is_some_and(|l| l
                 .iter()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True"))));
+    }
+
+    #[test]
+    fn lists_and_maps_are_absent_never_empty_and_conditions_carry_their_time() {
+        for obj in sample(&shape(), 400) {
+            assert!(stored(&obj, &CoTruth::default()), "{obj}");
+            for c in obj["status"]["conditions"].as_array().into_iter().flatten() {
+                assert!(c["lastTransitionTime"].is_string(), "{obj}");
+            }
+            let meta = &obj["metadata"];
+            for k in ["creationTimestamp", "uid", "resourceVersion"] {
+                assert!(meta[k].is_string(), "{obj}");
+            }
+            assert!(meta["generation"].as_i64().is_some_and(|g| g >= 1), "{obj}");
+        }
+        assert!(!stored(&serde_json::json!({"status": {"conditions": []}}), &CoTruth::default()));
+        assert!(!stored(&serde_json::json!({"status": {}}), &CoTruth::default()));
+    }
+
+    #[test]
+    fn a_crd_always_has_the_status_the_api_server_writes() {
+        let mut s = Shape::new("apiextensions.k8s.io/v1", "CustomResourceDefinition");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "if obj.status.storedVersions[1] == \"v1\" then end",
+        ));
+        for obj in sample(&s, 100) {
+            assert_eq!(obj["status"]["storedVersions"], serde_json::json!(["v1"]), "{obj}");
+            assert_eq!(obj["status"]["acceptedNames"]["kind"], "CustomResourceDefinition");
+        }
+    }
+
+    #[test]
+    fn a_terminating_condition_comes_with_the_deletion() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "for _, c in ipairs(obj.status.conditions) do if c.type == \"Terminating\" then end end",
+        ));
+        let terminating: Vec<Value> = sample(&s, 200)
+            .into_iter()
+            .filter(|o| {
+                o["status"]["conditions"].as_array().is_some_and(|l| {
+                    l.iter().any(|c| c["type"] == "Terminating" && c["status"] == "True")
+                })
+            })
+            .collect();
+        assert!(!terminating.is_empty());
+        assert!(terminating.iter().all(|o| o["metadata"]["deletionTimestamp"].is_string()));
+    }
+
+    #[test]
+    fn a_phase_the_script_dispatches_on_is_written_with_every_status() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "if obj.status ~= nil then if obj.status.phase == \"Running\" then end\n\
+             if obj.status.phase == \"Failed\" then end\nlocal m = obj.status.message end",
+        ));
+        for obj in sample(&s, 200) {
+            if let Some(status) = obj.get("status") {
+                let phase = status["phase"].as_str();
+                assert!(matches!(phase, Some("Running" | "Failed")), "{obj}");
+            }
+        }
+    }
+
+    #[test]
+    fn co_truth_comes_from_the_script_s_branches_fixtures_and_names() {
+        let mut co = CoTruth::default();
+        // What a first-match script says on each condition alone.
+        let verdict = |t: &str, s: &str| -> Option<(String, String)> {
+            let v = match (t, s) {
+                ("Ready", "True") => "Healthy",
+                ("Orphan", "True") => "Degraded",
+                ("InvalidSpec", _) => "Degraded",
+                _ => "Progressing",
+            };
+            Some((v.to_owned(), String::new()))
+        };
+        let types: Vec<String> = ["Ready", "Orphan", "InvalidSpec", "DeploymentAvailable"]
+            .map(str::to_owned)
+            .to_vec();
+        co.learn_branches(&types, &verdict);
+        assert!(!co.co_true("Ready", "Orphan"));
+        assert!(!co.co_true("InvalidSpec", "Ready"));
+        assert_eq!(co.presence_only, ["InvalidSpec"]);
+        // A part of the resource is about something else than the resource's verdict.
+        assert!(co.co_true("DeploymentAvailable", "Orphan"));
+        // A fixture that holds both beats the branches.
+        co.learn_fixtures(&[serde_json::json!({"status": {"conditions": [
+            {"type": "Ready", "status": "True"}, {"type": "Orphan", "status": "True"}]}})]);
+        assert!(co.co_true("Ready", "Orphan"));
+        let only_false = serde_json::json!([{"type": "InvalidSpec", "status": "False"}]);
+        assert!(!co.producible(only_false.as_array().expect("list")));
+        assert!(!CoTruth::default().co_true("Ready", "Reconciling"));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
 use crate::audit::{Finding, Level, Script};
-use crate::rule::Status;
+use crate::audit::runs::ours;
+use crate::rule::{EvalContext, Status};
 use serde_json::{json, Value};
 
 /// Healthy before the operator has written any status.
@@ -59,7 +60,12 @@ impl Check for HealthyWithoutStatus {
             matches!(&r.outcome, Outcome::Health(h)
                 if matches!(h.status, Status::Progressing | Status::Suspended))
         });
-        if !waits {
+        // Where mas-health's rule knows the kind and waits on a new object, the operator has
+        // something to wait for, whatever this script thinks.
+        let rule_waits = ours(input.script, input.ctx).is_some_and(|e| {
+            e.plan().evaluate(&obj, &EvalContext::now()).status != Status::Healthy
+        });
+        if !waits && !rule_waits {
             f.level = Level::Warning;
             f.message.push_str(
                 " (the script never says Progressing or Suspended on any state: it treats the \

@@ -217,7 +217,11 @@ mod tests {
                 // Shrinking reaches the smallest object: no status, as before the operator's
                 // first reconcile, with the identity and spec every deployed object has.
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
+                    "metadata": {"name": "generated", "namespace": "test",
+                        "creationTimestamp": "2026-01-01T00:00:00Z",
+                        "uid": "7c4d2a10-0000-4000-8000-000000000001",
+                        "resourceVersion": "1001", "generation": 1},
+                    "spec": {}}))
             )]
         );
     }
@@ -271,21 +275,85 @@ mod tests {
 
     #[test]
     fn a_status_with_a_state_and_no_conditions_is_found() {
-        // Db2u writes `status.state` and no conditions: ipairs(nil) raises.
+        // Db2u writes `status.state` and no conditions (the list is omitempty): ipairs(nil)
+        // raises, on a state the operator stores.
         let text = "if obj.status == nil then return { status = \"Progressing\", message = \"\" } end\n\
             if obj.status.state == \"Ready\" then return { status = \"Healthy\", message = \"\" } end\n\
             for _, c in ipairs(obj.status.conditions) do end\n\
             return { status = \"Progressing\", message = \"\" }";
+        let f = findings(&RuntimeError, text, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
         assert_eq!(
-            findings(&RuntimeError, text, false),
-            [RuntimeError.finding(
-                "raises an error: runtime error: health.lua:3: bad argument #1 to 'ipairs' (table expected, got nil)"
-                    .to_owned(),
-                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {},
-                    "status": {}}))
-            )]
+            f[0].message,
+            "raises an error: runtime error: health.lua:3: bad argument #1 to 'ipairs' (table expected, got nil)"
         );
+        let status = f[0].example.as_ref().and_then(|e| e.get("status"));
+        assert!(status.is_some_and(|s| s.get("conditions").is_none() && s.get("state").is_some()), "{f:?}");
+    }
+
+    #[test]
+    fn an_empty_conditions_list_is_never_a_state() {
+        // `conditions: []` is not stored (omitempty): the last entry of a present list exists.
+        let text = "if obj.status ~= nil and obj.status.conditions ~= nil then\n\
+            local last = obj.status.conditions[#obj.status.conditions]\n\
+            if last.type == \"Ready\" then return { status = \"Healthy\", message = \"\" } end end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        assert!(findings(&RuntimeError, text, false).is_empty());
+    }
+
+    /// Reads a number the operator's status type may always serialize (Flagger's
+    /// `canaryWeight`), once the status exists.
+    const WEIGHT: &str = "if obj.status ~= nil then\n\
+        if tonumber(obj.status.weight) > 0 then return { status = \"Progressing\", message = \"\" } end\n\
+        return { status = \"Healthy\", message = \"\" } end\n\
+        return { status = \"Progressing\", message = \"\" }";
+
+    #[test]
+    fn a_status_scalar_the_type_may_always_serialize_is_a_warning() {
+        let f = findings(&RuntimeError, WEIGHT, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
+        assert!(
+            f[0].message.contains("(only while `status.weight` is absent: the operator's Go type serializes it"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn the_same_read_before_any_status_is_an_error() {
+        // Without the `obj.status ~= nil` guard a new object (no status yet) crashes.
+        let unguarded = "if tonumber(obj.status.weight) > 0 then return { status = \"Progressing\", message = \"\" } end\n\
+            return { status = \"Healthy\", message = \"\" }";
+        let f = findings(&RuntimeError, unguarded, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
+    }
+
+    #[test]
+    fn an_entry_of_a_status_list_walked_with_pairs_is_a_list_entry_written_whole() {
+        // Route-like: `pairs` over status.ingress (a Go slice, never a map of names), each
+        // entry read for its own conditions, which the router writes with the entry.
+        let text = "if obj.status ~= nil and obj.status.ingress ~= nil then\n\
+            for _, i in pairs(obj.status.ingress) do for _, c in pairs(i.conditions) do\n\
+            if c.type == \"Admitted\" and c.status == \"True\" then return { status = \"Healthy\", message = \"\" } end end end end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        let f = findings(&RuntimeError, text, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
+        let ingress = f[0].example.as_ref().and_then(|e| e.pointer("/status/ingress"));
+        assert!(ingress.is_some_and(Value::is_array), "{f:?}");
+    }
+
+    /// Reads what the API server writes in a CRD's status on create.
+    const STORED_VERSIONS: &str = "if obj.status.storedVersions[1] == \"v1\" then return { status = \"Healthy\", message = \"\" } end\n\
+        return { status = \"Progressing\", message = \"\" }";
+
+    #[test]
+    fn a_crd_s_status_the_api_server_writes_is_always_there() {
+        let crd = script("apiextensions.k8s.io", "CustomResourceDefinition", STORED_VERSIONS, false);
+        assert!(findings_in(&RuntimeError, &crd, 50, None, false).is_empty());
+        // A custom resource's status is written by its operator, later.
+        let cr = script("example.com", "Thing", STORED_VERSIONS, false);
+        let f = findings_in(&RuntimeError, &cr, 50, None, false);
+        assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
     }
 
     /// Raises only when `status` is not a table, which no API server stores.

@@ -10,8 +10,8 @@
 
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::{Finding, Level, Script};
 use crate::audit::runs::ours;
+use crate::audit::{Finding, Level, Script};
 use crate::rule::{EvalContext, Status};
 use serde_json::{json, Value};
 
@@ -54,7 +54,7 @@ impl Check for HealthyWithoutStatus {
                  a sync wave moves on before the operator has looked at it",
                 h.message
             ),
-            Some(obj),
+            Some(obj.clone()),
         );
         let waits = input.runs.ran().any(|(_, r)| {
             matches!(&r.outcome, Outcome::Health(h)

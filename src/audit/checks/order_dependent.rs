@@ -249,7 +249,12 @@ mod tests {
     fn a_failure_beside_ready_on_a_kind_not_ansible_based_is_not() {
         // FIRST_WINS on a kind whose fixtures show no Ansible SDK (the compliance operator
         // writes only Ready): Failure True and Ready True are alternatives.
-        let s = script("compliance.openshift.io", "ScanSettingBinding", FIRST_WINS, false);
+        let s = script(
+            "compliance.openshift.io",
+            "ScanSettingBinding",
+            FIRST_WINS,
+            false,
+        );
         assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
         let ansible = script("core.mas.ibm.com", "Suite", FIRST_WINS, false);
         let f = findings_with(&OrderDependent, &ansible, 200, None);
@@ -258,7 +263,12 @@ mod tests {
 
     #[test]
     fn ready_and_reconciling_of_kstatus_are_not() {
-        let s = script("example.com", "Inline", &first_true_of("Reconciling").replace("Synced", "Ready"), false);
+        let s = script(
+            "example.com",
+            "Inline",
+            &first_true_of("Reconciling").replace("Synced", "Ready"),
+            false,
+        );
         assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
     }
 
@@ -288,6 +298,11 @@ mod tests {
         let s = script("example.com", "Inline", text, false);
         let f = findings_with(&OrderDependent, &s, 200, None);
         assert_eq!(levels(&f), [("order-dependent", Level::Warning)]);
-        assert!(f[0].message.ends_with("right only if the operator keeps it)"), "{}", f[0].message);
+        assert!(
+            f[0].message
+                .ends_with("right only if the operator keeps it)"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -244,13 +244,14 @@ mod tests {
     }
 
     #[test]
-    fn an_unguarded_status_field_of_the_same_name_stays_an_error() {
-        // `strategy` is also read under status, which the operator may not have written yet.
+    fn an_unguarded_spec_field_also_read_under_status_is_a_warning() {
+        // The error needs `spec.strategy` absent (adding it makes the error go), which the CRD
+        // may default: the name also being read under status changes nothing.
         let script = "local s = obj.status and obj.status.strategy\n\
                       if obj.spec.strategy.paused == true then return { status = \"Suspended\" } end\n\
                       return { status = \"Progressing\" }";
         let f = findings(&RuntimeError, script, false);
-        assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
+        assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
     }
 
     #[test]
@@ -288,7 +289,10 @@ mod tests {
             "raises an error: runtime error: health.lua:3: bad argument #1 to 'ipairs' (table expected, got nil)"
         );
         let status = f[0].example.as_ref().and_then(|e| e.get("status"));
-        assert!(status.is_some_and(|s| s.get("conditions").is_none() && s.get("state").is_some()), "{f:?}");
+        assert!(
+            status.is_some_and(|s| s.get("conditions").is_none() && s.get("state").is_some()),
+            "{f:?}"
+        );
     }
 
     #[test]
@@ -304,7 +308,8 @@ mod tests {
     /// Reads a number the operator's status type may always serialize (Flagger's
     /// `canaryWeight`), once the status exists.
     const WEIGHT: &str = "if obj.status ~= nil then\n\
-        if tonumber(obj.status.weight) > 0 then return { status = \"Progressing\", message = \"\" } end\n\
+        if obj.status.phase == \"Failed\" then return { status = \"Degraded\", message = \"\" } end\n\
+        if obj.status.weight > 0 then return { status = \"Progressing\", message = \"\" } end\n\
         return { status = \"Healthy\", message = \"\" } end\n\
         return { status = \"Progressing\", message = \"\" }";
 
@@ -313,7 +318,9 @@ mod tests {
         let f = findings(&RuntimeError, WEIGHT, false);
         assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
         assert!(
-            f[0].message.contains("(only while `status.weight` is absent: the operator's Go type serializes it"),
+            f[0].message.contains(
+                "(only while `status.weight` is absent: the operator's Go type serializes it"
+            ),
             "{}",
             f[0].message
         );
@@ -322,7 +329,7 @@ mod tests {
     #[test]
     fn the_same_read_before_any_status_is_an_error() {
         // Without the `obj.status ~= nil` guard a new object (no status yet) crashes.
-        let unguarded = "if tonumber(obj.status.weight) > 0 then return { status = \"Progressing\", message = \"\" } end\n\
+        let unguarded = "if obj.status.weight > 0 then return { status = \"Progressing\", message = \"\" } end\n\
             return { status = \"Healthy\", message = \"\" }";
         let f = findings(&RuntimeError, unguarded, false);
         assert_eq!(levels(&f), [("runtime-error", Level::Error)]);
@@ -338,7 +345,10 @@ mod tests {
             return { status = \"Progressing\", message = \"\" }";
         let f = findings(&RuntimeError, text, false);
         assert_eq!(levels(&f), [("runtime-error", Level::Warning)]);
-        let ingress = f[0].example.as_ref().and_then(|e| e.pointer("/status/ingress"));
+        let ingress = f[0]
+            .example
+            .as_ref()
+            .and_then(|e| e.pointer("/status/ingress"));
         assert!(ingress.is_some_and(Value::is_array), "{f:?}");
     }
 
@@ -348,7 +358,12 @@ mod tests {
 
     #[test]
     fn a_crd_s_status_the_api_server_writes_is_always_there() {
-        let crd = script("apiextensions.k8s.io", "CustomResourceDefinition", STORED_VERSIONS, false);
+        let crd = script(
+            "apiextensions.k8s.io",
+            "CustomResourceDefinition",
+            STORED_VERSIONS,
+            false,
+        );
         assert!(findings_in(&RuntimeError, &crd, 50, None, false).is_empty());
         // A custom resource's status is written by its operator, later.
         let cr = script("example.com", "Thing", STORED_VERSIONS, false);

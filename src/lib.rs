@@ -2,7 +2,7 @@
 //! once as data, evaluated natively, and emitted as Lua 5.1 for Argo CD.
 //!
 //! Data flows one way: a [`Catalog`] holds [`Rule`]s; [`evaluate`] gives the health Argo CD
-//! would record for an object, [`emit`] turns a rule into the Lua script Argo CD runs.
+//! would record for an object, [`emit()`] turns a rule into the Lua script Argo CD runs.
 //!
 //! ```
 //! use mas_health::{evaluate, Catalog, EvalContext, Status};
@@ -22,9 +22,9 @@
 //!
 //! - default (the light core, on serde and serde_json alone): the rule model and its builders
 //!   ([`Rule`], [`cond`], [`Message`], ...), the native evaluator ([`Plan`], [`evaluate`],
-//!   [`assess`]), the Lua emitter ([`emit`]), the catalog ([`Catalog`], [`Entry`], the rule
+//!   [`assess`]), the Lua emitter ([`emit()`]), the catalog ([`Catalog`], [`Entry`], the rule
 //!   families [`ConditionFamily`] and [`StateFamily`]) and Argo CD's vocabulary ([`argocd`]: keys,
-//!   [`Verdict`](argocd::Verdict), severity, sync waves and hooks, the built-in checks). The
+//!   [`argocd::Verdict`], severity, sync waves and hooks, the built-in checks). The
 //!   default feature `k8s-version` only picks k8s-openapi's Kubernetes version once `output`
 //!   brings it in.
 //! - `runtime`: Argo CD's Lua runtime ([`argocd::runtime`], mlua on vendored LuaJIT 2.1 with
@@ -109,7 +109,8 @@ pub mod io {
     #[cfg(feature = "cluster")]
     #[cfg_attr(docsrs, doc(cfg(feature = "cluster")))]
     pub use crate::cluster::{
-        Cluster, Error as ClusterError, RolloutQuery, Target as ClusterTarget,
+        Cluster, Error as ClusterError, Gathered, Installed as InstalledChecks, ListOptions,
+        Listed, Next as FollowNext, RolloutQuery, Target as ClusterTarget,
     };
     #[cfg(feature = "output")]
     #[cfg_attr(docsrs, doc(cfg(feature = "output")))]

@@ -53,7 +53,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A value as compact JSON, or, when that is longer than [`SUMMARY_LIMIT`], what it is and how
+/// A value as compact JSON, or, when that is longer than 80 characters, what it is and how
 /// big: `{…} 4 keys, 1.7 KB`, `[…] 3 items, 812 B`, `"…" 2.0 KB`.
 pub fn summarize(value: &Value) -> String {
     let text = value.to_string();

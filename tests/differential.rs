@@ -2,32 +2,13 @@
 //! states, the Lua never errors, and the Lua's status does not depend on the order of
 //! `status.conditions`. `MAS_HEALTH_PROPTEST_CASES` raises the case count.
 
+mod support;
+
 use mas_health::argocd::runtime::{Outcome, Runtime};
 use mas_health::{emit, EvalContext, Rule, Status};
 use proptest::strategy::{Just, Strategy};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-
-/// A runner with a fixed seed, so the clause-coverage check cannot flake in CI;
-/// `MAS_HEALTH_PROPTEST_RANDOM=1` draws fresh states instead.
-fn runner(cases: u32) -> TestRunner {
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    if std::env::var("MAS_HEALTH_PROPTEST_RANDOM").is_ok_and(|v| v == "1") {
-        TestRunner::new(config)
-    } else {
-        TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
-    }
-}
-
-fn cases() -> u32 {
-    std::env::var("MAS_HEALTH_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
-}
+use proptest::test_runner::TestCaseError;
+use support::{cases, runner};
 
 #[test]
 fn native_and_lua_agree_on_generated_states_for_every_rule() {

@@ -1,15 +1,12 @@
 //! Every fixture under health/ (Argo CD's resource_customizations layout) passes on both
 //! engines: the native evaluator and the generated Lua in the Argo CD runtime.
 
+mod support;
+
 use mas_health::argocd::harness::{self as fixtures, FixtureDir};
 use mas_health::argocd::runtime::{self, Outcome};
 use mas_health::Entry;
 use mas_health::{emit, EvalContext};
-use std::path::Path;
-
-fn health_dir() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("health")
-}
 
 fn entry_for<'a>(all: &'a [Entry], dir: &FixtureDir) -> &'a Entry {
     all.iter()
@@ -27,7 +24,7 @@ fn entry_for<'a>(all: &'a [Entry], dir: &FixtureDir) -> &'a Entry {
 #[test]
 fn every_fixture_passes_on_both_engines() {
     let all = mas_health::Catalog::standard().entries().to_vec();
-    let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
+    let dirs = fixtures::discover(&support::health_dir()).expect("health/ is readable");
     let mut failures = Vec::new();
     let mut count = 0;
     for dir in &dirs {
@@ -69,7 +66,7 @@ fn every_fixture_passes_on_both_engines() {
 
 #[test]
 fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
-    let dirs = fixtures::discover(&health_dir()).expect("health/ is readable");
+    let dirs = fixtures::discover(&support::health_dir()).expect("health/ is readable");
     let mut missing = Vec::new();
     for entry in mas_health::Catalog::standard().entries().to_vec() {
         let Some(dir) = dirs

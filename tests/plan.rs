@@ -2,25 +2,18 @@
 //! catalog rule, on fixtures and on generated states, including rules too large for its slots
 //! or its word sets: the interpreter is the oracle of the one evaluator every command runs.
 
+mod support;
+
 use mas_health::argocd::harness as fixtures;
 use mas_health::Catalog;
 use mas_health::{cond, evaluate_rule, exists, EvalContext, Message, Plan, Rule, Status};
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
-
-fn runner() -> TestRunner {
-    let config = Config {
-        cases: 2000,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha))
-}
+use proptest::test_runner::TestCaseError;
 
 #[test]
 fn plan_and_interpreter_agree_on_generated_states_for_every_rule() {
     for entry in Catalog::standard().entries() {
         let plan = Plan::new(&entry.rule);
-        let result = runner().run(&mas_health::states_for(&entry.rule), |obj| {
+        let result = support::runner(2000).run(&mas_health::states_for(&entry.rule), |obj| {
             let (want, got) = (
                 evaluate_rule(&entry.rule, &obj),
                 plan.evaluate(&obj, &EvalContext::now()),
@@ -42,7 +35,7 @@ fn plan_and_interpreter_agree_on_generated_states_for_every_rule() {
 #[test]
 fn plan_and_interpreter_agree_on_every_fixture() {
     let catalog = Catalog::standard();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
+    let root = support::health_dir();
     let mut n = 0;
     for dir in fixtures::discover(&root).expect("health/ is readable") {
         let Some(entry) = catalog.lookup(&dir.group, &dir.kind) else {

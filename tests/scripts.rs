@@ -1,11 +1,12 @@
 //! Every generated script is strict Lua 5.1, uses no closed library, is deterministic, and
 //! lua-out/ holds exactly what the generator produces.
 
+mod support;
+
 use mas_health::argocd::runtime;
 use mas_health::emit;
 use mas_health::io as output;
 use proptest::prelude::*;
-use std::path::Path;
 
 #[test]
 fn every_generated_script_parses_as_strict_lua51() {
@@ -54,7 +55,7 @@ fn emission_is_deterministic_and_has_a_header() {
 
 #[test]
 fn lua_out_matches_the_generator() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("lua-out");
+    let root = support::root().join("lua-out");
     let files = output::lua_out(&mas_health::Catalog::standard(), &output::Target::default())
         .expect("every output renders");
     for f in files {

@@ -1,5 +1,6 @@
 //! `mas-health audit`: what is wrong with the health checks a cluster already has.
 
+use super::pool::{self, Ended, Piped};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::{Context as _, Result};
 use mas_health::argocd::harness as fixtures;
@@ -9,6 +10,8 @@ use mas_health::audit::checks::unreadable_key::UnreadableKey;
 use mas_health::audit::{self, ci, Context, Level};
 use mas_health::Catalog;
 use std::path::{Path, PathBuf};
+
+use super::audit_cluster::Live;
 
 /// Audit the health checks in argocd-cm, an ArgoCD resource or Helm values.
 ///
@@ -24,13 +27,14 @@ use std::path::{Path, PathBuf};
 pub struct Args {
     /// Configuration files to audit; `-` for standard input (each is read once, so a pipe
     /// such as `<(oc get cm argocd-cm -o yaml)` works).
-    #[arg(required_unless_present = "worker")]
+    #[arg(required_unless_present_any = ["worker", "cluster"])]
     files: Vec<PathBuf>,
     /// Fixtures in Argo CD's layout to run the scripts on, besides the generated states (none
     /// unless given: the same files give the same result in any folder).
     #[arg(long)]
     fixtures: Option<PathBuf>,
-    /// Also print the scripts with no findings (`ok: no findings on N states`).
+    /// Also print the scripts with no findings (`ok: no findings on N states`), and with
+    /// --cluster the number of requests sent to the API server (on standard error).
     #[arg(long)]
     verbose: bool,
     /// A folder (or file) of the manifests you deploy, to find checks keyed under a wrong group.
@@ -68,6 +72,8 @@ pub struct Args {
     no_fixtures: bool,
     #[command(flatten)]
     argocd: super::argocd::ArgoCdArgs,
+    #[command(flatten)]
+    live: super::audit_cluster::Flags,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -105,6 +111,9 @@ struct WorkerInput {
     /// `--crds`: the file's name and the CustomResourceDefinitions of this worker's kind alone
     /// (a JSON List), so no worker parses a whole cluster's CRDs.
     crds: Option<(String, String)>,
+    /// `--cluster`: the live objects of this worker's kind, to compare on.
+    #[serde(default)]
+    live: Option<Vec<serde_json::Value>>,
 }
 
 /// [`WorkerInput`] as the parent writes it, borrowing what every worker shares.
@@ -113,6 +122,7 @@ struct WorkerInputOut<'a> {
     scripts: &'a [audit::Script],
     deployed: Option<&'a [(String, String)]>,
     crds: Option<(String, String)>,
+    live: Option<&'a [serde_json::Value]>,
 }
 
 /// The CustomResourceDefinitions given with `--crds`, read and checked once in the parent.
@@ -144,47 +154,38 @@ impl Crds {
     }
 }
 
-/// The JSON line worker `index` reads: the shared input, and the CRDs of its script's kind.
-fn worker_line(input: &WorkerInput, crds: Option<&Crds>, index: usize) -> Result<Vec<u8>> {
+/// The JSON line worker `index` reads: the shared input, and the CRDs and live objects of its
+/// script's kind.
+fn worker_line(
+    input: &WorkerInput,
+    crds: Option<&Crds>,
+    live: Option<&Live>,
+    index: usize,
+) -> Result<Vec<u8>> {
+    let script = input.scripts.get(index);
     let out = WorkerInputOut {
         scripts: &input.scripts,
         deployed: input.deployed.as_deref(),
-        crds: crds.and_then(|c| c.for_script(input.scripts.get(index)?)),
+        crds: crds.and_then(|c| c.for_script(script?)),
+        live: live.and_then(|l| super::audit_cluster::for_script(l, script?)),
     };
     let mut line = serde_json::to_vec(&out)?;
     line.push(b'\n');
     Ok(line)
 }
 
-/// How long a worker lives beyond `--timeout` before it ends itself, should its parent not have
-/// stopped it (the parent stops it at `--timeout`).
-const WORKER_SLACK: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// An audit worker running in a child process of its own.
-struct Worker {
-    index: usize,
-    child: std::process::Child,
-    /// Held open while the worker runs: the worker ends when it reads the end of it, so it
-    /// ends with its parent however the parent ends.
-    _stdin: std::process::ChildStdin,
-    started: std::time::Instant,
-    /// Reads the worker's report from its standard output (a pipe: no file on disk another
-    /// user could plant, read or leave behind).
-    report: std::thread::JoinHandle<String>,
-}
-
-/// Starts the worker that audits script number `index`, its report read from its standard output.
+/// Starts the worker that audits script number `index`: its input is `input`, its report a line
+/// on its standard output (a pipe: no file on disk another user could plant, read or leave
+/// behind). Its input is held open: the worker ends when it reads the end of it, so it ends with
+/// its parent however the parent ends.
 fn spawn_worker(
     exe: &Path,
     args: &Args,
     fixture_root: Option<&Path>,
-    input: &[u8],
+    input: Vec<u8>,
     index: usize,
-) -> Result<Worker> {
-    use std::io::{Read, Write};
-    use std::process::{Command, Stdio};
-    let mut cmd = Command::new(exe);
-    super::die_with_parent(&mut cmd);
+) -> Result<Piped> {
+    let mut cmd = std::process::Command::new(exe);
     cmd.arg("audit")
         .args(["--cases", &args.cases.to_string()])
         .args(["--timeout", &args.timeout.to_string()])
@@ -203,38 +204,7 @@ fn spawn_worker(
         Some(root) => cmd.arg("--fixtures").arg(root),
         None => cmd.arg("--no-fixtures"),
     };
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .stdin(Stdio::piped())
-        .spawn()
-        .context("cannot start an audit worker")?;
-    let (Some(mut stdin), mut stdout) = (child.stdin.take(), child.stdout.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        anyhow::bail!("cannot talk to an audit worker");
-    };
-    // The worker reads its input before anything else, so this does not wait for long.
-    if let Err(e) = stdin.write_all(input).and_then(|()| stdin.flush()) {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(e).context("cannot hand an audit worker its input");
-    }
-    // Read while the worker runs, so a large report never fills the pipe and blocks it.
-    let report = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.read_to_string(&mut text);
-        }
-        text
-    });
-    Ok(Worker {
-        index,
-        child,
-        _stdin: stdin,
-        started: std::time::Instant::now(),
-        report,
-    })
+    Piped::spawn(cmd, input, pool::Input::HoldOpen).context("cannot start an audit worker")
 }
 
 /// A report for a script whose audit gave none, with the `timeout` finding.
@@ -249,35 +219,26 @@ fn failed(s: &audit::Script, message: String) -> audit::Report {
     }
 }
 
-/// The worker's report once it has ended or run out of time; the worker back while it runs.
-fn poll(
-    mut w: Worker,
-    script: &audit::Script,
-    limit: std::time::Duration,
-) -> Result<std::result::Result<audit::Report, Worker>> {
-    if w.child.try_wait()?.is_some() {
-        let text = w.report.join().unwrap_or_default();
-        return Ok(Ok(serde_json::from_str(text.trim()).unwrap_or_else(|_| {
-            failed(
-                script,
-                "the audit of this script ended without a report".to_owned(),
-            )
-        })));
-    }
-    if w.started.elapsed() <= limit {
-        return Ok(Err(w));
-    }
-    let _ = w.child.kill();
-    let _ = w.child.wait();
-    let _ = w.report.join();
-    Ok(Ok(failed(
-        script,
-        format!(
-            "its audit did not finish in {} s: some evaluation runs a call the \
-             instruction limit cannot stop (Argo CD would stop it at 1 s)",
-            limit.as_secs()
+/// The report of a worker that ended as `how`.
+fn report_of(how: Ended, script: &audit::Script, limit: std::time::Duration) -> audit::Report {
+    let silent = || {
+        failed(
+            script,
+            "the audit of this script ended without a report".to_owned(),
+        )
+    };
+    match how {
+        Ended::Answered(line) => serde_json::from_str(line.trim()).unwrap_or_else(|_| silent()),
+        Ended::Silent => silent(),
+        Ended::OutOfTime => failed(
+            script,
+            format!(
+                "its audit did not finish in {} s: some evaluation runs a call the \
+                 instruction limit cannot stop (Argo CD would stop it at 1 s)",
+                limit.as_secs()
+            ),
         ),
-    )))
+    }
 }
 
 /// Audits every script in a child process of its own, as many at once as there are cores, each
@@ -289,35 +250,32 @@ fn audit_isolated(
     fixture_root: Option<&Path>,
     input: &WorkerInput,
     crds: Option<&Crds>,
+    live: Option<&Live>,
 ) -> Result<Vec<audit::Report>> {
     let scripts = &input.scripts;
     let exe = std::env::current_exe().context("cannot find the mas-health executable")?;
     let slots = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut results: Vec<Option<audit::Report>> = vec![None; scripts.len()];
-    let mut next = 0usize;
-    let mut running: Vec<Worker> = Vec::new();
     let limit = std::time::Duration::from_secs(args.timeout.max(1));
     let mut progress = Progress::new(scripts.len());
-    while next < scripts.len() || !running.is_empty() {
-        while running.len() < slots && next < scripts.len() {
-            let line = worker_line(input, crds, next)?;
-            running.push(spawn_worker(&exe, args, fixture_root, &line, next)?);
-            next += 1;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        let mut still = Vec::new();
-        for w in running.drain(..) {
-            let i = w.index;
-            match poll(w, &scripts[i], limit)? {
-                Ok(report) => {
-                    results[i] = Some(report);
-                    progress.done();
-                }
-                Err(w) => still.push(w),
-            }
-        }
-        running = still;
-    }
+    pool::each_in_a_child(
+        scripts.len(),
+        slots,
+        limit,
+        |i| {
+            spawn_worker(
+                &exe,
+                args,
+                fixture_root,
+                worker_line(input, crds, live, i)?,
+                i,
+            )
+        },
+        |i, how| {
+            results[i] = Some(report_of(how, &scripts[i], limit));
+            progress.done();
+        },
+    )?;
     progress.finish();
     Ok(results.into_iter().flatten().collect())
 }
@@ -389,12 +347,15 @@ fn read_crds(path: &Path) -> Result<Crds> {
 
 /// What the files audited hold.
 #[derive(Default)]
-struct Read {
-    scripts: Vec<audit::Script>,
-    unreadable: Vec<audit::Unreadable>,
-    duplicates: Vec<audit::Duplicate>,
+pub(super) struct Read {
+    /// Every script found.
+    pub scripts: Vec<audit::Script>,
+    /// Entries Argo CD cannot read.
+    pub unreadable: Vec<audit::Unreadable>,
+    /// Entries of one kind that override each other.
+    pub duplicates: Vec<audit::Duplicate>,
     /// Whether some file could not be read or understood or holds no script.
-    trouble: bool,
+    pub trouble: bool,
 }
 
 /// Every script in `files`, the entries Argo CD cannot read, entries of one kind that override
@@ -402,12 +363,6 @@ struct Read {
 /// (reported on stderr as it goes, as `eval` does).
 fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
     let mut read = Read::default();
-    let Read {
-        scripts,
-        unreadable,
-        duplicates,
-        trouble,
-    } = &mut read;
     for file in files {
         let name = file.display().to_string();
         // A folder is Argo CD's resource_customizations layout (<group>/<kind>/health.lua).
@@ -417,17 +372,17 @@ fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
                     for why in refused {
                         complain!("error: {why}");
                     }
-                    *trouble = true;
-                    scripts.extend(found);
+                    read.trouble = true;
+                    read.scripts.extend(found);
                 }
                 Ok((found, _)) if found.is_empty() => {
                     complain!("error: {name}: no <group>/<kind>/health.lua found");
-                    *trouble = true;
+                    read.trouble = true;
                 }
-                Ok((found, _)) => scripts.extend(found),
+                Ok((found, _)) => read.scripts.extend(found),
                 Err(e) => {
                     complain!("error: {name}: cannot read: {e}");
-                    *trouble = true;
+                    read.trouble = true;
                 }
             }
             continue;
@@ -436,24 +391,30 @@ fn read_scripts(files: &[PathBuf], opts: &audit::ReadOptions) -> Read {
             Ok(t) => t,
             Err(e) => {
                 complain!("error: {name}: {e}");
-                *trouble = true;
+                read.trouble = true;
                 continue;
             }
         };
-        let config = audit::read_config_with(&name, &text, opts);
-        for e in &config.errors {
-            complain!("error: {e}");
-            *trouble = true;
-        }
-        if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
-            complain!("error: {name}: no health scripts found");
-            *trouble = true;
-        }
-        scripts.extend(config.scripts);
-        unreadable.extend(config.unreadable);
-        duplicates.extend(config.duplicates);
+        read_one(&mut read, &name, &text, opts);
     }
     read
+}
+
+/// Adds the scripts of one configuration document set (a file, or an object read from a
+/// cluster) to `read`; what cannot be read, or no script at all, is said on stderr.
+pub(super) fn read_one(read: &mut Read, name: &str, text: &str, opts: &audit::ReadOptions) {
+    let config = audit::read_config_with(name, text, opts);
+    for e in &config.errors {
+        complain!("error: {e}");
+        read.trouble = true;
+    }
+    if config.scripts.is_empty() && config.unreadable.is_empty() && config.errors.is_empty() {
+        complain!("error: {name}: no health scripts found");
+        read.trouble = true;
+    }
+    read.scripts.extend(config.scripts);
+    read.unreadable.extend(config.unreadable);
+    read.duplicates.extend(config.duplicates);
 }
 
 /// Prints the reports as text, one block per script with findings (every script with
@@ -503,7 +464,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
         std::process::exit(EXIT_USAGE.into());
     });
-    let limit = std::time::Duration::from_secs(args.timeout.max(1)) + WORKER_SLACK;
+    let limit = std::time::Duration::from_secs(args.timeout.max(1)) + pool::SLACK;
     std::thread::spawn(move || {
         std::thread::sleep(limit);
         std::process::exit(EXIT_USAGE.into());
@@ -526,6 +487,7 @@ fn worker(args: &Args, index: usize) -> Result<u8> {
         keys: &keys,
         malformed: args.malformed,
         schemas: schemas.as_ref(),
+        live: input.live.as_deref(),
     };
     println!("{}", serde_json::to_string(&audit::audit(script, &ctx))?);
     Ok(EXIT_OK)
@@ -583,14 +545,32 @@ pub fn run(args: Args) -> Result<u8> {
     let opts = audit::ReadOptions {
         operator: args.argocd_operator_version.unwrap_or_default(),
     };
-    let read = read_scripts(&args.files, &opts);
+    let (read, live) = if args.live.cluster {
+        let catalog = args.argocd.catalog(Catalog::standard())?;
+        match super::audit_cluster::read(&args.live, &opts, &catalog, args.verbose) {
+            Ok(found) => (found.read, Some(found.live)),
+            Err(e) => {
+                complain!("error: {e}");
+                return Ok(EXIT_USAGE);
+            }
+        }
+    } else {
+        (read_scripts(&args.files, &opts), None)
+    };
     let (unreadable, trouble) = (read.unreadable, read.trouble);
     let input = WorkerInput {
         scripts: read.scripts,
         deployed,
         crds: None,
+        live: None,
     };
-    let mut reports = audit_isolated(&args, fixture_root.as_deref(), &input, crds.as_ref())?;
+    let mut reports = audit_isolated(
+        &args,
+        fixture_root.as_deref(),
+        &input,
+        crds.as_ref(),
+        live.as_ref(),
+    )?;
     DuplicateKey::attach(&mut reports, &read.duplicates);
     reports.extend(unreadable.iter().map(UnreadableKey::report_for));
     let errors = reports.iter().filter(|r| r.has_errors()).count();

@@ -17,6 +17,7 @@ macro_rules! complain {
 
 mod argocd;
 mod audit;
+mod audit_cluster;
 mod bench;
 mod bench_input;
 mod eval;
@@ -24,6 +25,7 @@ mod explain;
 mod generate;
 mod list;
 mod live;
+mod pool;
 mod rollout;
 mod test;
 mod watch;
@@ -73,30 +75,6 @@ pub fn print_lines(text: &str) {
 /// command ([`mas_health::printable`]).
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     mas_health::printable(text)
-}
-
-/// Makes a child process we start die with us: on Linux the kernel kills it when we end, however
-/// we end (a worker stuck in a C call would otherwise outlive a killed `audit` or `test`).
-pub fn die_with_parent(cmd: &mut std::process::Command) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        let parent = std::process::id();
-        // SAFETY: prctl and getppid are async-signal-safe, as code between fork and exec must
-        // be; the error is built from a number, without allocating.
-        unsafe {
-            cmd.pre_exec(move || {
-                let armed = libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0;
-                // We may have ended between the fork and the prctl: then nobody would kill it.
-                if !armed || libc::getppid() as u32 != parent {
-                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
-                }
-                Ok(())
-            });
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = cmd;
 }
 
 /// The longest `--timeout` a command accepts, in seconds (one day): longer is refused as a

@@ -35,7 +35,8 @@ pub struct Args {
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
     /// Judge AppProject sync windows at this time (RFC 3339 UTC, `2026-12-01T09:41:02Z`)
-    /// instead of now: whether a window holds an automated sync.
+    /// instead of now: whether a window holds an automated sync; with --watch, also the
+    /// clock "blocked for" is measured on.
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     at: Option<i64>,
     #[command(flatten)]
@@ -141,6 +142,7 @@ pub fn run(args: Args) -> Result<u8> {
             &args.live_rollout,
             &args.paths,
             args.output == OutputKind::Json,
+            args.at,
         );
     }
     if args.live.cluster {

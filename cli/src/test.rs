@@ -1,5 +1,6 @@
 //! `mas-health test`: run health_test.yaml files in Argo CD's layout.
 
+use super::pool::{self, Next, Piped};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use crate::gopher::Harness;
 use anyhow::{Context, Result};
@@ -15,7 +16,6 @@ use mas_health::{emit, Catalog};
 use mas_health::{EvalContext, Health, Status};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 /// Run every health_test.yaml under DIR (Argo CD's resource_customizations layout).
@@ -159,10 +159,6 @@ fn worker() -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// How long a worker may take over one job beyond the runtime's own one-second limit (a job's
-/// state is prepared before the limit starts, and the first waits for the worker to start).
-const WORKER_SLACK: Duration = Duration::from_secs(4);
-
 /// A program evaluating jobs in a child process: one job a JSON line on its standard input, one
 /// answer a line on its standard output, each answered before the next is read.
 trait Worker {
@@ -275,62 +271,35 @@ impl<W: Worker> Supervised<W> {
         libraries: Libraries,
         results: &mut Vec<Ran>,
     ) -> std::result::Result<(), String> {
-        use std::io::{BufRead, Write};
-        use std::process::Stdio;
         let mut input = Vec::new();
         for j in jobs {
             input.extend(self.worker.job_line(j, libraries)?.into_bytes());
             input.push(b'\n');
         }
-        let mut command = self.worker.command();
-        super::die_with_parent(&mut command);
-        let mut child = command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
+        let child = Piped::spawn(self.worker.command(), input, pool::Input::Close)
             .map_err(|e| format!("cannot start a test worker: {e}"))?;
-        let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err("cannot talk to a test worker".to_owned());
-        };
-        // Written and read on threads of their own: either pipe may fill while we wait.
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(&input);
-        });
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let limit = Runtime::default().time_limit + WORKER_SLACK;
+        let limit = Runtime::default().time_limit + pool::SLACK;
         for job in jobs {
             let (wait, run_over) = self.wait(limit);
-            let ran = match rx.recv_timeout(wait) {
-                Ok(Ok(line)) => self.worker.answer(&line, job),
-                Ok(Err(_)) | Err(RecvTimeoutError::Disconnected) => Ran::Outcome(Outcome::Error(
-                    "the evaluation ended without a result".to_owned(),
-                )),
-                Err(RecvTimeoutError::Timeout) if run_over => self.not_run(),
-                Err(RecvTimeoutError::Timeout) => Ran::Outcome(Outcome::Error(DEADLINE.to_owned())),
+            let ran = match child.next(wait) {
+                Next::Line(line) => self.worker.answer(&line, job),
+                Next::Ended => Ran::Outcome(Outcome::Error(ENDED.to_owned())),
+                Next::Waiting if run_over => self.not_run(),
+                Next::Waiting => Ran::Outcome(Outcome::Error(DEADLINE.to_owned())),
             };
             let stop = matches!(&ran, Ran::NotRun(_))
-                || matches!(&ran, Ran::Outcome(Outcome::Error(e))
-                    if e == DEADLINE || e == "the evaluation ended without a result");
+                || matches!(&ran, Ran::Outcome(Outcome::Error(e)) if e == DEADLINE || e == ENDED);
             results.push(ran);
             if stop {
                 break;
             }
         }
-        let _ = child.kill();
-        let _ = child.wait();
         Ok(())
     }
 }
+
+/// The answer to a job whose worker ended before answering it.
+const ENDED: &str = "the evaluation ended without a result";
 
 pub fn run(args: Args) -> Result<u8> {
     if args.worker {

@@ -4,7 +4,10 @@
 use super::live::{Flags, RolloutFlags};
 use super::{EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE};
 use anyhow::Result;
-use mas_health::rollout::{rollout, AppNode, Blocker, Progress, Rollout, SyncPhase};
+use mas_health::io::{FollowNext, Gathered};
+use mas_health::rollout::{
+    blocked_since, rollout, rollout_at, AppNode, Blocker, Progress, Rollout, SyncPhase,
+};
 use mas_health::Catalog;
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -61,8 +64,10 @@ fn deepest(node: &AppNode) -> Option<&Blocker> {
 }
 
 impl Waves {
-    /// Credits the time since the last observation, then records what holds each root now.
-    fn observe(&mut self, view: &Rollout, at: Instant) {
+    /// Credits the time since the last observation, then records what holds each root now. A
+    /// wave seen for the first time starts with the time it had already held (`held[i]` for
+    /// root `i`, from what the cluster recorded), not from when the watch saw it.
+    fn observe(&mut self, view: &Rollout, held: &[Option<Duration>], at: Instant) {
         let mut next = Vec::new();
         for root in &view.roots {
             let (label, held_by) = match deepest(root) {
@@ -72,14 +77,15 @@ impl Waves {
             next.push((root.name.clone(), label, held_by, at));
         }
         self.credit(at);
-        for (root, label, held_by, _) in &next {
+        for (i, (root, label, held_by, _)) in next.iter().enumerate() {
             let same = self.done.iter().rev().find(|w| &w.root == root);
             if same.is_none_or(|w| &w.label != label) && label != "finished" {
+                let already = held.get(i).copied().flatten().unwrap_or(Duration::ZERO);
                 self.done.push(Wave {
                     root: root.clone(),
                     label: label.clone(),
-                    took: Duration::ZERO,
-                    holders: vec![(held_by.clone(), Duration::ZERO)],
+                    took: already,
+                    holders: vec![(held_by.clone(), already)],
                 });
             }
         }
@@ -121,15 +127,142 @@ impl Waves {
 
 fn seconds(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else {
-        format!("{s}s")
+    match s {
+        86_400.. => format!("{}d{:02}h", s / 86_400, s % 86_400 / 3600),
+        3600.. => format!("{}h{:02}m", s / 3600, s % 3600 / 60),
+        60.. => format!("{}m{:02}s", s / 60, s % 60),
+        _ => format!("{s}s"),
     }
 }
 
-/// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes.
-pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) -> Result<u8> {
+/// The clock "blocked for" is read on: `--at` (fixed), else the current time, in seconds
+/// since the Unix epoch.
+fn epoch_now(at: Option<i64>) -> i64 {
+    at.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    })
+}
+
+/// How long each root's blocker has held it, from what the cluster recorded (see
+/// [`blocked_since`]); `None` for a root nothing holds or nothing dates.
+fn held_for(view: &Rollout, objects: &[serde_json::Value], now: i64) -> Vec<Option<Duration>> {
+    view.roots
+        .iter()
+        .map(|root| {
+            let since = blocked_since(objects, deepest(root)?)?;
+            u64::try_from(now.saturating_sub(since))
+                .ok()
+                .map(Duration::from_secs)
+        })
+        .collect()
+}
+
+/// The summary lines, each with how long its blocker has held (`, blocked for 12m00s`).
+fn with_held(summary: &[String], held: &[Option<Duration>]) -> Vec<String> {
+    summary
+        .iter()
+        .enumerate()
+        .map(|(i, line)| match held.get(i).copied().flatten() {
+            Some(d) => format!("{line}, blocked for {}", seconds(d)),
+            None => line.clone(),
+        })
+        .collect()
+}
+
+/// What the watch has seen so far, updated after every change.
+struct Follower {
+    catalog: Catalog,
+    json: bool,
+    terminal: bool,
+    at: Option<i64>,
+    start: Instant,
+    waves: Waves,
+    /// The read errors said so far (each once).
+    said: BTreeSet<String>,
+    last: Vec<String>,
+    state: Progress,
+    final_view: Option<Rollout>,
+}
+
+impl Follower {
+    /// Builds the view of what was read, says what changed, and names the blockers to read
+    /// again while their Applications stay the same.
+    fn seen(&mut self, gathered: &Gathered) -> FollowNext {
+        for p in &gathered.problems {
+            if self.said.insert(p.to_string()) {
+                complain!("error: {p}");
+            }
+        }
+        let view = match self.at {
+            Some(at) => rollout_at(&gathered.objects, &self.catalog, at),
+            None => rollout(&gathered.objects, &self.catalog),
+        };
+        let now = Instant::now();
+        let held = held_for(&view, &gathered.objects, epoch_now(self.at));
+        self.waves.observe(&view, &held, now);
+        self.state = view.state;
+        if !self.json && view.summary != self.last {
+            let stamp = seconds(now.duration_since(self.start));
+            let lines = with_held(&view.summary, &held);
+            if self.terminal {
+                // One line, rewritten in place: every root's summary, the latest first seen.
+                let line = lines.join(" | ");
+                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
+            } else {
+                for line in &lines {
+                    say!("[{stamp}] {line}");
+                }
+            }
+            let _ = std::io::stdout().flush();
+            self.last.clone_from(&view.summary);
+        }
+        let blockers = view
+            .roots
+            .iter()
+            .filter_map(|r| deepest(r)?.resource.clone())
+            .collect();
+        self.final_view = Some(view);
+        if self.state == Progress::Waiting {
+            FollowNext::Continue(blockers)
+        } else {
+            FollowNext::Stop
+        }
+    }
+
+    /// The closing lines: how it ended and each wave's time (text), or the last view (JSON).
+    fn finish(&mut self, finished: bool) -> Result<()> {
+        if self.json {
+            if let Some(v) = &self.final_view {
+                println!("{}", serde_json::to_string_pretty(v)?);
+            }
+            return Ok(());
+        }
+        let end = match (finished, self.state) {
+            (false, _) => "timed out",
+            (true, Progress::Finished) => "finished",
+            (true, Progress::Waiting) => "waiting",
+            (true, Progress::NeedsPerson) => "needs a person",
+            (true, Progress::Stopped) => "stopped",
+        };
+        say!("{end} after {}; waves:", seconds(self.start.elapsed()));
+        for line in self.waves.summary(Instant::now()) {
+            say!("{line}");
+        }
+        Ok(())
+    }
+}
+
+/// Follows the rollout; see [`RolloutFlags::watch`] for the exit codes. `at` fixes the clock
+/// sync windows and "blocked for" are read on.
+pub fn run(
+    flags: &Flags,
+    live: &RolloutFlags,
+    names: &[PathBuf],
+    json: bool,
+    at: Option<i64>,
+) -> Result<u8> {
     let mut cluster = match flags.connect() {
         Ok(c) => c,
         Err(e) => {
@@ -137,43 +270,22 @@ pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) ->
             return Ok(EXIT_USAGE);
         }
     };
-    let catalog = Catalog::standard();
     let terminal = !json && std::io::stdout().is_terminal();
-    let start = Instant::now();
-    let mut waves = Waves::default();
-    let mut said: BTreeSet<String> = BTreeSet::new();
-    let mut last: Vec<String> = Vec::new();
-    let mut state = Progress::Waiting;
-    let mut final_view = None;
+    let mut follower = Follower {
+        catalog: Catalog::standard(),
+        json,
+        terminal,
+        at,
+        start: Instant::now(),
+        waves: Waves::default(),
+        said: BTreeSet::new(),
+        last: Vec::new(),
+        state: Progress::Waiting,
+        final_view: None,
+    };
     let timeout = live.timeout.unwrap_or(DEFAULT_TIMEOUT);
     let query = super::live::query(live, names);
-    let followed = cluster.follow(&query, timeout, &mut |gathered| {
-        for p in &gathered.problems {
-            if said.insert(p.to_string()) {
-                complain!("error: {p}");
-            }
-        }
-        let view = rollout(&gathered.objects, &catalog);
-        let now = Instant::now();
-        waves.observe(&view, now);
-        state = view.state;
-        if !json && view.summary != last {
-            let stamp = seconds(now.duration_since(start));
-            if terminal {
-                // One line, rewritten in place: every root's summary, the latest first seen.
-                let line = view.summary.join(" | ");
-                print!("\r\x1b[K[{stamp}] {}", super::printable(&line));
-            } else {
-                for line in &view.summary {
-                    say!("[{stamp}] {line}");
-                }
-            }
-            let _ = std::io::stdout().flush();
-            last.clone_from(&view.summary);
-        }
-        final_view = Some(view);
-        state != Progress::Waiting
-    });
+    let followed = cluster.follow(&query, timeout, &mut |g| follower.seen(g));
     flags.report(&cluster);
     if terminal {
         println!();
@@ -185,30 +297,10 @@ pub fn run(flags: &Flags, live: &RolloutFlags, names: &[PathBuf], json: bool) ->
             return Ok(EXIT_USAGE);
         }
     };
-    if json {
-        if let Some(v) = &final_view {
-            println!("{}", serde_json::to_string_pretty(v)?);
-        }
-    } else {
-        let end = if finished {
-            match state {
-                Progress::Finished => "finished",
-                Progress::Waiting => "waiting",
-                Progress::NeedsPerson => "needs a person",
-                Progress::Stopped => "stopped",
-            }
-            .to_owned()
-        } else {
-            "timed out".to_owned()
-        };
-        say!("{end} after {}; waves:", seconds(start.elapsed()));
-        for line in waves.summary(Instant::now()) {
-            say!("{line}");
-        }
-    }
-    Ok(if !said.is_empty() {
+    follower.finish(finished)?;
+    Ok(if !follower.said.is_empty() {
         EXIT_USAGE
-    } else if finished && state == Progress::Finished {
+    } else if finished && follower.state == Progress::Finished {
         EXIT_OK
     } else {
         EXIT_THRESHOLD

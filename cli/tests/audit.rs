@@ -27,6 +27,7 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
         keys: &[],
         malformed: false,
         schemas: None,
+        live: None,
     };
     scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
 }
@@ -158,6 +159,7 @@ fn audited_scripts_never_touch_the_machine() {
         keys: &[],
         malformed: false,
         schemas: None,
+        live: None,
     };
     let report = audit::audit(&s, &ctx);
     assert!(!canary.exists(), "a script under audit created a file");
@@ -238,6 +240,7 @@ fn audit_inline(script: &str, open_libs: bool) -> Report {
         keys: &[],
         malformed: false,
         schemas: None,
+        live: None,
     };
     audit::audit(&s, &ctx)
 }

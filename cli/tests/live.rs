@@ -397,20 +397,31 @@ fn smoke_against_a_real_cluster() {
     }
 }
 
-/// `[12s]` and `3s` become `[Ns]` and `Ns`: wall-clock durations vary from run to run.
+/// Durations (`12s`, `3m05s`, `2h10m`, `7d03h`) become `Ns`: wall-clock durations vary from
+/// run to run.
 fn without_durations(text: &str) -> String {
-    let mut out = String::new();
     let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_alphanumeric()) {
+            // Digits and units in turn; a duration ends with a unit not followed by a letter.
             let mut j = i;
+            let mut end = None;
             while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
+                while j < chars.len() && chars[j].is_ascii_digit() {
+                    j += 1;
+                }
+                if j < chars.len() && "dhms".contains(chars[j]) {
+                    j += 1;
+                    end = Some(j);
+                } else {
+                    break;
+                }
             }
-            if chars.get(j) == Some(&'s') {
-                out.push('N');
-                i = j;
+            if let Some(e) = end.filter(|e| chars.get(*e).is_none_or(|c| !c.is_alphanumeric())) {
+                out.push_str("Ns");
+                i = e;
                 continue;
             }
         }
@@ -450,13 +461,19 @@ fn watch_follows_a_rollout_to_the_end() {
         &["stale-child-health", "waiting-on-suite", "finished"],
         |s| s.expire_watch = 1,
     );
-    let out = live(&kc, &["--watch", "--timeout", "60s"]);
+    let at = "2026-11-30T09:14:10Z";
+    let out = live(&kc, &["--watch", "--timeout", "60s", "--at", at]);
     println!("{}", out.stdout); // the README's recorded session (with --nocapture)
     assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // The sync started at 09:02:10 and nothing dates the hook or the Suite later: 12 minutes.
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines[0].ends_with(", blocked for 12m00s"), "{}", out.stdout);
+    assert!(lines[1].ends_with(", blocked for 12m00s"), "{}", out.stdout);
     assert_eq!(
         without_durations(&out.stdout),
         format!(
-            "[Ns] {HOOK_LINE}\n[Ns] {SUITE_LINE}\n[Ns] inst1: finished: 4 Applications Healthy\n\
+            "[Ns] {HOOK_LINE}, blocked for Ns\n[Ns] {SUITE_LINE}, blocked for Ns\n[Ns] inst1: \
+             finished: 4 Applications Healthy\n\
              finished after Ns; waves:\n  inst1: PreSync wave 0 ibm-mas-suite: Ns, held longest \
              by batch/Job mas-inst1-core/mas-pre-check (Ns)\n  inst1: wave 130 ibm-mas-suite: \
              Ns, held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
@@ -483,7 +500,7 @@ fn watch_ends_when_the_rollout_stops() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let text = without_durations(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}"));
+    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}, blocked for Ns"));
     assert!(lines[1]
         .starts_with("[Ns] inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite"));
     assert_eq!(lines[2], "stopped after Ns; waves:");
@@ -503,10 +520,94 @@ fn watch_gives_up_at_the_timeout() {
     assert_eq!(
         without_durations(&out.stdout),
         format!(
-            "[Ns] {SUITE_LINE}\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
+            "[Ns] {SUITE_LINE}, blocked for Ns\ntimed out after Ns; waves:\n  inst1: wave 130 ibm-mas-suite: Ns, \
              held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (Ns)\n"
         )
     );
+}
+
+/// `tests/rollout/waiting-on-suite` with the Suite's conditions dated: Ready went False at
+/// 09:30:00, 28 minutes after the sync started (09:02:10).
+fn suite_dated(s: &mut State) {
+    for o in s.objects.iter_mut().filter(|o| o["kind"] == "Suite") {
+        for c in o["status"]["conditions"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            let at = if c["type"] == "Ready" {
+                "2026-11-30T09:30:00Z"
+            } else {
+                "2026-11-30T09:31:00Z"
+            };
+            c["lastTransitionTime"] = json!(at);
+        }
+    }
+}
+
+#[test]
+fn blocked_for_is_measured_from_the_blocking_condition_not_from_the_watch() {
+    let (_server, _dir, kc) = timeline(&["waiting-on-suite"], suite_dated);
+    let at = ["--at", "2026-11-30T09:42:10Z"];
+    let out = live(&kc, &["--watch", "--timeout", "2s", at[0], at[1]]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    // Ready (quoted by the verdict) went False at 09:30:00: 12m10s before --at, whatever the
+    // sync's start (09:02:10) or when the watch began.
+    assert_eq!(
+        without_durations(lines[0]),
+        format!("[Ns] {SUITE_LINE}, blocked for Ns")
+    );
+    assert!(lines[0].ends_with(", blocked for 12m10s"), "{}", lines[0]);
+    // The wave's time counts from then too: 12m10s and the seconds the watch ran.
+    let wave = "  inst1: wave 130 ibm-mas-suite: 12m1";
+    assert!(lines[2].starts_with(wave), "{}", out.stdout);
+    assert!(
+        lines[2].contains(", held longest by core.mas.ibm.com/Suite mas-inst1-core/inst1 (12m1"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn watch_sees_a_blocker_change_that_no_application_shows() {
+    let (server, _dir, kc) = timeline(&["waiting-on-suite"], |s| {
+        // The Suite fails: the MAS operator sets Failure=True. Argo CD 3.x records no health
+        // in status.resources, so no Application changes.
+        let mut objects = s.objects.clone();
+        for o in objects.iter_mut().filter(|o| o["kind"] == "Suite") {
+            o["metadata"]["resourceVersion"] = json!("5001");
+            o["status"]["conditions"] = json!([
+                {"type": "Ready", "status": "False", "reason": "Failed",
+                 "message": "Unable to reach the license service", "lastTransitionTime":
+                 "2026-11-30T09:40:00Z"},
+                {"type": "Failure", "status": "True", "reason": "Failed",
+                 "message": "Unable to reach the license service", "lastTransitionTime":
+                 "2026-11-30T09:40:00Z"}]);
+        }
+        s.quiet.push_back(objects);
+    });
+    let out = live(&kc, &["--watch", "--timeout", "30s"]);
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let text = without_durations(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("[Ns] {SUITE_LINE}, blocked for Ns"));
+    assert!(
+        lines[1].starts_with(
+            "[Ns] inst1: wave 130 ibm-mas-suite stopped by core.mas.ibm.com/Suite \
+             mas-inst1-core/inst1 (Degraded: Unable to reach the license service)"
+        ),
+        "{text}"
+    );
+    assert_eq!(lines[2], "stopped after Ns; waves:", "{text}");
+    // No Application event came: the Suite was read again by itself (GET by name).
+    let gets = server
+        .log()
+        .into_iter()
+        .filter(|(_, p)| p == "/apis/core.mas.ibm.com/v1/namespaces/mas-inst1-core/suites/inst1")
+        .count();
+    assert!(gets >= 2, "{gets}");
+    assert_only_gets(&server);
 }
 
 fn sorted_lines(text: &str) -> Vec<String> {
@@ -640,4 +741,461 @@ fn measure_a_mas_sized_rollout() {
             }
         }
     }
+}
+
+/// A cluster with two Argo CD instances (upstream in `argocd`, OpenShift GitOps in
+/// `openshift-gitops`) and live objects of the kinds their checks name.
+fn audit_cluster(change: impl FnOnce(&mut State)) -> (Server, tempfile::TempDir, String) {
+    serve("tests/cluster-audit", change)
+}
+
+fn audit_live(kubeconfig: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["audit", "--cluster", "--kubeconfig", kubeconfig];
+    args.extend_from_slice(extra);
+    mas_health(&args)
+}
+
+const INST1_DISAGREES: &str = "  WARN  live-disagrees      live core.mas.ibm.com/Suite \
+    mas-inst1-core/inst1: mas-health says Degraded \"Failed to verify MongoDB configuration: \
+    connection refused (mongo-ce-0.mongo-ce-svc.mongoce.svc:27017)\", this script Healthy \"MAS \
+    is ready to use\"";
+const SUBSCRIPTION_DISAGREES: &str = "  WARN  live-disagrees      live \
+    operators.coreos.com/Subscription mas-inst1-core/ibm-mas-operator: mas-health says Degraded \
+    \"constraints not satisfiable: no operators found in channel 9.2.x of package ibm-mas in the \
+    catalog referenced by subscription ibm-mas-operator, subscription ibm-mas-operator exists\", \
+    this script Progressing \"waiting for the operator to install\"";
+
+#[test]
+fn audit_cluster_names_the_live_objects_on_which_a_check_and_the_rule_disagree() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &[]);
+    println!("{}", out.stdout); // the README's example (with --nocapture)
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(lines.contains(&INST1_DISAGREES), "{}", out.stdout);
+    // Once under the ArgoCD resource and once under the argocd-cm its operator wrote.
+    let subscription = lines.iter().filter(|l| **l == SUBSCRIPTION_DISAGREES);
+    assert_eq!(subscription.count(), 2, "{}", out.stdout);
+    // Objects on which both agree (inst2, ibm-sls) are not named.
+    let named: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.contains("live-disagrees"))
+        .collect();
+    assert_eq!(named.len(), 3, "{}", out.stdout);
+    for source in [
+        "core.mas.ibm.com/Suite (",
+        "operators.coreos.com/Subscription (",
+    ] {
+        assert!(out.stdout.contains(source), "{}", out.stdout);
+    }
+    assert!(
+        out.stdout
+            .contains(" - cluster:argocd/ConfigMap/argocd-cm\n")
+            && out
+                .stdout
+                .contains(" - cluster:openshift-gitops/ArgoCD/openshift-gitops\n")
+            && out
+                .stdout
+                .contains(" - cluster:openshift-gitops/ConfigMap/argocd-cm\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert_only_gets(&server);
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    // BENCHMARKS.md: /api, /apis, /api/v1, one LIST of argocd-cm ConfigMaps, argoproj.io's
+    // v1beta1 and one LIST of ArgoCD resources, then per checked kind its group's version and
+    // one LIST (Suite, Subscription).
+    assert_eq!(paths.len(), 10, "{paths:?}");
+    assert!(
+        paths.contains(
+            &"/api/v1/configmaps?limit=500&fieldSelector=metadata.name%3Dargocd-cm".to_owned()
+        ),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"/apis/core.mas.ibm.com/v1/suites?limit=500".to_owned()));
+}
+
+/// The findings of each script but `live-disagrees`, by key and in order, from
+/// `audit --output json`.
+fn findings_by_key(json_lines: &str) -> Vec<(String, Vec<Value>)> {
+    let mut out: Vec<(String, Vec<Value>)> = json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r.get("key").is_some())
+        .map(|r| {
+            let findings = r["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["code"] != "live-disagrees")
+                .cloned()
+                .collect();
+            (r["key"].as_str().unwrap_or("").to_owned(), findings)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.len().cmp(&b.1.len())));
+    out
+}
+
+#[test]
+fn audit_cluster_finds_what_the_file_audit_of_the_same_objects_finds() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let live = audit_live(&kc, &["--output", "json"]);
+    let files = mas_health(&[
+        "audit",
+        "tests/cluster-audit/argocd-cm.yaml",
+        "tests/cluster-audit/argocd-cr.yaml",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(live.code, files.code, "{}", live.stderr);
+    let (from_cluster, from_files) = (
+        findings_by_key(&live.stdout),
+        findings_by_key(&files.stdout),
+    );
+    assert_eq!(from_cluster.len(), 3, "{}", live.stdout);
+    assert!(
+        from_files.iter().any(|(_, f)| !f.is_empty()),
+        "the scripts have findings of their own: {}",
+        files.stdout
+    );
+    assert_eq!(from_cluster, from_files);
+    // The live comparisons are findings like any other: in the JSON summary's warnings.
+    let summary: Value =
+        serde_json::from_str(live.stdout.lines().last().unwrap_or("")).expect("summary");
+    let file_summary: Value =
+        serde_json::from_str(files.stdout.lines().last().unwrap_or("")).expect("summary");
+    assert_eq!(
+        summary["summary"]["warnings"].as_u64(),
+        file_summary["summary"]["warnings"].as_u64().map(|n| n + 3)
+    );
+}
+
+#[test]
+fn audit_cluster_reads_one_namespace_when_asked() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &["--argocd-namespace", "argocd", "--verbose"]);
+    assert!(out.stdout.contains(INST1_DISAGREES), "{}", out.stdout);
+    assert!(!out.stdout.contains("Subscription"), "{}", out.stdout);
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api",
+            "/apis",
+            "/api/v1",
+            "/api/v1/namespaces/argocd/configmaps/argocd-cm",
+            "/apis/argoproj.io/v1beta1",
+            "/apis/argoproj.io/v1beta1/namespaces/argocd/argocds?limit=500",
+            "/apis/core.mas.ibm.com/v1",
+            "/apis/core.mas.ibm.com/v1/suites?limit=500",
+        ]
+    );
+    assert_eq!(out.stderr, "8 requests to the API server\n");
+}
+
+#[test]
+fn audit_cluster_compares_at_most_the_asked_number_of_live_objects() {
+    let (server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(
+        &kc,
+        &["--argocd-namespace", "argocd", "--live-objects", "1"],
+    );
+    assert!(out.stdout.contains(INST1_DISAGREES), "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "note: core.mas.ibm.com/Suite: compared the first 1 live objects only (--live-objects)\n"
+    );
+    let paths: Vec<String> = server.log().into_iter().map(|(_, p)| p).collect();
+    assert!(paths.contains(&"/apis/core.mas.ibm.com/v1/suites?limit=1".to_owned()));
+    assert!(!paths.iter().any(|p| p.contains("continue=")), "{paths:?}");
+}
+
+#[test]
+fn audit_cluster_forbidden_configmaps_name_the_rule_that_grants_them() {
+    let (_server, _dir, kc) = audit_cluster(|s| s.forbidden.push("configmaps".into()));
+    let one = audit_live(&kc, &["--argocd-namespace", "argocd"]);
+    assert_eq!(one.code, Some(2));
+    assert_eq!(
+        one.stderr,
+        "error: not allowed to get configmaps in namespace argocd (403 Forbidden: \
+         configmaps is forbidden: User \"tester\" cannot get resource \"configmaps\" in API \
+         group \"\" in the namespace \"argocd\"); a ClusterRole (or Role in the namespace) with \
+         the rule {apiGroups: [\"\"], resources: [\"configmaps\"], verbs: [\"get\", \"list\", \
+         \"watch\"]} bound to you grants it\n"
+    );
+    assert!(one.stdout.is_empty(), "{}", one.stdout);
+    let all = audit_live(&kc, &[]);
+    assert_eq!(all.code, Some(2));
+    assert!(
+        all.stderr
+            .starts_with("error: not allowed to list configmaps cluster-wide (403")
+            && all
+                .stderr
+                .ends_with("; or name Argo CD's namespace with --argocd-namespace NS\n"),
+        "{}",
+        all.stderr
+    );
+}
+
+#[test]
+fn audit_cluster_without_argo_cd_says_so() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let out = audit_live(&kc, &["--argocd-namespace", "default"]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "error: no argocd-cm ConfigMap or ArgoCD resource found in namespace default\n"
+    );
+}
+
+/// `mas-health ARGS` with `envs` set (KUBECONFIG and HOME among them, or removed).
+fn mas_health_env(args: &[&str], envs: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(support::exe());
+    cmd.current_dir(support::ROOT).env_remove("KUBECONFIG");
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A kubeconfig `clusters:` entry for `server`.
+fn cluster_entry(name: &str, server: &Server) -> String {
+    format!(
+        "- name: {name}\n  cluster:\n    server: {}\n    certificate-authority-data: {}\n",
+        server.url(),
+        kubeapi::base64(server.ca_pem.as_bytes())
+    )
+}
+
+/// A kubeconfig `contexts:` entry.
+fn context_entry(name: &str, cluster: &str, user: &str) -> String {
+    format!("- name: {name}\n  context:\n    cluster: {cluster}\n    user: {user}\n")
+}
+
+fn finished_server() -> Server {
+    let mut state = State::default();
+    state.add(kubeapi::load(
+        &support::root().join("tests/rollout/finished"),
+    ));
+    Server::start(state)
+}
+
+#[test]
+fn context_chooses_the_cluster_and_user() {
+    let (a, b) = (finished_server(), finished_server());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kc = dir.path().join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{}{}users:\n- name: good\n  user:\n    token: \
+         {TOKEN}\n- name: stale\n  user:\n    token: sha256~expired\ncontexts:\n{}{}{}\
+         current-context: a\n",
+        cluster_entry("a", &a),
+        cluster_entry("b", &b),
+        context_entry("a", "a", "good"),
+        context_entry("b", "b", "good"),
+        context_entry("b-stale", "b", "stale"),
+    );
+    std::fs::write(&kc, text).expect("kubeconfig");
+    let kc = kc.to_string_lossy().into_owned();
+    let current = live(&kc, &[]);
+    assert_eq!(current.code, Some(0), "{}", current.stderr);
+    assert!(!a.log().is_empty() && b.log().is_empty());
+    let named = live(&kc, &["--context", "b"]);
+    assert_eq!(named.code, Some(0), "{}", named.stderr);
+    assert_eq!(named.stdout, current.stdout);
+    let on_a = a.log().len();
+    assert!(!b.log().is_empty());
+    // The context's user is the one sent: b-stale's token is refused by b.
+    let stale = live(&kc, &["--context", "b-stale"]);
+    assert_eq!(stale.code, Some(2));
+    assert!(
+        stale
+            .stderr
+            .contains(&format!("the cluster at {} did not accept", b.url())),
+        "{}",
+        stale.stderr
+    );
+    assert_eq!(a.log().len(), on_a, "a saw nothing after the first run");
+    let unknown = live(&kc, &["--context", "nope"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: no usable cluster configuration: "),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn an_exec_credential_plugin_gives_the_token() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = finished_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ran = dir.path().join("plugin-ran");
+    let plugin = dir.path().join("token-plugin.sh");
+    std::fs::write(
+        &plugin,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"apiVersion\": \
+             \"client.authentication.k8s.io/v1beta1\", \"kind\": \"ExecCredential\", \
+             \"status\": {{\"token\": \"{TOKEN}\"}}}}'\n",
+            ran.display()
+        ),
+    )
+    .expect("plugin");
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let failing = dir.path().join("failing-plugin.sh");
+    std::fs::write(
+        &failing,
+        "#!/bin/sh\necho 'no session: run the login first' >&2\nexit 1\n",
+    )
+    .expect("plugin");
+    std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let exec = |command: &std::path::Path| {
+        format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: \
+             {}\n      interactiveMode: Never\n",
+            command.display()
+        )
+    };
+    let kc = dir.path().join("kubeconfig");
+    let text = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n{}users:\n- name: plugin\n  user:\n{}- name: \
+         failing\n  user:\n{}contexts:\n{}{}current-context: plugin\n",
+        cluster_entry("c", &server),
+        exec(&plugin),
+        exec(&failing),
+        context_entry("plugin", "c", "plugin"),
+        context_entry("failing", "c", "failing"),
+    );
+    std::fs::write(&kc, text).expect("kubeconfig");
+    let kc = kc.to_string_lossy().into_owned();
+    let out = live(&kc, &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    assert!(ran.exists(), "the plugin ran");
+    let refused = live(&kc, &["--context", "failing"]);
+    assert_eq!(refused.code, Some(2));
+    assert_eq!(
+        refused.stderr,
+        "error: cannot get credentials for the cluster: the exec credential plugin failed (exit \
+         status: 1): no session: run the login first\n"
+    );
+}
+
+#[test]
+fn kubeconfig_files_in_kubeconfig_are_merged() {
+    let server = finished_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The context and current-context in one file, the cluster and user it names in another.
+    let first = dir.path().join("contexts");
+    std::fs::write(
+        &first,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts:\n{}\
+             current-context: merged\n",
+            context_entry("merged", "c", "u")
+        ),
+    )
+    .expect("kubeconfig");
+    let second = dir.path().join("credentials");
+    std::fs::write(
+        &second,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n{}users:\n- name: u\n  user:\n    \
+             token: {TOKEN}\ncontexts: []\n",
+            cluster_entry("c", &server)
+        ),
+    )
+    .expect("kubeconfig");
+    let list = format!("{}:{}", first.display(), second.display());
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = mas_health_env(
+        &["rollout", "--cluster"],
+        &[("KUBECONFIG", &list), ("HOME", &home)],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some("inst1: finished: 4 Applications Healthy")
+    );
+    assert!(!server.log().is_empty());
+}
+
+/// Without KUBECONFIG, ~/.kube/config or a pod's service account (kube-rs reads it from the
+/// fixed /var/run/secrets/kubernetes.io/serviceaccount, which a test must not write), the
+/// error says what to set.
+#[test]
+fn no_configuration_at_all_says_what_to_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().to_string_lossy().into_owned();
+    let out = mas_health_env(
+        &["rollout", "--cluster"],
+        &[
+            ("HOME", &home),
+            ("KUBERNETES_SERVICE_HOST", ""),
+            ("KUBERNETES_SERVICE_PORT", ""),
+        ],
+    );
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr
+            .starts_with("error: no usable cluster configuration: ")
+            && out
+                .stderr
+                .ends_with("(set KUBECONFIG, or pass --kubeconfig FILE)\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn audit_cluster_writes_sarif_and_junit_as_the_file_audit_does() {
+    let (_server, _dir, kc) = audit_cluster(|_| {});
+    let args = ["--argocd-namespace", "argocd", "--output"];
+    let sarif = audit_live(&kc, &[args[0], args[1], args[2], "sarif"]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).expect("one SARIF document");
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    let live: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "live-disagrees")
+        .collect();
+    assert_eq!(live.len(), 1, "{}", sarif.stdout);
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let index = live[0]["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+    assert_eq!(rules[index]["id"], "live-disagrees");
+    assert_eq!(
+        live[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "cluster:argocd/ConfigMap/argocd-cm"
+    );
+    let junit = audit_live(&kc, &[args[0], args[1], args[2], "junit"]);
+    // One testcase per script, as for files; a warning (live-disagrees) fails none.
+    assert!(
+        junit
+            .stdout
+            .contains("<testcase name=\"core.mas.ibm.com/Suite (line ")
+            && junit
+                .stdout
+                .contains(" classname=\"cluster:argocd/ConfigMap/argocd-cm\"/>"),
+        "{}",
+        junit.stdout
+    );
+    assert!(
+        junit.stdout.contains("tests=\"1\" failures=\"0\""),
+        "{}",
+        junit.stdout
+    );
+    assert_eq!((sarif.code, junit.code), (Some(0), Some(0)));
 }

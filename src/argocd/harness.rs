@@ -116,9 +116,7 @@ pub struct FixtureDir {
 }
 
 impl FixtureDir {
-    /// Reads the input object of `test`.
-    /// Reads the input object of `test`, which must stay inside the test's folder (see
-    /// [`input_of`]).
+    /// Reads the input object of `test`, which must stay inside the test's folder.
     pub fn input(&self, test: &HealthTest) -> Result<Value, FixtureError> {
         read_input(&self.dir, &test.input_path)
     }

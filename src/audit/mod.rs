@@ -95,6 +95,9 @@ pub struct Context<'a> {
     pub malformed: bool,
     /// The schemas of custom resources (`--crds`), so states satisfy them.
     pub schemas: Option<&'a crd::Schemas>,
+    /// Live objects of the script's kind read from a cluster (`audit --cluster`), to compare
+    /// the script with this crate's rule on real states.
+    pub live: Option<&'a [Value]>,
 }
 
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once

@@ -472,6 +472,7 @@ mod tests {
             keys: &[],
             malformed: false,
             schemas: None,
+            live: None,
         };
         let s = script(
             "example.com",

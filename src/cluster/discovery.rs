@@ -68,8 +68,9 @@ pub struct Discovery {
 
 impl Discovery {
     /// The resource serving `group`/`kind`, at `version` when served, else at the group's
-    /// preferred version; `None` when the cluster does not serve the kind. Legacy documents
-    /// are read only for those two versions.
+    /// preferred version, else at its other versions in the order the server lists them;
+    /// `None` when the cluster does not serve the kind. Legacy documents are read only until
+    /// the kind is found.
     pub async fn resolve(
         &mut self,
         reader: &ReadOnly,
@@ -88,7 +89,9 @@ impl Discovery {
             .map(str::to_owned)
             .into_iter()
             .collect();
-        order.extend(entry.versions.first().cloned());
+        // Then the preferred version, then the others: a group's kinds need not share one
+        // version (argoproj.io prefers v1beta1 for ArgoCD; Applications are v1alpha1 only).
+        order.extend(entry.versions.iter().cloned());
         for v in order {
             if !entry.read.contains(&v) {
                 for r in legacy_resources(reader, group, &v).await? {

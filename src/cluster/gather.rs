@@ -3,6 +3,7 @@
 
 use super::watch::{End, Event};
 use super::{Cluster, Error, Resource};
+use crate::rollout::ResourceRef;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -195,30 +196,121 @@ fn read_names(
 const WATCH_WINDOW: Duration = Duration::from_secs(300);
 /// The pause before watching again after a stream that closed with no change.
 const QUIET_PAUSE: Duration = Duration::from_secs(1);
+/// How often the blockers are read again while Applications do not change: Argo CD 3.x keeps
+/// no health in `status.resources`, so a blocker's own change need not change its Application.
+pub const BLOCKER_PERIOD: Duration = Duration::from_secs(5);
 
-/// Follows the rollout: the Applications are watched (Argo CD rewrites an Application whenever
-/// a resource it manages changes), and after each burst of changes the live objects are read
-/// again and `on_change` called; it returns `true` to stop. Returns `false` when `timeout`
-/// passed first.
+/// What the follower does after a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// The rollout ended: stop following.
+    Stop,
+    /// Go on, and read these objects (the blockers) again every 5 s.
+    Continue(Vec<ResourceRef>),
+}
+
+/// The blockers being re-read and the resourceVersion each was last seen at (`None`: absent).
+#[derive(Default)]
+struct Blockers {
+    seen: Vec<(ResourceRef, Option<String>)>,
+    last_read: Option<Instant>,
+}
+
+fn resource_version(obj: &Value) -> Option<String> {
+    obj["metadata"]["resourceVersion"]
+        .as_str()
+        .map(str::to_owned)
+}
+
+impl Blockers {
+    /// Remembers `refs` (Applications excluded: their watch sees them) as `gathered` has them.
+    fn track(&mut self, refs: Vec<ResourceRef>, gathered: &Gathered) {
+        self.seen = refs
+            .into_iter()
+            .filter(|r| !(r.group == "argoproj.io" && r.kind == "Application"))
+            .map(|r| {
+                let found = gathered.objects.iter().find(|o| is_object(o, &r));
+                let rv = found.and_then(resource_version);
+                (r, rv)
+            })
+            .collect();
+        self.last_read = Some(Instant::now());
+    }
+
+    /// Whether the period since the last read has passed (and there is something to read).
+    fn due(&self) -> bool {
+        !self.seen.is_empty() && self.last_read.is_none_or(|t| t.elapsed() >= BLOCKER_PERIOD)
+    }
+
+    /// Reads each blocker again (one GET each); whether one changed (its resourceVersion,
+    /// compared for equality only, or whether it exists).
+    fn changed(&mut self, cluster: &mut Cluster) -> Result<bool, Error> {
+        self.last_read = Some(Instant::now());
+        for (r, rv) in &self.seen {
+            let resource = match cluster.resource(&r.group, &r.kind, None) {
+                Ok(res) => res,
+                Err(e) if e.is_fatal() => return Err(e),
+                Err(_) => continue,
+            };
+            let ns =
+                (resource.namespaced && !r.namespace.is_empty()).then_some(r.namespace.as_str());
+            let now = match cluster.get(&resource, ns, &r.name) {
+                Ok(o) => o.as_ref().and_then(resource_version),
+                Err(e) if e.is_fatal() => return Err(e),
+                Err(_) => continue,
+            };
+            if &now != rv {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+fn is_object(obj: &Value, r: &ResourceRef) -> bool {
+    let group = text(obj, "apiVersion")
+        .rsplit_once('/')
+        .map_or("", |(g, _)| g);
+    let (ns, name) = key_of(obj);
+    text(obj, "kind") == r.kind
+        && group == r.group
+        && name == r.name
+        && (r.namespace.is_empty() || ns == r.namespace)
+}
+
+/// Follows the rollout: the Applications are watched, and the blockers `on_change` names are
+/// read again every [`BLOCKER_PERIOD`] (their own changes need not change an Application);
+/// after each change the live objects are read again and `on_change` called. Returns `true`
+/// when `on_change` said [`Next::Stop`], `false` when `timeout` passed first.
 pub(super) fn follow(
     cluster: &mut Cluster,
     query: &RolloutQuery,
     timeout: Duration,
-    on_change: &mut dyn FnMut(&Gathered) -> bool,
+    on_change: &mut dyn FnMut(&Gathered) -> Next,
 ) -> Result<bool, Error> {
     let deadline = Instant::now() + timeout;
     let (resource, mut apps, mut rv) = list_apps(cluster, query)?;
-    if on_change(&read_live(cluster, &apps, query)?) {
-        return Ok(true);
-    }
+    let mut blockers = Blockers::default();
+    let mut changed = true;
     loop {
+        if changed {
+            let gathered = read_live(cluster, &apps, query)?;
+            match on_change(&gathered) {
+                Next::Stop => return Ok(true),
+                Next::Continue(refs) => blockers.track(refs, &gathered),
+            }
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Ok(false);
         }
-        let mut changed = false;
+        changed = false;
+        let window = match blockers.seen.is_empty() {
+            true => left.min(WATCH_WINDOW),
+            false => left.min(BLOCKER_PERIOD),
+        };
         let ns = query.argocd_namespace.as_deref();
-        let end = cluster.watch_each(&resource, ns, &mut rv, left.min(WATCH_WINDOW), &mut |e| {
+        let end = cluster.watch_each(&resource, ns, &mut rv, window, &mut |e| {
             changed = true;
             match e {
                 Event::Applied(o) => apps.insert(key_of(&o), o),
@@ -230,11 +322,10 @@ pub(super) fn follow(
             (_, apps, rv) = list_apps(cluster, query)?;
             changed = true;
         }
-        if changed {
-            if on_change(&read_live(cluster, &apps, query)?) {
-                return Ok(true);
-            }
-        } else {
+        if !changed && blockers.due() {
+            changed = blockers.changed(cluster)?;
+        }
+        if !changed {
             std::thread::sleep(QUIET_PAUSE.min(deadline.saturating_duration_since(Instant::now())));
         }
     }

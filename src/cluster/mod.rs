@@ -6,11 +6,13 @@
 
 pub mod discovery;
 mod gather;
+mod installed;
 pub mod read;
 pub mod watch;
 
 pub use discovery::Resource;
-pub use gather::{Gathered, RolloutQuery};
+pub use gather::{Gathered, Next, RolloutQuery};
+pub use installed::Installed;
 pub use read::Verb;
 
 use discovery::Discovery;
@@ -155,7 +157,7 @@ impl Cluster {
         let client = {
             // kube-rs builds its connection pool on the runtime it runs in.
             let _guard = runtime.enter();
-            kube::Client::try_from(config).map_err(|e| Error::Config(e.to_string()))?
+            kube::Client::try_from(config).map_err(client_error)?
         };
         Ok(Cluster {
             runtime,
@@ -203,8 +205,22 @@ impl Cluster {
         namespace: Option<&str>,
         each: &mut dyn FnMut(Value),
     ) -> Result<String, Error> {
+        let options = ListOptions::default();
+        self.list_with(resource, namespace, options, each)
+            .map(|l| l.resource_version)
+    }
+
+    /// As [`Cluster::list_each`], with a field selector and at most `options.max` objects
+    /// (the list's pages never ask for more), saying whether more remained.
+    pub fn list_with(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        options: ListOptions<'_>,
+        each: &mut dyn FnMut(Value),
+    ) -> Result<Listed, Error> {
         self.runtime
-            .block_on(list_each(&self.reader, resource, namespace, each))
+            .block_on(list_each(&self.reader, resource, namespace, options, each))
     }
 
     /// One object, `None` when it does not exist.
@@ -218,7 +234,7 @@ impl Cluster {
             .block_on(get(&self.reader, resource, namespace, name))
     }
 
-    /// Watches `resource` from `rv` for at most `wait` (see [`watch::watch_each`]).
+    /// Watches `resource` from `rv` for at most `wait` (a `410 Gone` ends it, for the caller to list again).
     pub fn watch_each(
         &self,
         resource: &Resource,
@@ -237,20 +253,46 @@ impl Cluster {
         })
     }
 
-    /// Follows a rollout until `on_change` returns `true` (then `Ok(true)`) or `timeout`
-    /// passes (`Ok(false)`); `on_change` sees the objects after every change.
+    /// Follows a rollout until `on_change` returns [`Next::Stop`] (then `Ok(true)`) or
+    /// `timeout` passes (`Ok(false)`); `on_change` sees the objects after every change (of an
+    /// Application, or of a blocker it named).
     pub fn follow(
         &mut self,
         query: &RolloutQuery,
         timeout: std::time::Duration,
-        on_change: &mut dyn FnMut(&Gathered) -> bool,
+        on_change: &mut dyn FnMut(&Gathered) -> Next,
     ) -> Result<bool, Error> {
         gather::follow(self, query, timeout, on_change)
+    }
+
+    /// The `argocd-cm` ConfigMaps and `ArgoCD` resources in `namespace`, or in every namespace
+    /// the user may list.
+    pub fn installed_checks(&mut self, namespace: Option<&str>) -> Result<Installed, Error> {
+        installed::installed(self, namespace)
     }
 
     /// The Applications of a rollout and the live objects its view needs.
     pub fn rollout_objects(&mut self, query: &RolloutQuery) -> Result<Gathered, Error> {
         gather::rollout_objects(self, query)
+    }
+}
+
+/// A client that cannot be built: credentials (an exec plugin that failed) or configuration.
+fn client_error(e: kube::Error) -> Error {
+    use kube::client::AuthError;
+    match e {
+        // The plugin's own words (its standard error) say what to do, e.g. log in first.
+        kube::Error::Auth(AuthError::AuthExecRun { out, .. }) => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            let said = said.trim();
+            let status = out.status;
+            Error::Credentials(match said.is_empty() {
+                true => format!("the exec credential plugin failed ({status})"),
+                false => format!("the exec credential plugin failed ({status}): {said}"),
+            })
+        }
+        kube::Error::Auth(a) => Error::Credentials(a.to_string()),
+        other => Error::Config(other.to_string()),
     }
 }
 
@@ -287,12 +329,31 @@ fn typed(mut obj: Value, resource: &Resource) -> Value {
     obj
 }
 
+/// What a LIST asks for besides its path: a field selector, and the most objects wanted.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListOptions<'a> {
+    /// `fieldSelector` (`metadata.name=argocd-cm`).
+    pub field_selector: Option<&'a str>,
+    /// Stop after this many objects (`None`: every one).
+    pub max: Option<usize>,
+}
+
+/// How a LIST ended: the list's resourceVersion, and whether `max` stopped it early.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// The point to watch from.
+    pub resource_version: String,
+    /// Whether more objects remained when `max` was reached.
+    pub truncated: bool,
+}
+
 async fn list_each(
     reader: &ReadOnly,
     resource: &Resource,
     namespace: Option<&str>,
+    options: ListOptions<'_>,
     each: &mut dyn FnMut(Value),
-) -> Result<String, Error> {
+) -> Result<Listed, Error> {
     let path = resource.path(namespace);
     let call = Call {
         verb: read::Verb::List,
@@ -300,10 +361,19 @@ async fn list_each(
         resource: &resource.plural,
         namespace,
     };
+    let selector = options
+        .field_selector
+        .map(|s| format!("&fieldSelector={}", encode(s)))
+        .unwrap_or_default();
     let mut token: Option<String> = None;
     let mut restarts = 0;
+    let mut seen = 0usize;
     loop {
-        let mut query = format!("{path}?limit={PAGE}");
+        // Never ask for more than is wanted: the page bounds the memory one answer takes.
+        let left = options
+            .max
+            .map_or(PAGE, |m| m.saturating_sub(seen).clamp(1, PAGE));
+        let mut query = format!("{path}?limit={left}{selector}");
         if let Some(t) = &token {
             query.push_str("&continue=");
             query.push_str(&encode(t));
@@ -313,6 +383,7 @@ async fn list_each(
                 // The continue token expired: the list starts again, as the API asks.
                 restarts += 1;
                 token = None;
+                seen = 0;
                 continue;
             }
             other => other?,
@@ -322,13 +393,29 @@ async fn list_each(
             .map(std::mem::take)
             .unwrap_or_default()
         {
+            if options.max.is_some_and(|m| seen >= m) {
+                break;
+            }
+            seen += 1;
             each(typed(item, resource));
         }
-        match page["metadata"]["continue"].as_str() {
-            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-            _ => {
-                let rv = page["metadata"]["resourceVersion"].as_str().unwrap_or("");
-                return Ok(rv.to_owned());
+        let more = page["metadata"]["continue"]
+            .as_str()
+            .filter(|t| !t.is_empty());
+        let rv = page["metadata"]["resourceVersion"].as_str().unwrap_or("");
+        match more {
+            Some(_) if options.max.is_some_and(|m| seen >= m) => {
+                return Ok(Listed {
+                    resource_version: rv.to_owned(),
+                    truncated: true,
+                })
+            }
+            Some(t) => token = Some(t.to_owned()),
+            None => {
+                return Ok(Listed {
+                    resource_version: rv.to_owned(),
+                    truncated: false,
+                })
             }
         }
     }

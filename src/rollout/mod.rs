@@ -26,10 +26,12 @@ mod hazard;
 mod person;
 mod render;
 mod resources;
+mod since;
 mod tree;
 
 pub use render::render_text;
 pub use resources::malformed;
+pub use since::blocked_since;
 pub use tree::newer;
 
 pub use crate::argocd::sync::SyncPhase;

@@ -340,7 +340,7 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Starts a rule with a name; add clauses with [`Rule::when`], finish with [`Rule::otherwise`].
+    /// Starts a rule with a name; add clauses with [`RuleBuilder::when`], finish with [`RuleBuilder::otherwise`].
     pub fn named(name: &str) -> RuleBuilder {
         RuleBuilder {
             name: name.to_owned(),

@@ -61,6 +61,10 @@ pub struct State {
     pub expire_watch: u32,
     /// Snapshots served so far (the resourceVersion of their events is 2000 + this).
     pub served: u32,
+    /// Changes no Application shows (Argo CD 3.x stores no health in status.resources): once
+    /// the timeline is spent, each watch of Applications makes the next of these snapshots the
+    /// cluster's state and sends no event at all.
+    pub quiet: VecDeque<Vec<Value>>,
 }
 
 /// A running server; stops when dropped.
@@ -265,7 +269,7 @@ impl Server {
     }
 }
 
-fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
@@ -411,12 +415,26 @@ fn group_list(st: &State) -> Value {
         .into_iter()
         .filter(|(g, _)| !g.is_empty())
         .map(|(g, kinds)| {
-            let v = &kinds[0].version;
-            let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
-            json!({"name": g, "versions": [gv], "preferredVersion": gv})
+            // Every version any kind is served at; the first kind's is the preferred one.
+            let gvs: Vec<Value> = versions(&kinds)
+                .into_iter()
+                .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                .collect();
+            json!({"name": g, "versions": gvs, "preferredVersion": gvs[0]})
         })
         .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
+}
+
+/// The versions `kinds` are served at, the first kind's first.
+fn versions(kinds: &[&Kind]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in kinds {
+        if !out.contains(&k.version) {
+            out.push(k.version.clone());
+        }
+    }
+    out
 }
 
 fn resource_list(st: &State, group: &str, version: &str) -> Answer {
@@ -457,18 +475,24 @@ fn aggregated(st: &State, core: bool) -> Answer {
         .into_iter()
         .filter(|(g, _)| g.is_empty() == core)
         .map(|(g, kinds)| {
-            let resources: Vec<Value> = kinds
-                .iter()
-                .map(|k| {
-                    json!({"resource": k.plural, "responseKind": {"group": k.group,
+            let per_version: Vec<Value> = versions(&kinds)
+                .into_iter()
+                .map(|v| {
+                    let resources: Vec<Value> = kinds
+                        .iter()
+                        .filter(|k| k.version == v)
+                        .map(|k| {
+                            json!({"resource": k.plural, "responseKind": {"group": k.group,
                         "version": k.version, "kind": k.kind},
                         "scope": if k.namespaced { "Namespaced" } else { "Cluster" },
                         "verbs": ["get", "list", "watch"],
                         "subresources": [{"subresource": "status", "verbs": ["get"]}]})
+                        })
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
                 })
                 .collect();
-            json!({"metadata": {"name": g}, "versions": [{"version": kinds[0].version,
-                "resources": resources, "freshness": "Current"}]})
+            json!({"metadata": {"name": g}, "versions": per_version})
         })
         .collect();
     let body = json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
@@ -513,31 +537,25 @@ fn objects(
         );
     };
     if st.forbidden.iter().any(|p| p == plural) {
-        let verb = if name.is_some() {
-            "get"
-        } else if params.contains_key("watch") {
-            "watch"
-        } else {
-            "list"
-        };
-        let scope = ns.map_or("at the cluster scope".to_owned(), |n| {
-            format!("in the namespace \"{n}\"")
-        });
-        let msg = format!(
-            "{plural}.{group} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
-             API group \"{group}\" {scope}"
-        );
-        return status(403, "Forbidden", &msg);
+        return forbidden(group, plural, ns, name.is_some(), params);
     }
     let api_version = if group.is_empty() {
         version.to_owned()
     } else {
         format!("{group}/{version}")
     };
+    let selected = match field_selector(params) {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
     let matches = |o: &Value| {
         o["kind"] == kind.kind.as_str()
             && o["apiVersion"] == api_version.as_str()
             && ns.is_none_or(|n| o["metadata"]["namespace"] == n)
+            && selected.iter().all(|(k, v)| {
+                let field = k.trim_start_matches("metadata.");
+                o["metadata"][field] == v.as_str()
+            })
     };
     if let Some(name) = name {
         return match st
@@ -560,6 +578,63 @@ fn objects(
         return watch(st, plural);
     }
     list(st, &kind, params, matches)
+}
+
+/// The `fieldSelector` of a LIST as (field, value) pairs: only metadata.name and
+/// metadata.namespace, as for custom resources; any other field is a 400.
+fn field_selector(params: &BTreeMap<String, String>) -> Result<Vec<(String, String)>, Answer> {
+    let selected: Vec<(String, String)> = params
+        .get("fieldSelector")
+        .map(|s| {
+            s.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    match selected
+        .iter()
+        .find(|(k, _)| k != "metadata.name" && k != "metadata.namespace")
+    {
+        Some((field, _)) => Err(status(
+            400,
+            "BadRequest",
+            &format!("field label not supported: {field}"),
+        )),
+        None => Ok(selected),
+    }
+}
+
+/// The 403 the API server gives a user without the verb on `plural`, its message as the API
+/// server words it.
+fn forbidden(
+    group: &str,
+    plural: &str,
+    ns: Option<&str>,
+    by_name: bool,
+    params: &BTreeMap<String, String>,
+) -> Answer {
+    let verb = if by_name {
+        "get"
+    } else if params.contains_key("watch") {
+        "watch"
+    } else {
+        "list"
+    };
+    let scope = ns.map_or("at the cluster scope".to_owned(), |n| {
+        format!("in the namespace \"{n}\"")
+    });
+    // The API server names core resources without a trailing dot.
+    let dotted = if group.is_empty() {
+        plural.to_owned()
+    } else {
+        format!("{plural}.{group}")
+    };
+    let msg = format!(
+        "{dotted} is forbidden: User \"tester\" cannot {verb} resource \"{plural}\" in \
+         API group \"{group}\" {scope}"
+    );
+    status(403, "Forbidden", &msg)
 }
 
 fn list(
@@ -638,6 +713,9 @@ fn watch_timeline(st: &mut State) -> Answer {
         return answer(StatusCode::OK, "application/json", format!("{gone}\n"));
     }
     let Some(snapshot) = st.timeline.pop_front() else {
+        if let Some(quiet) = st.quiet.pop_front() {
+            st.objects = quiet;
+        }
         return answer(StatusCode::OK, "application/json", String::new());
     };
     st.served += 1;

@@ -20,6 +20,7 @@ mod empty_status;
 mod healthy_without_status;
 mod huge_allocation;
 mod invalid_status;
+mod live_disagrees;
 mod needs_open_libs;
 mod never_matches;
 mod never_used_key;
@@ -110,6 +111,7 @@ pub static ALL: &[&dyn Check] = &[
     &healthy_without_status::HealthyWithoutStatus,
     &transient_degraded::TransientDegraded,
     &disagrees::Disagrees,
+    &live_disagrees::LiveDisagrees,
     &timeout::Timeout,
     &unreadable_key::UnreadableKey,
     &duplicate_key::DuplicateKey,
@@ -195,6 +197,7 @@ pub(crate) mod test_support {
             keys: &[],
             malformed,
             schemas: None,
+            live: None,
         };
         crate::audit::run_checks(script, &ctx, &[check]).0
     }

@@ -90,6 +90,7 @@ mod tests {
             keys: &[],
             malformed: false,
             schemas: None,
+            live: None,
         };
         let s = script(group, kind, OK, false);
         let found = crate::audit::run_checks(&s, &ctx, &[&ReplacesBuiltin]).0;

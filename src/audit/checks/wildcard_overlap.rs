@@ -69,6 +69,7 @@ mod tests {
             keys,
             malformed: false,
             schemas: None,
+            live: None,
         };
         let s = script(group, kind, OK, false);
         crate::audit::run_checks(&s, &ctx, &[&WildcardOverlap]).0

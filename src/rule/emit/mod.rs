@@ -1,12 +1,12 @@
 //! The Lua emitter: turns a [`Rule`] into one self-contained Lua 5.1 chunk for Argo CD.
 //!
-//! [`lower`] builds a small Lua tree ([`lua`]) from the rule and [`print`] writes it, placing
+//! `lower` builds a small Lua tree (`lua`) from the rule and `print` writes it, placing
 //! parentheses from precedence. The chunk is safe by construction, written for the person who
 //! reviews it, and shaped for gopher-lua, which compiles every script on every evaluation (up to
 //! Argo CD 3.5), so tokens are cost:
 //! - a header of a few comment lines (the rule, its cases in order with their verdicts, the
 //!   command that explains a verdict), no other comment, and locals named for what they hold
-//!   ([`names`]; a name is one token whatever its length);
+//!   (`names`; a name is one token whatever its length);
 //! - every field the rule uses is read once into a local, each step guarded by
 //!   `type(x) == "table"`;
 //! - one pass over `status.conditions` records, for each condition test, the first matching

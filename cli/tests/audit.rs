@@ -571,16 +571,28 @@ fn stored_states_keep_must_finds_and_drop_near_misses() {
     let none: Vec<String> = Vec::new();
     let one = |c: &str| vec![c.to_owned()];
     assert_eq!(errors("example.com/LastCondition"), none);
-    assert_eq!(errors("example.com/StateWithoutConditions"), one("runtime-error"));
-    assert_eq!(errors("apiextensions.k8s.io/CustomResourceDefinition"), none);
+    assert_eq!(
+        errors("example.com/StateWithoutConditions"),
+        one("runtime-error")
+    );
+    assert_eq!(
+        errors("apiextensions.k8s.io/CustomResourceDefinition"),
+        none
+    );
     assert_eq!(errors("example.com/StoredVersions"), one("runtime-error"));
     assert_eq!(errors("example.com/Weight"), none);
     assert_eq!(errors("example.com/Alternatives"), none);
     assert_eq!(errors("example.com/PartDegraded"), one("order-dependent"));
     assert_eq!(errors("example.com/NoUnknown"), none);
-    assert_eq!(errors("example.com/KnowsUnknown"), one("transient-degraded"));
+    assert_eq!(
+        errors("example.com/KnowsUnknown"),
+        one("transient-degraded")
+    );
     // The always-serialized number is still said, as a warning.
-    let weight = reports.iter().find(|r| r.key == "example.com/Weight").expect("Weight");
+    let weight = reports
+        .iter()
+        .find(|r| r.key == "example.com/Weight")
+        .expect("Weight");
     assert!(weight
         .findings
         .iter()

@@ -219,6 +219,10 @@ fn subject(t: &str) -> &str {
         .unwrap_or("")
 }
 
+/// Runs the script on an object whose only condition has this type and status: its status and
+/// message, or `None` for an error or an empty status.
+pub type Probe<'a> = dyn Fn(&str, &str) -> Option<(String, String)> + 'a;
+
 impl CoTruth {
     /// Whether conditions of types `a` and `b` can both be `True`. Two types each of which
     /// decides the verdict alone, differently, are states of one reconcile (3scale's `Ready`
@@ -297,11 +301,7 @@ impl CoTruth {
     /// on an object whose only condition is of the given type and status and gives its status
     /// and message (`None` for an error or an empty status). A type whose `True` gives another
     /// verdict than its `False` (status or message: a branch returned on it) decides alone.
-    pub fn learn_branches(
-        &mut self,
-        types: &[String],
-        verdict: &dyn Fn(&str, &str) -> Option<(String, String)>,
-    ) {
+    pub fn learn_branches(&mut self, types: &[String], verdict: &Probe<'_>) {
         let other = verdict("ProbeUnrelatedType", "True");
         for t in types {
             let [on, off, unknown] = ["True", "False", "Unknown"].map(|s| verdict(t, s));

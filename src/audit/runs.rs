@@ -369,9 +369,13 @@ fn learn_branches(shape: &mut Shape, script: &Script, sandbox: &Sandbox, api: &s
     let mut types = shape.condition_types.clone();
     types.truncate(super::realistic::MAX_TYPES);
     shape.co.learn_branches(&types, &verdict);
-    shape.co.ansible |= !script.is_wildcard()
-        && super::vocabulary::ansible_based(&script.group, &script.kind)
-        || script.is_wildcard() && super::vocabulary::ansible_based(&script.group, "*");
+    // A wildcard key (`*.mas.ibm.com/*`) is judged by its group.
+    let keyed = if script.is_wildcard() {
+        "*"
+    } else {
+        script.kind.as_str()
+    };
+    shape.co.ansible |= super::vocabulary::ansible_based(&script.group, keyed);
 }
 
 /// Malformed states (`--malformed`): from our rule for its kind when there is one, from what

@@ -2,7 +2,7 @@
 //! objects being deleted, then a catalog rule (what argocd-cm would hold), then Argo CD's own
 //! built-in checks, else no check at all.
 
-use crate::argocd::{self, builtin, group_kind_of, GroupKind, Verdict};
+use crate::argocd::{self, builtin, GroupKind, Verdict};
 use crate::catalog::Catalog;
 use crate::rule::EvalContext;
 use serde_json::Value;
@@ -70,14 +70,21 @@ pub fn assess(catalog: &Catalog, obj: &Value, ctx: &EvalContext) -> Assessment {
     if let Some(h) = argocd::pre_check(obj) {
         return found(h.into(), Source::PreCheck);
     }
-    let gk = group_kind_of(obj);
-    if let Some(entry) = catalog.lookup(&gk.group, &gk.kind) {
+    // Read in place: nothing is allocated to find the entry.
+    let text = |k: &str| {
+        crate::rule::plan::member(obj, k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let (group, kind) = (argocd::group_of(text("apiVersion")), text("kind"));
+    if let Some(entry) = catalog.lookup(group, kind) {
         let source = Source::Catalog {
             key: entry.key(),
             rule: entry.rule.name.clone(),
         };
         return found(entry.plan().evaluate(obj, ctx).into(), source);
     }
+    let gk = GroupKind::new(group, kind);
     match catalog.argocd().answer(&gk, obj) {
         builtin::Answer::Verdict(v, name) => found(v, Source::BuiltIn { name }),
         builtin::Answer::NotEvaluated(folder) => {

@@ -6,8 +6,8 @@ use mas_health::argocd::runtime::Runtime;
 use mas_health::argocd::{GroupKind, Severity, Verdict};
 use mas_health::io::Object;
 use mas_health::{assess, emit, Assessment, Catalog, Entry, EvalContext, Source};
-use serde_json::json;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Evaluate the health of objects saved with `oc get -o yaml` (or JSON, or JSON Lines).
@@ -137,53 +137,144 @@ fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
 
 const NO_CHECK: &str = "no health check: Argo CD treats it as healthy for sync waves";
 
+/// One object's line in `--output json`, its fields in the order users have seen.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    group: &'a str,
+    kind: &'a str,
+    namespace: &'a str,
+    name: &'a str,
+    status: Option<&'a str>,
+    message: &'a str,
+    source: &'static str,
+    rule: Option<&'a str>,
+}
+
+/// Standard output for the lines of a run: buffered (one write for many lines, not a write a
+/// line, which cost as much as reading a dump's JSON), except on a terminal, where each line
+/// shows at once. Flushed before anything is said on standard error, so that the two streams
+/// keep their order when they go to one place. The first error writing is kept for the end.
+pub struct Out {
+    writer: std::io::BufWriter<std::io::Stdout>,
+    terminal: bool,
+    failed: Option<std::io::Error>,
+}
+
+impl Out {
+    pub fn new() -> Self {
+        use std::io::IsTerminal;
+        let stdout = std::io::stdout();
+        Out {
+            terminal: stdout.is_terminal(),
+            writer: std::io::BufWriter::with_capacity(1 << 16, stdout),
+            failed: None,
+        }
+    }
+
+    /// Writes one line (the text has no line break of its own).
+    fn line(&mut self, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let mut done = write(&mut self.writer).and_then(|()| self.writer.write_all(b"\n"));
+        if self.terminal {
+            done = done.and_then(|()| self.writer.flush());
+        }
+        self.failed = done.err();
+    }
+
+    /// Writes `text` as a line, escaped as `say!` escapes it.
+    fn say(&mut self, text: &str) {
+        self.line(|w| w.write_all(super::printable(text).as_bytes()));
+    }
+
+    /// Writes what is buffered, before a line on standard error.
+    pub fn flush(&mut self) {
+        if self.failed.is_none() {
+            self.failed = self.writer.flush().err();
+        }
+    }
+
+    /// Writes what is buffered; the first error of the run, if any.
+    fn finish(mut self) -> Result<()> {
+        self.flush();
+        match self.failed {
+            Some(e) => Err(anyhow::Error::new(e).context("writing the results")),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Prints one object's line; returns its severity (no check counts as Healthy, as Argo CD's
 /// sync waves treat it), or `None` for a disagreement.
 fn print(
+    out: &mut Out,
     obj: &Object,
     source: &Source,
     answer: Option<Answer>,
     output: OutputKind,
 ) -> Option<Severity> {
-    let id = if obj.namespace.is_empty() {
-        obj.name.clone()
-    } else {
-        format!("{}/{}", obj.namespace, obj.name)
+    let id = || match obj.namespace.is_empty() {
+        true => obj.name.clone(),
+        false => format!("{}/{}", obj.namespace, obj.name),
     };
-    let gk = GroupKind::new(&obj.group, &obj.kind).key();
+    let gk = || GroupKind::new(&obj.group, &obj.kind).key();
     let (kind, rule) = source_fields(source);
-    let label = source.label();
-    let line = |status: Option<&str>, message: &str| {
-        json!({"group": obj.group, "kind": obj.kind, "namespace": obj.namespace, "name": obj.name,
-               "status": status, "message": message, "source": kind, "rule": rule})
+    let json = |out: &mut Out, status: Option<&str>, message: &str| {
+        let line = JsonLine {
+            group: &obj.group,
+            kind: &obj.kind,
+            namespace: &obj.namespace,
+            name: &obj.name,
+            status,
+            message,
+            source: kind,
+            rule,
+        };
+        out.line(|w| serde_json::to_writer(w, &line).map_err(std::io::Error::from));
     };
     let v = match answer {
         None => {
             match output {
-                OutputKind::Json => println!("{}", line(None, NO_CHECK)),
-                OutputKind::Text => say!("{:<12} {gk} {id}: {NO_CHECK}  [{label}]", "-"),
+                OutputKind::Json => json(out, None, NO_CHECK),
+                OutputKind::Text => out.say(&format!(
+                    "{:<12} {} {}: {NO_CHECK}  [{}]",
+                    "-",
+                    gk(),
+                    id(),
+                    source.label()
+                )),
             }
             return Some(Severity::Healthy);
         }
         Some(Answer::Disagreed { native, lua }) => {
+            let (gk, id) = (gk(), id());
             match output {
                 OutputKind::Json => {
-                    println!("{}", line(Some(native.status_str()), &native.message));
+                    json(out, Some(native.status_str()), &native.message);
+                    out.flush();
                     complain!("disagreement: {gk} {id}: native {native}, lua {lua}");
                 }
-                OutputKind::Text => {
-                    say!("DISAGREE     {gk} {id}: native {native}, lua {lua}  [{label}]")
-                }
+                OutputKind::Text => out.say(&format!(
+                    "DISAGREE     {gk} {id}: native {native}, lua {lua}  [{}]",
+                    source.label()
+                )),
             }
             return None;
         }
         Some(Answer::Agreed(v)) => v,
     };
     match output {
-        OutputKind::Json => println!("{}", line(Some(v.status_str()), &v.message)),
+        OutputKind::Json => json(out, Some(v.status_str()), &v.message),
         OutputKind::Text => {
             let message = v.message.replace('\n', "\\n");
-            say!("{:<12} {gk} {id}: {message}  [{label}]", v.status_str())
+            out.say(&format!(
+                "{:<12} {} {}: {message}  [{}]",
+                v.status_str(),
+                gk(),
+                id(),
+                source.label()
+            ))
         }
     }
     Some(v.severity())
@@ -199,12 +290,14 @@ pub fn run(args: Args) -> Result<u8> {
         );
     }
     let mut ev = Evaluator::new(args.argocd.catalog(Catalog::standard())?);
+    let mut out = Out::new();
     let mut code = EXIT_OK;
     let mut worst = Severity::Healthy;
     let mut each = |item: super::Input| {
         let obj = match item {
             Ok(o) => o,
             Err(e) => {
+                out.flush();
                 complain!("error: {e}");
                 code = code.max(EXIT_USAGE);
                 return;
@@ -214,12 +307,13 @@ pub fn run(args: Args) -> Result<u8> {
             Ok((_, Some(Answer::Agreed(v))))
                 if args.problems && v.severity() == Severity::Healthy => {}
             Ok((_, None)) if args.problems => {}
-            Ok((source, answer)) => match print(&obj, &source, answer, args.output) {
+            Ok((source, answer)) => match print(&mut out, &obj, &source, answer, args.output) {
                 Some(severity) => worst = worst.max(severity),
                 None => code = EXIT_DISAGREE,
             },
             Err(e) => {
                 // One object the runtime cannot take (too large, say) does not stop the others.
+                out.flush();
                 let gk = GroupKind::new(&obj.group, &obj.kind);
                 complain!(
                     "error: {}:{}: {gk} {}: {e:#}",
@@ -239,6 +333,7 @@ pub fn run(args: Args) -> Result<u8> {
             .collect();
         let read = super::live::each_object(&args.live, &kinds, &args.scope, &mut |o| each(Ok(o)));
         let errors = read.unwrap_or_else(|e| vec![e.to_string()]);
+        out.flush();
         for e in &errors {
             complain!("error: {e}");
         }
@@ -249,6 +344,7 @@ pub fn run(args: Args) -> Result<u8> {
         // Each object is evaluated as it is read: a dump of hundreds of MB is never held whole.
         for_each_input(&args.paths, &mut each);
     }
+    out.finish()?;
     if code != EXIT_OK {
         return Ok(code);
     }

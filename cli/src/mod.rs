@@ -184,7 +184,9 @@ pub fn for_each_input(paths: &[std::path::PathBuf], each: &mut dyn FnMut(Input))
         path,
     ) {
         Ok(file) => {
-            let mut input = std::io::BufReader::with_capacity(1 << 16, file);
+            // JSON values that stand whole in the buffer are parsed where they stand (see
+            // `mas_health::io`): 1 MiB holds hundreds of objects, so few are cut by its end.
+            let mut input = std::io::BufReader::with_capacity(1 << 20, file);
             for_each_object_in(&name, &mut input, each)
         }
         Err(message) => each(Err(InputError {

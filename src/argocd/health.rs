@@ -84,11 +84,12 @@ pub fn severity(status: Option<Status>) -> Severity {
 /// What Argo CD reports before any health check runs: an object being deleted is Progressing,
 /// "Pending deletion", unless a sync hook's finalizer holds it (then its check still runs).
 pub fn pre_check(obj: &Value) -> Option<Health> {
+    use crate::rule::plan::member;
     let [meta, stamp] = super::paths::DELETION_TIMESTAMP;
-    let metadata = obj.get(meta)?;
-    metadata.get(stamp).filter(|v| !v.is_null())?;
-    let held_by_hook = metadata
-        .get("finalizers")
+    // Every object goes through here first: small maps are scanned, not hashed.
+    let metadata = member(obj, meta)?;
+    member(metadata, stamp).filter(|v| !v.is_null())?;
+    let held_by_hook = member(metadata, "finalizers")
         .and_then(Value::as_array)
         .is_some_and(|f| {
             f.iter()

@@ -42,6 +42,8 @@ pub struct Entry {
     /// The rule. Build a new entry to change it: the plan is compiled from the rule once.
     pub rule: Rule,
     plan: OnceLock<Plan>,
+    /// [`Entry::key`] as last built: `assess` names the key of every object it evaluates.
+    key: OnceLock<String>,
 }
 
 /// Entries are equal when they hold the same rule for the same resources (compiled or not).
@@ -61,6 +63,7 @@ impl Entry {
             module,
             rule,
             plan: OnceLock::new(),
+            key: OnceLock::new(),
         }
     }
 
@@ -82,7 +85,22 @@ impl Entry {
 
     /// Argo CD's key for the entry: `group/Kind` (just `Kind` for the core group).
     pub fn key(&self) -> String {
-        self.group_kind().key()
+        let kept = self.key.get_or_init(|| self.group_kind().key());
+        // `group` and `kind` are public: a key built before they changed is built again.
+        let (g, k) = (self.group.as_str(), self.kind.as_str());
+        let current = match g.is_empty() {
+            true => kept == k,
+            false => {
+                kept.len() == g.len() + 1 + k.len()
+                    && kept.starts_with(g)
+                    && kept[g.len()..].starts_with('/')
+                    && kept.ends_with(k)
+            }
+        };
+        match current {
+            true => kept.clone(),
+            false => self.group_kind().key(),
+        }
     }
 
     /// Whether the key is a wildcard (usable only in Argo CD's nested form).
@@ -101,6 +119,9 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalog {
     entries: Vec<Entry>,
+    /// The entries with exact keys, by kind then group: found by binary search (every object
+    /// evaluated is looked up).
+    exact: Vec<usize>,
     /// The Argo CD these rules are installed into, whose built-in checks answer the kinds the
     /// rules leave out.
     argocd: crate::argocd::builtin::ArgoCd,
@@ -155,12 +176,23 @@ impl Catalog {
             self.entries.push(e);
         }
         self.entries.sort_by_key(Entry::key);
-        self
+        self.index()
     }
 
     /// The catalog keeping only the entries `keep` accepts.
     pub fn filtered(mut self, keep: impl Fn(&Entry) -> bool) -> Catalog {
         self.entries.retain(|e| keep(e));
+        self.index()
+    }
+
+    /// Builds [`Catalog::exact`] again after the entries changed.
+    fn index(mut self) -> Catalog {
+        let entries = &self.entries;
+        let mut exact: Vec<usize> = (0..entries.len())
+            .filter(|i| !entries[*i].is_wildcard())
+            .collect();
+        exact.sort_by(|a, b| by_key(&entries[*a], &entries[*b].kind, &entries[*b].group));
+        self.exact = exact;
         self
     }
 
@@ -174,9 +206,11 @@ impl Catalog {
     /// [`Catalog::overlapping_wildcards`]).
     pub fn lookup(&self, group: &str, kind: &str) -> Option<&Entry> {
         // Exact keys compared in place: nothing is allocated unless a wildcard is tried.
-        self.entries
-            .iter()
-            .find(|e| e.kind == kind && e.group == group && !e.is_wildcard())
+        let entries = &self.entries;
+        self.exact
+            .binary_search_by(|i| by_key(&entries[*i], kind, group))
+            .ok()
+            .map(|at| &entries[self.exact[at]])
             .or_else(|| {
                 let wanted = GroupKind::new(group, kind);
                 self.entries
@@ -200,6 +234,15 @@ impl Catalog {
     }
 }
 
+/// The order of [`Catalog::exact`]: by the lengths of kind and group first (most comparisons
+/// end there, without comparing bytes), then by their bytes.
+fn by_key(e: &Entry, kind: &str, group: &str) -> std::cmp::Ordering {
+    (e.kind.len(), e.group.len())
+        .cmp(&(kind.len(), group.len()))
+        .then_with(|| e.kind.as_str().cmp(kind))
+        .then_with(|| e.group.as_str().cmp(group))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +260,46 @@ mod tests {
             .expect("wildcard applies");
         assert!(other.is_wildcard());
         assert!(all.lookup("apps", "Deployment").is_none());
+    }
+
+    #[test]
+    fn every_exact_key_is_found_by_its_group_and_kind_also_after_filtering() {
+        let all = Catalog::standard();
+        let exact = |c: &Catalog| -> Vec<String> {
+            c.entries()
+                .iter()
+                .filter(|e| !e.is_wildcard())
+                .map(Entry::key)
+                .collect()
+        };
+        let found = |c: &Catalog| -> Vec<String> {
+            c.entries()
+                .iter()
+                .filter(|e| !e.is_wildcard())
+                .filter_map(|e| c.lookup(&e.group, &e.kind).map(Entry::key))
+                .collect()
+        };
+        assert!(exact(&all).len() > 70);
+        assert_eq!(found(&all), exact(&all));
+        let some = all.filtered(|e| e.module == "olm" || e.module == "mas");
+        assert_eq!(found(&some), exact(&some));
+        assert!(some.lookup("apps", "Deployment").is_none());
+    }
+
+    #[test]
+    fn a_key_follows_its_group_and_kind_when_they_change() {
+        let rule = Rule::named("r").otherwise(Status::Healthy, Message::text(""));
+        let mut e = Entry::new("a", "example.com", "Widget", rule);
+        assert_eq!(e.key(), "example.com/Widget");
+        e.group = "other.io".to_owned();
+        assert_eq!(e.key(), "other.io/Widget");
+        e.group = String::new();
+        assert_eq!(e.key(), "Widget");
+        e.kind = "Gadget".to_owned();
+        assert_eq!(e.key(), "Gadget");
+        e.group = "example.com".to_owned();
+        e.kind = "Widget".to_owned();
+        assert_eq!(e.key(), "example.com/Widget");
     }
 
     #[test]

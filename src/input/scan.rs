@@ -134,13 +134,14 @@ impl<'a> Scanner<'a> {
             }
             let mut used = 0;
             while let Some(&b) = chunk.get(used) {
-                let run = if keep {
-                    plain_run(&chunk[used..], &state, buf.len(), limit)
-                } else {
-                    0
+                let run = match keep {
+                    true if buf.len() + chunk.len() - used >= limit => 0,
+                    keep => skip_run(&chunk[used..], &mut state, !keep),
                 };
                 if run > 0 {
-                    buf.extend_from_slice(&chunk[used..used + run]);
+                    if keep {
+                        buf.extend_from_slice(&chunk[used..used + run]);
+                    }
                     used += run;
                     self.column0 = false;
                     continue;
@@ -187,6 +188,42 @@ impl<'a> Scanner<'a> {
                 end: self.offset,
             }),
         }
+    }
+
+    /// Parses the value that starts at the next byte where it stands in the input's buffer,
+    /// without framing or copying it: `parse` returns the value and the bytes it took, or `None`
+    /// (an error, or a value that goes on past the buffer). The value is taken only when
+    /// framing would have given exactly these bytes: after the first value (which sets the
+    /// mode), followed on its line by blanks and a line break or another value, and, in JSON
+    /// Lines, on one line. Otherwise nothing is consumed and the caller frames the value, so
+    /// errors and their lines are framing's. Only the first `limit` bytes are offered: a larger
+    /// value (a List to stream) is framed, even when the whole text is in memory.
+    pub(super) fn parse_buffered<T>(
+        &mut self,
+        limit: usize,
+        parse: impl FnOnce(&[u8]) -> Option<(T, usize)>,
+    ) -> io::Result<Option<T>> {
+        let Some(lines) = self.lines_mode else {
+            return Ok(None);
+        };
+        let buf = self.input.fill_buf()?;
+        if !matches!(buf.first(), Some(b'{' | b'[')) {
+            return Ok(None);
+        }
+        let Some((value, end)) = parse(&buf[..buf.len().min(limit)]) else {
+            return Ok(None);
+        };
+        let (body, rest) = buf.split_at(end);
+        let next = rest.iter().find(|b| !matches!(b, b' ' | b'\t' | b'\r'));
+        if !matches!(next, Some(b'\n' | b'{' | b'[')) || (lines && body.contains(&b'\n')) {
+            return Ok(None);
+        }
+        let breaks = body.iter().filter(|b| **b == b'\n').count();
+        self.input.consume(end);
+        self.offset += end as u64;
+        self.line += breaks;
+        self.column0 = false;
+        Ok(Some(value))
     }
 
     /// Whether only blanks stand between the next byte and the next line break (or the end).
@@ -268,8 +305,15 @@ impl State {
     /// Steps over `buf` again with a header (the start of a value that turned out large).
     fn replay(&mut self, buf: &[u8], header: &mut Header) {
         *self = State::default();
-        for b in buf {
-            self.step(*b, Some(header));
+        let mut at = 0;
+        while let Some(b) = buf.get(at) {
+            match skip_run(&buf[at..], self, true) {
+                0 => {
+                    self.step(*b, Some(&mut *header));
+                    at += 1;
+                }
+                run => at += run,
+            }
         }
     }
 
@@ -358,22 +402,29 @@ impl State {
     }
 }
 
-/// How many bytes at the start of `rest` can be kept in one step, with `kept` bytes kept of at
-/// most `limit`: the plain bytes of a string (no quote, backslash or line break among them) or a
-/// run of indentation, neither of which changes the framing state but the column; else 0.
-fn plain_run(rest: &[u8], state: &State, kept: usize, limit: usize) -> usize {
-    let run = if state.in_string && !state.escaped {
-        rest.iter()
-            .position(|c| matches!(c, b'"' | b'\\' | b'\n'))
-            .unwrap_or(rest.len())
-    } else if !state.in_string {
-        rest.iter().take_while(|c| **c == b' ').count()
-    } else {
-        0
-    };
-    if kept + run < limit {
-        run
-    } else {
-        0
+/// How many bytes at the start of `rest` framing passes in one step: the plain bytes of a
+/// string (no quote, backslash or line break; with `noting`, the first level's strings are
+/// noted byte by byte), or, outside strings, a run of bytes that are not structural (blanks,
+/// numbers, literals), of which the last that is not a blank sets what [`State::step`] would
+/// have set; else 0. None of them changes the line or the nesting.
+fn skip_run(rest: &[u8], state: &mut State, noting: bool) -> usize {
+    if state.in_string {
+        if state.escaped || (noting && state.depth == 1) {
+            return 0;
+        }
+        return memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
     }
+    let run = rest
+        .iter()
+        .position(|c| matches!(c, b'"' | b'{' | b'}' | b'[' | b']' | b',' | b':' | b'\n'))
+        .unwrap_or(rest.len());
+    if let Some(last) = rest[..run]
+        .iter()
+        .rev()
+        .find(|c| !matches!(c, b' ' | b'\t' | b'\r'))
+    {
+        state.after_value = last.is_ascii_alphanumeric();
+        state.before_key = false;
+    }
+    run
 }

@@ -50,6 +50,18 @@ fn parse_json(bytes: &[u8], line: usize, offset: u64) -> Result<Value, (usize, S
         .map_err(|e| json_error(&e, line - 1))
 }
 
+/// The first JSON value of `bytes` and the bytes it took, when it reads without error under
+/// the rules of every format; `None` otherwise (the value is then framed and parsed again,
+/// which gives the error its words and line). Strings are checked as UTF-8 as they are read,
+/// so a value read here is the value [`parse_json`] gives for the same bytes.
+fn parse_in_place(bytes: &[u8]) -> Option<(Value, usize)> {
+    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<StrictValue>();
+    let value = values.next()?.ok()?.0;
+    let end = values.byte_offset();
+    parsing(&bytes[..end]);
+    Some((value, end))
+}
+
 /// Reads JSON values until the end of the input. When the first value is not JSON, the
 /// input may be YAML in flow style (comments, trailing commas): a small input is then read
 /// as YAML if YAML reads all of it, and JSON's errors are given otherwise.
@@ -63,6 +75,10 @@ pub(super) fn json_stream(
     let mut first = true;
     while scan.skip_blank()? {
         let (line, offset) = (scan.line, scan.offset);
+        if let Some(value) = scan.parse_buffered(large, parse_in_place)? {
+            hand_on(line, Ok(value), each);
+            continue;
+        }
         let mut header = Header::default();
         let read = match scan.frame(&mut buf, large, &mut header)? {
             Framed::Whole => parse_json(&buf, line, offset),
@@ -92,7 +108,7 @@ fn flow_yaml(
     let here = scan.offset;
     let input = scan.input();
     let size = input.seek(SeekFrom::End(0))?;
-    if size > large as u64 {
+    if size > large.max(super::FLOW_YAML_MAX) as u64 {
         input.seek(SeekFrom::Start(here))?;
         return Ok(false);
     }

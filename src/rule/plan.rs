@@ -445,13 +445,18 @@ fn holds<'v, S: Slots<'v>>(t: &Test, r: &Reads<S>) -> bool {
 /// A string-keyed field, as `t.key` reads it in Lua. Kubernetes status objects are small, and a
 /// scan comparing keys costs far less than hashing the key (serde_json's map hashes with SipHash).
 fn field<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
+    member(table, key).filter(|v| !v.is_null())
+}
+
+/// `table[key]` (`null` included) when `table` is an object, found as [`field`] finds it: by a
+/// scan of a small map, by its hash in a large one.
+pub(crate) fn member<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
     let map = table.as_object()?;
-    let found = if map.len() <= 16 {
+    if map.len() <= 16 {
         map.iter().find(|(k, _)| same(k, key)).map(|(_, v)| v)
     } else {
         map.get(key)
-    };
-    found.filter(|v| !v.is_null())
+    }
 }
 
 fn both<'v, S: Slots<'v>>(r: &Reads<S>, a: usize, b: usize) -> Option<(&'v Value, &'v Value)> {

@@ -600,3 +600,50 @@ fn the_findings_corpus_finds_each_defect_and_none_in_its_near_misses() {
     let near = defects(&audit_file("tests/audit/findings/near-miss.yaml", false));
     assert!(near.is_empty(), "{near:?}");
 }
+
+/// The error findings of each script of `tests/audit/stored-states.yaml`, whose must-finds
+/// and near-misses pair up by class (see the file's comments).
+#[test]
+fn stored_states_keep_must_finds_and_drop_near_misses() {
+    let reports = audit_file("tests/audit/stored-states.yaml", false);
+    let errors = |key: &str| -> Vec<String> {
+        reports
+            .iter()
+            .find(|r| r.key == key)
+            .unwrap_or_else(|| panic!("no script keyed {key}"))
+            .findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .map(|f| f.code.clone())
+            .collect()
+    };
+    let none: Vec<String> = Vec::new();
+    let one = |c: &str| vec![c.to_owned()];
+    assert_eq!(errors("example.com/LastCondition"), none);
+    assert_eq!(
+        errors("example.com/StateWithoutConditions"),
+        one("runtime-error")
+    );
+    assert_eq!(
+        errors("apiextensions.k8s.io/CustomResourceDefinition"),
+        none
+    );
+    assert_eq!(errors("example.com/StoredVersions"), one("runtime-error"));
+    assert_eq!(errors("example.com/Weight"), none);
+    assert_eq!(errors("example.com/Alternatives"), none);
+    assert_eq!(errors("example.com/PartDegraded"), one("order-dependent"));
+    assert_eq!(errors("example.com/NoUnknown"), none);
+    assert_eq!(
+        errors("example.com/KnowsUnknown"),
+        one("transient-degraded")
+    );
+    // The always-serialized number is still said, as a warning.
+    let weight = reports
+        .iter()
+        .find(|r| r.key == "example.com/Weight")
+        .expect("Weight");
+    assert!(weight
+        .findings
+        .iter()
+        .any(|f| f.code == "runtime-error" && f.level == Level::Warning));
+}

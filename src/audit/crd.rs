@@ -125,14 +125,24 @@ pub enum Slot<'s> {
     Free,
 }
 
-/// What the schema `root` says about the field at `path`. Whether `status` or `spec` itself is
-/// required does not count: a state generates them or not as a whole.
+/// What the schema `root` says about the field at `path` (`[]` steps into a list's entries).
+/// Whether `status` or `spec` itself is required does not count: a state generates them or
+/// not as a whole.
 pub fn at<'s>(root: &'s Value, path: &[String]) -> Slot<'s> {
     let mut node = root;
     let mut required = true;
     for (depth, key) in path.iter().enumerate() {
         if node.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true)) {
             return Slot::Free;
+        }
+        if key == "[]" {
+            match node.get("items") {
+                Some(items) => {
+                    node = items;
+                    continue;
+                }
+                None => return Slot::Free,
+            }
         }
         let declared = node.get("properties").and_then(|p| p.get(key));
         let next = match declared {

@@ -14,6 +14,7 @@ mod runs;
 mod sandbox;
 mod shrink;
 pub mod sources;
+mod vocabulary;
 
 pub use checks::{Check, Input};
 pub use runs::{Runs, Shown, State};

@@ -1,10 +1,17 @@
-//! Realistic states: objects as an API server stores them. `status` is an object or absent,
-//! `status.conditions` a list of objects whose `type`, `status`, `reason` and `message` are
-//! strings, one condition per type, status `True`, `False` or `Unknown`, and two conditions that
-//! exclude each other (`Ready` and `NotReady`) never both `True`. A field is absent rather than of
-//! another type, and its values are those the fixtures, the script's own literals, this crate's
-//! rule or the kind's CRD schema suggest. A finding shown on such a state is one an operator can
-//! produce.
+//! Realistic states: objects as an API server stores them, serialized as Go serializes an
+//! operator's types. `status` is absent or an object the operator wrote (never `{}`: a first
+//! status write sets something); `status.conditions` is absent or a non-empty list (the list is
+//! `omitempty` in every operator's Go type we know, so `[]` is never stored) of
+//! `metav1.Condition`s, whose `type`, `status`, `lastTransitionTime`, `reason` and `message` are
+//! always serialized; one condition per type, status `True`, `False` or `Unknown`, and two
+//! conditions that the operator's own vocabulary says never hold together ([`CoTruth`]) never
+//! both `True`. Other lists and maps are absent or non-empty (`omitempty`, the default of
+//! operators' Go types when the type is not known); the fields the API server fills itself
+//! (`metadata.creationTimestamp`, `uid`, `resourceVersion`, `generation`, and a
+//! CustomResourceDefinition's `status.acceptedNames` and `status.storedVersions`) are present; a
+//! field is absent rather than of another type, and its values are those the fixtures, the
+//! script's own literals, this crate's rule or the kind's CRD schema suggest. A finding shown on
+//! such a state is one an operator can produce.
 
 use crate::testkit::lua_check::{enum_like, Reads, Usage};
 use proptest::prelude::*;
@@ -59,6 +66,8 @@ pub struct Shape {
     pub fields: Vec<Field>,
     /// What the script reads, for the field a literal is compared with.
     pub reads: Reads,
+    /// Which conditions hold together.
+    pub co: CoTruth,
 }
 
 /// Condition types never tried: the statuses Argo CD itself knows are not condition types
@@ -69,7 +78,7 @@ const NOT_TYPES: &[&str] = &["True", "False", "Unknown"];
 const ARGO_STATUSES: &[&str] = &["Healthy", "Progressing", "Degraded", "Suspended", "Missing"];
 
 /// Most condition types a state draws from: more only dilute the ones the script names first.
-const MAX_TYPES: usize = 16;
+pub(crate) const MAX_TYPES: usize = 16;
 
 /// Paths whose last key names a count or generation, which Kubernetes stores as integers.
 fn numeric_name(key: &str) -> bool {
@@ -167,24 +176,173 @@ pub fn exclusive(a: &str, b: &str) -> bool {
         _ => None,
     };
     let opposite_verdicts = matches!((verdict(a), verdict(b)), (Some(x), Some(y)) if x != y);
-    a == b || negates(a, b) || negates(b, a) || opposite_outcomes || opposite_verdicts
+    // kstatus: `Reconciling` True means the object is not Ready yet (Flux, Pulumi).
+    let kstatus = |x: &str, y: &str| x == "Ready" && y == "Reconciling";
+    a == b
+        || negates(a, b)
+        || negates(b, a)
+        || opposite_outcomes
+        || opposite_verdicts
+        || kstatus(a, b)
+        || kstatus(b, a)
 }
 
-/// Whether `conditions` could be stored by an operator: one per type, and no two exclusive
-/// types both `True`.
-pub fn producible(conditions: &[Value]) -> bool {
-    let types: Vec<(&str, bool)> = conditions
+/// Which conditions the operator writes `True` together, learnt from its own vocabulary: the
+/// script's branches (what it says on each condition alone), the fixtures of the kind, and the
+/// names ([`exclusive`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CoTruth {
+    /// Types whose `True` decides the script's verdict on its own, with that verdict: the
+    /// script returns it on the condition alone, and something else when it is `False`.
+    pub decisive: Vec<(String, String)>,
+    /// Types the script reads the same way whatever their status (`InvalidSpec`): the operator
+    /// writes them only while they hold, as Argo Rollouts removes `InvalidSpec` once the spec
+    /// is valid, so they are only ever `True`.
+    pub presence_only: Vec<String>,
+    /// Pairs of types a fixture of the kind holds `True` together: what an operator was seen
+    /// to write beats any rule.
+    pub seen_together: Vec<(String, String)>,
+    /// Whether the kind is Ansible-based (the vocabulary has two of `Running`, `Successful`
+    /// and `Failure`, the types the operator SDK writes): the
+    /// operator SDK writes `Failure` after a failed run of the playbook, beside whatever the
+    /// playbook wrote itself (`Ready` from an earlier run).
+    pub ansible: bool,
+}
+
+/// The part of the resource a condition type is about: what precedes a trailing `Available`,
+/// `Degraded`, `Progressing` or `Ready` (`kserve` in `kserveReady`), empty for the resource
+/// itself (`Ready`, `Orphan`).
+fn subject(t: &str) -> &str {
+    ["Available", "Degraded", "Progressing", "Ready"]
         .iter()
-        .filter_map(|c| {
-            let t = c.get("type")?.as_str()?;
-            Some((t, c.get("status").and_then(Value::as_str) == Some("True")))
-        })
-        .collect();
-    types.iter().enumerate().all(|(i, (a, a_true))| {
-        types[i + 1..]
+        .find_map(|aspect| t.strip_suffix(aspect))
+        .unwrap_or("")
+}
+
+/// Runs the script on an object whose only condition has this type and status: its status and
+/// message, or `None` for an error or an empty status.
+pub type Probe<'a> = dyn Fn(&str, &str) -> Option<(String, String)> + 'a;
+
+impl CoTruth {
+    /// Whether conditions of types `a` and `b` can both be `True`. Two types each of which
+    /// decides the verdict alone, differently, are states of one reconcile (3scale's `Ready`
+    /// and `Orphan`, ACK's `Ready` and `ACK.Terminal`, nmstate's `Available` and `Ignored`):
+    /// the operator derives one from the other, as the script's own branches say. A
+    /// condition the script reads only when `False` (`DeploymentReplicasAllAvailable`) is
+    /// no verdict of its own and holds beside any.
+    pub fn co_true(&self, a: &str, b: &str) -> bool {
+        let seen = self
+            .seen_together
             .iter()
-            .all(|(b, b_true)| a != b && !(*a_true && *b_true && exclusive(a, b)))
-    })
+            .any(|(x, y)| (x == a && y == b) || (x == b && y == a));
+        if seen {
+            return a != b;
+        }
+        if exclusive(a, b) {
+            return false;
+        }
+        if self.ansible && (a == "Failure" || b == "Failure") {
+            return true;
+        }
+        // Conditions of two parts of the resource (`kserveReady` and `Degraded`, one
+        // deployment's `...Degraded` and another's `...Progressing`) hold independently.
+        if subject(a) != subject(b) {
+            return true;
+        }
+        let verdict = |t: &str| {
+            self.decisive
+                .iter()
+                .find(|(k, _)| k == t)
+                .map(|(_, v)| v.as_str())
+        };
+        !matches!((verdict(a), verdict(b)), (Some(x), Some(y)) if x != y)
+    }
+
+    /// Whether `conditions` could be stored by this operator: one per type, presence-only
+    /// types `True`, and every two `True` ones able to hold together.
+    pub fn producible(&self, conditions: &[Value]) -> bool {
+        let types: Vec<(&str, Option<&str>)> = conditions
+            .iter()
+            .filter_map(|c| {
+                let t = c.get("type")?.as_str()?;
+                Some((t, c.get("status").and_then(Value::as_str)))
+            })
+            .collect();
+        let present_ok = types
+            .iter()
+            .all(|(t, s)| *s == Some("True") || !self.presence_only.iter().any(|p| p == t));
+        present_ok
+            && types.iter().enumerate().all(|(i, (a, sa))| {
+                types[i + 1..].iter().all(|(b, sb)| {
+                    a != b && !(*sa == Some("True") && *sb == Some("True") && !self.co_true(a, b))
+                })
+            })
+    }
+
+    /// Learns the pairs fixtures hold `True` together.
+    pub fn learn_fixtures(&mut self, objects: &[Value]) {
+        for obj in objects {
+            let on: Vec<&str> = crate::rule::eval::conditions(obj)
+                .filter(|c| c.get("status").and_then(Value::as_str) == Some("True"))
+                .filter_map(|c| c.get("type").and_then(Value::as_str))
+                .collect();
+            for (i, a) in on.iter().enumerate() {
+                for b in &on[i + 1..] {
+                    let pair = ((*a).to_owned(), (*b).to_owned());
+                    if !self.seen_together.contains(&pair) {
+                        self.seen_together.push(pair);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Learns what the script's branches say about each of `types`: `verdict` runs the script
+    /// on an object whose only condition is of the given type and status and gives its status
+    /// and message (`None` for an error or an empty status). A type whose `True` gives another
+    /// verdict than its `False` (status or message: a branch returned on it) decides alone.
+    pub fn learn_branches(&mut self, types: &[String], verdict: &Probe<'_>) {
+        let other = verdict("ProbeUnrelatedType", "True");
+        for t in types {
+            let [on, off, unknown] = ["True", "False", "Unknown"].map(|s| verdict(t, s));
+            let Some((status, _)) = &on else { continue };
+            let presence = on == off && off == unknown && on != other;
+            if presence {
+                push_unique(&mut self.presence_only, t);
+            }
+            if (presence || on != off) && !self.decisive.iter().any(|(k, _)| k == t) {
+                self.decisive.push((t.clone(), status.clone()));
+            }
+        }
+        // Two of the SDK's three types: `Failure` alone is a word many Go operators use too
+        // (the compliance operator's ScanSettingBinding writes only `Ready`).
+        let sdk = ["Running", "Successful", "Failure"];
+        self.ansible |= sdk.iter().filter(|t| types.iter().any(|k| k == *t)).count() >= 2;
+    }
+}
+
+/// Whether `obj` is stored as an API server stores objects of these Go types, with `co`'s
+/// conditions: `status` absent or a non-empty object, no empty list or map inside it
+/// (`omitempty`), conditions that hold together, and a CustomResourceDefinition's status with
+/// what the API server writes. Shrinking an example keeps to such states.
+pub fn stored(obj: &Value, co: &CoTruth) -> bool {
+    fn no_empty_collection(v: &Value) -> bool {
+        match v {
+            Value::Array(l) => !l.is_empty() && l.iter().all(no_empty_collection),
+            Value::Object(m) => !m.is_empty() && m.values().all(no_empty_collection),
+            _ => true,
+        }
+    }
+    let Some(status) = obj.get("status") else {
+        return obj.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition");
+    };
+    let crd_ok = obj.get("kind").and_then(Value::as_str) != Some("CustomResourceDefinition")
+        || status.get("storedVersions").is_some();
+    let conditions_ok = status
+        .get("conditions")
+        .and_then(Value::as_array)
+        .is_none_or(|l| co.producible(l));
+    status.is_object() && no_empty_collection(status) && crd_ok && conditions_ok
 }
 
 impl Shape {
@@ -198,6 +356,7 @@ impl Shape {
             words: Vec::new(),
             fields: Vec::new(),
             reads: Reads::default(),
+            co: CoTruth::default(),
         }
     }
 
@@ -209,9 +368,14 @@ impl Shape {
         for s in &reads.compared_with_type {
             push_unique(&mut self.condition_types, s);
         }
+        // A literal the script compares with another field (`phase == "Running"`) is a value
+        // of that field, not a condition type.
         for s in &reads.strings {
             push_unique(&mut self.words, s);
-            if looks_like_type(s) && !ARGO_STATUSES.contains(&s.as_str()) {
+            if looks_like_type(s)
+                && !ARGO_STATUSES.contains(&s.as_str())
+                && reads.may_be_value_of("type", s)
+            {
                 push_unique(&mut self.condition_types, s);
             }
         }
@@ -220,13 +384,43 @@ impl Shape {
             let leaf = known_field(path).unwrap_or_else(|| match usage {
                 Some(Usage::Number) => Leaf::Number,
                 Some(Usage::Bool) => Leaf::Bool,
-                Some(Usage::List) => Leaf::List,
+                // `pairs()` walks a list as well as a map, and a status collection is a Go
+                // slice far more often than a map: a map only where `x["key"]` says so.
+                Some(Usage::List | Usage::Pairs) => Leaf::List,
                 Some(Usage::Map) => Leaf::Map,
                 None => unknown_field(path, &words_for(path, &self.words, reads)),
             });
             self.add_field(path, leaf);
+            self.dispatched(path, reads);
         }
         self.reads = reads.clone();
+    }
+
+    /// A field of the status that names the resource's state (`phase`, `state`) and that the
+    /// script dispatches on (compares with two or more literals) is written with every status
+    /// the operator writes, holding one of those values: the field an operator's first status
+    /// write sets (`Phase AnalysisPhase \`json:"phase"\``), not one a script should expect absent
+    /// beside others. A schema or fixtures, when given, say more.
+    fn dispatched(&mut self, path: &[String], reads: &Reads) {
+        let [root, key] = path else { return };
+        if root != "status" || !enum_like(key) {
+            return;
+        }
+        let values: Vec<String> = reads
+            .compared_with
+            .iter()
+            .filter(|(f, _)| f.eq_ignore_ascii_case(key))
+            .map(|(_, l)| l.clone())
+            .collect();
+        if values.len() < 2 {
+            return;
+        }
+        if let Some(f) = self.fields.iter_mut().find(|f| f.path == path) {
+            if matches!(f.leaf, Leaf::Text(_)) {
+                f.leaf = Leaf::Enum(values);
+                f.required = true;
+            }
+        }
     }
 
     /// Learns condition types, reasons and words from this crate's rule for the kind.
@@ -245,13 +439,19 @@ impl Shape {
         }
     }
 
-    /// Adds a field unless it is there already, a container of the conditions, or the identity.
+    /// Adds a field unless it is there already, a container of the conditions, the identity,
+    /// or a field the API server fills itself.
     fn add_field(&mut self, path: &[String], leaf: Leaf) {
         let skip = path.len() < 2
             || path[0] == "apiVersion"
             || path[0] == "kind"
             || (path[0] == "status" && path[1] == "conditions")
-            || (path[0] == "metadata" && (path[1] == "name" || path[1] == "namespace"));
+            || (path[0] == "metadata"
+                && (["name", "namespace"].contains(&path[1].as_str())
+                    || SERVER_METADATA.contains(&path[1].as_str())))
+            || (self.server_status()
+                && path[0] == "status"
+                && SERVER_CRD_STATUS.contains(&path[1].as_str()));
         if skip || self.fields.iter().any(|f| f.path == path) {
             return;
         }
@@ -262,9 +462,18 @@ impl Shape {
         });
     }
 
-    /// Learns from fixtures of the kind: their condition types and reasons, and the values
-    /// they hold at the paths the script reads (which then only take values like those).
+    /// Whether the API server writes this kind's status itself on create: a
+    /// CustomResourceDefinition's `acceptedNames` and `storedVersions`.
+    fn server_status(&self) -> bool {
+        self.kind == "CustomResourceDefinition"
+            && self.api_version.starts_with("apiextensions.k8s.io/")
+    }
+
+    /// Learns from fixtures of the kind: their condition types and reasons, the pairs of
+    /// conditions they hold `True` together, and the values they hold at the paths the script
+    /// reads (which then only take values like those).
     pub fn learn_fixtures(&mut self, objects: &[Value]) {
+        self.co.learn_fixtures(objects);
         for obj in objects {
             for c in crate::rule::eval::conditions(obj) {
                 if let Some(t) = c.get("type").and_then(Value::as_str) {
@@ -350,26 +559,29 @@ impl Shape {
             .iter()
             .map(|f| leaf_value(f, &words_for(&f.path, &self.words, &self.reads)))
             .collect();
-        let api = self.api_version.clone();
-        let kind = self.kind.clone();
-        // A status with required fields is never empty.
-        // Left out rather than given no weight: shrinking would still step back to it.
-        let status_mode = match fields.iter().any(|f| f.required && f.path[0] == "status") {
-            true => prop_oneof![1 => Just(Mode::Absent), 8 => Just(Mode::Set)].boxed(),
-            false => prop_oneof![
-                1 => Just(Mode::Absent),
-                1 => Just(Mode::Empty),
-                8 => Just(Mode::Set)
-            ]
-            .boxed(),
+        let identity = Identity {
+            api: self.api_version.clone(),
+            kind: self.kind.clone(),
+            server_status: self.server_status(),
+        };
+        // The API server writes a CRD's status on create: it is never absent.
+        let status_mode = match identity.server_status {
+            true => Just(Mode::Set).boxed(),
+            false => prop_oneof![1 => Just(Mode::Absent), 8 => Just(Mode::Set)].boxed(),
         };
         (
             status_mode,
-            conditions(types, self.reasons.clone(), self.words.clone()),
+            conditions(
+                types,
+                self.reasons.clone(),
+                self.words.clone(),
+                self.co.clone(),
+            ),
             values,
+            1i64..4,
         )
-            .prop_map(move |(mode, conditions, values)| {
-                build(&api, &kind, mode, conditions, &fields, values)
+            .prop_map(move |(mode, conditions, values, generation)| {
+                build(&identity, mode, conditions, &fields, values, generation)
             })
             .boxed()
     }
@@ -395,30 +607,51 @@ fn schema_leaf(node: &Value) -> Option<Leaf> {
     }
 }
 
-/// Whether a state has a status, an empty one, or one with fields.
+/// Whether a state has a status (written by the operator) or not yet.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mode {
     Absent,
-    Empty,
     Set,
+}
+
+/// Metadata the API server sets on every object it stores.
+const SERVER_METADATA: &[&str] = &["creationTimestamp", "uid", "resourceVersion", "generation"];
+
+/// Status fields the API server writes for a CustomResourceDefinition on create.
+const SERVER_CRD_STATUS: &[&str] = &["acceptedNames", "storedVersions"];
+
+/// What every state of a shape claims to be.
+struct Identity {
+    api: String,
+    kind: String,
+    /// Whether the API server writes the status itself (a CRD).
+    server_status: bool,
 }
 
 /// The object for one draw.
 fn build(
-    api: &str,
-    kind: &str,
+    id: &Identity,
     mode: Mode,
     conditions: Option<Vec<Value>>,
     fields: &[Field],
     values: Vec<Option<Value>>,
+    generation: i64,
 ) -> Value {
     let mut obj = serde_json::json!({
-        "apiVersion": api,
-        "kind": kind,
-        "metadata": {"name": "generated", "namespace": "test"},
+        "apiVersion": id.api,
+        "kind": id.kind,
+        "metadata": {"name": "generated", "namespace": "test",
+            "creationTimestamp": "2026-01-01T00:00:00Z",
+            "uid": "7c4d2a10-0000-4000-8000-000000000001",
+            "resourceVersion": "1001", "generation": generation},
     });
-    if mode == Mode::Empty {
-        obj["status"] = Value::Object(Map::new());
+    if id.server_status {
+        let version = id.api.rsplit('/').next().unwrap_or("v1");
+        let plural = format!("{}s", id.kind.to_ascii_lowercase());
+        obj["status"] = serde_json::json!({
+            "acceptedNames": {"kind": id.kind, "plural": plural},
+            "storedVersions": [version],
+        });
     }
     for (f, v) in fields.iter().zip(values) {
         if f.path[0] == "status" && mode != Mode::Set {
@@ -427,6 +660,14 @@ fn build(
         if let Some(v) = v {
             crate::testkit::states::set(&mut obj, &f.path, v);
         }
+    }
+    // A `Terminating` condition mirrors the deletion the API server records.
+    let terminating = conditions
+        .iter()
+        .flatten()
+        .any(|c| c["type"] == "Terminating" && c["status"] == "True");
+    if terminating && mode == Mode::Set {
+        obj["metadata"]["deletionTimestamp"] = Value::String("2026-01-03T00:00:00Z".to_owned());
     }
     if let (Mode::Set, Some(c)) = (mode, conditions) {
         crate::testkit::states::set(
@@ -439,8 +680,15 @@ fn build(
     if obj.get("spec").is_none() {
         obj["spec"] = Value::Object(Map::new());
     }
-    if mode == Mode::Set && obj.get("status").is_none() {
-        obj["status"] = Value::Object(Map::new());
+    // An operator's first status write sets something: `status: {}` is a status not written.
+    if obj
+        .get("status")
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+    {
+        if let Some(m) = obj.as_object_mut() {
+            m.remove("status");
+        }
     }
     obj
 }
@@ -479,7 +727,8 @@ fn message_text(words: &[String]) -> BoxedStrategy<String> {
 fn small_object(words: &[String]) -> BoxedStrategy<Value> {
     let keys =
         proptest::sample::select(vec!["name", "type", "status", "state", "reason", "message"]);
-    proptest::collection::btree_map(keys, text(words), 0..4)
+    // An entry the operator appends has something in it.
+    proptest::collection::btree_map(keys, text(words), 1..4)
         .prop_map(|m| {
             Value::Object(
                 m.into_iter()
@@ -521,10 +770,11 @@ fn leaf_value(f: &Field, words: &[String]) -> BoxedStrategy<Option<Value>> {
         Leaf::Enum(_) => text(words).prop_map(Value::String).boxed(),
         Leaf::Number => (0i64..4).prop_map(Value::from).boxed(),
         Leaf::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-        Leaf::List => proptest::collection::vec(small_object(words), 0..3)
+        // `omitempty`: an empty list or map is not serialized, so it is absent, never `[]`.
+        Leaf::List => proptest::collection::vec(small_object(words), 1..3)
             .prop_map(Value::Array)
             .boxed(),
-        Leaf::Map => proptest::collection::btree_map("[a-z]{1,6}", small_object(words), 0..3)
+        Leaf::Map => proptest::collection::btree_map("[a-z]{1,6}", small_object(words), 1..3)
             .prop_map(|m| Value::Object(m.into_iter().collect()))
             .boxed(),
         Leaf::Seen(values) if !values.is_empty() => {
@@ -544,65 +794,79 @@ fn leaf_value(f: &Field, words: &[String]) -> BoxedStrategy<Option<Value>> {
     }
 }
 
-/// `status.conditions`: absent, or up to four conditions of distinct types in any order, each
-/// with a reason and a message.
+/// `status.conditions`: absent, or one to four conditions of distinct types in any order, each
+/// with a reason, a message and its own `lastTransitionTime`, only pairs that `co` lets hold
+/// together both `True`.
 fn conditions(
     types: Vec<String>,
     reasons: Vec<String>,
     words: Vec<String>,
+    co: CoTruth,
 ) -> BoxedStrategy<Option<Vec<Value>>> {
     let most = types.len().min(4);
     let mut reasons = reasons;
     if reasons.is_empty() {
         reasons.push("Reconciling".to_owned());
     }
-    // metav1.Condition, what operators write, always has a reason and a message (maybe "").
+    // metav1.Condition, what operators write, always has a reason and a message (maybe "")
+    // and a lastTransitionTime (a script may sort by it).
     let condition = (
         proptest::sample::select(vec!["True", "False", "Unknown"]),
         proptest::sample::select(reasons),
         message_text(&words),
+        0u32..24,
     );
-    let list = proptest::sample::subsequence(types, 0..=most)
+    let list = proptest::sample::subsequence(types, 1..=most.max(1))
         .prop_flat_map(move |types| {
             let n = types.len();
             (Just(types), proptest::collection::vec(condition.clone(), n))
         })
-        .prop_map(|(types, drawn)| {
+        .prop_map(move |(types, drawn)| {
             let list: Vec<Value> = types
                 .into_iter()
                 .zip(drawn)
-                .map(|(t, (s, r, m))| {
+                .enumerate()
+                .map(|(i, (t, (s, r, m, hour)))| {
+                    let s = match co.presence_only.contains(&t) {
+                        true => "True",
+                        false => s,
+                    };
                     let mut c = Map::new();
                     c.insert("type".to_owned(), Value::String(t));
                     c.insert("status".to_owned(), Value::String(s.to_owned()));
+                    // Distinct times: hour drawn, minute the position.
+                    let time = format!("2026-01-02T{hour:02}:{i:02}:00Z");
+                    c.insert("lastTransitionTime".to_owned(), Value::String(time));
                     c.insert("reason".to_owned(), Value::String(r));
                     c.insert("message".to_owned(), Value::String(m));
                     Value::Object(c)
                 })
                 .collect();
-            without_exclusive_pairs(list)
+            without_exclusive_pairs(list, &co)
         })
         .prop_shuffle();
     prop_oneof![1 => Just(None), 4 => list.prop_map(Some)].boxed()
 }
 
-/// `list` with the later of two exclusive `True` conditions made `False`.
-fn without_exclusive_pairs(mut list: Vec<Value>) -> Vec<Value> {
-    for i in 1..list.len() {
-        let clash = {
-            let (before, rest) = list.split_at(i);
-            let c = &rest[0];
-            let t = c["type"].as_str().unwrap_or_default();
-            c["status"] == "True"
-                && before.iter().any(|b| {
-                    b["status"] == "True" && exclusive(b["type"].as_str().unwrap_or_default(), t)
-                })
-        };
+/// `list` without the later of two conditions `co` says never hold `True` together (the later
+/// one made `False`, or left out when its type is only ever `True`).
+fn without_exclusive_pairs(list: Vec<Value>, co: &CoTruth) -> Vec<Value> {
+    let mut kept: Vec<Value> = Vec::with_capacity(list.len());
+    for mut c in list {
+        let t = c["type"].as_str().unwrap_or_default().to_owned();
+        let clash = c["status"] == "True"
+            && kept.iter().any(|b| {
+                b["status"] == "True" && !co.co_true(b["type"].as_str().unwrap_or_default(), &t)
+            });
         if clash {
-            list[i]["status"] = Value::String("False".to_owned());
+            if co.presence_only.contains(&t) {
+                continue;
+            }
+            c["status"] = Value::String("False".to_owned());
         }
+        kept.push(c);
     }
-    list
+    kept
 }
 
 #[cfg(test)]
@@ -647,13 +911,17 @@ mod tests {
                 }
                 assert!(["True", "False", "Unknown"].contains(&c["status"].as_str().unwrap_or("")));
             }
-            assert!(producible(list), "{obj}");
+            assert!(CoTruth::default().producible(list), "{obj}");
             let replicas = &obj["status"]["readyReplicas"];
             assert!(replicas.is_null() || replicas.is_i64(), "{obj}");
             let phase = &obj["status"]["phase"];
             assert!(phase.is_null() || phase.is_string(), "{obj}");
+            // Walked with pairs(): a Go slice, never empty.
             let comps = &obj["status"]["components"];
-            assert!(comps.is_null() || comps.is_object(), "{obj}");
+            assert!(
+                comps.is_null() || comps.as_array().is_some_and(|l| !l.is_empty()),
+                "{obj}"
+            );
         }
     }
 
@@ -662,12 +930,122 @@ mod tests {
         let states = sample(&shape(), 400);
         assert!(states.iter().any(|o| o["status"]["phase"] == "Running"));
         assert!(states.iter().any(|o| o.get("status").is_none()));
-        assert!(states.iter().any(|o| o["status"] == serde_json::json!({})));
+        // An operator's first status write sets something.
+        assert!(states.iter().all(|o| o["status"] != serde_json::json!({})));
         assert!(states
             .iter()
             .any(|o| o["status"]["conditions"].as_array().is_some_and(|l| l
                 .iter()
                 .any(|c| c["type"] == "Ready" && c["status"] == "True"))));
+    }
+
+    #[test]
+    fn lists_and_maps_are_absent_never_empty_and_conditions_carry_their_time() {
+        for obj in sample(&shape(), 400) {
+            assert!(stored(&obj, &CoTruth::default()), "{obj}");
+            for c in obj["status"]["conditions"].as_array().into_iter().flatten() {
+                assert!(c["lastTransitionTime"].is_string(), "{obj}");
+            }
+            let meta = &obj["metadata"];
+            for k in ["creationTimestamp", "uid", "resourceVersion"] {
+                assert!(meta[k].is_string(), "{obj}");
+            }
+            assert!(meta["generation"].as_i64().is_some_and(|g| g >= 1), "{obj}");
+        }
+        assert!(!stored(
+            &serde_json::json!({"status": {"conditions": []}}),
+            &CoTruth::default()
+        ));
+        assert!(!stored(
+            &serde_json::json!({"status": {}}),
+            &CoTruth::default()
+        ));
+    }
+
+    #[test]
+    fn a_crd_always_has_the_status_the_api_server_writes() {
+        let mut s = Shape::new("apiextensions.k8s.io/v1", "CustomResourceDefinition");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "if obj.status.storedVersions[1] == \"v1\" then end",
+        ));
+        for obj in sample(&s, 100) {
+            assert_eq!(
+                obj["status"]["storedVersions"],
+                serde_json::json!(["v1"]),
+                "{obj}"
+            );
+            assert_eq!(
+                obj["status"]["acceptedNames"]["kind"],
+                "CustomResourceDefinition"
+            );
+        }
+    }
+
+    #[test]
+    fn a_terminating_condition_comes_with_the_deletion() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "for _, c in ipairs(obj.status.conditions) do if c.type == \"Terminating\" then end end",
+        ));
+        let terminating: Vec<Value> = sample(&s, 200)
+            .into_iter()
+            .filter(|o| {
+                o["status"]["conditions"].as_array().is_some_and(|l| {
+                    l.iter()
+                        .any(|c| c["type"] == "Terminating" && c["status"] == "True")
+                })
+            })
+            .collect();
+        assert!(!terminating.is_empty());
+        assert!(terminating
+            .iter()
+            .all(|o| o["metadata"]["deletionTimestamp"].is_string()));
+    }
+
+    #[test]
+    fn a_phase_the_script_dispatches_on_is_written_with_every_status() {
+        let mut s = Shape::new("example.com/v1", "Thing");
+        s.learn_script(&crate::testkit::lua_check::reads(
+            "if obj.status ~= nil then if obj.status.phase == \"Running\" then end\n\
+             if obj.status.phase == \"Failed\" then end\nlocal m = obj.status.message end",
+        ));
+        for obj in sample(&s, 200) {
+            if let Some(status) = obj.get("status") {
+                let phase = status["phase"].as_str();
+                assert!(matches!(phase, Some("Running" | "Failed")), "{obj}");
+            }
+        }
+    }
+
+    #[test]
+    fn co_truth_comes_from_the_script_s_branches_fixtures_and_names() {
+        let mut co = CoTruth::default();
+        // What a first-match script says on each condition alone.
+        let verdict = |t: &str, s: &str| -> Option<(String, String)> {
+            let v = match (t, s) {
+                ("Ready", "True") => "Healthy",
+                ("Orphan", "True") => "Degraded",
+                ("InvalidSpec", _) => "Degraded",
+                _ => "Progressing",
+            };
+            Some((v.to_owned(), String::new()))
+        };
+        let types: Vec<String> = ["Ready", "Orphan", "InvalidSpec", "DeploymentAvailable"]
+            .map(str::to_owned)
+            .to_vec();
+        co.learn_branches(&types, &verdict);
+        assert!(!co.co_true("Ready", "Orphan"));
+        assert!(!co.co_true("InvalidSpec", "Ready"));
+        assert_eq!(co.presence_only, ["InvalidSpec"]);
+        // A part of the resource is about something else than the resource's verdict.
+        assert!(co.co_true("DeploymentAvailable", "Orphan"));
+        // A fixture that holds both beats the branches.
+        co.learn_fixtures(&[serde_json::json!({"status": {"conditions": [
+            {"type": "Ready", "status": "True"}, {"type": "Orphan", "status": "True"}]}})]);
+        assert!(co.co_true("Ready", "Orphan"));
+        let only_false = serde_json::json!([{"type": "InvalidSpec", "status": "False"}]);
+        assert!(!co.producible(only_false.as_array().expect("list")));
+        assert!(!CoTruth::default().co_true("Ready", "Reconciling"));
     }
 
     #[test]
@@ -750,12 +1128,12 @@ mod tests {
         assert!(!exclusive("Stalled", "Reconciling"));
         let failed_after_ready = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "Failure", "status": "True"}]);
-        assert!(producible(failed_after_ready.as_array().expect("list")));
+        assert!(CoTruth::default().producible(failed_after_ready.as_array().expect("list")));
         let both = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "NotReady", "status": "True"}]);
-        assert!(!producible(both.as_array().expect("list")));
+        assert!(!CoTruth::default().producible(both.as_array().expect("list")));
         let twice = serde_json::json!([
             {"type": "Ready", "status": "True"}, {"type": "Ready", "status": "False"}]);
-        assert!(!producible(twice.as_array().expect("list")));
+        assert!(!CoTruth::default().producible(twice.as_array().expect("list")));
     }
 }

@@ -3,7 +3,7 @@
 //! smaller state when a check wants the smallest example of a problem.
 
 use super::checks::Shows;
-use super::realistic::Shape;
+use super::realistic::{CoTruth, Shape};
 use super::sandbox::{Recorded, Sandbox};
 use super::{Context, Script};
 use crate::argocd::keys::GroupKind;
@@ -70,6 +70,8 @@ pub struct Runs {
     started: Instant,
     /// The kind's schema (`--crds`): an example is never shrunk below its required fields.
     schema: Option<Value>,
+    /// Which conditions the operator writes `True` together.
+    co: CoTruth,
 }
 
 /// This crate's rule for the script's key (none for wildcard keys).
@@ -93,7 +95,8 @@ impl Runs {
         let mut states = fixture_states(script, ctx);
         let fixtures: Vec<Value> = states.iter().map(|s| s.value.clone()).collect();
         let mut seeds: Vec<Option<TestRng>> = vec![None; states.len()];
-        let strategy = realistic(script, ctx, &fixtures);
+        let sandbox = Sandbox::new(libraries);
+        let (strategy, co) = realistic(script, ctx, &fixtures, &sandbox);
         let malformed = ctx.malformed.then(|| malformed(script, ctx));
         let mut add = |strategy: &BoxedStrategy<Value>, malformed: bool| {
             for (value, seed) in generate(strategy, ctx.cases) {
@@ -111,7 +114,7 @@ impl Runs {
         }
         Runs {
             script: script.script.clone(),
-            sandbox: Sandbox::new(libraries),
+            sandbox,
             strategy,
             malformed,
             states,
@@ -124,7 +127,13 @@ impl Runs {
                 .filter(|_| !script.is_wildcard())
                 .and_then(|s| s.lookup(&script.group, &script.kind))
                 .map(|s| s.schema.clone()),
+            co,
         }
+    }
+
+    /// Which conditions the operator writes `True` together, as learnt for the realistic states.
+    pub fn co_truth(&self) -> &CoTruth {
+        &self.co
     }
 
     /// Whether the script's time budget is spent.
@@ -189,10 +198,14 @@ impl Runs {
                 malformed: false,
             });
         }
+        // A realistic example stays one while it shrinks: stored as an API server stores it,
+        // with the schema's required fields.
         let stored = |v: &Value| {
-            self.schema
-                .as_ref()
-                .is_none_or(|s| super::crd::keeps_required(s, v))
+            (state.malformed || super::realistic::stored(v, &self.co))
+                && self
+                    .schema
+                    .as_ref()
+                    .is_none_or(|s| super::crd::keeps_required(s, v))
         };
         let still = |v: &Value| match self.spent() || !stored(v) {
             true => None,
@@ -292,14 +305,35 @@ fn identity(script: &Script, ctx: &Context<'_>) -> (String, String) {
 }
 
 /// Realistic states for the script, learnt from what it reads, this crate's rule for its kind,
-/// the kind's schema (with `--crds`) and the fixtures of its kind.
-fn realistic(script: &Script, ctx: &Context<'_>, fixtures: &[Value]) -> BoxedStrategy<Value> {
+/// the kind's schema (with `--crds`), the fixtures of its kind and what the script says on each
+/// condition alone (run in `sandbox`).
+fn realistic(
+    script: &Script,
+    ctx: &Context<'_>,
+    fixtures: &[Value],
+    sandbox: &Sandbox,
+) -> (BoxedStrategy<Value>, CoTruth) {
     let (api, kind) = identity(script, ctx);
     let mut shape = Shape::new(&api, &kind);
     shape.learn_script(&lua_check::reads(&script.script));
     if let Some(e) = ours(script, ctx) {
         let v = states::Vocabulary::of(&e.rule);
-        shape.learn_words(&v.condition_types, &v.words);
+        // The types the rule's selectors name: the property tests' vocabulary adds `Running`
+        // to every rule, which only an Ansible-based operator writes.
+        let mut named = Vec::new();
+        for sel in e.rule.condition_selectors() {
+            if let crate::rule::TextMatch::OneOf(ts) | crate::rule::TextMatch::NoneOf(ts) =
+                &sel.type_
+            {
+                named.extend(ts.iter().cloned());
+            }
+        }
+        let types: Vec<String> = v
+            .condition_types
+            .into_iter()
+            .filter(|t| named.contains(t))
+            .collect();
+        shape.learn_words(&types, &v.words);
     }
     if let Some(schema) = ctx
         .schemas
@@ -309,7 +343,39 @@ fn realistic(script: &Script, ctx: &Context<'_>, fixtures: &[Value]) -> BoxedStr
         shape.learn_schema(&schema.schema);
     }
     shape.learn_fixtures(fixtures);
-    shape.strategy()
+    learn_branches(&mut shape, script, sandbox, &api, &kind);
+    (shape.strategy(), shape.co)
+}
+
+/// Teaches `shape` what the script says on each condition type alone (see
+/// [`super::realistic::CoTruth::learn_branches`]).
+fn learn_branches(shape: &mut Shape, script: &Script, sandbox: &Sandbox, api: &str, kind: &str) {
+    let verdict = |t: &str, s: &str| -> Option<(String, String)> {
+        let obj = serde_json::json!({
+            "apiVersion": api, "kind": kind,
+            "metadata": {"name": "probe", "namespace": "test", "generation": 1},
+            "spec": {},
+            // The operator has seen the latest spec: a script that waits for that first
+            // reads the conditions.
+            "status": {"observedGeneration": 1,
+                "conditions": [{"type": t, "status": s, "reason": "Probe",
+                "message": "", "lastTransitionTime": "2026-01-02T00:00:00Z"}]},
+        });
+        match sandbox.run(&script.script, &obj).ok()?.outcome {
+            crate::argocd::runtime::Outcome::Health(h) => Some((h.status.to_string(), h.message)),
+            _ => None,
+        }
+    };
+    let mut types = shape.condition_types.clone();
+    types.truncate(super::realistic::MAX_TYPES);
+    shape.co.learn_branches(&types, &verdict);
+    // A wildcard key (`*.mas.ibm.com/*`) is judged by its group.
+    let keyed = if script.is_wildcard() {
+        "*"
+    } else {
+        script.kind.as_str()
+    };
+    shape.co.ansible |= super::vocabulary::ansible_based(&script.group, keyed);
 }
 
 /// Malformed states (`--malformed`): from our rule for its kind when there is one, from what

@@ -163,8 +163,10 @@ pub enum Usage {
     Bool,
     /// Walked with `ipairs`, measured with `#` or indexed with `[`.
     List,
-    /// Walked with `pairs`.
+    /// Indexed with a string (`x["key"]`), or read with `.` through a local.
     Map,
+    /// Walked with `pairs`: a list or a map.
+    Pairs,
 }
 
 /// The usage the tokens around a path (`before` it, `after` it) imply.
@@ -204,7 +206,7 @@ fn usage_around(before: &[&TokenType], after: &[&TokenType]) -> Option<Usage> {
         match name(prev2).as_deref() {
             // `table.getn` measures a list, as `#` does.
             Some("ipairs" | "getn") => return Some(Usage::List),
-            Some("pairs") => return Some(Usage::Map),
+            Some("pairs") => return Some(Usage::Pairs),
             _ => {}
         }
     }
@@ -436,6 +438,56 @@ pub fn dotted(e: &Expression) -> Option<Vec<String>> {
         }
         _ => None,
     }
+}
+
+/// Whether the script reads an entry of a `name` list at a position (`conditions[1]`,
+/// `conditions[#conditions]`): it then relies on the order the list is written in.
+pub fn indexes_by_position(script: &str, name: &str) -> bool {
+    let owned = lex(script);
+    owned.windows(2).any(|w| {
+        matches!(w[0].token_type(), TokenType::Identifier { identifier } if identifier.as_str() == name)
+            && matches!(w[1].token_type(), TokenType::Symbol { symbol } if *symbol == Symbol::LeftBracket)
+    })
+}
+
+/// The field names the script reads (`x.name`, `x["name"]`), and those of them it walks or
+/// measures as collections (`ipairs(x.name)`, `pairs(x.name)`, `#x.name`).
+pub fn field_names(script: &str) -> (Vec<String>, Vec<String>) {
+    let owned = lex(script);
+    let t: Vec<&TokenType> = owned.iter().map(|t| t.token_type()).collect();
+    let sym = |k: usize, want: Symbol| matches!(t.get(k), Some(TokenType::Symbol { symbol }) if *symbol == want);
+    let mut names: Vec<String> = Vec::new();
+    let mut collections: Vec<String> = Vec::new();
+    for (i, token) in t.iter().enumerate() {
+        let name = match token {
+            TokenType::Identifier { identifier } if i > 0 && sym(i - 1, Symbol::Dot) => {
+                identifier.as_str().to_owned()
+            }
+            TokenType::StringLiteral { literal, .. }
+                if i > 0 && sym(i - 1, Symbol::LeftBracket) && sym(i + 1, Symbol::RightBracket) =>
+            {
+                literal.as_str().to_owned()
+            }
+            _ => continue,
+        };
+        // The start of the dotted chain this name ends, to see what is done with it.
+        let mut start = i;
+        while start >= 2 && (sym(start - 1, Symbol::Dot) || sym(start - 1, Symbol::LeftBracket)) {
+            start -= 2;
+        }
+        let walked = start >= 2
+            && sym(start - 1, Symbol::LeftParen)
+            && matches!(t[start - 2], TokenType::Identifier { identifier } if ["ipairs", "pairs"].contains(&identifier.as_str()))
+            && (sym(i + 1, Symbol::RightParen) || sym(i + 2, Symbol::RightParen));
+        let measured = start >= 1 && sym(start - 1, Symbol::Hash);
+        if (walked || measured) && !collections.contains(&name) {
+            collections.push(name.clone());
+        }
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    (names, collections)
 }
 
 /// Names of fields that hold one word of a fixed set (a phase, a state), never a sentence.

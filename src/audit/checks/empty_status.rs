@@ -53,7 +53,10 @@ mod tests {
                 "gives Argo CD an empty status, which holds a sync wave for ever: `message` is not a string (a Lua integer)"
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
+                    "metadata": {"name": "generated", "namespace": "test",
+                        "creationTimestamp": "2026-01-01T00:00:00Z",
+                        "uid": "7c4d2a10-0000-4000-8000-000000000001",
+                        "resourceVersion": "1001", "generation": 1}, "spec": {}}))
             )]
         );
     }

@@ -56,7 +56,10 @@ mod tests {
                 "returns a status Argo CD rejects, shown as Unknown \"Lua returned an invalid health status\""
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {}}))
+                    "metadata": {"name": "generated", "namespace": "test",
+                        "creationTimestamp": "2026-01-01T00:00:00Z",
+                        "uid": "7c4d2a10-0000-4000-8000-000000000001",
+                        "resourceVersion": "1001", "generation": 1}, "spec": {}}))
             )]
         );
     }
@@ -87,7 +90,10 @@ mod tests {
                 "returns a status Argo CD rejects, shown as Unknown \"Lua returned an invalid health status\""
                     .to_owned(),
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
-                    "metadata": {"name": "generated", "namespace": "test"}, "spec": {},
+                    "metadata": {"name": "generated", "namespace": "test",
+                        "creationTimestamp": "2026-01-01T00:00:00Z",
+                        "uid": "7c4d2a10-0000-4000-8000-000000000001",
+                        "resourceVersion": "1001", "generation": 1}, "spec": {},
                     "status": {"phase": "Aborted"}}))
             )]
         );

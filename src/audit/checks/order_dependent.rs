@@ -1,12 +1,19 @@
 //! `order-dependent`: the verdict changes when `status.conditions` is reordered. Operators do
 //! not promise an order, so the same object can flip between verdicts.
+//!
+//! Only for conditions the operator writes together: the state's conditions must be ones its
+//! own vocabulary lets hold at once ([`crate::audit::realistic::CoTruth`]: two conditions
+//! each of which decides the script's verdict alone, differently, are one reconcile's
+//! alternatives, never both `True`). A script that reads the condition at a fixed position
+//! (`conditions[#conditions]`, the newest one appended) relies on the operator's order on
+//! purpose: a warning.
 
 use super::{on_first_state, Check, Input};
 use crate::argocd::runtime::Outcome;
-use crate::audit::realistic::producible;
 use crate::audit::runs::Runs;
 use crate::audit::sandbox::Recorded;
 use crate::audit::{Finding, Level, Order};
+use crate::testkit::lua_check;
 use serde_json::Value;
 
 /// A verdict that depends on the order of conditions.
@@ -43,13 +50,13 @@ fn flips(runs: &Runs, obj: &Value, r: &Recorded) -> Option<String> {
     let Outcome::Health(h) = &r.outcome else {
         return None;
     };
-    // Conditions no operator stores together (two of one type, `Ready` and `NotReady` both
-    // True) make no order an operator can produce.
+    // Conditions this operator never stores together (two of one type, `Ready` and
+    // `NotReady` both True, 3scale's `Ready` and `Orphan`) make no order it can produce.
     let list = obj
         .get("status")
         .and_then(|s| s.get("conditions"))
         .and_then(Value::as_array)?;
-    if !producible(list) {
+    if !runs.co_truth().producible(list) {
         return None;
     }
     permutations(obj)
@@ -80,6 +87,15 @@ impl Check for OrderDependent {
         for f in &mut found {
             if let Some(e) = &f.example {
                 f.orders = both_orders(input.runs, e);
+            }
+        }
+        if lua_check::indexes_by_position(&input.script.script, "conditions") {
+            for f in &mut found {
+                f.level = f.level.max(Level::Warning);
+                f.message.push_str(
+                    " (the script reads a condition at a fixed position, so it relies on the \
+                     order the operator writes them in: right only if the operator keeps it)",
+                );
             }
         }
         found
@@ -130,7 +146,8 @@ mod tests {
 
     #[test]
     fn the_first_matching_condition_deciding_is_found() {
-        let s = script("example.com", "Inline", FIRST_WINS, false);
+        // An Ansible-based kind: the SDK writes Failure beside the playbook's Ready.
+        let s = script("core.mas.ibm.com", "Suite", FIRST_WINS, false);
         let f = findings_with(&OrderDependent, &s, 100, None);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
@@ -228,10 +245,124 @@ mod tests {
     }
 
     #[test]
-    fn a_verdict_and_a_condition_of_its_own_are_found() {
-        // `Orphan` is not the failure of the reconcile: it can be True beside Synced.
+    fn two_conditions_that_each_decide_alone_are_one_reconcile_s_alternatives() {
+        // `Orphan` True decides Degraded and `Synced` True Healthy, each alone: the operator
+        // derives one from the other (3scale sets Synced only when nothing is orphaned, ACK
+        // Ready never beside ACK.Terminal), so they are never both True.
         let s = script("example.com", "Inline", &first_true_of("Orphan"), false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    /// The first True condition decides among four states, as nmstate's one-of-four reads.
+    const ONE_OF_FOUR: &str = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+        if c.status == \"True\" then\n\
+        if c.type == \"Available\" then return { status = \"Healthy\", message = \"\" } end\n\
+        if c.type == \"Degraded\" then return { status = \"Degraded\", message = \"\" } end\n\
+        if c.type == \"Progressing\" then return { status = \"Progressing\", message = \"\" } end\n\
+        if c.type == \"Ignored\" then return { status = \"Suspended\", message = \"\" } end\n\
+        end end\nreturn { status = \"Progressing\", message = \"waiting\" }";
+
+    #[test]
+    fn a_one_of_four_state_read_from_true_conditions_is_not() {
+        let s = script("example.com", "Inline", ONE_OF_FOUR, false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    #[test]
+    fn a_condition_read_only_when_false_beside_a_verdict_is_found() {
+        // `DeploymentReplicasAllAvailable` False (some replicas down) holds beside Available
+        // True: the first one listed decides.
+        let text = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+            if c.type == \"DeploymentReplicasAllAvailable\" and c.status == \"False\" then return { status = \"Progressing\", message = \"\" } end\n\
+            if c.type == \"Available\" and c.status == \"True\" then return { status = \"Healthy\", message = \"\" } end\n\
+            end\nreturn { status = \"Progressing\", message = \"\" }";
+        let s = script("example.com", "Inline", text, false);
         let f = findings_with(&OrderDependent, &s, 200, None);
         assert_eq!(levels(&f), [("order-dependent", Level::Error)]);
+    }
+
+    #[test]
+    fn conditions_of_two_parts_of_the_resource_are_found() {
+        // One deployment degraded while another progresses: both True, first listed decides.
+        let text = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+            if c.type == \"webhook-deploymentDegraded\" and c.status == \"True\" then return { status = \"Degraded\", message = \"\" } end\n\
+            if c.type == \"controller-deploymentProgressing\" and c.status == \"True\" then return { status = \"Progressing\", message = \"\" } end\n\
+            end\nreturn { status = \"Healthy\", message = \"\" }";
+        let s = script("example.com", "Inline", text, false);
+        let f = findings_with(&OrderDependent, &s, 200, None);
+        assert_eq!(levels(&f), [("order-dependent", Level::Error)]);
+    }
+
+    #[test]
+    fn a_condition_present_only_while_it_holds_is_never_false() {
+        // `InvalidSpec` of any status decides Degraded: the operator removes it when the spec
+        // is valid, so it is only ever True, and True it excludes `Paused`.
+        let text = "for _, c in ipairs(obj.status and obj.status.conditions or {}) do\n\
+            if c.type == \"InvalidSpec\" then return { status = \"Degraded\", message = \"\" } end\n\
+            if c.type == \"Paused\" and c.status == \"True\" then return { status = \"Suspended\", message = \"\" } end\n\
+            end\nreturn { status = \"Healthy\", message = \"\" }";
+        let s = script("example.com", "Inline", text, false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    #[test]
+    fn a_failure_beside_ready_on_a_kind_not_ansible_based_is_not() {
+        // FIRST_WINS on a kind whose fixtures show no Ansible SDK (the compliance operator
+        // writes only Ready): Failure True and Ready True are alternatives.
+        let s = script(
+            "compliance.openshift.io",
+            "ScanSettingBinding",
+            FIRST_WINS,
+            false,
+        );
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+        let ansible = script("core.mas.ibm.com", "Suite", FIRST_WINS, false);
+        let f = findings_with(&OrderDependent, &ansible, 200, None);
+        assert_eq!(levels(&f), [("order-dependent", Level::Error)]);
+    }
+
+    #[test]
+    fn ready_and_reconciling_of_kstatus_are_not() {
+        let s = script(
+            "example.com",
+            "Inline",
+            &first_true_of("Reconciling").replace("Synced", "Ready"),
+            false,
+        );
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    #[test]
+    fn conditions_sorted_by_their_transition_time_are_not() {
+        // Every stored condition has a lastTransitionTime: sorted by it, the list order does
+        // not matter.
+        let text = format!(
+            "table.sort(obj.status.conditions, function(a, b) return a.lastTransitionTime < b.lastTransitionTime end)\n{}",
+            "for _, c in ipairs(obj.status.conditions) do\n\
+             if c.type == \"Failure\" and c.status == \"True\" then return { status = \"Degraded\", message = \"\" } end\n\
+             if c.type == \"Ready\" and c.status == \"True\" then return { status = \"Healthy\", message = \"\" } end\n\
+             end\nreturn { status = \"Progressing\", message = \"\" }"
+        );
+        let guarded = format!("if obj.status == nil or obj.status.conditions == nil then return {{ status = \"Progressing\", message = \"\" }} end\n{text}");
+        let s = script("core.mas.ibm.com", "Suite", &guarded, false);
+        assert!(findings_with(&OrderDependent, &s, 200, None).is_empty());
+    }
+
+    #[test]
+    fn reading_the_newest_condition_on_purpose_is_a_warning() {
+        let text = "if obj.status == nil or obj.status.conditions == nil then return { status = \"Progressing\", message = \"\" } end\n\
+            local last = obj.status.conditions[#obj.status.conditions]\n\
+            if last.type == \"Ready\" and last.status == \"True\" then return { status = \"Healthy\", message = \"\" } end\n\
+            if last.type == \"databaseDegraded\" and last.status == \"True\" then return { status = \"Degraded\", message = \"\" } end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        let s = script("example.com", "Inline", text, false);
+        let f = findings_with(&OrderDependent, &s, 200, None);
+        assert_eq!(levels(&f), [("order-dependent", Level::Warning)]);
+        assert!(
+            f[0].message
+                .ends_with("right only if the operator keeps it)"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -95,6 +95,7 @@ fn passing_states(
     words: &[String],
     rule: Option<&Entry>,
     types: &[String],
+    writes_unknown: bool,
 ) -> Vec<(Value, String)> {
     let has = |t: &str| rule.is_some() || types.iter().any(|k| k == t);
     let has_ready = has("Ready");
@@ -117,10 +118,14 @@ fn passing_states(
         }
         None => in_progress(r),
     };
-    // Ready Unknown is not known yet, for any operator. Ready False is transient only for a
-    // reason this kind is known to give while working: one the script names that reads as
-    // in progress, or, where our rule for the kind says Progressing, a generic one too.
-    let mut ready = vec![("Unknown", "Reconciling")];
+    // Ready Unknown while working, for an operator whose vocabulary has it. Ready False is
+    // transient only for a reason this kind is known to give while working: one the script
+    // names that reads as in progress, or, where our rule for the kind says Progressing, a
+    // generic one too.
+    let mut ready = Vec::new();
+    if writes_unknown || rule.is_some() {
+        ready.push(("Unknown", "Reconciling"));
+    }
     if rule.is_some() && transient("Reconciling") {
         ready.push(("False", "Reconciling"));
     }
@@ -267,6 +272,29 @@ fn passing_values(input: &Input<'_>, rule: Option<&Entry>) -> Vec<(Value, String
     out
 }
 
+/// Whether the operator writes `Ready` `Unknown` while it works, by its own vocabulary: the
+/// script compares a status with `Unknown` (KEDA's), names kstatus' `Reconciling` or `Stalled`
+/// condition (Flux's, which go with Ready Unknown during a reconcile), or a fixture holds
+/// Ready Unknown. Crossplane, for one, writes Ready False `Creating`, never Unknown.
+fn writes_unknown(reads: &lua_check::Reads, runs: &crate::audit::Runs) -> bool {
+    let compared = reads
+        .compared_with
+        .iter()
+        .any(|(f, l)| f == "status" && l == "Unknown");
+    let kstatus = reads
+        .compared_with_type
+        .iter()
+        .any(|t| t == "Reconciling" || t == "Stalled");
+    let seen = runs.ran().any(|(s, _)| {
+        s.fixture.is_some()
+            && crate::rule::eval::conditions(&s.value).any(|c| {
+                c.get("type").and_then(Value::as_str) == Some("Ready")
+                    && c.get("status").and_then(Value::as_str) == Some("Unknown")
+            })
+    });
+    compared || kstatus || seen
+}
+
 impl Check for TransientDegraded {
     fn code(&self) -> &'static str {
         "transient-degraded"
@@ -288,7 +316,14 @@ impl Check for TransientDegraded {
             .filter(|w| reads.may_be_value_of("reason", w))
             .cloned()
             .collect();
-        let mut tried = passing_states(input.script, &words, rule, &reads.compared_with_type);
+        let unknown = writes_unknown(&reads, input.runs);
+        let mut tried = passing_states(
+            input.script,
+            &words,
+            rule,
+            &reads.compared_with_type,
+            unknown,
+        );
         tried.extend(passing_values(input, rule));
         for (state, what) in tried {
             // Our rule, when there is one, says whether the state is terminal.
@@ -327,10 +362,27 @@ mod tests {
         return { status = \"Degraded\", message = c.message } end\n\
         end\nreturn { status = \"Progressing\", message = \"\" }";
 
+    /// READY_OR_DEGRADED, by a script that knows its operator writes Ready Unknown (KEDA's).
+    fn knows_unknown() -> String {
+        READY_OR_DEGRADED.replace(
+            "return { status = \"Degraded\", message = c.message } end",
+            "if c.status == \"Unknown\" then return { status = \"Degraded\", message = c.message } end\n\
+             return { status = \"Degraded\", message = c.message } end",
+        )
+    }
+
+    #[test]
+    fn ready_unknown_is_not_tried_where_the_operator_never_writes_it() {
+        // Crossplane writes Ready False `Creating` while it works, never Ready Unknown: a
+        // script with no word of Unknown (no comparison, no kstatus `Reconciling`, no fixture)
+        // is not found on it.
+        assert!(findings(&TransientDegraded, READY_OR_DEGRADED, false).is_empty());
+    }
+
     #[test]
     fn degraded_while_ready_is_unknown_during_install_is_found() {
         assert_eq!(
-            findings(&TransientDegraded, READY_OR_DEGRADED, false),
+            findings(&TransientDegraded, &knows_unknown(), false),
             [TransientDegraded.finding(
                 "returns Degraded \"\" on Ready Unknown with reason \
                  Reconciling while the operator is working, a state every install passes \
@@ -415,8 +467,11 @@ mod tests {
             if c.status ~= \"True\" then return { status = \"Degraded\", message = c.type } end end\n\
             return { status = \"Progressing\", message = \"\" }";
         assert!(findings(&TransientDegraded, text, false).is_empty());
-        // The same script once it looks for Ready is found on Ready Unknown.
-        let with_ready = text.replace("\"Established\"", "\"Ready\"");
+        // The same script once it looks for Ready (and knows Unknown) is found on Ready Unknown.
+        let with_ready = text.replace("\"Established\"", "\"Ready\"").replace(
+            "if c.status ~= \"True\"",
+            "if c.status == \"Unknown\" or c.status ~= \"True\"",
+        );
         let f = findings(&TransientDegraded, &with_ready, false);
         assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
         assert!(

@@ -334,13 +334,17 @@ fn yaml_document(
 }
 
 /// One YAML document, with the rules of every format; aliases that would copy more than the
-/// document's size (see [`super::aliases`]) are refused before the parser copies them.
+/// document's size (see [`super::aliases`]) are refused before the parser copies them. The
+/// value is built from the parser's events where [`super::build`] can, by serde-saphyr otherwise.
 fn parse_yaml(bytes: &[u8], line: usize, offset: u64) -> Result<Value, (usize, String)> {
     parsing(bytes);
     let text = utf8(bytes, offset).map_err(|m| (line, m))?;
     if text.contains('*') {
         super::aliases::within(text, text.len().max(super::aliases::FLOOR))
             .map_err(|(at, message)| (line + at.max(1) - 1, message))?;
+    }
+    if let Some(value) = super::build::build(text) {
+        return Ok(value);
     }
     serde_saphyr::from_str_with_options::<Value>(text, yaml_options())
         .map_err(|e| yaml_error(&e.to_string(), line))

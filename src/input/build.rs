@@ -1,0 +1,322 @@
+//! A YAML document built into a JSON value straight from the parser's events, for the
+//! documents a cluster dump is made of: plain mappings, lists, quoted and plain scalars. Going
+//! through serde-saphyr's deserializer costs more than parsing itself (callgrind: 572.7k
+//! instructions a document against 265.4k for the events alone), so the common case skips it.
+//!
+//! Everything this builder does not resolve exactly as serde-saphyr does is handed back
+//! (`None`) and the document is read by serde-saphyr: anchors, aliases, tags, merge keys,
+//! non-string keys, duplicate keys, nesting near the depth limit, every parse error (so every
+//! message and line a user sees comes from the same reader as before), and every plain scalar
+//! other than null, `true`, `false`, decimal integers without a leading zero and words that no
+//! YAML schema reads as anything but a string.
+
+use super::strict::MAX_DEPTH;
+use serde_json::map::Entry;
+use serde_json::{Map, Value};
+use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StrInput};
+use std::borrow::Cow;
+
+/// Nesting beyond this is left to serde-saphyr, which owns the depth limit and its message.
+const DEEPEST: usize = MAX_DEPTH - 8;
+
+/// Texts this long are left to serde-saphyr, which owns the size budgets (1 GiB of scalars,
+/// 500 million nodes) and their messages; below it no budget can be reached.
+const LARGEST: usize = 256 << 20;
+
+/// The value of the single document in `text`, or `None` when serde-saphyr must read it.
+pub(super) fn build(text: &str) -> Option<Value> {
+    if text.len() >= LARGEST {
+        return None;
+    }
+    let mut events = Events {
+        parser: Parser::new_from_str_with_options(text, parser_options()),
+    };
+    if !matches!(events.next()?, Event::StreamStart) {
+        return None;
+    }
+    // A `%YAML` directive may change how the document reads: left to serde-saphyr.
+    if !matches!(events.next()?, Event::DocumentStart(_, None)) {
+        return None;
+    }
+    let first = events.next()?;
+    let value = events.node(first, 0)?;
+    match (events.next()?, events.next()?, events.next()) {
+        (Event::DocumentEnd, Event::StreamEnd, None) => Some(value),
+        _ => None,
+    }
+}
+
+/// The parser's limits as serde-saphyr sets them from [`super::yaml_options`], so a text this
+/// builder parses is one serde-saphyr parses too; comments are not wanted.
+fn parser_options() -> Options {
+    let mut options = Options::default();
+    if let Some(budget) = super::yaml_options().budget {
+        options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+        options.flow_nesting_limit = budget.flow_nesting_limit;
+        options.block_nesting_limit = options
+            .block_nesting_limit
+            .max(budget.max_depth.saturating_add(1));
+    }
+    options.emit_comments = false;
+    options
+}
+
+/// The parser's events, `None` at an error (which serde-saphyr then reports).
+struct Events<'a> {
+    parser: Parser<'a, StrInput<'a>>,
+}
+
+impl<'a> Events<'a> {
+    fn next(&mut self) -> Option<Event<'a>> {
+        self.parser.next()?.ok().map(|(event, _)| event)
+    }
+
+    /// The node that starts with `event`, `depth` collections down.
+    fn node(&mut self, event: Event<'a>, depth: usize) -> Option<Value> {
+        match event {
+            Event::Scalar(text, style, 0, None) => scalar(text, style),
+            Event::SequenceStart(_, 0, None) if depth < DEEPEST => self.sequence(depth + 1),
+            Event::MappingStart(_, 0, None) if depth < DEEPEST => self.mapping(depth + 1),
+            // Anchors, aliases, tags, and anything else.
+            _ => None,
+        }
+    }
+
+    fn sequence(&mut self, depth: usize) -> Option<Value> {
+        let mut items = Vec::new();
+        loop {
+            match self.next()? {
+                Event::SequenceEnd => return Some(Value::Array(items)),
+                event => items.push(self.node(event, depth)?),
+            }
+        }
+    }
+
+    fn mapping(&mut self, depth: usize) -> Option<Value> {
+        let mut map = Map::new();
+        loop {
+            let key = match self.next()? {
+                Event::MappingEnd => return Some(Value::Object(map)),
+                Event::Scalar(text, style, 0, None) => key(text, style)?,
+                _ => return None,
+            };
+            let event = self.next()?;
+            let value = self.node(event, depth)?;
+            // A duplicate is serde-saphyr's error to report, in its words and at its line.
+            match map.entry(key) {
+                Entry::Occupied(_) => return None,
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+            }
+        }
+    }
+}
+
+/// A key that is a string whatever the schema; `<<` (a merge) and keys that read as null,
+/// booleans or numbers (serde-saphyr compares `0xB` and `11` as the same key) are not.
+fn key(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+    if text == "<<" {
+        return None;
+    }
+    match style {
+        ScalarStyle::Plain => match plain(&text)? {
+            None => Some(text.into_owned()),
+            Some(_) => None,
+        },
+        _ => Some(text.into_owned()),
+    }
+}
+
+/// A scalar's value: quoted and block scalars are strings, plain ones resolved by [`plain`].
+fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+    if style != ScalarStyle::Plain {
+        return Some(Value::String(text.into_owned()));
+    }
+    Some(plain(&text)?.unwrap_or_else(|| Value::String(text.into_owned())))
+}
+
+/// A plain scalar that starts with a digit: a decimal without a leading zero short enough for
+/// u64 is that number; text that neither of serde-saphyr's number readers can take (integers:
+/// digits and `_`, or a `0x`/`0o`/`0b` prefix; floats: Rust's `f64` grammar, digits with one
+/// `.` and an exponent `e±N`) is a string: versions `9.1.0`, sizes `10Gi`, UUIDs, dates, cron
+/// lines. The rest (octal, hex, underscores, floats) is serde-saphyr's to read.
+fn digits_first(text: &str) -> Option<Option<Value>> {
+    let bytes = text.as_bytes();
+    if bytes.iter().all(u8::is_ascii_digit) {
+        let decimal = (bytes[0] != b'0' || bytes.len() == 1) && bytes.len() <= 18;
+        return match decimal {
+            true => text.parse::<u64>().ok().map(|n| Some(Value::from(n))),
+            false => None,
+        };
+    }
+    if matches!(bytes, [b'0', b'x' | b'X' | b'o' | b'O' | b'b' | b'B', ..]) {
+        return None;
+    }
+    let foreign = bytes
+        .iter()
+        .any(|b| !matches!(b, b'0'..=b'9' | b'.' | b'_' | b'e' | b'E' | b'+' | b'-'));
+    let dots = bytes.iter().filter(|b| **b == b'.').count();
+    // A sign anywhere but right after the exponent's `e`.
+    let loose_sign = bytes
+        .windows(2)
+        .any(|w| matches!(w[1], b'+' | b'-') && !matches!(w[0], b'e' | b'E'));
+    match foreign || dots > 1 || loose_sign {
+        true => Some(None),
+        false => None,
+    }
+}
+
+/// Words YAML 1.1 reads as booleans or null in some spelling; only the lower-case `true` and
+/// `false` and the null spellings are resolved here, the rest left to serde-saphyr.
+const SCHEMA_WORDS: [&str; 9] = ["y", "yes", "n", "no", "on", "off", "true", "false", "null"];
+
+/// How serde-saphyr reads a plain scalar: `Some(Some(value))` for null, a boolean or a
+/// number, `Some(None)` for a string, `None` when this builder does not decide.
+fn plain(text: &str) -> Option<Option<Value>> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Some(Value::Null)),
+        "true" => return Some(Some(Value::Bool(true))),
+        "false" => return Some(Some(Value::Bool(false))),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let first = *bytes.first()?;
+    if first.is_ascii_digit() {
+        return digits_first(text);
+    }
+    // Signed numbers, `.inf`, `.nan` and the like.
+    if matches!(first, b'+' | b'-' | b'.') {
+        return None;
+    }
+    if SCHEMA_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text)) {
+        return None;
+    }
+    Some(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// serde-saphyr's reading of one document, as [`super::super::stream`] calls it.
+    fn saphyr(text: &str) -> Result<Value, String> {
+        serde_saphyr::from_str_with_options::<Value>(text, super::super::yaml_options())
+            .map_err(|e| e.to_string())
+    }
+
+    /// The builder agrees with serde-saphyr wherever it answers, and answers no error case.
+    fn agrees(text: &str) -> bool {
+        let built = build(text);
+        match (&built, saphyr(text)) {
+            (Some(value), Ok(read)) => assert_eq!(value, &read, "{text:?}"),
+            (Some(value), Err(e)) => panic!("{text:?}: built {value} where serde-saphyr says {e}"),
+            (None, _) => {}
+        }
+        built.is_some()
+    }
+
+    #[test]
+    fn tricky_documents_are_built_as_serde_saphyr_reads_them_or_left_to_it() {
+        let built = [
+            "a: 1\nb: [x, 'y', \"z\"]\nc: {d: e}\n",
+            "zero: 0\nbig: 123456789012345678\nt: true\nf: false\nz: ~\ne:\nnn: NULL\nm: Null\n",
+            "s: 'true'\nq: \"123\"\nlit: |\n  line one\n  line two\nfold: >\n  a\n  b\n",
+            "multi: this plain\n  scalar folds\nurl: http://x/y?a=b&c=d\nwild: a*b!c\n",
+            "- a\n- - b\n  - {}\n- []\n",
+            "inf: inf\nnan: nan\nInfinity: word\n\"11\": quoted\n\"0xB\": also quoted\n",
+            "k: \"esc\\u00e9\\n\\t\"\nu: ünïcode\nempty: ''\n",
+            "v: [9.1.0, 3.x, 10Gi, 15d, 3f0c2b8e-7d0a-4b35, 9b8a7c6d, 2024-01-01, 0 1 * * *]\n",
+            "w: [7.20.0-17306, 1234567-abcd, 1.2.3e4, 1e5x, 12:30, 1-5]\n",
+            "plain",
+            "# comment\na: b # trailing\n",
+        ];
+        for text in built {
+            assert!(agrees(text), "not built: {text:?}");
+        }
+        let left = [
+            "a: &x 1\nb: *x\n",
+            "base: &b {x: 1}\nd:\n  <<: *b\n  y: 2\n",
+            "a: !!str 1\n",
+            "a: !custom x\n",
+            "a: 1\na: 2\n",
+            "11: a\n0xB: b\n",
+            "yes: y\n",
+            "a: [yes, No, ON, off, Y, n, True, FALSE]\n",
+            "a: [0o17, 0x1F, 017, 1_000, 1e3, 1.5, -3, +4, .inf, -.inf, .nan, -.nan, 0.]\n",
+            "a: 12345678901234567890123\n",
+            "a: [1.5]\n",
+            "a: [1e5]\n",
+            "a: [1E+5]\n",
+            "a: [1_000]\n",
+            "a: [0127]\n",
+            "a: [0x1F]\n",
+            "a: [0B1]\n",
+            "a: [1e999]\n",
+            "a: [1.]\n",
+            "a: [2e-3]\n",
+            "%YAML 1.1\n---\na: yes\n",
+            "a: [\n",
+            "a: b\n c: d\n",
+            "? [a]\n: b\n",
+            "a: 1\n---\nb: 2\n",
+            "",
+        ];
+        for text in left {
+            assert!(!agrees(text), "built: {text:?}");
+        }
+        let deep = |n: usize| "[".repeat(n) + &"]".repeat(n);
+        assert!(agrees(&deep(DEEPEST)));
+        assert!(!agrees(&deep(DEEPEST + 1)));
+        assert!(!agrees(&deep(MAX_DEPTH + 1)));
+    }
+
+    /// Every document of every YAML file under `dir`, split as the stream reader splits them.
+    fn documents(dir: &Path, out: &mut Vec<(String, String)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                documents(&path, out);
+                continue;
+            }
+            let yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+            let Some(text) = yaml.then(|| std::fs::read_to_string(&path).ok()).flatten() else {
+                continue;
+            };
+            let mut document = String::new();
+            for line in text.split_inclusive('\n') {
+                let bare = line.trim_end_matches('\n').as_bytes();
+                if super::super::is_separator(bare) || super::super::is_end_marker(bare) {
+                    out.push((path.display().to_string(), std::mem::take(&mut document)));
+                    if super::super::is_separator(bare) {
+                        document.push_str(line[3..].trim_start());
+                    }
+                } else {
+                    document.push_str(line);
+                }
+            }
+            out.push((path.display().to_string(), document));
+        }
+    }
+
+    #[test]
+    fn every_yaml_file_of_the_repository_is_built_as_serde_saphyr_reads_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut all = Vec::new();
+        for dir in ["health", "tests", "cli/tests", "examples"] {
+            documents(&root.join(dir), &mut all);
+        }
+        let mut built = 0;
+        for (_, text) in &all {
+            built += usize::from(agrees(text));
+            if !agrees(text) && std::env::var("SHOWLEFT").is_ok() { eprintln!("LEFT {:?}", &text[..text.len().min(300)]); }
+        }
+        // The fixtures are what clusters hold: nearly all of them take the fast path.
+        assert!(all.len() > 500, "{} documents", all.len());
+        assert!(built * 10 >= all.len() * 8, "{built} of {} built", all.len());
+    }
+}

@@ -313,10 +313,16 @@ mod tests {
         let mut built = 0;
         for (_, text) in &all {
             built += usize::from(agrees(text));
-            if !agrees(text) && std::env::var("SHOWLEFT").is_ok() { eprintln!("LEFT {:?}", &text[..text.len().min(300)]); }
+            if !agrees(text) && std::env::var("SHOWLEFT").is_ok() {
+                eprintln!("LEFT {:?}", &text[..text.len().min(300)]);
+            }
         }
         // The fixtures are what clusters hold: nearly all of them take the fast path.
         assert!(all.len() > 500, "{} documents", all.len());
-        assert!(built * 10 >= all.len() * 8, "{built} of {} built", all.len());
+        assert!(
+            built * 10 >= all.len() * 8,
+            "{built} of {} built",
+            all.len()
+        );
     }
 }

@@ -13,8 +13,11 @@
 use super::strict::MAX_DEPTH;
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
-use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, StrInput};
+use serde_saphyr::granit_parser::{BorrowedInput, Event, Options, Parser, ScalarStyle};
 use std::borrow::Cow;
+use std::cell::Cell;
+use std::io::BufRead;
+use std::rc::Rc;
 
 /// Nesting beyond this is left to serde-saphyr, which owns the depth limit and its message.
 const DEEPEST: usize = MAX_DEPTH - 8;
@@ -46,6 +49,139 @@ pub(super) fn build(text: &str) -> Option<Value> {
     }
 }
 
+/// The largest List read here: serde-saphyr's reader stops at 256 MiB with its own message.
+const LARGEST_READ: u64 = 256 << 20;
+
+/// Reads the `kind: List` document of `size` bytes in `input`, handing each item to `each` as
+/// soon as it is built. Returns how many items were handed on and whether the whole document was
+/// read; when not, serde-saphyr must read it again, skipping the items already handed on (it
+/// reads them as this builder did) and reporting whatever stopped the builder.
+pub(super) fn build_list(
+    input: &mut dyn BufRead,
+    size: u64,
+    each: &mut dyn FnMut(Value),
+) -> (usize, bool) {
+    let mut handed = 0;
+    if size >= LARGEST_READ {
+        return (handed, false);
+    }
+    let broken = Rc::new(Cell::new(false));
+    let chars = Chars {
+        input,
+        broken: Rc::clone(&broken),
+    };
+    let parser = Parser::new_from_iter_with_options(chars, parser_options());
+    let mut events = Events { parser };
+    let whole = list_members(&mut events, &broken, &mut |item| {
+        handed += 1;
+        each(item);
+    })
+    .is_some();
+    (handed, whole && !broken.get())
+}
+
+/// The members of a List document: its items handed on, the rest built (so that they are
+/// checked) and dropped; `None` where serde-saphyr must take over.
+fn list_members<'a, T: BorrowedInput<'a>>(
+    events: &mut Events<'a, T>,
+    broken: &Cell<bool>,
+    each: &mut dyn FnMut(Value),
+) -> Option<()> {
+    let start = (events.next()?, events.next()?, events.next()?);
+    let (Event::StreamStart, Event::DocumentStart(_, None), Event::MappingStart(_, 0, None)) =
+        start
+    else {
+        return None;
+    };
+    let mut seen = std::collections::HashSet::new();
+    loop {
+        let key = match events.next()? {
+            Event::MappingEnd => break,
+            Event::Scalar(text, style, 0, None) => key(text, style)?,
+            _ => return None,
+        };
+        if !seen.insert(key.clone()) {
+            return None;
+        }
+        match (key.as_str(), events.next()?) {
+            ("items", Event::SequenceStart(_, 0, None)) => loop {
+                let item = match events.next()? {
+                    Event::SequenceEnd => break,
+                    event => events.node(event, 2)?,
+                };
+                // An item read up to text that is not UTF-8 may be cut short: not handed on.
+                if broken.get() {
+                    return None;
+                }
+                each(item);
+            },
+            (_, event) => {
+                events.node(event, 1)?;
+            }
+        }
+    }
+    match (events.next()?, events.next()?, events.next()) {
+        (Event::DocumentEnd, Event::StreamEnd, None) => Some(()),
+        _ => None,
+    }
+}
+
+/// The characters of a reader for the parser; at text that is not UTF-8 or a read error it
+/// ends and says so in `broken` (serde-saphyr then reads the document and reports it).
+struct Chars<'r> {
+    input: &'r mut dyn BufRead,
+    broken: Rc<Cell<bool>>,
+}
+
+impl Chars<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        match self.input.fill_buf() {
+            Ok([first, ..]) => {
+                let b = *first;
+                self.input.consume(1);
+                Some(b)
+            }
+            Ok([]) => None,
+            Err(_) => {
+                self.broken.set(true);
+                None
+            }
+        }
+    }
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        if self.broken.get() {
+            return None;
+        }
+        let first = self.byte()?;
+        if first.is_ascii() {
+            return Some(char::from(first));
+        }
+        let width = match first {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            _ => 0,
+        };
+        let mut bytes = [first, 0, 0, 0];
+        for slot in bytes.iter_mut().take(width).skip(1) {
+            *slot = self.byte().unwrap_or(0);
+        }
+        let decoded = (width > 0)
+            .then(|| std::str::from_utf8(&bytes[..width]).ok())
+            .flatten()
+            .and_then(|s| s.chars().next());
+        if decoded.is_none() {
+            self.broken.set(true);
+        }
+        decoded
+    }
+}
+
 /// The parser's limits as serde-saphyr sets them from [`super::yaml_options`], so a text this
 /// builder parses is one serde-saphyr parses too; comments are not wanted.
 fn parser_options() -> Options {
@@ -62,11 +198,11 @@ fn parser_options() -> Options {
 }
 
 /// The parser's events, `None` at an error (which serde-saphyr then reports).
-struct Events<'a> {
-    parser: Parser<'a, StrInput<'a>>,
+struct Events<'a, T: BorrowedInput<'a>> {
+    parser: Parser<'a, T>,
 }
 
-impl<'a> Events<'a> {
+impl<'a, T: BorrowedInput<'a>> Events<'a, T> {
     fn next(&mut self) -> Option<Event<'a>> {
         self.parser.next()?.ok().map(|(event, _)| event)
     }
@@ -324,5 +460,85 @@ mod tests {
             "{built} of {} built",
             all.len()
         );
+    }
+
+    /// A document's items and error as one reading hands them on.
+    type Handed = Vec<Result<Value, (usize, String)>>;
+
+    /// `text` read as a large `kind: List` (streamed item by item) by the stream reader.
+    fn streamed(text: &[u8]) -> Handed {
+        let mut out = Vec::new();
+        let mut input = std::io::Cursor::new(text);
+        super::super::read_stream(&mut input, 1, &mut |found| match found {
+            super::super::Found::Item(_, v) | super::super::Found::Document(_, v) => {
+                out.push(Ok(v))
+            }
+            super::super::Found::Error(l, m) => out.push(Err((l, m))),
+            super::super::Found::Comments => {}
+        });
+        out
+    }
+
+    /// `text` read as a List by serde-saphyr alone, as before this builder.
+    fn serde_saphyr_alone(text: &[u8]) -> Handed {
+        use serde::de::DeserializeSeed;
+        let mut out = Vec::new();
+        let mut hand = |v: Value| out.push(Ok(v));
+        let items = super::super::list::Items {
+            each: &mut hand,
+            skip: 0,
+        };
+        let read = serde_saphyr::with_deserializer_from_reader_with_options(
+            text,
+            super::super::yaml_options(),
+            |d| items.deserialize(d),
+        );
+        if let Err(e) = read {
+            out.push(Err(super::super::yaml_error(&e.to_string(), 1)));
+        }
+        out
+    }
+
+    #[test]
+    fn a_streamed_list_hands_on_each_item_once_as_serde_saphyr_alone_does() {
+        let head = "apiVersion: v1\nkind: List\nitems:\n";
+        let item = |k: &str| format!("- apiVersion: v1\n  kind: {k}\n  metadata:\n    name: nm\n");
+        let plain = format!("{head}{}{}{}", item("A"), item("B"), item("C"));
+        let anchored = format!(
+            "{head}{}- &x {{apiVersion: v1, kind: B}}\n- *x\n{}",
+            item("A"),
+            item("C")
+        );
+        let duplicate_after = format!("{head}{}{}metadata: {{a: 1, a: 2}}\n", item("A"), item("B"));
+        let duplicate_in_item = format!("{head}{}- {{kind: B, kind: C}}\n{}", item("A"), item("C"));
+        let broken_syntax = format!("{head}{}- {{kind: [B}}\n{}", item("A"), item("C"));
+        let mut not_utf8 = format!("{head}{}{}", item("A"), item("B")).into_bytes();
+        let at = not_utf8.len() - 3;
+        not_utf8[at] = 0xff;
+        let built = |text: &str| {
+            let mut count = 0;
+            let mut input = std::io::Cursor::new(text.as_bytes());
+            let (handed, whole) = build_list(&mut input, text.len() as u64, &mut |_| count += 1);
+            assert_eq!(handed, count);
+            (handed, whole)
+        };
+        // The builder reads the plain List whole and stops at the anchor after the first item.
+        assert_eq!(built(&plain), (3, true));
+        assert_eq!(built(&anchored), (1, false));
+        let cases = [
+            (plain.into_bytes(), 3, false),
+            (anchored.into_bytes(), 4, false),
+            (duplicate_after.into_bytes(), 2, true),
+            (duplicate_in_item.into_bytes(), 1, true),
+            (broken_syntax.into_bytes(), 1, true),
+            (not_utf8, 1, true),
+        ];
+        for (text, items, error) in cases {
+            let read = streamed(&text);
+            let shown = String::from_utf8_lossy(&text).into_owned();
+            assert_eq!(read, serde_saphyr_alone(&text), "{shown}");
+            assert_eq!(read.iter().filter(|r| r.is_ok()).count(), items, "{shown}");
+            assert_eq!(read.last().is_some_and(Result::is_err), error, "{shown}");
+        }
     }
 }

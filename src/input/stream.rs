@@ -137,7 +137,10 @@ fn large_json(
     let mut part = Read::take(&mut *input, end - start);
     if header.is_list() {
         let mut hand = |item: Value| each(Found::Item(line, item));
-        let items = list::Items { each: &mut hand };
+        let items = list::Items {
+            each: &mut hand,
+            skip: 0,
+        };
         let mut de = serde_json::Deserializer::from_reader(io::BufReader::new(&mut part));
         if let Err(e) = items.deserialize(&mut de) {
             let (line, message) = json_error(&e, line - 1);
@@ -314,7 +317,18 @@ fn yaml_document(
     let mut part = Read::take(&mut *input, end - chunk.offset);
     if chunk.header.is_list() {
         let mut hand = |item: Value| each(Found::Item(line, item));
-        let items = list::Items { each: &mut hand };
+        let (skip, whole) = super::build::build_list(&mut part, end - chunk.offset, &mut hand);
+        if whole {
+            input.seek(SeekFrom::Start(here))?;
+            return Ok(true);
+        }
+        // serde-saphyr reads it again from its start, past the items already handed on.
+        input.seek(SeekFrom::Start(chunk.offset))?;
+        let mut part = Read::take(&mut *input, end - chunk.offset);
+        let items = list::Items {
+            each: &mut hand,
+            skip,
+        };
         let read = serde_saphyr::with_deserializer_from_reader_with_options(
             &mut part,
             yaml_options(),

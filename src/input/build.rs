@@ -31,9 +31,7 @@ pub(super) fn build(text: &str) -> Option<Value> {
     if text.len() >= LARGEST {
         return None;
     }
-    let mut events = Events {
-        parser: Parser::new_from_str_with_options(text, parser_options()),
-    };
+    let mut events = Events::new(Parser::new_from_str_with_options(text, parser_options()));
     if !matches!(events.next()?, Event::StreamStart) {
         return None;
     }
@@ -71,7 +69,7 @@ pub(super) fn build_list(
         broken: Rc::clone(&broken),
     };
     let parser = Parser::new_from_iter_with_options(chars, parser_options());
-    let mut events = Events { parser };
+    let mut events = Events::new(parser);
     let whole = list_members(&mut events, &broken, &mut |item| {
         handed += 1;
         each(item);
@@ -183,7 +181,7 @@ impl Iterator for Chars<'_> {
 }
 
 /// The parser's limits as serde-saphyr sets them from [`super::yaml_options`], so a text this
-/// builder parses is one serde-saphyr parses too; comments are not wanted.
+/// builder parses is one serde-saphyr parses too.
 fn parser_options() -> Options {
     let mut options = Options::default();
     if let Some(budget) = super::yaml_options().budget {
@@ -193,18 +191,46 @@ fn parser_options() -> Options {
             .block_nesting_limit
             .max(budget.max_depth.saturating_add(1));
     }
-    options.emit_comments = false;
+    // Comments are read as serde-saphyr reads them (it counts their bytes against a budget).
+    options.emit_comments = true;
+    if let Some(budget) = super::yaml_options().budget {
+        options.max_buffered_comment_events = budget.max_buffered_comment_events;
+    }
     options
 }
 
-/// The parser's events, `None` at an error (which serde-saphyr then reports).
+/// Half of serde-saphyr's budget for comment text: a document with more is left to it.
+fn comment_limit() -> usize {
+    super::yaml_options()
+        .budget
+        .map_or(0, |b| b.max_total_comment_bytes / 2)
+}
+
+/// The parser's events without comments, `None` at an error (which serde-saphyr then reports)
+/// or when the comments hold more text than [`comment_limit`].
 struct Events<'a, T: BorrowedInput<'a>> {
     parser: Parser<'a, T>,
+    /// Bytes of comment text still allowed.
+    comments: usize,
 }
 
 impl<'a, T: BorrowedInput<'a>> Events<'a, T> {
+    fn new(parser: Parser<'a, T>) -> Self {
+        Events {
+            parser,
+            comments: comment_limit(),
+        }
+    }
+
     fn next(&mut self) -> Option<Event<'a>> {
-        self.parser.next()?.ok().map(|(event, _)| event)
+        loop {
+            match self.parser.next()?.ok()?.0 {
+                Event::Comment(text, _) => {
+                    self.comments = self.comments.checked_sub(text.len())?;
+                }
+                event => return Some(event),
+            }
+        }
     }
 
     /// The node that starts with `event`, `depth` collections down.

@@ -113,6 +113,8 @@ fn list_members<'a, T: BorrowedInput<'a>>(
                 }
                 each(item);
             },
+            // Items that are not a list are serde-saphyr's error.
+            ("items", _) => return None,
             (_, event) => {
                 events.node(event, 1)?;
             }
@@ -551,7 +553,10 @@ mod tests {
         // The builder reads the plain List whole and stops at the anchor after the first item.
         assert_eq!(built(&plain), (3, true));
         assert_eq!(built(&anchored), (1, false));
+        let items_not_a_list = format!("{head}  a: {{}}\n");
+        assert_eq!(built(&items_not_a_list), (0, false));
         let cases = [
+            (items_not_a_list.into_bytes(), 0, true),
             (plain.into_bytes(), 3, false),
             (anchored.into_bytes(), 4, false),
             (duplicate_after.into_bytes(), 2, true),

@@ -105,3 +105,40 @@ fn every_rule_has_healthy_progressing_and_degraded_fixtures() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// A value a catalog entry says its operator passes through on the way to ready (what the audit
+/// tries a status-string check on) is one a fixture of the kind holds, and the rule calls it
+/// progress on that fixture.
+#[test]
+fn every_passing_value_is_a_fixture_s_and_progress_by_the_rule() {
+    let all = mas_health::Catalog::standard().entries().to_vec();
+    let dirs = fixtures::discover(&support::health_dir()).expect("health/ is readable");
+    let mut checked = 0;
+    for entry in &all {
+        for path in ["status.state", "status.phase"] {
+            for value in entry.passing_values(path) {
+                let dir = dirs
+                    .iter()
+                    .find(|d| d.group == entry.group && d.kind == entry.kind)
+                    .unwrap_or_else(|| panic!("no fixtures for {}", entry.key()));
+                let holds = dir.tests.iter().any(|t| {
+                    let obj = dir.input(t).expect("fixture input parses");
+                    let at = path.split('.').try_fold(&obj, |v, k| v.get(k));
+                    at.and_then(|v| v.as_str()) == Some(value.as_str())
+                        && entry.plan().evaluate(&obj, &EvalContext::now()).status
+                            == mas_health::Status::Progressing
+                });
+                assert!(
+                    holds,
+                    "{}: no Progressing fixture with {path} {value}",
+                    entry.key()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(
+        checked, 2,
+        "ClusterPolicy notReady and TailoredProfile PENDING"
+    );
+}

@@ -433,9 +433,7 @@ fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize, verbo
                 Level::Info => "INFO",
             };
             say!("  {level:<5} {:<19} {}", f.code, f.message);
-            if let Some(ex) = &f.example {
-                say!("        example: {ex}");
-            }
+            print_examples(f);
         }
         println!();
     }
@@ -443,6 +441,26 @@ fn print_text(reports: &[audit::Report], unreadable: usize, errors: usize, verbo
     match unreadable {
         0 => say!("{scripts} scripts audited, {errors} with errors"),
         n => say!("{scripts} scripts audited, {errors} with errors ({n} of them entries Argo CD cannot read)"),
+    }
+}
+
+/// A finding's example as `oc get -o yaml` prints it, under the finding; when the verdict
+/// depends on the order of conditions, the object in each order with what the script says.
+fn print_examples(f: &audit::Finding) {
+    let block = |label: &str, obj: &serde_json::Value| {
+        say!("        {label}:");
+        // `yaml` escapes every string, so each value stays on its own line.
+        for line in audit::present::yaml(obj).lines() {
+            say!("          {line}");
+        }
+    };
+    if f.orders.is_empty() {
+        if let Some(ex) = &f.example {
+            block("example", ex);
+        }
+    }
+    for o in &f.orders {
+        block(&format!("example, {}", o.label), &o.example);
     }
 }
 

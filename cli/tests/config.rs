@@ -182,7 +182,8 @@ fn audit_json_ends_with_a_summary_object() {
         last,
         // The info: the `Service` key takes the place of Argo CD's built-in Service check.
         serde_json::json!({"summary": {"scripts": 4, "with_errors": 2, "errors": 2,
-            "warnings": 0, "infos": 1}})
+            "warnings": 0, "infos": 1, "by_code": {"error": {"never-used-key": 2},
+            "warning": {}, "info": {"replaces-builtin": 1}}}})
     );
 }
 

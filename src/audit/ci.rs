@@ -202,14 +202,17 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-/// The closing object of `audit --output json`: counts by level.
+/// The closing object of `audit --output json`: counts by level, and by level and code.
 pub fn audit_summary(reports: &[Report]) -> Value {
-    let count = |l: Level| {
-        reports
-            .iter()
-            .flat_map(|r| &r.findings)
-            .filter(|f| f.level == l)
-            .count()
+    let findings = || reports.iter().flat_map(|r| &r.findings);
+    let count = |l: Level| findings().filter(|f| f.level == l).count();
+    let by_code = |l: Level| {
+        let mut codes = serde_json::Map::new();
+        for f in findings().filter(|f| f.level == l) {
+            let n = codes.get(&f.code).and_then(Value::as_u64).unwrap_or(0);
+            codes.insert(f.code.clone(), json!(n + 1));
+        }
+        Value::Object(codes)
     };
     json!({"summary": {
         "scripts": reports.len(),
@@ -217,12 +220,53 @@ pub fn audit_summary(reports: &[Report]) -> Value {
         "errors": count(Level::Error),
         "warnings": count(Level::Warning),
         "infos": count(Level::Info),
+        "by_code": {
+            "error": by_code(Level::Error),
+            "warning": by_code(Level::Warning),
+            "info": by_code(Level::Info),
+        },
     }})
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_json_summary_counts_findings_by_level_and_by_code() {
+        let finding = |level: Level, code: &str| crate::audit::Finding {
+            level,
+            code: code.to_owned(),
+            message: "m".to_owned(),
+            example: None,
+            orders: Vec::new(),
+        };
+        let report = |findings: Vec<crate::audit::Finding>| Report {
+            file: "f.yaml".to_owned(),
+            origin: "line 1".to_owned(),
+            key: "a.example.com/A".to_owned(),
+            open_libs: false,
+            states: 1,
+            findings,
+        };
+        let reports = [
+            report(vec![
+                finding(Level::Error, "order-dependent"),
+                finding(Level::Warning, "disagrees"),
+            ]),
+            report(vec![
+                finding(Level::Error, "order-dependent"),
+                finding(Level::Error, "runtime-error"),
+            ]),
+            report(Vec::new()),
+        ];
+        assert_eq!(
+            audit_summary(&reports),
+            json!({"summary": {"scripts": 3, "with_errors": 2, "errors": 3, "warnings": 1,
+                "infos": 0, "by_code": {"error": {"order-dependent": 2, "runtime-error": 1},
+                "warning": {"disagrees": 1}, "info": {}}}})
+        );
+    }
 
     #[test]
     fn markup_and_control_characters_are_escaped() {

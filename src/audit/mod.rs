@@ -7,6 +7,7 @@ pub mod checks;
 pub mod ci;
 pub mod crd;
 mod goyaml;
+pub mod present;
 mod realistic;
 pub mod resolve;
 mod runs;
@@ -51,6 +52,20 @@ pub struct Finding {
     /// The smallest state found that shows it, when a state does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// When the verdict depends on the order of the example's conditions: the example in each
+    /// order that gives a different verdict, each with what the script says then.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orders: Vec<Order>,
+}
+
+/// The example with its conditions in one order, and what the script says on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Order {
+    /// What the script says on this order, and whether the operator writes it so
+    /// (`Healthy "ready", in the order the operator appends them`).
+    pub label: String,
+    /// The object in this order.
+    pub example: Value,
 }
 
 /// The audit of one script.
@@ -102,7 +117,14 @@ pub struct Context<'a> {
 /// Audits one script: gathers its states (matching fixtures, then generated ones), runs it once
 /// per state in the sandbox when it compiles, and lets every check look at the results.
 pub fn audit(script: &Script, ctx: &Context<'_>) -> Report {
-    let (findings, states) = run_checks(script, ctx, checks::ALL);
+    let (mut findings, states) = run_checks(script, ctx, checks::ALL);
+    // Examples as a user reads them: a plausible name, no empty spec.
+    for f in &mut findings {
+        f.example = f.example.take().map(present::example);
+        for o in &mut f.orders {
+            o.example = present::example(std::mem::take(&mut o.example));
+        }
+    }
     Report {
         file: script.file.clone(),
         origin: script.origin.clone(),

@@ -465,6 +465,16 @@ fn text(words: &[String]) -> BoxedStrategy<String> {
     prop_oneof![4 => proptest::sample::select(words.to_vec()), 1 => messages].boxed()
 }
 
+/// A condition's message: one of the sentences among `words` (a script's or fixture's
+/// literal with a space in it), else a message-like string, empty first, so that an example
+/// never reads a condition type or reason as its message (`message: Failure` on a Ready
+/// condition is filler no operator writes).
+fn message_text(words: &[String]) -> BoxedStrategy<String> {
+    let mut sentences: Vec<String> = MESSAGES.iter().map(|m| (*m).to_owned()).collect();
+    sentences.extend(words.iter().filter(|w| w.trim().contains(' ')).cloned());
+    proptest::sample::select(sentences).boxed()
+}
+
 /// A small object as lists and maps of a status hold (components, replicas, members).
 fn small_object(words: &[String]) -> BoxedStrategy<Value> {
     let keys =
@@ -550,7 +560,7 @@ fn conditions(
     let condition = (
         proptest::sample::select(vec!["True", "False", "Unknown"]),
         proptest::sample::select(reasons),
-        text(&words),
+        message_text(&words),
     );
     let list = proptest::sample::subsequence(types, 0..=most)
         .prop_flat_map(move |types| {

@@ -798,12 +798,16 @@ pub fn deployed_kinds(file: &str, text: &str) -> Vec<(String, String)> {
 
 /// The (group, kind) of every object in a set of manifest files (`(name, text)`). A Helm
 /// template's literal `apiVersion:` and `kind:` lines are read without rendering it; when they
-/// are a plain `{{ .Values.x }}`, the literal values given for `x` in any file of the set
-/// (values files, a config repository's files) stand for them, paired within each file. When
-/// one side stays unknown, `*` stands for it (`(group, "*")`: some kind of that group).
+/// are a plain `{{ .Values.x }}`, the values the chart's own values files (`values.yaml` and its
+/// siblings beside the chart's `templates/` folder) give `x` stand for them. Values found only
+/// elsewhere (a config repository's files) or only in a values file's commented illustration
+/// (`# x: ManageApp`) are examples: they stand for themselves, and the template may deploy
+/// other kinds too, so `*` stands for its kind within the groups known for it
+/// (`(group, "*")`: some kind of that group). A document whose group and kind both stay
+/// unknown is left out: it would stand for every key and silence every finding about keys.
 pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut refs: Vec<(Ref, Ref)> = Vec::new();
+    let mut refs: Vec<(Ref, Ref, &str)> = Vec::new();
     for (name, text) in files {
         // A dump or manifest that parses as plain objects is read as such even when some value
         // holds `{{` (a Prometheus rule's `{{ $labels.pod }}`); only what does not parse, or
@@ -821,7 +825,7 @@ pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
                         out.push((crate::argocd::group_of(a).to_owned(), k.clone()))
                     }
                     (Ref::Unknown, Ref::Unknown) => {}
-                    _ => refs.push((api, kind)),
+                    _ => refs.push((api, kind, name.as_str())),
                 }
             }
             continue;
@@ -830,33 +834,97 @@ pub fn deployed_kinds_in(files: &[(String, String)]) -> Vec<(String, String)> {
             out.push((obj.group, obj.kind));
         }
     }
-    // Values come from files that are not themselves objects (values files, a config
-    // repository's files): an object's own `apiVersion:` is not a value.
-    let values: Vec<&str> = files
-        .iter()
-        .map(|(_, t)| t.as_str())
-        .filter(|t| !t.lines().any(|l| l.starts_with("kind:")))
-        .collect();
-    for (api, kind) in refs {
-        let found: Vec<(String, String)> = values
-            .iter()
-            .flat_map(|text| pairs(&api, &kind, text))
-            .map(|(a, k)| (crate::argocd::group_of(&a).to_owned(), k))
-            .collect();
-        if !found.is_empty() {
-            out.extend(found);
-            continue;
-        }
-        // Half known: some kind of this group, or this kind of some group, is deployed.
-        match (api, kind) {
-            (Ref::Literal(a), _) => {
-                out.push((crate::argocd::group_of(&a).to_owned(), "*".to_owned()))
-            }
-            (_, Ref::Literal(k)) => out.push(("*".to_owned(), k)),
-            _ => {}
-        }
+    for (api, kind, template) in refs {
+        out.extend(templated_kinds(files, &api, &kind, template));
     }
     out
+}
+
+/// The folder of the chart a template belongs to (what comes before `templates/`).
+fn chart_of(template: &str) -> Option<&str> {
+    template
+        .rfind("/templates/")
+        .map(|i| &template[..=i])
+        .or_else(|| template.starts_with("templates/").then_some(""))
+}
+
+/// Whether `file` is one of the values files of the chart in folder `chart`.
+fn values_file_of(file: &str, chart: &str) -> bool {
+    file.strip_prefix(chart).is_some_and(|rest| {
+        !rest.contains('/')
+            && rest.starts_with("values")
+            && (rest.ends_with(".yaml") || rest.ends_with(".yml"))
+    })
+}
+
+/// The (group, kind) pairs one templated document may deploy: the chart's defaults when its
+/// values files give the kind; otherwise every example found for it and `*` within the known
+/// groups.
+fn templated_kinds(
+    files: &[(String, String)],
+    api: &Ref,
+    kind: &Ref,
+    template: &str,
+) -> Vec<(String, String)> {
+    let chart = chart_of(template);
+    let in_chart = |f: &str| chart.is_some_and(|c| values_file_of(f, c));
+    let chart_values: Vec<&str> = files
+        .iter()
+        .filter(|(f, _)| in_chart(f))
+        .map(|(_, t)| t.as_str())
+        .collect();
+    let group = |a: &str| crate::argocd::group_of(a).to_owned();
+    let defaults: Vec<(String, String)> = chart_values
+        .iter()
+        .flat_map(|text| pairs(api, kind, text))
+        .map(|(a, k)| (group(&a), k))
+        .collect();
+    if !defaults.is_empty() {
+        return defaults;
+    }
+    // Examples: a config repository's values (files that are not themselves objects: an
+    // object's own `apiVersion:` is not a value) and the chart's commented illustrations.
+    let mut examples: Vec<String> = files
+        .iter()
+        .filter(|(f, t)| !in_chart(f) && !t.lines().any(|l| l.starts_with("kind:")))
+        .map(|(_, t)| t.clone())
+        .collect();
+    examples.extend(chart_values.iter().map(|t| uncommented(t)));
+    let mut out: Vec<(String, String)> = examples
+        .iter()
+        .flat_map(|text| pairs(api, kind, text))
+        .map(|(a, k)| (group(&a), k))
+        .collect();
+    let groups: Vec<String> = match api {
+        Ref::Literal(a) => vec![group(a)],
+        _ => examples
+            .iter()
+            .flat_map(|t| api.values_in(t))
+            .map(|a| group(&a))
+            .collect(),
+    };
+    match kind {
+        Ref::Literal(k) if groups.is_empty() => out.push(("*".to_owned(), k.clone())),
+        Ref::Literal(_) => {}
+        _ if groups.is_empty() => {}
+        _ => out.extend(groups.into_iter().map(|g| (g, "*".to_owned()))),
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A values file with its commented `# key: value` illustrations as plain lines.
+fn uncommented(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let t = l.trim_start();
+            t.strip_prefix("# ")
+                .or_else(|| t.strip_prefix('#'))
+                .unwrap_or(l)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The (apiVersion, kind) pairs `text` gives a templated document: a literal side stands with
@@ -996,7 +1064,7 @@ mod tests {
     }
 
     #[test]
-    fn a_templated_kind_is_read_from_the_values_of_other_files() {
+    fn a_templated_kind_valued_only_elsewhere_is_an_example_of_an_open_kind() {
         let template = "apiVersion: {{ .Values.app_api }}\nkind: {{ .Values.app_kind }}\n";
         let config = "manage:\n  app_api: apps.example.com/v1\n  app_kind: ManageApp\n\
             monitor:\n  app_api: apps.example.com/v1\n  app_kind: MonitorApp\n";
@@ -1006,10 +1074,45 @@ mod tests {
             kinds(&[("t.yaml", template), ("c.yaml", config), ("o.yaml", object)]),
             [
                 pair("other.example.com", "ConfigMap"),
+                pair("apps.example.com", "*"),
                 pair("apps.example.com", "ManageApp"),
                 pair("apps.example.com", "MonitorApp"),
             ]
         );
+    }
+
+    #[test]
+    fn a_templated_kind_is_the_default_of_its_chart_s_values_files() {
+        let template = "apiVersion: {{ .Values.app_api }}\nkind: {{ .Values.app_kind }}\n";
+        let values = "app_api: apps.example.com/v1\napp_kind: ManageApp\n";
+        let other_chart = "app_api: other.example.com/v1\napp_kind: Elsewhere\n";
+        assert_eq!(
+            kinds(&[
+                ("charts/app/templates/app.yaml", template),
+                ("charts/app/values.yaml", values),
+                ("charts/other/values.yaml", other_chart),
+            ]),
+            [pair("apps.example.com", "ManageApp")]
+        );
+    }
+
+    #[test]
+    fn a_chart_s_commented_illustration_is_an_example_not_a_default() {
+        let template = "---\napiVersion: {{ .Values.app_api }}\nkind: {{ .Values.app_kind }}\n";
+        let values = "on: true\n# Required values, shown for illustration only\n\
+            # app_api: \"apps.example.com/v1\"\n# app_kind: \"ManageApp\"\n";
+        assert_eq!(
+            kinds(&[
+                ("charts/app/templates/app.yaml", template),
+                ("charts/app/values.yaml", values),
+            ]),
+            [
+                pair("apps.example.com", "*"),
+                pair("apps.example.com", "ManageApp")
+            ]
+        );
+        // With no value anywhere, nothing is known of what it deploys.
+        assert!(kinds(&[("charts/app/templates/app.yaml", template)]).is_empty());
     }
 
     #[test]

@@ -42,6 +42,9 @@ pub struct Entry {
     /// The rule. Build a new entry to change it: the plan is compiled from the rule once.
     pub rule: Rule,
     plan: OnceLock<Plan>,
+    /// Values the operator writes at a status path on its way to ready (its source says so),
+    /// which the rule need not name because its `otherwise` covers them: what an audit tries.
+    passing: Vec<(String, Vec<String>)>,
     /// [`Entry::key`] as last built: `assess` names the key of every object it evaluates.
     key: OnceLock<String>,
 }
@@ -63,8 +66,25 @@ impl Entry {
             module,
             rule,
             plan: OnceLock::new(),
+            passing: Vec::new(),
             key: OnceLock::new(),
         }
+    }
+
+    /// The entry, knowing that the operator writes `values` at `path` (dotted, such as
+    /// `status.state`) while it works towards ready.
+    pub fn passing_through(mut self, path: &str, values: &[&str]) -> Entry {
+        let values = values.iter().map(|v| (*v).to_owned()).collect();
+        self.passing.push((path.to_owned(), values));
+        self
+    }
+
+    /// The values the operator is known to write at `path` (dotted) on its way to ready.
+    pub fn passing_values(&self, path: &str) -> &[String] {
+        self.passing
+            .iter()
+            .find(|(p, _)| p == path)
+            .map_or(&[], |(_, v)| v.as_slice())
     }
 
     /// The rule compiled for evaluation: compiled on first use, then kept.

@@ -9,17 +9,23 @@ pub(super) fn entries() -> Vec<Entry> {
     let e = |group: &str, kind: &str, rule: Rule| Entry::new("openshift", group, kind, rule);
     vec![
         e("marketplace.redhat.com", "MarketplaceConfig", marketplace()),
-        e("nvidia.com", "ClusterPolicy", gpu_cluster_policy()),
+        // gpu-operator api/nvidia/v1 clusterpolicy_types.go: the State is notReady until
+        // every operand is ready (driver builds take minutes).
+        e("nvidia.com", "ClusterPolicy", gpu_cluster_policy())
+            .passing_through("status.state", &["notReady"]),
         e(
             "compliance.openshift.io",
             "ScanSettingBinding",
             scan_setting_binding(),
         ),
+        // compliance-operator tailoredprofile_types.go: a new TailoredProfile is PENDING until
+        // the operator has validated it and written its ConfigMap.
         e(
             "compliance.openshift.io",
             "TailoredProfile",
             tailored_profile(),
-        ),
+        )
+        .passing_through("status.state", &["PENDING"]),
         e("operator.openshift.io", "CertManager", cert_manager()),
         e("operator.ibm.com", "OperandRequest", operand_request()),
     ]

@@ -4,6 +4,7 @@
 
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
+use crate::audit::present::quoted;
 use crate::audit::runs::{ours, State};
 use crate::audit::{Finding, Level};
 use crate::rule::EvalContext;
@@ -48,8 +49,11 @@ impl Check for Disagrees {
                     .map(|n| format!(" (fixture {n})"))
                     .unwrap_or_default();
                 let text = format!(
-                    "mas-health says {} \"{}\", this script {} \"{}\"{at}",
-                    native.status, native.message, h.status, h.message
+                    "mas-health says {} {}, this script {} {}{at}",
+                    native.status,
+                    quoted(&native.message),
+                    h.status,
+                    quoted(&h.message)
                 );
                 example = Some((state, text));
             }

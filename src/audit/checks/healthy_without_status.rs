@@ -40,9 +40,9 @@ impl Check for HealthyWithoutStatus {
         match input.runs.run(&obj).outcome {
             Outcome::Health(h) if h.status == Status::Healthy => vec![self.finding(
                 format!(
-                    "returns Healthy \"{}\" for an object with no status (not reconciled yet): \
+                    "returns Healthy {} for an object with no status (not reconciled yet): \
                      a sync wave moves on before the operator has looked at it",
-                    h.message
+                    crate::audit::present::quoted(&h.message)
                 ),
                 Some(obj),
             )],

@@ -30,6 +30,7 @@ mod open_libs_unsafe;
 mod order_dependent;
 mod parse_error;
 mod precedence;
+mod premature_healthy;
 mod replaces_builtin;
 mod runtime_error;
 mod time_budget;
@@ -79,6 +80,7 @@ pub trait Check: Sync {
             code: self.code().to_owned(),
             message,
             example,
+            orders: Vec::new(),
         }
     }
 }
@@ -109,6 +111,7 @@ pub static ALL: &[&dyn Check] = &[
     &empty_status::EmptyStatus,
     &order_dependent::OrderDependent,
     &healthy_without_status::HealthyWithoutStatus,
+    &premature_healthy::PrematureHealthy,
     &transient_degraded::TransientDegraded,
     &disagrees::Disagrees,
     &live_disagrees::LiveDisagrees,

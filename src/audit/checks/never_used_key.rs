@@ -35,6 +35,19 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Whether two groups differ only in a short first label under one parent domain
+/// (`ws.cpd.ibm.com` and `wos.cpd.ibm.com`): vendors name sibling products by short
+/// abbreviations a letter or two apart, so neither is a typo of the other.
+fn sibling(a: &str, b: &str) -> bool {
+    match (a.split_once('.'), b.split_once('.')) {
+        (Some((la, pa)), Some((lb, pb))) => {
+            let short = la.len().max(lb.len()) <= 3;
+            pa == pb && short && !la.starts_with(lb) && !lb.starts_with(la)
+        }
+        _ => false,
+    }
+}
+
 /// The groups `--manifests` and `--crds` say exist, once each; `None` when neither was given.
 fn known_groups(input: &Input<'_>) -> Option<Vec<String>> {
     let ctx = input.ctx;
@@ -91,7 +104,7 @@ fn never_used(script: &Script, input: &Input<'_>) -> Option<String> {
     }
     let near = groups
         .iter()
-        .filter(|g| g.len() > 3 && distance(g, &script.group) <= 2)
+        .filter(|g| g.len() > 3 && distance(g, &script.group) <= 2 && !sibling(g, &script.group))
         .min_by_key(|g| distance(g, &script.group))?;
     Some(format!(
         "keyed under {}, which no manifest or CRD serves: a typo of {near}? Argo CD looks up \
@@ -187,6 +200,16 @@ mod tests {
         assert!(found("corefoo.example.com", "My-Kind2", None).is_empty());
         // Without manifests or CRDs a group cannot be called a typo.
         assert!(found("machine.opensift.io", "MachineSet", None).is_empty());
+        // Sibling products under one domain with short names are not typos of each other.
+        let cpd = vec![("ws.cpd.ibm.com".to_owned(), "WS".to_owned())];
+        assert!(found("wos.cpd.ibm.com", "WOService", Some(&cpd)).is_empty());
+        assert!(found("zen.cpd.ibm.com", "ZenService", Some(&cpd)).is_empty());
+        // A short label one letter from a longer one is still a typo (`app` for `apps`).
+        let apps = vec![("apps.mas.ibm.com".to_owned(), "ManageApp".to_owned())];
+        assert_eq!(
+            found("app.mas.ibm.com", "ManageWorkspace", Some(&apps)).len(),
+            1
+        );
         // The same kind under another group is wrong-group's finding, not this one's.
         assert!(found("machine.opensift.io", "Machine", Some(&d)).is_empty());
     }

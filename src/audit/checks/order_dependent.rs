@@ -6,7 +6,7 @@ use crate::argocd::runtime::Outcome;
 use crate::audit::realistic::producible;
 use crate::audit::runs::Runs;
 use crate::audit::sandbox::Recorded;
-use crate::audit::{Finding, Level};
+use crate::audit::{Finding, Level, Order};
 use serde_json::Value;
 
 /// A verdict that depends on the order of conditions.
@@ -74,10 +74,48 @@ impl Check for OrderDependent {
         "the verdict changes when status.conditions is reordered"
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
-        on_first_state(self, input.runs, &flips, &|s| {
+        let mut found = on_first_state(self, input.runs, &flips, &|s| {
             format!("{}{}", s.what, s.at())
-        })
+        });
+        for f in &mut found {
+            if let Some(e) = &f.example {
+                f.orders = both_orders(input.runs, e);
+            }
+        }
+        found
     }
+}
+
+/// The example and the first reordering of it that changes the verdict, each labelled with
+/// what the script says on it.
+fn both_orders(runs: &Runs, example: &Value) -> Vec<Order> {
+    let said = |o: &Value| match runs.run(o).outcome {
+        Outcome::Health(h) => Some(h),
+        _ => None,
+    };
+    let Some(first) = said(example) else {
+        return Vec::new();
+    };
+    let label = |h: &crate::rule::Health, which: &str| {
+        let message = crate::audit::present::quoted(&h.message);
+        format!("{} {message} with the conditions {which}", h.status)
+    };
+    permutations(example)
+        .into_iter()
+        .find_map(|o| {
+            let h = said(&o).filter(|h| h.status != first.status)?;
+            Some(vec![
+                Order {
+                    label: label(&first, "in this order"),
+                    example: example.clone(),
+                },
+                Order {
+                    label: label(&h, "reordered"),
+                    example: o,
+                },
+            ])
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -109,6 +147,29 @@ mod tests {
         assert_eq!(
             example["status"]["conditions"].as_array().map(Vec::len),
             Some(2)
+        );
+        // Both orders are shown, each with its verdict, the first being the example.
+        let orders = &f[0].orders;
+        assert_eq!(orders.len(), 2, "{orders:?}");
+        assert_eq!(&orders[0].example, example);
+        let mut reversed = example.clone();
+        if let Some(c) = reversed["status"]["conditions"].as_array_mut() {
+            c.reverse();
+        }
+        assert_eq!(orders[1].example, reversed);
+        let labels: Vec<&str> = orders.iter().map(|o| o.label.as_str()).collect();
+        assert!(
+            labels
+                == [
+                    "Degraded \"\" with the conditions in this order",
+                    "Healthy \"\" with the conditions reordered"
+                ]
+                || labels
+                    == [
+                        "Healthy \"\" with the conditions in this order",
+                        "Degraded \"\" with the conditions reordered"
+                    ],
+            "{labels:?}"
         );
     }
 

@@ -4,17 +4,23 @@
 //! resource fails a multi-wave sync, and automated sync does not retry a failed revision, so
 //! the install stops on a state that would have passed by itself.
 //!
+//! A status string (`status.state`, `status.phase`) is tried with every value the kind is known
+//! to hold: the CRD's enum (`--crds`), the values this crate's rule for the kind names or knows
+//! the operator passes through, the fixtures' values, and the script's own literals.
+//!
 //! Where this crate has a rule for the kind, the rule tells transient (it says Progressing)
-//! from terminal (it says Degraded); otherwise a reason reads as in progress by its words.
+//! from terminal (it says Degraded); otherwise a reason or value reads as in progress by its
+//! words.
 
 use super::healthy_without_status::bare;
 use super::{Check, Input};
 use crate::argocd::runtime::Outcome;
+use crate::audit::present::quoted;
 use crate::audit::runs::ours;
 use crate::audit::{Finding, Level, Script};
 use crate::catalog::Entry;
 use crate::rule::{EvalContext, Status};
-use crate::testkit::lua_check;
+use crate::testkit::{lua_check, states};
 use serde_json::{json, Value};
 
 /// Degraded on a state every install passes through.
@@ -126,10 +132,7 @@ fn passing_states(
     }
     for (s, r) in ready.into_iter().filter(|_| has_ready) {
         out.push((
-            with_status(
-                &obj,
-                one_condition("Ready", s, r, "the operator is working"),
-            ),
+            with_status(&obj, one_condition("Ready", s, r, "")),
             format!("Ready {s} with reason {r} while the operator is working"),
         ));
     }
@@ -158,6 +161,112 @@ fn passing_states(
     out
 }
 
+/// The status strings the script compares with a literal (`obj.status.state ~= "ready"`):
+/// paths under `status`, outside the conditions, whose last field it compares.
+fn compared_strings(reads: &lua_check::Reads) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for p in &reads.paths {
+        let compared = p
+            .last()
+            .is_some_and(|f| reads.compared_with.iter().any(|(c, _)| c == f));
+        let under_status = p.len() >= 2 && p[0] == "status" && !p.contains(&"conditions".into());
+        if compared && under_status && !out.contains(p) {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Every value the kind is known to hold at `path`, each with where it was learnt: the CRD's
+/// enum, our rule (the values it names and those it knows the operator passes through), the
+/// fixtures, and the literals the script compares the field with.
+fn known_values(input: &Input<'_>, rule: Option<&Entry>, path: &[String]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |v: &str, from: &str| {
+        if !v.is_empty() && !out.iter().any(|(w, _)| w == v) {
+            out.push((v.to_owned(), from.to_owned()));
+        }
+    };
+    let schema = input
+        .ctx
+        .schemas
+        .filter(|_| !input.script.is_wildcard())
+        .and_then(|s| s.lookup(&input.script.group, &input.script.kind));
+    if let Some(s) = schema {
+        if let crate::audit::crd::Slot::Declared(node, _) = crate::audit::crd::at(&s.schema, path) {
+            for v in node["enum"].as_array().into_iter().flatten() {
+                add(v.as_str().unwrap_or_default(), "the CRD's enum");
+            }
+        }
+    }
+    if let Some(e) = rule {
+        for v in e.passing_values(&path.join(".")) {
+            add(v, "mas-health's rule for the kind");
+        }
+        let vocab = states::Vocabulary::of(&e.rule);
+        for (_, values) in vocab.choices.iter().filter(|(p, _)| p.0 == path) {
+            for v in values {
+                add(v.as_str().unwrap_or_default(), "this crate's rule");
+            }
+        }
+    }
+    for (state, _) in input.runs.ran().filter(|(s, _)| s.fixture.is_some()) {
+        let at = path.iter().try_fold(&state.value, |v, k| v.get(k));
+        if let Some(v) = at.and_then(Value::as_str) {
+            add(v, "a fixture");
+        }
+    }
+    let field = path.last().map(String::as_str).unwrap_or_default();
+    let reads = lua_check::reads(&input.script.script);
+    for (_, v) in reads.compared_with.iter().filter(|(f, _)| f == field) {
+        add(v, "the script");
+    }
+    out
+}
+
+/// `obj` with the string `value` at `path` under it.
+fn with_value(obj: &Value, path: &[String], value: &str) -> Value {
+    let mut o = obj.clone();
+    let mut slot = &mut o;
+    for k in path {
+        if !slot.get(k).is_some_and(Value::is_object) {
+            slot[k.as_str()] = json!({});
+        }
+        slot = &mut slot[k.as_str()];
+    }
+    *slot = Value::String(value.to_owned());
+    o
+}
+
+/// States where a status string holds a value the operator writes on its way to ready, each
+/// with how to say it: a value our rule says Progressing on, or, with no rule, one whose words
+/// read as in progress (`PENDING`, `Installing`).
+fn passing_values(input: &Input<'_>, rule: Option<&Entry>) -> Vec<(Value, String)> {
+    let obj = bare(input.script);
+    let reads = lua_check::reads(&input.script.script);
+    let mut out = Vec::new();
+    for path in compared_strings(&reads) {
+        for (v, from) in known_values(input, rule, &path) {
+            let state = with_value(&obj, &path, &v);
+            let transient = match rule {
+                Some(e) => {
+                    e.plan().evaluate(&state, &EvalContext::now()).status == Status::Progressing
+                }
+                None => in_progress(&v),
+            };
+            if transient {
+                let what = format!(
+                    "{} {}, a value the operator writes on its way to ready (known from {from})",
+                    path.join("."),
+                    quoted(&v)
+                );
+                out.push((state, what));
+            }
+        }
+    }
+    out
+}
+
 impl Check for TransientDegraded {
     fn code(&self) -> &'static str {
         "transient-degraded"
@@ -179,7 +288,9 @@ impl Check for TransientDegraded {
             .filter(|w| reads.may_be_value_of("reason", w))
             .cloned()
             .collect();
-        for (state, what) in passing_states(input.script, &words, rule, &reads.compared_with_type) {
+        let mut tried = passing_states(input.script, &words, rule, &reads.compared_with_type);
+        tried.extend(passing_values(input, rule));
+        for (state, what) in tried {
             // Our rule, when there is one, says whether the state is terminal.
             if rule.is_some_and(|e| {
                 e.plan().evaluate(&state, &EvalContext::now()).status == Status::Degraded
@@ -190,10 +301,10 @@ impl Check for TransientDegraded {
                 if h.status == Status::Degraded {
                     return vec![self.finding(
                         format!(
-                            "returns Degraded \"{}\" on {what}, a state every install passes \
+                            "returns Degraded {} on {what}, a state every install passes \
                              through: a Degraded resource fails a multi-wave sync and automated \
                              sync does not retry it",
-                            h.message
+                            quoted(&h.message)
                         ),
                         Some(state),
                     )];
@@ -221,7 +332,7 @@ mod tests {
         assert_eq!(
             findings(&TransientDegraded, READY_OR_DEGRADED, false),
             [TransientDegraded.finding(
-                "returns Degraded \"the operator is working\" on Ready Unknown with reason \
+                "returns Degraded \"\" on Ready Unknown with reason \
                  Reconciling while the operator is working, a state every install passes \
                  through: a Degraded resource fails a multi-wave sync and automated sync does \
                  not retry it"
@@ -229,7 +340,7 @@ mod tests {
                 Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
                     "metadata": {"name": "new", "namespace": "test"},
                     "status": {"conditions": [{"type": "Ready", "status": "Unknown",
-                        "reason": "Reconciling", "message": "the operator is working"}]}}))
+                        "reason": "Reconciling", "message": ""}]}}))
             )]
         );
     }
@@ -380,6 +491,108 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(
             f[0].message.contains("Ready False with reason Failed"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    /// Degraded on any `status.stage` but `Done`, Healthy on `Done`.
+    const STAGE_NOT_DONE: &str = "if obj.status ~= nil and obj.status.stage ~= nil then\n\
+        if obj.status.stage ~= \"Done\" then return { status = \"Degraded\", message = \"Error\" } end\n\
+        return { status = \"Healthy\", message = obj.status.stage } end\n\
+        return { status = \"Progressing\", message = \"\" }";
+
+    #[test]
+    fn a_state_string_check_is_found_on_a_value_named_beside_it_that_reads_as_in_progress() {
+        let text = format!(
+            "local waiting = obj.status and obj.status.stage == \"Queued\"\n{STAGE_NOT_DONE}"
+        );
+        assert!(findings(&TransientDegraded, &text, false).is_empty());
+        let text = format!(
+            "local waiting = obj.status and obj.status.stage == \"Provisioning\"\n{STAGE_NOT_DONE}"
+        );
+        assert_eq!(
+            findings(&TransientDegraded, &text, false),
+            [TransientDegraded.finding(
+                "returns Degraded \"Error\" on status.stage \"Provisioning\", a value the \
+                 operator writes on its way to ready (known from the script), a state every \
+                 install passes through: a Degraded resource fails a multi-wave sync and \
+                 automated sync does not retry it"
+                    .to_owned(),
+                Some(json!({"apiVersion": "example.com/v1", "kind": "Inline",
+                    "metadata": {"name": "new", "namespace": "test"},
+                    "status": {"stage": "Provisioning"}}))
+            )]
+        );
+    }
+
+    /// Degraded on any `status.state` but `ready`, as a GPU operator check might be written.
+    const STATE_NOT_READY: &str = "if obj.status ~= nil and obj.status.state ~= nil then\n\
+        if obj.status.state ~= \"ready\" then return { status = \"Degraded\", message = \"Error\" } end\n\
+        return { status = \"Healthy\", message = obj.status.state } end\n\
+        return { status = \"Progressing\", message = \"waiting\" }";
+
+    #[test]
+    fn a_state_string_check_is_found_on_the_value_our_rule_knows_the_operator_passes_through() {
+        let s = script("nvidia.com", "ClusterPolicy", STATE_NOT_READY, false);
+        let f = findings_with(&TransientDegraded, &s, 0, None);
+        assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
+        assert!(
+            f[0].message.starts_with(
+                "returns Degraded \"Error\" on status.state \"notReady\", a value the operator \
+                 writes on its way to ready (known from mas-health's rule for the kind)"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].example.as_ref().map(|e| e["status"].clone()),
+            Some(json!({"state": "notReady"}))
+        );
+    }
+
+    #[test]
+    fn a_state_string_check_that_waits_on_other_values_is_not() {
+        // Degraded only on the value our rule calls terminal: no finding.
+        let text = "if obj.status ~= nil and obj.status.state == \"ignored\" then\n\
+            return { status = \"Degraded\", message = \"ignored\" } end\n\
+            if obj.status ~= nil and obj.status.state == \"ready\" then\n\
+            return { status = \"Healthy\", message = \"\" } end\n\
+            return { status = \"Progressing\", message = \"\" }";
+        let s = script("nvidia.com", "ClusterPolicy", text, false);
+        assert!(findings_with(&TransientDegraded, &s, 0, None).is_empty());
+        // Without a rule, a value whose words do not read as in progress is not tried.
+        let s = script("example.com", "Gadget", STATE_NOT_READY, false);
+        assert!(findings_with(&TransientDegraded, &s, 0, None).is_empty());
+    }
+
+    #[test]
+    fn a_value_of_the_crd_s_enum_is_tried() {
+        let crds = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
+            metadata: {name: gadgets.example.com}\nspec:\n  group: example.com\n  names: {kind: Gadget}\n  \
+            versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        \
+            type: object\n        properties:\n          status:\n            type: object\n            \
+            properties:\n              state: {type: string, enum: [ready, Initializing, broken]}\n";
+        let schemas = crate::audit::crd::Schemas::read("crds.yaml", crds).expect("a CRD");
+        let catalog = crate::catalog::Catalog::standard();
+        let ctx = crate::audit::Context {
+            fixtures: &[],
+            deployed: None,
+            cases: 0,
+            catalog: &catalog,
+            keys: &[],
+            malformed: false,
+            schemas: Some(&schemas),
+            live: None,
+        };
+        let s = script("example.com", "Gadget", STATE_NOT_READY, false);
+        let f = crate::audit::run_checks(&s, &ctx, &[&TransientDegraded]).0;
+        assert_eq!(levels(&f), [("transient-degraded", Level::Error)]);
+        assert!(
+            f[0].message.contains(
+                "on status.state \"Initializing\", a value the operator writes \
+                 on its way to ready (known from the CRD's enum)"
+            ),
             "{}",
             f[0].message
         );

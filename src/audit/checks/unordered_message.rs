@@ -5,13 +5,17 @@
 //! Warning: Argo CD compares only the status to decide whether health changed, so a flapping
 //! message is noise in the UI and in notifications, not a wrong verdict. A loop over a list
 //! (`ipairs`, or `pairs` of `conditions`) keeps its order and is left alone.
+//!
+//! The message may be built under another name first: a string or list grown inside the loop
+//! (`notReady = notReady .. name`, `table.insert(names, name)`) that the message is later made
+//! from (`hs.message = "not ready: " .. notReady`, `message = table.concat(names, ", ")`).
 
 use super::{Check, Input};
 use crate::audit::{Finding, Level};
 use crate::testkit::lua_check::{dotted, line, visit_with};
 use full_moon::ast::{
-    Assignment, BinOp, Call, Expression, FunctionArgs, FunctionCall, GenericFor, Prefix, Suffix,
-    Var,
+    Assignment, BinOp, Call, Expression, Field, FunctionArgs, FunctionCall, GenericFor, Prefix,
+    Suffix, Var,
 };
 use full_moon::visitors::{Visit, Visitor};
 
@@ -56,9 +60,14 @@ fn over_map(n: &GenericFor) -> bool {
     !list
 }
 
-/// Lines inside a loop body where a message grows: `msg = msg .. x` or `table.insert(msgs, x)`.
+/// Inside a loop body: lines where a message grows (`msg = msg .. x`, `table.insert(msgs, x)`),
+/// and other names that grow the same way, with their lines, in case the message is made
+/// from them later.
 #[derive(Default)]
-struct Grows(Vec<usize>);
+struct Grows {
+    lines: Vec<usize>,
+    names: Vec<(String, usize)>,
+}
 
 impl Visitor for Grows {
     fn visit_assignment(&mut self, a: &Assignment) {
@@ -78,7 +87,22 @@ impl Visitor for Grows {
             )
         });
         if to_message && concatenates {
-            self.0.push(line(a));
+            self.lines.push(line(a));
+        } else if concatenates {
+            // `names = names .. x`: a plain name that grows from itself.
+            let name = match a.variables().iter().next() {
+                Some(Var::Name(t)) => Some(t.token().to_string()),
+                _ => None,
+            };
+            let from_itself = a
+                .expressions()
+                .iter()
+                .next()
+                .zip(name.as_deref())
+                .is_some_and(|(e, n)| mentions(&e.to_string(), n));
+            if let (Some(n), true) = (name, from_itself) {
+                self.names.push((n, line(a)));
+            }
         }
     }
     fn visit_function_call(&mut self, c: &FunctionCall) {
@@ -87,23 +111,97 @@ impl Visitor for Grows {
         let into = text
             .split_once('(')
             .and_then(|(_, rest)| rest.split(',').next())
-            .is_some_and(message_like);
-        if inserts && into {
-            self.0.push(line(c));
+            .map(str::trim);
+        match into {
+            Some(n) if inserts && message_like(n) => self.lines.push(line(c)),
+            Some(n) if inserts && is_name(n) => self.names.push((n.to_owned(), line(c))),
+            _ => {}
         }
     }
 }
 
+/// Whether `text` is a plain Lua name.
+fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether the Lua source `text` names `name` as a whole word (not as a field `x.name`).
+fn mentions(text: &str, name: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(|c| word(c) || c == '.' || c == ':') && !after.is_some_and(word)
+    })
+}
+
+/// Every expression a message is made from: assigned to a message-like name or field, or given
+/// as the `message` of a table (`return { status = ..., message = ... }`).
 #[derive(Default)]
-struct Find(Vec<usize>);
+struct MessagesMade(Vec<String>);
+
+impl Visitor for MessagesMade {
+    fn visit_assignment(&mut self, a: &Assignment) {
+        for (v, e) in a.variables().iter().zip(a.expressions().iter()) {
+            let to_message = match v {
+                Var::Name(t) => message_like(&t.token().to_string()),
+                Var::Expression(_) => dotted(&Expression::Var(v.clone()))
+                    .is_some_and(|p| p.last().is_some_and(|l| message_like(l))),
+                _ => false,
+            };
+            if to_message {
+                self.0.push(e.to_string());
+            }
+        }
+    }
+    fn visit_field(&mut self, f: &Field) {
+        if let Field::NameKey { key, value, .. } = f {
+            if message_like(&key.token().to_string()) {
+                self.0.push(value.to_string());
+            }
+        }
+    }
+}
+
+/// What grows inside `pairs()` loops, and what every message is made from.
+#[derive(Default)]
+struct Find {
+    grows: Grows,
+    made: MessagesMade,
+}
 
 impl Visitor for Find {
     fn visit_generic_for(&mut self, n: &GenericFor) {
         if over_map(n) {
-            let mut g = Grows::default();
-            n.block().visit(&mut g);
-            self.0.extend(g.0);
+            n.block().visit(&mut self.grows);
         }
+    }
+    fn visit_assignment(&mut self, a: &Assignment) {
+        self.made.visit_assignment(a);
+    }
+    fn visit_field(&mut self, f: &Field) {
+        self.made.visit_field(f);
+    }
+}
+
+impl Find {
+    /// The lines where a message, or something a message is made from, grows in a `pairs()`
+    /// loop, in order.
+    fn lines(self) -> Vec<usize> {
+        let Find { grows, made } = self;
+        let mut lines = grows.lines;
+        for (name, l) in grows.names {
+            if made.0.iter().any(|e| mentions(e, &name)) {
+                lines.push(l);
+            }
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        lines
     }
 }
 
@@ -118,11 +216,9 @@ impl Check for UnorderedMessage {
         "builds the message inside a pairs() loop: its parts come in a random order in Argo CD"
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
-        let mut lines = visit_with::<Find>(&input.script.script)
+        visit_with::<Find>(&input.script.script)
             .unwrap_or_default()
-            .0;
-        lines.dedup();
-        lines
+            .lines()
             .into_iter()
             .map(|l| {
                 self.finding(
@@ -164,6 +260,45 @@ mod tests {
         };
         assert_eq!(messages, [text(3), text(7)]);
         assert_eq!(UnorderedMessage.level(), Level::Warning);
+    }
+
+    #[test]
+    fn a_message_made_later_from_a_local_grown_in_pairs_is_found() {
+        let script = "local waiting = \"\"\n\
+            local names = {}\n\
+            for name, replica in pairs(obj.status.replicas or {}) do\n\
+            if replica.ready ~= true then\n\
+            waiting = waiting .. name .. \" \"\n\
+            table.insert(names, name)\n\
+            end\n\
+            end\n\
+            local hs = { status = \"Progressing\" }\n\
+            hs.message = \"waiting for: \" .. waiting\n\
+            return { status = hs.status, message = table.concat(names, \", \") }";
+        let messages: Vec<String> = findings(&UnorderedMessage, script, false)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        let text = |l: usize| {
+            format!(
+                "line {l}: the message grows inside a pairs() loop, whose order changes on every \
+                 evaluation in Argo CD: sort the keys first"
+            )
+        };
+        assert_eq!(messages, [text(5), text(6)]);
+    }
+
+    #[test]
+    fn a_local_grown_in_pairs_that_no_message_is_made_from_is_not() {
+        // `seen` grows in a pairs() loop but only decides the status; `names.count` is a field
+        // that happens to share the local's name.
+        let script = "local seen = \"\"\n\
+            for name, _ in pairs(obj.status.replicas or {}) do seen = seen .. name end\n\
+            local hs = { status = \"Healthy\", message = obj.status.seen }\n\
+            if seen ~= \"\" then hs.status = \"Progressing\" end\n\
+            return hs";
+        let f = findings(&UnorderedMessage, script, false);
+        assert!(f.is_empty(), "{f:?}");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! `unused-key`: with `--manifests`, no deployed resource has the script's kind at all: the
 //! check is dead weight in argocd-cm (or the manifests given are not all of them).
+//!
+//! A Helm template whose kind its values decide (`kind: {{ .Values.app_kind }}`), with values
+//! only from outside its chart, may deploy any kind of its group: a key of that group named by
+//! no manifest is then said for information, not as a warning.
 
 use super::wrong_group::deployed_elsewhere;
 use super::{Check, Input};
@@ -23,13 +27,35 @@ impl Check for UnusedKey {
         true
     }
     fn check(&self, input: &Input<'_>) -> Vec<Finding> {
-        match deployed_elsewhere(input.script, input.ctx.deployed) {
-            Some(elsewhere) if elsewhere.is_empty() => vec![self.finding(
-                format!("no deployed resource is {}", input.script.key()),
-                None,
-            )],
-            _ => Vec::new(),
+        let s = input.script;
+        let Some(deployed) = input.ctx.deployed else {
+            return Vec::new();
+        };
+        if let Some(elsewhere) = deployed_elsewhere(s, Some(deployed)) {
+            return match elsewhere.is_empty() {
+                true => vec![self.finding(format!("no deployed resource is {}", s.key()), None)],
+                false => Vec::new(),
+            };
         }
+        // Deployed, as far as the manifests say: literally, or only by an open templated kind.
+        let literal = s.is_wildcard()
+            || deployed
+                .iter()
+                .any(|(g, k)| (g == &s.group || g == "*") && k == &s.kind);
+        if literal {
+            return Vec::new();
+        }
+        let mut f = self.finding(
+            format!(
+                "no manifest names {}, but a Helm template deploys a kind of {} its values \
+                 decide (values from outside its chart): it may be this one",
+                s.key(),
+                s.group
+            ),
+            None,
+        );
+        f.level = Level::Info;
+        vec![f]
     }
 }
 
@@ -51,6 +77,35 @@ mod tests {
                 "no deployed resource is example.com/Nobody".to_owned(),
                 None
             )]
+        );
+    }
+
+    #[test]
+    fn a_kind_only_an_open_templated_kind_may_be_is_said_for_information() {
+        let d = vec![
+            ("apps.example.com".to_owned(), "*".to_owned()),
+            ("apps.example.com".to_owned(), "ManageApp".to_owned()),
+        ];
+        let s = script("apps.example.com", "MonitorApp", OK, false);
+        let mut want = UnusedKey.finding(
+            "no manifest names apps.example.com/MonitorApp, but a Helm template deploys a kind \
+             of apps.example.com its values decide (values from outside its chart): it may be \
+             this one"
+                .to_owned(),
+            None,
+        );
+        want.level = Level::Info;
+        assert_eq!(findings_with(&UnusedKey, &s, 0, Some(&d)), [want]);
+        // A kind a manifest names is not; one of another group is a warning as before.
+        let s = script("apps.example.com", "ManageApp", OK, false);
+        assert!(findings_with(&UnusedKey, &s, 0, Some(&d)).is_empty());
+        let s = script("other.example.com", "Thing", OK, false);
+        assert_eq!(
+            findings_with(&UnusedKey, &s, 0, Some(&d))
+                .iter()
+                .map(|f| f.level)
+                .collect::<Vec<_>>(),
+            [Level::Warning]
         );
     }
 

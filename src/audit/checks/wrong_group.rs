@@ -8,19 +8,19 @@ use crate::audit::{Finding, Level, Script};
 pub struct WrongGroup;
 
 /// `group/Kind` of every deployed resource of the script's kind under another group, once each;
-/// `None` when no manifests were given, the key is a wildcard or the key is deployed.
+/// `None` when no manifests were given, the key is a wildcard or the key is deployed. A kind
+/// named under another group outweighs a Helm template that may deploy some kind of the key's
+/// group (`(group, "*")`): only with no such name is the key taken as perhaps deployed by it.
 pub(super) fn deployed_elsewhere(
     script: &Script,
     deployed: Option<&[(String, String)]>,
 ) -> Option<Vec<String>> {
     let deployed = deployed?;
-    // `*` stands for a group or kind a Helm template leaves to its values: it may be this one.
-    let may_be = |have: &str, want: &str| have == want || have == "*";
-    if script.is_wildcard()
-        || deployed
-            .iter()
-            .any(|(g, k)| may_be(g, &script.group) && may_be(k, &script.kind))
-    {
+    // `*` stands for a group a Helm template leaves to its values: it may be this one.
+    let named = deployed
+        .iter()
+        .any(|(g, k)| (g == &script.group || g == "*") && *k == script.kind);
+    if script.is_wildcard() || named {
         return None;
     }
     let mut elsewhere: Vec<String> = Vec::new();
@@ -32,6 +32,12 @@ pub(super) fn deployed_elsewhere(
         if !elsewhere.contains(&key) {
             elsewhere.push(key);
         }
+    }
+    let open = deployed
+        .iter()
+        .any(|(g, k)| (g == &script.group || g == "*") && k == "*");
+    if elsewhere.is_empty() && open {
+        return None;
     }
     Some(elsewhere)
 }
@@ -117,5 +123,21 @@ pub(super) mod tests {
         assert!(findings_with(&WrongGroup, &some_kind, 0, Some(&d)).is_empty());
         let some_group = script("x.example.com", "Other", OK, false);
         assert!(findings_with(&WrongGroup, &some_group, 0, Some(&d)).is_empty());
+    }
+
+    #[test]
+    fn a_kind_named_under_another_group_outweighs_a_template_of_the_key_s_group() {
+        // A template may deploy some kind of apps.mas.ibm.com, but AIServiceApp is named under
+        // aiservice.ibm.com: the key under apps.mas.ibm.com is still the wrong group.
+        let mut d = deployed();
+        d.push(("apps.mas.ibm.com".to_owned(), "*".to_owned()));
+        let s = script("apps.mas.ibm.com", "AIServiceApp", OK, false);
+        assert_eq!(
+            findings_with(&WrongGroup, &s, 0, Some(&d))
+                .iter()
+                .map(|f| f.message.as_str())
+                .collect::<Vec<_>>(),
+            ["keyed under apps.mas.ibm.com, but the manifests deploy aiservice.ibm.com/AIServiceApp: this check never runs"]
+        );
     }
 }

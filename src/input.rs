@@ -3,6 +3,7 @@
 //! its line and does not stop the others.
 
 mod aliases;
+mod build;
 mod file;
 mod list;
 mod scan;

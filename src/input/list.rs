@@ -12,6 +12,8 @@ use std::fmt;
 /// depth) and handed to `each` at once; the other members are checked and skipped.
 pub(super) struct Items<'f> {
     pub(super) each: &'f mut dyn FnMut(Value),
+    /// Items read but not handed on: those an earlier reading of the same text handed on.
+    pub(super) skip: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Items<'_> {
@@ -35,6 +37,7 @@ impl<'de> Visitor<'de> for Items<'_> {
             if key == "items" {
                 map.next_value_seed(Each {
                     each: &mut *self.each,
+                    skip: self.skip,
                 })?;
             } else {
                 map.next_value_seed(Strict { depth: 1 })?;
@@ -47,6 +50,7 @@ impl<'de> Visitor<'de> for Items<'_> {
 /// The items themselves.
 struct Each<'f> {
     each: &'f mut dyn FnMut(Value),
+    skip: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Each<'_> {
@@ -63,8 +67,12 @@ impl<'de> Visitor<'de> for Each<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         // The list is the first level, `items` the second.
+        let mut skip = self.skip;
         while let Some(item) = seq.next_element_seed(Strict { depth: 2 })? {
-            (self.each)(item);
+            match skip {
+                0 => (self.each)(item),
+                _ => skip -= 1,
+            }
         }
         Ok(())
     }

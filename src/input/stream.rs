@@ -137,7 +137,10 @@ fn large_json(
     let mut part = Read::take(&mut *input, end - start);
     if header.is_list() {
         let mut hand = |item: Value| each(Found::Item(line, item));
-        let items = list::Items { each: &mut hand };
+        let items = list::Items {
+            each: &mut hand,
+            skip: 0,
+        };
         let mut de = serde_json::Deserializer::from_reader(io::BufReader::new(&mut part));
         if let Err(e) = items.deserialize(&mut de) {
             let (line, message) = json_error(&e, line - 1);
@@ -314,7 +317,18 @@ fn yaml_document(
     let mut part = Read::take(&mut *input, end - chunk.offset);
     if chunk.header.is_list() {
         let mut hand = |item: Value| each(Found::Item(line, item));
-        let items = list::Items { each: &mut hand };
+        let (skip, whole) = super::build::build_list(&mut part, end - chunk.offset, &mut hand);
+        if whole {
+            input.seek(SeekFrom::Start(here))?;
+            return Ok(true);
+        }
+        // serde-saphyr reads it again from its start, past the items already handed on.
+        input.seek(SeekFrom::Start(chunk.offset))?;
+        let mut part = Read::take(&mut *input, end - chunk.offset);
+        let items = list::Items {
+            each: &mut hand,
+            skip,
+        };
         let read = serde_saphyr::with_deserializer_from_reader_with_options(
             &mut part,
             yaml_options(),
@@ -334,13 +348,17 @@ fn yaml_document(
 }
 
 /// One YAML document, with the rules of every format; aliases that would copy more than the
-/// document's size (see [`super::aliases`]) are refused before the parser copies them.
+/// document's size (see [`super::aliases`]) are refused before the parser copies them. The
+/// value is built from the parser's events where [`super::build`] can, by serde-saphyr otherwise.
 fn parse_yaml(bytes: &[u8], line: usize, offset: u64) -> Result<Value, (usize, String)> {
     parsing(bytes);
     let text = utf8(bytes, offset).map_err(|m| (line, m))?;
     if text.contains('*') {
         super::aliases::within(text, text.len().max(super::aliases::FLOOR))
             .map_err(|(at, message)| (line + at.max(1) - 1, message))?;
+    }
+    if let Some(value) = super::build::build(text) {
+        return Ok(value);
     }
     serde_saphyr::from_str_with_options::<Value>(text, yaml_options())
         .map_err(|e| yaml_error(&e.to_string(), line))

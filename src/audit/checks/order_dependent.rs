@@ -112,8 +112,13 @@ fn both_orders(runs: &Runs, example: &Value) -> Vec<Order> {
     let Some(first) = said(example) else {
         return Vec::new();
     };
-    let label = |h: &crate::rule::Health, which: &str| {
+    let label = |h: &crate::rule::Health, o: &Value, unknown: &str| {
         let message = crate::audit::present::quoted(&h.message);
+        let which = match written_so(runs, o) {
+            Some(true) => "in the order the operator writes them (a fixture of the kind shows it)",
+            Some(false) => "in an order the operator does not write (a fixture shows the other)",
+            None => unknown,
+        };
         format!("{} {message} with the conditions {which}", h.status)
     };
     permutations(example)
@@ -122,16 +127,52 @@ fn both_orders(runs: &Runs, example: &Value) -> Vec<Order> {
             let h = said(&o).filter(|h| h.status != first.status)?;
             Some(vec![
                 Order {
-                    label: label(&first, "in this order"),
+                    label: label(&first, example, "in this order"),
                     example: example.clone(),
                 },
                 Order {
-                    label: label(&h, "reordered"),
+                    label: label(&h, &o, "reordered"),
                     example: o,
                 },
             ])
         })
         .unwrap_or_default()
+}
+
+/// The condition types of `obj`, in the order they stand.
+fn types_of(obj: &Value) -> Vec<&str> {
+    crate::rule::eval::conditions(obj)
+        .filter_map(|c| c.get("type")?.as_str())
+        .collect()
+}
+
+/// Whether the operator writes `a` before `b`, as a fixture of the kind that holds both shows;
+/// `None` when none does. A fixture is an object as the operator stored it.
+fn fixture_order(runs: &Runs, a: &str, b: &str) -> Option<bool> {
+    runs.ran()
+        .filter(|(s, _)| s.fixture.is_some())
+        .find_map(|(s, _)| {
+            let types = types_of(&s.value);
+            let at = |t: &str| types.iter().position(|x| *x == t);
+            Some(at(a)? < at(b)?)
+        })
+}
+
+/// Whether `obj`'s conditions stand in the order the operator writes them, by the fixtures:
+/// `None` when no fixture orders any two of its condition types.
+fn written_so(runs: &Runs, obj: &Value) -> Option<bool> {
+    let types = types_of(obj);
+    let mut known = None;
+    for (i, a) in types.iter().enumerate() {
+        for b in &types[i + 1..] {
+            match fixture_order(runs, a, b) {
+                Some(false) => return Some(false),
+                Some(true) => known = Some(true),
+                None => {}
+            }
+        }
+    }
+    known
 }
 
 #[cfg(test)]
@@ -143,6 +184,44 @@ mod tests {
         if type(c) == \"table\" and c.type == \"Failure\" and c.status == \"True\" then return { status = \"Degraded\" } end\n\
         if type(c) == \"table\" and c.type == \"Ready\" and c.status == \"True\" then return { status = \"Healthy\" } end\n\
         end\nreturn { status = \"Progressing\" }";
+
+    #[test]
+    fn the_order_a_fixture_of_the_kind_shows_is_named_as_the_operators() {
+        // Every Suite fixture in health/ lists Ready before Failure, as the Ansible SDK appends
+        // Failure to the conditions the playbook wrote.
+        let health = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("health");
+        let dirs: Vec<_> = crate::argocd::harness::discover(&health)
+            .expect("health/ reads")
+            .into_iter()
+            .filter(|d| d.group == "core.mas.ibm.com" && d.kind == "Suite")
+            .collect();
+        assert_eq!(dirs.len(), 1);
+        let catalog = crate::Catalog::standard();
+        let ctx = crate::audit::Context {
+            fixtures: &dirs,
+            deployed: None,
+            cases: 50,
+            catalog: &catalog,
+            keys: &[],
+            malformed: false,
+            schemas: None,
+            live: None,
+        };
+        let s = script("core.mas.ibm.com", "Suite", FIRST_WINS, false);
+        let f = crate::audit::run_checks(&s, &ctx, &[&OrderDependent]).0;
+        assert_eq!(f.len(), 1, "{f:?}");
+        let mut labels: Vec<&str> = f[0].orders.iter().map(|o| o.label.as_str()).collect();
+        labels.sort();
+        assert_eq!(
+            labels,
+            [
+                "Degraded \"\" with the conditions in an order the operator does not write (a \
+                 fixture shows the other)",
+                "Healthy \"\" with the conditions in the order the operator writes them (a \
+                 fixture of the kind shows it)",
+            ]
+        );
+    }
 
     #[test]
     fn the_first_matching_condition_deciding_is_found() {

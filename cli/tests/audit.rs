@@ -32,11 +32,16 @@ fn audit_file(path: &str, manifests: bool) -> Vec<Report> {
     scripts.iter().map(|s| audit::audit(s, &ctx)).collect()
 }
 
-fn codes<'a>(reports: &'a [Report], key: &str) -> Vec<&'a str> {
+/// The report of the script keyed `key`.
+fn report<'a>(reports: &'a [Report], key: &str) -> &'a Report {
     reports
         .iter()
         .find(|r| r.key == key)
         .unwrap_or_else(|| panic!("no script keyed {key}"))
+}
+
+fn codes<'a>(reports: &'a [Report], key: &str) -> Vec<&'a str> {
+    report(reports, key)
         .findings
         .iter()
         .map(|f| f.code.as_str())
@@ -607,10 +612,7 @@ fn the_findings_corpus_finds_each_defect_and_none_in_its_near_misses() {
 fn stored_states_keep_must_finds_and_drop_near_misses() {
     let reports = audit_file("tests/audit/stored-states.yaml", false);
     let errors = |key: &str| -> Vec<String> {
-        reports
-            .iter()
-            .find(|r| r.key == key)
-            .unwrap_or_else(|| panic!("no script keyed {key}"))
+        report(&reports, key)
             .findings
             .iter()
             .filter(|f| f.level == Level::Error)

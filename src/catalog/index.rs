@@ -4,7 +4,7 @@
 
 use super::Entry;
 use crate::argocd::keys::key_matches;
-use crate::rule::strings::same;
+use crate::rule::strings::{same, sketch};
 use std::sync::Arc;
 
 /// A free slot of [`Index::exact`].
@@ -45,7 +45,7 @@ impl Index {
                 wild.push(i);
                 continue;
             }
-            let mut slot = hash(&e.kind, &e.group) as usize & mask;
+            let mut slot = hash(&e.kind, &e.group) & mask;
             while exact[slot] != FREE {
                 slot = (slot + 1) & mask;
             }
@@ -80,7 +80,7 @@ impl Index {
     /// The number of the entry whose exact key is `group/kind`.
     fn exact(&self, entries: &[Entry], group: &str, kind: &str) -> Option<usize> {
         let mask = self.exact.len().checked_sub(1)?;
-        let mut slot = hash(kind, group) as usize & mask;
+        let mut slot = hash(kind, group) & mask;
         loop {
             let i = *self.exact.get(slot)?;
             if i == FREE {
@@ -100,32 +100,14 @@ impl Index {
     }
 }
 
-/// A hash of a kind and a group: FxHash's multiply-rotate over eight bytes at a time. Keys are
-/// short, and a lookup hashes one key, so a keyed hash (SipHash) would cost more than the rest
-/// of the lookup; nothing here is hashed from a table a user can grow to attack it.
-fn hash(kind: &str, group: &str) -> u64 {
-    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let mut h = ((kind.len() as u64) << 32 | group.len() as u64).wrapping_mul(K);
-    for text in [kind.as_bytes(), group.as_bytes()] {
-        let mut chunks = text.chunks_exact(8);
-        for c in &mut chunks {
-            h = (h.rotate_left(5) ^ word(c)).wrapping_mul(K);
-        }
-        let tail = match text.len() {
-            0 => continue,
-            // The last eight bytes, overlapping the chunks: one load instead of a copy.
-            n if n >= 8 => text.get(n - 8..).map_or(0, word),
-            _ => text.iter().rev().fold(0, |w, b| w << 8 | u64::from(*b)),
-        };
-        h = (h.rotate_left(5) ^ tail).wrapping_mul(K);
-    }
-    h ^ h >> 32
-}
-
-/// Eight bytes as a word (callers give exactly eight).
-#[inline]
-fn word(bytes: &[u8]) -> u64 {
-    bytes.try_into().map_or(0, u64::from_le_bytes)
+/// A hash of a kind and a group from their ends and lengths ([`sketch`]), mixed by one
+/// multiply: a lookup hashes one key, so reading every byte (or a keyed hash such as SipHash)
+/// would cost more than the rest of the lookup; the exact key is compared after, and nothing
+/// here is hashed from a table a user can grow to attack it.
+fn hash(kind: &str, group: &str) -> usize {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let h = (sketch(kind) ^ sketch(group).rotate_left(23)).wrapping_mul(K);
+    (h >> 32) as usize
 }
 
 #[cfg(test)]

@@ -24,6 +24,30 @@ fn short_eq(a: &[u8], b: &[u8]) -> Option<bool> {
     })
 }
 
+/// A word summing up `s` from a few loads (its ends and length): equal strings have equal
+/// sketches; for a hash of short keys, where reading every byte costs more than a collision.
+#[inline(always)]
+pub(crate) fn sketch(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let n = b.len();
+    let ends = match n {
+        0 => 0,
+        1..=3 => {
+            let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+            at(0) | at(n / 2) << 8 | at(n - 1) << 16
+        }
+        4..=7 => {
+            let (f, l) = ends::<4>(b);
+            u64::from(u32::from_le_bytes(f)) | u64::from(u32::from_le_bytes(l)) << 32
+        }
+        _ => {
+            let (f, l) = ends::<8>(b);
+            u64::from_le_bytes(f) ^ u64::from_le_bytes(l).rotate_left(29)
+        }
+    };
+    ends ^ (n as u64).rotate_right(7)
+}
+
 /// The first and the last `W` bytes of `s` (`s` holds at least `W`), as two arrays.
 #[inline(always)]
 fn ends<const W: usize>(s: &[u8]) -> ([u8; W], [u8; W]) {
@@ -55,6 +79,26 @@ mod tests {
                 assert!(!same(a, &b), "{a:?} against {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn equal_strings_have_equal_sketches_and_near_ones_mostly_differ() {
+        let keys = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "Pod",
+            "Suite",
+            "Workspace",
+            "core.mas.ibm.com",
+        ];
+        for k in keys {
+            let copy: String = k.chars().collect();
+            assert_eq!(sketch(k), sketch(&copy), "{k:?}");
+        }
+        let distinct: std::collections::HashSet<u64> = keys.iter().map(|k| sketch(k)).collect();
+        assert_eq!(distinct.len(), keys.len());
     }
 
     #[test]

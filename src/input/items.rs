@@ -107,7 +107,7 @@ impl Items<'_, '_> {
             }
             piece.extend_from_slice(&self.line);
             let body = body(&self.line);
-            if body.contains(&b'\r') {
+            if memchr::memchr(b'\r', body).is_some() {
                 return None;
             }
             if is_filler(body) {
@@ -134,25 +134,24 @@ impl Items<'_, '_> {
     }
 
     /// Reads the items from the first one's text in `piece` on; returns the text after them.
+    /// Lines are read into `piece` itself: the line that ends an item starts the next text.
     fn pieces(&mut self, mut piece: Vec<u8>, indent: usize) -> Option<Vec<u8>> {
         loop {
-            let line = match self.next_line()? {
-                true => classify(&self.line, indent)?,
-                false => Line::After,
+            let start = piece.len();
+            let line = match self.input.read_until(b'\n', &mut piece).ok()? {
+                0 => Line::After,
+                _ => classify(&piece[start..], indent)?,
             };
             if matches!(line, Line::Filler | Line::Deeper) {
-                piece.extend_from_slice(&self.line);
                 continue;
             }
-            self.item(&piece)?;
-            piece.clear();
-            piece.extend_from_slice(&self.line);
+            self.item(&piece[..start])?;
+            piece.drain(..start);
             if matches!(line, Line::After) {
                 break;
             }
         }
-        while self.next_line()? {
-            piece.extend_from_slice(&self.line);
+        while self.input.read_until(b'\n', &mut piece).ok()? > 0 {
             if piece.len() > AROUND_MAX {
                 return None;
             }
@@ -292,7 +291,7 @@ fn is_entry(rest: &[u8]) -> bool {
 /// `\r` (a line break to YAML), a tab where an item or the next member may start.
 fn classify(line: &[u8], indent: usize) -> Option<Line> {
     let body = body(line);
-    if body.contains(&b'\r') {
+    if memchr::memchr(b'\r', body).is_some() {
         return None;
     }
     if is_filler(body) {

@@ -61,6 +61,7 @@ struct Items<'r, 'f> {
     comments: usize,
     /// The last item read, handed on when the text after it reads too.
     held: Option<Value>,
+    /// Items handed on so far.
     handed: usize,
     each: &'f mut dyn FnMut(Value),
 }
@@ -85,6 +86,7 @@ impl Items<'_, '_> {
         Some(read > 0)
     }
 
+    /// Reads the whole List, handing on its items; `None` where the reading stops.
     fn read(&mut self) -> Option<()> {
         let mut head = Vec::new();
         loop {
@@ -382,6 +384,8 @@ mod tests {
         let quoted_open = list(&[A, "a: \"x\n- y\"\n", B], 0).replace("\n  - y", "\n- y");
         let flow_open = list(&[A, B, "a: [x,\n]\n", A], 0).replace("\n  ]", "\n]");
         let lone_cr = list(&[A, B, "a: 1\rb: 2\n", A], 0);
+        // Before the items, the parser finds `items` on another line than the one counted.
+        let lone_cr_before = list(&[A, B], 0).replacen("apiVersion: v1", "a: 1\rb: 2", 1);
         let tab = list(&[A, B], 0) + "\t- c: 3\n";
         let anchored = list(&[A, B, "&x {k: v}", "*x"], 0);
         let anchor_before = "note: &v v1\nkind: List\nitems:\n- a: *v\n- b: 1\n";
@@ -393,6 +397,7 @@ mod tests {
             (quoted_open, 0),
             (flow_open, 1),
             (lone_cr, 0),
+            (lone_cr_before, 0),
             (tab, 1),
             (anchored, 1),
             (anchor_before.to_owned(), 0),

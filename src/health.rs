@@ -6,6 +6,7 @@ use crate::argocd::{self, builtin, GroupKind, Verdict};
 use crate::catalog::Catalog;
 use crate::rule::EvalContext;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Where a verdict comes from, in Argo CD's order of precedence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +16,9 @@ pub enum Source {
     /// A rule of the catalog, as argocd-cm would hold it.
     Catalog {
         /// The key it is held under (`group/Kind` or a wildcard).
-        key: String,
+        key: Arc<str>,
         /// The rule's name.
-        rule: String,
+        rule: Arc<str>,
     },
     /// A check built into Argo CD (Go code in gitops-engine, or a Lua script it ships).
     BuiltIn {
@@ -77,10 +78,10 @@ pub fn assess(catalog: &Catalog, obj: &Value, ctx: &EvalContext) -> Assessment {
             .unwrap_or_default()
     };
     let (group, kind) = (argocd::group_of(text("apiVersion")), text("kind"));
-    if let Some(entry) = catalog.lookup(group, kind) {
+    if let Some((entry, labels)) = catalog.lookup_labelled(group, kind) {
         let source = Source::Catalog {
-            key: entry.key(),
-            rule: entry.rule.name.clone(),
+            key: Arc::clone(&labels.key),
+            rule: Arc::clone(&labels.rule),
         };
         return found(entry.plan().evaluate(obj, ctx).into(), source);
     }

@@ -132,7 +132,7 @@ pub use catalog::families::{
     condition_family, ready, ready_or_successful, state_family, successful, ConditionFamily,
     Otherwise, StateFamily, StateValues,
 };
-pub use catalog::{Catalog, Entry, Unchecked, UNCHECKED};
+pub use catalog::{Catalog, Entry, Labels, Unchecked, UNCHECKED};
 pub use health::{assess, Assessment, Source};
 pub use rule::{
     all, all_true, any, cond, cond_any, differ, emit, equals, exists, explain, not, one_of, Clause,

@@ -128,7 +128,7 @@ impl Evaluator {
 /// none) and `rule` (the catalog key, or null).
 fn source_fields(source: &Source) -> (&'static str, Option<&str>) {
     match source {
-        Source::Catalog { key, .. } => ("rule", Some(key.as_str())),
+        Source::Catalog { key, .. } => ("rule", Some(&**key)),
         Source::BuiltIn { .. } | Source::NotEvaluated { .. } => ("built-in", None),
         Source::PreCheck => ("pre-check", None),
         Source::NoCheck => ("none", None),

@@ -12,6 +12,7 @@ mod config;
 mod cp4d;
 mod db2u;
 mod ibm_foundation;
+mod index;
 mod mas;
 mod olm;
 mod opendatahub;
@@ -21,6 +22,7 @@ mod platform;
 mod sls;
 mod unchecked;
 
+pub use index::Labels;
 pub use unchecked::{Unchecked, UNCHECKED};
 
 use crate::argocd::keys::{wildcards_overlap, GroupKind};
@@ -131,7 +133,7 @@ impl Entry {
 
     /// Whether this entry applies to a resource of `group` and `kind`.
     pub fn matches(&self, group: &str, kind: &str) -> bool {
-        self.group_kind().matches(&GroupKind::new(group, kind))
+        crate::argocd::keys::key_matches(&self.key(), group, kind)
     }
 }
 
@@ -139,9 +141,8 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Catalog {
     entries: Vec<Entry>,
-    /// The entries with exact keys, by kind then group: found by binary search (every object
-    /// evaluated is looked up).
-    exact: Vec<usize>,
+    /// How entries are found (every object evaluated is looked up).
+    index: index::Index,
     /// The Argo CD these rules are installed into, whose built-in checks answer the kinds the
     /// rules leave out.
     argocd: crate::argocd::builtin::ArgoCd,
@@ -196,23 +197,18 @@ impl Catalog {
             self.entries.push(e);
         }
         self.entries.sort_by_key(Entry::key);
-        self.index()
+        self.reindexed()
     }
 
     /// The catalog keeping only the entries `keep` accepts.
     pub fn filtered(mut self, keep: impl Fn(&Entry) -> bool) -> Catalog {
         self.entries.retain(|e| keep(e));
-        self.index()
+        self.reindexed()
     }
 
-    /// Builds [`Catalog::exact`] again after the entries changed.
-    fn index(mut self) -> Catalog {
-        let entries = &self.entries;
-        let mut exact: Vec<usize> = (0..entries.len())
-            .filter(|i| !entries[*i].is_wildcard())
-            .collect();
-        exact.sort_by(|a, b| by_key(&entries[*a], &entries[*b].kind, &entries[*b].group));
-        self.exact = exact;
+    /// Builds the lookup tables again after the entries changed.
+    fn reindexed(mut self) -> Catalog {
+        self.index = index::Index::new(&self.entries);
         self
     }
 
@@ -225,18 +221,13 @@ impl Catalog {
     /// in key order (Argo CD's own choice among several matching wildcards is random; see
     /// [`Catalog::overlapping_wildcards`]).
     pub fn lookup(&self, group: &str, kind: &str) -> Option<&Entry> {
-        // Exact keys compared in place: nothing is allocated unless a wildcard is tried.
-        let entries = &self.entries;
-        self.exact
-            .binary_search_by(|i| by_key(&entries[*i], kind, group))
-            .ok()
-            .map(|at| &entries[self.exact[at]])
-            .or_else(|| {
-                let wanted = GroupKind::new(group, kind);
-                self.entries
-                    .iter()
-                    .find(|e| e.is_wildcard() && e.group_kind().matches(&wanted))
-            })
+        self.lookup_labelled(group, kind).map(|(e, _)| e)
+    }
+
+    /// [`Catalog::lookup`], with the entry's key and rule name as an assessment names them.
+    pub fn lookup_labelled(&self, group: &str, kind: &str) -> Option<(&Entry, &Labels)> {
+        let i = self.index.find(&self.entries, group, kind)?;
+        Some((self.entries.get(i)?, self.index.labels(i)?))
     }
 
     /// Pairs of wildcard keys that can match one kind, where Argo CD would pick at random.
@@ -252,15 +243,6 @@ impl Catalog {
         }
         out
     }
-}
-
-/// The order of [`Catalog::exact`]: by the lengths of kind and group first (most comparisons
-/// end there, without comparing bytes), then by their bytes.
-fn by_key(e: &Entry, kind: &str, group: &str) -> std::cmp::Ordering {
-    (e.kind.len(), e.group.len())
-        .cmp(&(kind.len(), group.len()))
-        .then_with(|| e.kind.as_str().cmp(kind))
-        .then_with(|| e.group.as_str().cmp(group))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod eval;
 mod explain;
 mod model;
 pub mod plan;
+pub(crate) mod strings;
 
 pub use context::EvalContext;
 pub use emit::emit;

@@ -9,11 +9,12 @@
 //! differential tests hold their verdicts equal.
 
 use super::context::EvalContext;
-use super::eval::{same_tree, scalar_eq, scalars_equal};
+use super::eval::{is_zero, scalar_eq, scalars_equal};
 use super::model::{
     ConditionSelector, Health, Lookup, Message, Part, Path, Predicate, Rule, Scalar, Status,
     TextMatch,
 };
+use super::strings::same;
 use crate::rule::CONDITIONS;
 use serde_json::Value;
 
@@ -271,6 +272,7 @@ impl Plan {
     /// string, or a string no selector tests), from one walk over its keys.
     fn ids(&self, c: &Value) -> [Option<u32>; 3] {
         let mut ids = [None; 3];
+        let mut seen = 0;
         for (k, v) in c.as_object().into_iter().flatten() {
             // Most keys of a condition differ from all three in length.
             let i = match k.len() {
@@ -279,12 +281,24 @@ impl Plan {
                 6 if same(k, "reason") => 2,
                 _ => continue,
             };
-            ids[i] = v
-                .as_str()
-                .and_then(|s| self.words[i].iter().position(|w| same(w, s)))
-                .map(|p| p as u32);
+            ids[i] = v.as_str().and_then(|s| self.word(i, s));
+            seen += 1;
+            // The rest (times, messages) is read by no selector.
+            if seen == 3 {
+                break;
+            }
         }
         ids
+    }
+
+    /// The number of `s` among the words of condition field `field`: a scan, as a rule tests a
+    /// few words of each field (a hash table of them measured slower).
+    #[inline]
+    fn word(&self, field: usize, s: &str) -> Option<u32> {
+        self.words[field]
+            .iter()
+            .position(|w| same(w, s))
+            .map(|p| p as u32)
     }
 }
 
@@ -391,33 +405,6 @@ impl Matcher {
     }
 }
 
-/// String equality that rejects most different keys by length and first byte before comparing
-/// the rest: object keys and condition strings are short, and most comparisons fail.
-/// Compared eight bytes at a time, inline: a call to `memcmp` costs more than these keys.
-#[inline]
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() || a.first() != b.first() {
-        return false;
-    }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (p, q) in (&mut x).zip(&mut y) {
-        if u64::from_ne_bytes(word(p)) != u64::from_ne_bytes(word(q)) {
-            return false;
-        }
-    }
-    let (p, q) = (x.remainder(), y.remainder());
-    p.iter().zip(q).all(|(c, d)| c == d)
-}
-
-/// An eight-byte chunk as an array (`chunks_exact(8)` gives only such chunks).
-#[inline]
-fn word(chunk: &[u8]) -> [u8; 8] {
-    let mut w = [0; 8];
-    w.copy_from_slice(chunk);
-    w
-}
-
 fn holds<'v, S: Slots<'v>>(t: &Test, r: &Reads<S>) -> bool {
     match t {
         Test::Always => true,
@@ -450,12 +437,56 @@ fn field<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
 
 /// `table[key]` (`null` included) when `table` is an object, found as [`field`] finds it: by a
 /// scan of a small map, by its hash in a large one.
+#[inline]
 pub(crate) fn member<'v>(table: &'v Value, key: &str) -> Option<&'v Value> {
-    let map = table.as_object()?;
+    member_in(table.as_object()?, key)
+}
+
+/// [`member`] of a map: set or `null`.
+#[inline]
+fn member_in<'v>(map: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
     if map.len() <= 16 {
         map.iter().find(|(k, _)| same(k, key)).map(|(_, v)| v)
     } else {
         map.get(key)
+    }
+}
+
+/// [`super::eval::same_tree`] (the oracle, which collects each table's entries as Lua pairs
+/// them) without allocating: objects are paired by key, arrays by position after their nulls.
+fn same_tree(a: Option<&Value>, b: Option<&Value>) -> bool {
+    if is_zero(a) && is_zero(b) {
+        return true;
+    }
+    match (a, b) {
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            // Lua's pairs skip nulls: a null value is an absent key.
+            let set = |m, k| member_in(m, k).filter(|v| !v.is_null());
+            x.iter()
+                .filter(|(_, v)| !v.is_null())
+                .all(|(k, v)| same_tree(Some(v), set(y, k)))
+                && y.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .all(|(k, v)| set(x, k).is_some() || is_zero(Some(v)))
+        }
+        (Some(Value::Array(x)), Some(Value::Array(y))) => {
+            let set = |v: &&Value| !v.is_null();
+            let (mut x, mut y) = (x.iter().filter(set), y.iter().filter(set));
+            loop {
+                match (x.next(), y.next()) {
+                    (None, None) => return true,
+                    (p, q) if !same_tree(p, q) => return false,
+                    _ => {}
+                }
+            }
+        }
+        // An array against an object: no key is in both, so only zero tables would be the same,
+        // and those were answered above.
+        (Some(Value::Array(_) | Value::Object(_)), Some(Value::Array(_) | Value::Object(_))) => {
+            false
+        }
+        (Some(x), Some(y)) => scalars_equal(x, y) == Some(true),
+        _ => false,
     }
 }
 
@@ -565,5 +596,52 @@ impl Compiler<'_, '_> {
                 })
                 .collect();
         Verdict { status, pieces }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn trees_compare_as_the_oracle_compares_them_without_allocating() {
+        let values = [
+            json!(null),
+            json!(0),
+            json!(1),
+            json!(1.0),
+            json!("1"),
+            json!(""),
+            json!(false),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!([null, 0]),
+            json!([1, 2]),
+            json!([1, null, 2]),
+            json!([2, 1]),
+            json!([1, 2, 0]),
+            json!([1, 2, 3]),
+            json!({"a": 1}),
+            json!({"a": 1, "b": null}),
+            json!({"a": 1, "b": ""}),
+            json!({"a": 1, "b": 2}),
+            json!({"a": {"x": [1, {"y": null}]}}),
+            json!({"a": {"x": [1, {"y": 0}]}}),
+            json!({"a": {"x": [1, {"y": 3}]}}),
+            json!([{"a": 1}]),
+            json!({"1": 1}),
+        ];
+        let cases = values.iter().map(Some).chain([None]);
+        for a in cases.clone() {
+            for b in cases.clone() {
+                assert_eq!(
+                    same_tree(a, b),
+                    super::super::eval::same_tree(a, b),
+                    "{a:?} against {b:?}"
+                );
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@
 mod aliases;
 mod build;
 mod file;
+mod items;
 mod list;
 mod scan;
 mod stream;

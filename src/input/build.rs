@@ -13,7 +13,7 @@
 use super::strict::MAX_DEPTH;
 use serde_json::map::Entry;
 use serde_json::{Map, Value};
-use serde_saphyr::granit_parser::{BorrowedInput, Event, Options, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{BorrowedInput, Event, Options, Parser, ScalarStyle, Span};
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::io::BufRead;
@@ -48,20 +48,22 @@ pub(super) fn build(text: &str) -> Option<Value> {
 }
 
 /// The largest List read here: serde-saphyr's reader stops at 256 MiB with its own message.
-const LARGEST_READ: u64 = 256 << 20;
+pub(super) const LARGEST_READ: u64 = 256 << 20;
 
-/// Reads the `kind: List` document of `size` bytes in `input`, handing each item to `each` as
-/// soon as it is built. Returns how many items were handed on and whether the whole document was
-/// read; when not, serde-saphyr must read it again, skipping the items already handed on (it
+/// Reads the `kind: List` document of `size` bytes in `input`, handing each item after the
+/// first `skip` (handed on by an earlier reading) to `each` as soon as it is built. Returns how
+/// many items were handed on, by this reading or the earlier one, and whether the whole document
+/// was read; when not, serde-saphyr must read it again, skipping the items already handed on (it
 /// reads them as this builder did) and reporting whatever stopped the builder.
 pub(super) fn build_list(
     input: &mut dyn BufRead,
     size: u64,
+    skip: usize,
     each: &mut dyn FnMut(Value),
 ) -> (usize, bool) {
-    let mut handed = 0;
+    let mut read = 0;
     if size >= LARGEST_READ {
-        return (handed, false);
+        return (skip, false);
     }
     let broken = Rc::new(Cell::new(false));
     let chars = Chars {
@@ -71,11 +73,13 @@ pub(super) fn build_list(
     let parser = Parser::new_from_iter_with_options(chars, parser_options());
     let mut events = Events::new(parser);
     let whole = list_members(&mut events, &broken, &mut |item| {
-        handed += 1;
-        each(item);
+        read += 1;
+        if read > skip {
+            each(item);
+        }
     })
     .is_some();
-    (handed, whole && !broken.get())
+    (read.max(skip), whole && !broken.get())
 }
 
 /// The members of a List document: its items handed on, the rest built (so that they are
@@ -184,7 +188,7 @@ impl Iterator for Chars<'_> {
 
 /// The parser's limits as serde-saphyr sets them from [`super::yaml_options`], so a text this
 /// builder parses is one serde-saphyr parses too.
-fn parser_options() -> Options {
+pub(super) fn parser_options() -> Options {
     let mut options = Options::default();
     if let Some(budget) = super::yaml_options().budget {
         options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
@@ -202,7 +206,7 @@ fn parser_options() -> Options {
 }
 
 /// Half of serde-saphyr's budget for comment text: a document with more is left to it.
-fn comment_limit() -> usize {
+pub(super) fn comment_limit() -> usize {
     super::yaml_options()
         .budget
         .map_or(0, |b| b.max_total_comment_bytes / 2)
@@ -210,33 +214,41 @@ fn comment_limit() -> usize {
 
 /// The parser's events without comments, `None` at an error (which serde-saphyr then reports)
 /// or when the comments hold more text than [`comment_limit`].
-struct Events<'a, T: BorrowedInput<'a>> {
+pub(super) struct Events<'a, T: BorrowedInput<'a>> {
     parser: Parser<'a, T>,
     /// Bytes of comment text still allowed.
-    comments: usize,
+    pub(super) comments: usize,
 }
 
 impl<'a, T: BorrowedInput<'a>> Events<'a, T> {
     fn new(parser: Parser<'a, T>) -> Self {
-        Events {
-            parser,
-            comments: comment_limit(),
-        }
+        Self::with_budget(parser, comment_limit())
     }
 
-    fn next(&mut self) -> Option<Event<'a>> {
+    /// Events allowed `comments` bytes of comment text (what an earlier part of the same
+    /// document left of [`comment_limit`]).
+    pub(super) fn with_budget(parser: Parser<'a, T>, comments: usize) -> Self {
+        Events { parser, comments }
+    }
+
+    pub(super) fn next(&mut self) -> Option<Event<'a>> {
+        Some(self.next_at()?.0)
+    }
+
+    /// The next event and where it is in the text.
+    pub(super) fn next_at(&mut self) -> Option<(Event<'a>, Span)> {
         loop {
-            match self.parser.next()?.ok()?.0 {
-                Event::Comment(text, _) => {
+            match self.parser.next()?.ok()? {
+                (Event::Comment(text, _), _) => {
                     self.comments = self.comments.checked_sub(text.len())?;
                 }
-                event => return Some(event),
+                found => return Some(found),
             }
         }
     }
 
     /// The node that starts with `event`, `depth` collections down.
-    fn node(&mut self, event: Event<'a>, depth: usize) -> Option<Value> {
+    pub(super) fn node(&mut self, event: Event<'a>, depth: usize) -> Option<Value> {
         match event {
             Event::Scalar(text, style, 0, None) => scalar(text, style),
             Event::SequenceStart(_, 0, None) if depth < DEEPEST => self.sequence(depth + 1),
@@ -279,7 +291,7 @@ impl<'a, T: BorrowedInput<'a>> Events<'a, T> {
 
 /// A key that is a string whatever the schema; `<<` (a merge) and keys that read as null,
 /// booleans or numbers (serde-saphyr compares `0xB` and `11` as the same key) are not.
-fn key(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+pub(super) fn key(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
     if text == "<<" {
         return None;
     }
@@ -360,7 +372,7 @@ fn plain(text: &str) -> Option<Option<Value>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::path::Path;
 
@@ -437,7 +449,7 @@ mod tests {
     }
 
     /// Every document of every YAML file under `dir`, split as the stream reader splits them.
-    fn documents(dir: &Path, out: &mut Vec<(String, String)>) {
+    pub(in crate::input) fn documents(dir: &Path, out: &mut Vec<(String, String)>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -491,10 +503,10 @@ mod tests {
     }
 
     /// A document's items and error as one reading hands them on.
-    type Handed = Vec<Result<Value, (usize, String)>>;
+    pub(in crate::input) type Handed = Vec<Result<Value, (usize, String)>>;
 
     /// `text` read as a large `kind: List` (streamed item by item) by the stream reader.
-    fn streamed(text: &[u8]) -> Handed {
+    pub(in crate::input) fn streamed(text: &[u8]) -> Handed {
         let mut out = Vec::new();
         let mut input = std::io::Cursor::new(text);
         super::super::read_stream(&mut input, 1, &mut |found| match found {
@@ -508,7 +520,7 @@ mod tests {
     }
 
     /// `text` read as a List by serde-saphyr alone, as before this builder.
-    fn serde_saphyr_alone(text: &[u8]) -> Handed {
+    pub(in crate::input) fn serde_saphyr_alone(text: &[u8]) -> Handed {
         use serde::de::DeserializeSeed;
         let mut out = Vec::new();
         let mut hand = |v: Value| out.push(Ok(v));
@@ -546,7 +558,7 @@ mod tests {
         let built = |text: &str| {
             let mut count = 0;
             let mut input = std::io::Cursor::new(text.as_bytes());
-            let (handed, whole) = build_list(&mut input, text.len() as u64, &mut |_| count += 1);
+            let (handed, whole) = build_list(&mut input, text.len() as u64, 0, &mut |_| count += 1);
             assert_eq!(handed, count);
             (handed, whole)
         };

@@ -313,38 +313,57 @@ fn yaml_document(
         return Ok(!empty);
     }
     let here = input.stream_position()?;
-    input.seek(SeekFrom::Start(chunk.offset))?;
-    let mut part = Read::take(&mut *input, end - chunk.offset);
+    let size = end - chunk.offset;
     if chunk.header.is_list() {
-        let mut hand = |item: Value| each(Found::Item(line, item));
-        let (skip, whole) = super::build::build_list(&mut part, end - chunk.offset, &mut hand);
-        if whole {
-            input.seek(SeekFrom::Start(here))?;
-            return Ok(true);
-        }
-        // serde-saphyr reads it again from its start, past the items already handed on.
-        input.seek(SeekFrom::Start(chunk.offset))?;
-        let mut part = Read::take(&mut *input, end - chunk.offset);
-        let items = list::Items {
-            each: &mut hand,
-            skip,
-        };
-        let read = serde_saphyr::with_deserializer_from_reader_with_options(
-            &mut part,
-            yaml_options(),
-            |d| items.deserialize(d),
-        );
-        if let Err(e) = read {
-            let (line, message) = yaml_error(&e.to_string(), line);
-            each(Found::Error(line, message));
-        }
+        large_yaml_list(input, (chunk.offset, size), line, each)?;
     } else {
+        input.seek(SeekFrom::Start(chunk.offset))?;
         let mut bytes = Vec::new();
-        part.read_to_end(&mut bytes)?;
+        Read::take(&mut *input, size).read_to_end(&mut bytes)?;
         hand_on(line, parse_yaml(&bytes, line, chunk.offset), each);
     }
     input.seek(SeekFrom::Start(here))?;
     Ok(true)
+}
+
+/// Reads a large YAML `kind: List` of `size` bytes at `offset` item by item, by the first of
+/// three readings that reads it whole: each item's text on its own ([`super::items`]), the
+/// builder on the whole document ([`super::build::build_list`]), serde-saphyr. Each goes on
+/// past the items an earlier one handed on, and only serde-saphyr reports errors.
+fn large_yaml_list(
+    input: &mut dyn Source,
+    (offset, size): (u64, u64),
+    line: usize,
+    each: &mut dyn FnMut(Found),
+) -> io::Result<()> {
+    let mut hand = |item: Value| each(Found::Item(line, item));
+    input.seek(SeekFrom::Start(offset))?;
+    let (skip, whole) =
+        super::items::read_items(&mut Read::take(&mut *input, size), size, &mut hand);
+    if whole {
+        return Ok(());
+    }
+    input.seek(SeekFrom::Start(offset))?;
+    let mut part = Read::take(&mut *input, size);
+    let (skip, whole) = super::build::build_list(&mut part, size, skip, &mut hand);
+    if whole {
+        return Ok(());
+    }
+    input.seek(SeekFrom::Start(offset))?;
+    let items = list::Items {
+        each: &mut hand,
+        skip,
+    };
+    let read = serde_saphyr::with_deserializer_from_reader_with_options(
+        Read::take(&mut *input, size),
+        yaml_options(),
+        |d| items.deserialize(d),
+    );
+    if let Err(e) = read {
+        let (line, message) = yaml_error(&e.to_string(), line);
+        each(Found::Error(line, message));
+    }
+    Ok(())
 }
 
 /// One YAML document, with the rules of every format; aliases that would copy more than the

@@ -133,7 +133,10 @@ impl Entry {
 
     /// Whether this entry applies to a resource of `group` and `kind`.
     pub fn matches(&self, group: &str, kind: &str) -> bool {
-        crate::argocd::keys::key_matches(&self.key(), group, kind)
+        match self.is_wildcard() {
+            true => crate::argocd::keys::key_matches(&self.key(), group, kind),
+            false => self.group == group && self.kind == kind,
+        }
     }
 }
 
@@ -248,6 +251,18 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exact_entry_matches_its_group_and_kind_not_a_key_spelled_alike() {
+        let rule =
+            crate::Rule::named("r").otherwise(crate::Status::Healthy, crate::Message::text("ok"));
+        let odd = Entry::new("test", "", "apps/Deployment", rule.clone());
+        assert!(!odd.matches("apps", "Deployment"));
+        assert!(odd.matches("", "apps/Deployment"));
+        let wild = Entry::new("test", "*.mas.ibm.com", "*", rule);
+        assert!(wild.matches("core.mas.ibm.com", "Suite"));
+        assert!(!wild.matches("apps", "Deployment"));
+    }
     use crate::rule::{Message, Status};
 
     #[test]

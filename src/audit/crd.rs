@@ -27,6 +27,8 @@ pub struct KindSchema {
     pub version: String,
     /// Its openAPIV3Schema.
     pub schema: Value,
+    /// Whether its objects live in a namespace (`spec.scope` is not `Cluster`).
+    pub namespaced: bool,
 }
 
 /// The schemas of every kind read from CRDs.
@@ -90,6 +92,7 @@ fn of_crd(crd: &Value) -> Option<KindSchema> {
         kind,
         version,
         schema: schema.clone(),
+        namespaced: spec.get("scope").and_then(Value::as_str) != Some("Cluster"),
     })
 }
 
@@ -219,6 +222,22 @@ items:
             json!(["Pending", "Ready"])
         );
         assert!(s.lookup("example.com", "Other").is_none());
+    }
+
+    #[test]
+    fn a_cluster_scoped_kind_is_known_by_its_crd_scope() {
+        let cluster = CRDS.replace(
+            "    group: example.com\n",
+            "    group: example.com\n    scope: Cluster\n",
+        );
+        let s = Schemas::read("crds.yaml", &cluster).expect("schemas");
+        assert!(!s.lookup("example.com", "Thing").expect("Thing").namespaced);
+        let namespaced = CRDS.replace(
+            "    group: example.com\n",
+            "    group: example.com\n    scope: Namespaced\n",
+        );
+        let s = Schemas::read("crds.yaml", &namespaced).expect("schemas");
+        assert!(s.lookup("example.com", "Thing").expect("Thing").namespaced);
     }
 
     #[test]

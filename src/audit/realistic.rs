@@ -68,6 +68,9 @@ pub struct Shape {
     pub reads: Reads,
     /// Which conditions hold together.
     pub co: CoTruth,
+    /// Whether objects of the kind live in a namespace (a CRD's `scope` says when they do not;
+    /// an object of a cluster-scoped kind has no `metadata.namespace`).
+    pub namespaced: bool,
 }
 
 /// Condition types never tried: the statuses Argo CD itself knows are not condition types
@@ -357,6 +360,7 @@ impl Shape {
             fields: Vec::new(),
             reads: Reads::default(),
             co: CoTruth::default(),
+            namespaced: true,
         }
     }
 
@@ -563,6 +567,7 @@ impl Shape {
             api: self.api_version.clone(),
             kind: self.kind.clone(),
             server_status: self.server_status(),
+            namespaced: self.namespaced,
         };
         // The API server writes a CRD's status on create: it is never absent.
         let status_mode = match identity.server_status {
@@ -626,6 +631,8 @@ struct Identity {
     kind: String,
     /// Whether the API server writes the status itself (a CRD).
     server_status: bool,
+    /// Whether the object has a namespace.
+    namespaced: bool,
 }
 
 /// The object for one draw.
@@ -645,6 +652,11 @@ fn build(
             "uid": "7c4d2a10-0000-4000-8000-000000000001",
             "resourceVersion": "1001", "generation": generation},
     });
+    if !id.namespaced {
+        if let Some(meta) = obj["metadata"].as_object_mut() {
+            meta.remove("namespace");
+        }
+    }
     if id.server_status {
         let version = id.api.rsplit('/').next().unwrap_or("v1");
         let plural = format!("{}s", id.kind.to_ascii_lowercase());
@@ -891,6 +903,19 @@ mod tests {
         );
         s.learn_script(&reads);
         s
+    }
+
+    #[test]
+    fn a_state_of_a_cluster_scoped_kind_has_no_namespace() {
+        let mut cluster = shape();
+        cluster.namespaced = false;
+        for obj in sample(&cluster, 50) {
+            assert_eq!(obj["metadata"].get("namespace"), None, "{obj}");
+            assert_eq!(obj["metadata"]["name"], "generated");
+        }
+        for obj in sample(&shape(), 50) {
+            assert_eq!(obj["metadata"]["namespace"], "test", "{obj}");
+        }
     }
 
     #[test]

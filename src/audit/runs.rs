@@ -341,6 +341,7 @@ fn realistic(
         .and_then(|s| s.lookup(&script.group, &script.kind))
     {
         shape.learn_schema(&schema.schema);
+        shape.namespaced = schema.namespaced;
     }
     shape.learn_fixtures(fixtures);
     learn_branches(&mut shape, script, sandbox, &api, &kind);

@@ -381,6 +381,44 @@ mod tests {
         out
     }
 
+    /// Whether each value was handed on as a List's item (`true`) or a whole document.
+    fn items_or_documents(text: &str) -> Vec<bool> {
+        let mut out = Vec::new();
+        read_stream(
+            &mut io::Cursor::new(text.as_bytes()),
+            STREAM_FROM,
+            &mut |f| match f {
+                Found::Item(..) => out.push(true),
+                Found::Document(..) => out.push(false),
+                Found::Error(l, m) => panic!("line {l}: {m}"),
+                Found::Comments => {}
+            },
+        );
+        out
+    }
+
+    #[test]
+    fn a_large_yaml_list_in_flow_style_is_read_item_by_item() {
+        let item = r#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}"#;
+        let items = vec![item; 20_000].join(", ");
+        // `kind` after the items, as `oc get -o json` orders them, and flow style on one line:
+        // the lines of the first column do not show a List, its events do.
+        let list = format!(
+            "# flow\n{{\"apiVersion\": \"v1\", \"items\": [{items}], \"kind\": \"List\"}}\n"
+        );
+        assert!(list.len() > STREAM_FROM);
+        assert_eq!(items_or_documents(&list), vec![true; 20_000]);
+        // Not a List: the same size read whole, as one document.
+        let other = list.replace("\"kind\": \"List\"", "\"kind\": \"ConfigMap\"");
+        assert_eq!(items_or_documents(&other), vec![false]);
+        let twice = list.replace("\"kind\": \"List\"", "\"kind\": \"List\", \"items\": []");
+        assert_eq!(
+            lines_and_values(&twice).len(),
+            1,
+            "a key twice is one error, read whole"
+        );
+    }
+
     #[test]
     fn yaml_documents_start_after_separators_and_end_markers() {
         let text = "# head\na: 1\n---\nb: 2\n...\n--- {c: 3}\n---\n# only a comment\n";

@@ -82,6 +82,81 @@ pub(super) fn build_list(
     (read.max(skip), whole && !broken.get())
 }
 
+/// Whether the document of `size` bytes in `input` is a `kind: List` (`apiVersion` `v1` or
+/// none, one `items`) by its parser's events, without building any value: how a large document
+/// the line header cannot read (flow style, quoted keys) is found to be a List that can be
+/// read item by item. `false` wherever the builder would stop (anchors, tags, errors).
+pub(super) fn is_list(input: &mut dyn BufRead, size: u64) -> bool {
+    if size >= LARGEST_READ {
+        return false;
+    }
+    let broken = Rc::new(Cell::new(false));
+    let chars = Chars {
+        input,
+        broken: Rc::clone(&broken),
+    };
+    let mut events = Events::new(Parser::new_from_iter_with_options(chars, parser_options()));
+    top_level_list(&mut events) == Some(true) && !broken.get()
+}
+
+/// Whether the document's first level says `kind: List`, read past every other value.
+fn top_level_list<'a, T: BorrowedInput<'a>>(events: &mut Events<'a, T>) -> Option<bool> {
+    let start = (events.next()?, events.next()?, events.next()?);
+    let (Event::StreamStart, Event::DocumentStart(_, None), Event::MappingStart(_, 0, None)) =
+        start
+    else {
+        return None;
+    };
+    let (mut kind, mut api, mut items) = (None, None, 0);
+    loop {
+        let key = match events.next()? {
+            Event::MappingEnd => break,
+            Event::Scalar(text, style, 0, None) => key(text, style)?,
+            _ => return None,
+        };
+        let value = events.next()?;
+        let slot = match key.as_str() {
+            "kind" => &mut kind,
+            "apiVersion" => &mut api,
+            other => {
+                items += usize::from(other == "items");
+                skip(events, value)?;
+                continue;
+            }
+        };
+        let Event::Scalar(text, style, 0, None) = value else {
+            return None;
+        };
+        // A key twice is serde-saphyr's error to report: read whole.
+        if slot.replace(scalar(text, style)?).is_some() {
+            return None;
+        }
+    }
+    let list = kind.is_some_and(|k| k == "List");
+    Some(list && api.is_none_or(|v| v == "v1") && items == 1)
+}
+
+/// Reads past the value that starts with `first` (no anchors, aliases or tags).
+fn skip<'a, T: BorrowedInput<'a>>(events: &mut Events<'a, T>, first: Event<'a>) -> Option<()> {
+    let mut depth = 0usize;
+    let mut event = first;
+    loop {
+        match event {
+            Event::SequenceStart(_, 0, None) | Event::MappingStart(_, 0, None) => depth += 1,
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.checked_sub(1)?,
+            Event::Scalar(_, _, 0, None) => {}
+            _ => return None,
+        }
+        if depth == 0 {
+            return Some(());
+        }
+        if depth >= DEEPEST {
+            return None;
+        }
+        event = events.next()?;
+    }
+}
+
 /// The members of a List document: its items handed on, the rest built (so that they are
 /// checked) and dropped; `None` where serde-saphyr must take over.
 fn list_members<'a, T: BorrowedInput<'a>>(

@@ -66,6 +66,15 @@ struct Items<'r, 'f> {
     each: &'f mut dyn FnMut(Value),
 }
 
+/// Appends the next line of `input` to `buf`, reading at most [`AROUND_MAX`] bytes and one
+/// more: how many were read, `None` at a read error or when the line goes on past that.
+fn capped_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Option<usize> {
+    let read = std::io::Read::take(input, AROUND_MAX as u64 + 1)
+        .read_until(b'\n', buf)
+        .ok()?;
+    (read <= AROUND_MAX).then_some(read)
+}
+
 /// What a line after the first item is to the cut.
 enum Line {
     /// Blank or a comment (or a scalar's text): it stays with the item before it.
@@ -79,10 +88,12 @@ enum Line {
 }
 
 impl Items<'_, '_> {
-    /// Reads the next line into `line`: `Some(false)` at the end, `None` at a read error.
+    /// Reads the next line outside the items into `line`: `Some(false)` at the end, `None` at
+    /// a read error or a line longer than [`AROUND_MAX`] (a List on one line is no dump's
+    /// layout, and memory holds no more of it than that).
     fn next_line(&mut self) -> Option<bool> {
         self.line.clear();
-        let read = self.input.read_until(b'\n', &mut self.line).ok()?;
+        let read = capped_line(&mut *self.input, &mut self.line)?;
         Some(read > 0)
     }
 
@@ -153,7 +164,7 @@ impl Items<'_, '_> {
                 break;
             }
         }
-        while self.input.read_until(b'\n', &mut piece).ok()? > 0 {
+        while capped_line(&mut *self.input, &mut piece)? > 0 {
             if piece.len() > AROUND_MAX {
                 return None;
             }
@@ -323,6 +334,36 @@ mod tests {
         let (handed, whole) = read_items(&mut input, text.len() as u64, &mut |v| items.push(v));
         assert_eq!(handed, items.len());
         (items, whole)
+    }
+
+    /// Bytes taken from the reader inside.
+    struct Counting<R>(R, std::rc::Rc<std::cell::Cell<usize>>);
+
+    impl<R: std::io::Read> std::io::Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n);
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_list_on_one_long_line_is_left_to_the_builder_having_read_a_bounded_part() {
+        // Flow style on one line, 4 MiB: not a dump's layout; the reader stops at the cap
+        // rather than holding the whole line (the builder then streams the document).
+        for head in ["", "apiVersion: v1\nkind: List\nitems:\n"] {
+            let text = format!("{head}{{a: \"{}\"}}", "x".repeat(4 << 20));
+            let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+            let inner = Counting(Cursor::new(text.as_bytes()), std::rc::Rc::clone(&taken));
+            let mut input = BufReader::with_capacity(8 << 10, inner);
+            let (handed, whole) = read_items(&mut input, text.len() as u64, &mut |_| {});
+            assert_eq!((handed, whole), (0, false));
+            assert!(
+                taken.get() <= AROUND_MAX + (16 << 10),
+                "{} bytes read",
+                taken.get()
+            );
+        }
     }
 
     /// Asserts that the stream reader hands on from `text` what serde-saphyr alone does, and

@@ -156,8 +156,8 @@ fn large_json(
 }
 
 /// What the first level of a large YAML document says, from its lines that start in the
-/// first column (`kind: List`, `apiVersion: v1`, `items:`): a document written otherwise
-/// (flow style, quoted keys) is read whole.
+/// first column (`kind: List`, `apiVersion: v1`, `items:`); a document written otherwise
+/// (flow style, quoted keys) is asked of its parser's events ([`events_say_list`]).
 #[derive(Default)]
 struct YamlHeader {
     kind: Option<String>,
@@ -314,7 +314,7 @@ fn yaml_document(
     }
     let here = input.stream_position()?;
     let size = end - chunk.offset;
-    if chunk.header.is_list() {
+    if chunk.header.is_list() || events_say_list(input, (chunk.offset, size))? {
         large_yaml_list(input, (chunk.offset, size), line, each)?;
     } else {
         input.seek(SeekFrom::Start(chunk.offset))?;
@@ -324,6 +324,16 @@ fn yaml_document(
     }
     input.seek(SeekFrom::Start(here))?;
     Ok(true)
+}
+
+/// Whether the large YAML document of `size` bytes at `offset`, which its lines in the first
+/// column do not show to be a List (flow style, quoted keys), is one by its parser's events.
+fn events_say_list(input: &mut dyn Source, (offset, size): (u64, u64)) -> io::Result<bool> {
+    input.seek(SeekFrom::Start(offset))?;
+    Ok(super::build::is_list(
+        &mut Read::take(&mut *input, size),
+        size,
+    ))
 }
 
 /// Reads a large YAML `kind: List` of `size` bytes at `offset` item by item, by the first of

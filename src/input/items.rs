@@ -17,8 +17,10 @@
 //! The reading stops wherever it cannot answer (another layout, a tab or a lone `\r` where an
 //! item may start, text that is not UTF-8, anything [`super::build`] leaves to serde-saphyr), and
 //! [`super::build::build_list`] reads the document again past the items handed on. An item is
-//! handed on only once the next one (or, for the last, the rest of the List) is read too: then
-//! every reading of the whole document has handed it on as well, whatever it reads ahead.
+//! handed on only once the next one is read and [`HOLD`] bytes past it are read and checked to
+//! be UTF-8 (or the whole List is read): a reading of the whole document has then handed it on
+//! too, whatever it decodes ahead. Comments between `items:` and the first item stop it (the
+//! whole document's reader holds them while it looks for the value, and stops past 32).
 
 use super::build::{self, Events};
 use serde_json::Value;
@@ -29,6 +31,14 @@ use std::io::BufRead;
 /// Text kept of the List's members other than its items; a List with more is read whole by the
 /// builder instead.
 const AROUND_MAX: usize = 1 << 20;
+
+/// Text read and checked past an item's end before it is handed on. A reading of the whole
+/// document hands an item on only once its parser has gone past it, and its input decodes
+/// characters ahead of the parser (16 in granit-parser): text that is not UTF-8 just after an
+/// item stops that reading before the item. Held this far, an item is one it would hand on too;
+/// an item held when this reading stops is left to the next reader, which hands on exactly what
+/// the whole document gives.
+const HOLD: u64 = 4 << 10;
 
 /// Reads the `kind: List` document of `size` bytes in `input` item by item, handing each item
 /// to `each`. Returns how many items were handed on and whether the whole document was read;
@@ -43,7 +53,8 @@ pub(super) fn read_items(
         line: Vec::new(),
         options: build::parser_options(),
         comments: build::comment_limit(),
-        held: None,
+        held: std::collections::VecDeque::new(),
+        read: 0,
         handed: 0,
         each,
     };
@@ -59,8 +70,10 @@ struct Items<'r, 'f> {
     options: Options,
     /// Bytes of comment text the document may still hold (one budget for the whole document).
     comments: usize,
-    /// The last item read, handed on when the text after it reads too.
-    held: Option<Value>,
+    /// Items read and not yet handed on, each with the offset where its text ends.
+    held: std::collections::VecDeque<(Value, u64)>,
+    /// Bytes taken from `input` so far, every one of them checked to be UTF-8.
+    read: u64,
     /// Items handed on so far.
     handed: usize,
     each: &'f mut dyn FnMut(Value),
@@ -73,6 +86,14 @@ fn capped_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> Option<usize> {
         .read_until(b'\n', buf)
         .ok()?;
     (read <= AROUND_MAX).then_some(read)
+}
+
+/// Counts `text` as read into `read`; `None` when it is not UTF-8 (the readers of the whole
+/// document report it).
+fn counted(read: &mut u64, text: &[u8]) -> Option<()> {
+    std::str::from_utf8(text).ok()?;
+    *read += text.len() as u64;
+    Some(())
 }
 
 /// What a line after the first item is to the cut.
@@ -94,6 +115,7 @@ impl Items<'_, '_> {
     fn next_line(&mut self) -> Option<bool> {
         self.line.clear();
         let read = capped_line(&mut *self.input, &mut self.line)?;
+        counted(&mut self.read, &self.line)?;
         Some(read > 0)
     }
 
@@ -120,11 +142,16 @@ impl Items<'_, '_> {
             }
             piece.extend_from_slice(&self.line);
             let body = body(&self.line);
-            if memchr::memchr(b'\r', body).is_some() {
+            if memchr::memchr(b'\r', body).is_some() || piece.len() > AROUND_MAX {
                 return None;
             }
-            if is_filler(body) {
+            // Comments between the key and its list: a reading of the whole document holds them
+            // while it looks for the value (at most 32, then it stops), one item's text does not.
+            if is_filler(body) && !body.contains(&b'#') {
                 continue;
+            }
+            if is_filler(body) {
+                return None;
             }
             let indent = spaces(body);
             match is_entry(&body[indent..]) {
@@ -139,9 +166,8 @@ impl Items<'_, '_> {
         let after = self.pieces(piece, indent)?;
         self.comments += head_comments;
         self.around(&head, indent, &after)?;
-        if let Some(last) = self.held.take() {
-            self.handed += 1;
-            (self.each)(last);
+        while !self.held.is_empty() {
+            self.hand_first();
         }
         Some(())
     }
@@ -155,16 +181,23 @@ impl Items<'_, '_> {
                 0 => Line::After,
                 _ => classify(&piece[start..], indent)?,
             };
+            counted(&mut self.read, &piece[start..])?;
             if matches!(line, Line::Filler | Line::Deeper) {
                 continue;
             }
-            self.item(&piece[..start])?;
+            let end = self.read - (piece.len() - start) as u64;
+            self.item(&piece[..start], end)?;
             piece.drain(..start);
             if matches!(line, Line::After) {
                 break;
             }
         }
-        while capped_line(&mut *self.input, &mut piece)? > 0 {
+        loop {
+            let start = piece.len();
+            if capped_line(&mut *self.input, &mut piece)? == 0 {
+                break;
+            }
+            counted(&mut self.read, &piece[start..])?;
             if piece.len() > AROUND_MAX {
                 return None;
             }
@@ -172,8 +205,9 @@ impl Items<'_, '_> {
         Some(piece)
     }
 
-    /// Reads one item's text as a list of that one item, and hands on the item before it.
-    fn item(&mut self, piece: &[u8]) -> Option<()> {
+    /// Reads one item's text, which ends at offset `end`, as a list of that one item, and hands
+    /// on the items held far enough behind it.
+    fn item(&mut self, piece: &[u8], end: u64) -> Option<()> {
         let text = std::str::from_utf8(piece).ok()?;
         let parser = Parser::new_from_str_with_options(text, self.options.clone());
         let mut events = Events::with_budget(parser, self.comments);
@@ -186,21 +220,33 @@ impl Items<'_, '_> {
         let first = events.next()?;
         // The depth the item has in the List: in `items`, in the document's mapping.
         let value = events.node(first, 2)?;
-        let end = (
+        let last = (
             events.next()?,
             events.next()?,
             events.next()?,
             events.next(),
         );
-        let (Event::SequenceEnd, Event::DocumentEnd, Event::StreamEnd, None) = end else {
+        let (Event::SequenceEnd, Event::DocumentEnd, Event::StreamEnd, None) = last else {
             return None;
         };
         self.comments = events.comments;
-        if let Some(before) = self.held.replace(value) {
-            self.handed += 1;
-            (self.each)(before);
+        self.held.push_back((value, end));
+        // Items far enough behind what has been read and checked (see [`HOLD`]).
+        while let Some((_, at)) = self.held.front() {
+            if at + HOLD > self.read {
+                break;
+            }
+            self.hand_first();
         }
         Some(())
+    }
+
+    /// Hands on the first item held.
+    fn hand_first(&mut self) {
+        if let Some((item, _)) = self.held.pop_front() {
+            self.handed += 1;
+            (self.each)(item);
+        }
     }
 
     /// Checks the List's members other than its items (`head` before them, `after` after
@@ -405,7 +451,7 @@ mod tests {
         let block =
             "kind: C\nnote: |+\n  kept\n\n\ntext: 'folded\n  over lines'\nplain: one\n  two\n";
         let head_last = "kind: List\nitems:\n- {a: 1}\n- b: 2\n  c: [x,\n    z]\n";
-        let commented = "apiVersion: v1\n# before\nitems:\n\n# first\n- a: 1\n# between\n  # deeper\n\n- b: 2\n   # after\nkind: List\n";
+        let commented = "apiVersion: v1\n# before\nitems:\n\n- a: 1\n# between\n  # deeper\n\n- b: 2\n   # after\nkind: List\n";
         let empty_item = "kind: List\nitems:\n-\n- a\n-   \n";
         let cases = [
             (list(&[A, B, block], 0), 3),
@@ -432,18 +478,22 @@ mod tests {
         let anchor_before = "note: &v v1\nkind: List\nitems:\n- a: *v\n- b: 1\n";
         let indented = "kind: List\nitems:\n  a: {}\n";
         let flow = "kind: List\nitems: [{a: 1}, {b: 2}]\n";
+        // Comments between `items:` and the first item: the whole document's reader holds
+        // them while it looks for the value (at most 32), an item's text alone does not.
+        let comment_first = format!("kind: List\nitems:\n{}- a\n- b\n", "# c\n".repeat(33));
+        // Items are held until 4 KiB past them are read (see `HOLD`): in these short Lists,
+        // none is handed on before the reading stops.
         let cases = [
-            // An item is handed on once the next one reads: before an item that stops the
-            // reading, all but the last one read.
             (quoted_open, 0),
-            (flow_open, 1),
+            (flow_open, 0),
             (lone_cr, 0),
             (lone_cr_before, 0),
-            (tab, 1),
-            (anchored, 1),
+            (tab, 0),
+            (anchored, 0),
             (anchor_before.to_owned(), 0),
             (indented.to_owned(), 0),
             (flow.to_owned(), 0),
+            (comment_first, 0),
         ];
         for (text, items) in cases {
             assert_eq!(agrees(&text), (items, false), "{text}");
@@ -477,17 +527,20 @@ mod tests {
             bytes
         };
         // In the first item, the second, the last, and after the items.
+        // Short Lists: every item is still held (see `HOLD`) when the reading stops.
         let not_utf8 = [
             (spoiled("name: a", false), 0),
             (spoiled("kind: B", false), 0),
-            (spoiled("name: a", true), 1),
-            (spoiled("resourceVersion: \"", true), 2),
+            (spoiled("name: a", true), 0),
+            (spoiled("resourceVersion: \"", true), 0),
+            (b"kind: List\nitems:\n- a\n- b\n\xff\n".to_vec(), 0),
+            (b"kind: List\nitems:\n- a\n- b\n- c\n\xff\n".to_vec(), 0),
         ];
         let cases = [
-            (twice.into_bytes(), 2),
-            (duplicate.into_bytes(), 2),
-            (duplicate_around.into_bytes(), 2),
-            (broken_after.into_bytes(), 2),
+            (twice.into_bytes(), 0),
+            (duplicate.into_bytes(), 0),
+            (duplicate_around.into_bytes(), 0),
+            (broken_after.into_bytes(), 0),
             (broken_item.into_bytes(), 0),
             (deep.into_bytes(), 0),
         ];
@@ -498,6 +551,30 @@ mod tests {
             assert!(read.last().is_some_and(Result::is_err), "{shown}");
             let (handed, whole) = by_items(&text, 8 << 10);
             assert_eq!((handed.len(), whole), (items, false), "{shown}");
+        }
+    }
+
+    #[test]
+    fn an_item_is_handed_on_only_once_the_text_far_past_it_reads() {
+        // Items of about 3 KiB; text that is not UTF-8 in the last one, on its first line or
+        // 2,000 bytes into it.
+        let big = |name: &str| format!("name: {name}\npad: {}\n", "x".repeat(3 << 10));
+        let (a, b, c, d) = (big("a"), big("b"), big("c"), big("d"));
+        for (spoil, handed) in [(0, 0), (2000, 1)] {
+            let text = list(&[&a, &b, &c, &d], 0);
+            let at = text.find("- name: d").expect("d") + spoil;
+            let mut bytes = text.into_bytes();
+            bytes[at] = 0xff;
+            let read = streamed(&bytes);
+            assert_eq!(
+                read,
+                serde_saphyr_alone(&bytes),
+                "spoiled {spoil} bytes into d"
+            );
+            // When `c` is read (at `d`'s first line), `a` is 6 KiB behind and handed on, `b`
+            // 3 KiB and held; a first line that is not UTF-8 stops the reading before `c`.
+            let (items, whole) = by_items(&bytes, 8 << 10);
+            assert_eq!((items.len(), whole), (handed, false), "{spoil}");
         }
     }
 
